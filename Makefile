@@ -1,0 +1,34 @@
+# Two commands for a fresh machine: `make demo` renders the demo JSNA, `make test` runs the tests.
+# Both create the virtual environment .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-test
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint bench clean-outputs
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/jsna demo
+
+# pytest exits 5 when no test ran: that is a failure here, not a pass.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$status
+
+lint: $(STAMP)
+	$(BIN)/ruff check jsna tests benchmarks
+
+bench: $(STAMP)
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean-outputs:
+	rm -rf outputs/* data/demo

@@ -1,0 +1,3 @@
+"""jsna: SEND JSNA toolkit."""
+
+__version__ = "0.1.0"

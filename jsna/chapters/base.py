@@ -1,0 +1,95 @@
+"""What every chapter returns, and how a chapter's outputs are written.
+
+A chapter module's ``build(config)`` returns a :class:`Chapter`: findings (sentences written from
+the data), tables and figures (already through disclosure control), the chapter's rows of the long
+indicator table and the disclosure audit. The notebook displays them between short prose cells and
+calls :meth:`Chapter.save` once, which writes the chapter's downloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from jsna.render.html import escape
+from jsna.viz.display import Figure, Table
+
+#: Sub-folders of a council's output folder.
+DATA_FOLDER = "data"
+FIGURE_FOLDER = "figures"
+REVIEW_PARTS_FOLDER = Path("review") / "parts"
+
+
+@dataclass
+class Findings:
+    """Key findings shown in a panel at the top of a chapter."""
+
+    sentences: list[str]
+    heading: str = "Key findings"
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{escape(s)}</li>" for s in self.sentences)
+        return (
+            '<section class="findings" aria-labelledby="key-findings">'
+            f'<h2 id="key-findings">{escape(self.heading)}</h2><ul>{items}</ul></section>'
+        )
+
+    def _repr_markdown_(self) -> str:
+        return f"## {self.heading}\n\n" + "\n".join(f"- {s}" for s in self.sentences)
+
+
+@dataclass
+class Chapter:
+    """A built chapter.
+
+    Attributes
+    ----------
+    key : str
+        Chapter key (``"population"``); prefixes every download.
+    title : str
+        Page title.
+    findings : Findings
+        Sentences written from the (disclosure-controlled) data.
+    tables, figures : dict
+        Display objects by short name.
+    indicators : DataFrame
+        The chapter's rows of the long indicator table, after disclosure control.
+    disclosure : DataFrame
+        One row per suppressed cell with its reason (never the hidden value).
+    """
+
+    key: str
+    title: str
+    findings: Findings
+    tables: dict[str, Table] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    disclosure: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def save(self, output_dir: str | Path) -> list[Path]:
+        """Write the chapter's downloads under ``output_dir``.
+
+        Writes ``data/<key>_<table>.csv`` for each table, ``data/<key>_indicators.csv``,
+        ``figures/<key>_<figure>.svg`` and ``review/parts/disclosure_<key>.csv``.
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        output_dir = Path(output_dir)
+        data = output_dir / DATA_FOLDER
+        written = [table.write_csv(data) for table in self.tables.values()]
+        written += [figure.write_svg(output_dir / FIGURE_FOLDER) for figure in self.figures.values()]
+        data.mkdir(parents=True, exist_ok=True)
+        path = data / f"{self.key}_indicators.csv"
+        self.indicators.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        written.append(path)
+        parts = output_dir / REVIEW_PARTS_FOLDER
+        parts.mkdir(parents=True, exist_ok=True)
+        path = parts / f"disclosure_{self.key}.csv"
+        self.disclosure.to_csv(path, index=False, lineterminator="\n")
+        written.append(path)
+        return written

@@ -1,0 +1,162 @@
+"""Steps every chapter shares: load cleaned data, pick comparator areas, run the indicator pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from jsna.config import Config
+from jsna.errors import JsnaInputError
+
+#: File name of the cleaned census in ``config.clean_dir``.
+PUPILS_FILE = "pupils.parquet"
+
+
+def load_pupils(config: Config) -> pd.DataFrame:
+    """The cleaned, pseudonymised census, cleaning it first when needed.
+
+    The cleaned table in ``config.clean_dir`` is reused when it is newer than every census file
+    and the configuration; otherwise the census is cleaned again and the outputs rewritten.
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+
+    Returns
+    -------
+    DataFrame
+        One row per pupil per census (see :mod:`jsna.clean.census`).
+    """
+    path = config.clean_dir / PUPILS_FILE
+    inputs = [config.path, *config.inputs.census.values()]
+    inputs += [p for p in (config.inputs.postcode_lookup, config.inputs.lsoa_ward_lookup,
+                           config.inputs.imd) if p is not None]
+    if not path.exists() or path.stat().st_mtime < max(p.stat().st_mtime for p in inputs):
+        clean_census_to_disk(config)
+    return pd.read_parquet(path)
+
+
+def clean_census_to_disk(config: Config, out_dir: Path | None = None) -> list[Path]:
+    """Clean every configured census and write the cleaned outputs.
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+    out_dir : Path, optional
+        Default ``config.clean_dir``.
+
+    Returns
+    -------
+    list of Path
+        Files written (pupils, reconciliation, validation report).
+    """
+    from jsna.clean.census import clean_census, write_census_outputs
+
+    result = clean_census(config)
+    return write_census_outputs(result, out_dir or config.clean_dir)
+
+
+def require_comparator(config: Config, key: str) -> Path:
+    """Path of a comparator file the chapter cannot do without, or a clear error."""
+    path = config.inputs.comparators.get(key)
+    if path is None:
+        raise JsnaInputError(
+            f"{config.path}: inputs.comparators.{key} is needed for this chapter but is not set"
+        )
+    return path
+
+
+@dataclass(frozen=True)
+class ComparatorAreas:
+    """The areas a council is compared with."""
+
+    council: str
+    region_code: str
+    region_name: str
+    neighbours: list[str]
+
+    @property
+    def codes(self) -> list[str]:
+        """Every comparator area code including England (``E92000001``)."""
+        return [self.council, self.region_code, "E92000001", *self.neighbours]
+
+
+def comparator_areas(config: Config, published: pd.DataFrame) -> ComparatorAreas:
+    """Check the comparator areas exist in a published file, naming any that do not.
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration (region, neighbours).
+    published : DataFrame
+        Rows read from a published comparator (``area_code``, ``area_name``, ``area_type``).
+
+    Raises
+    ------
+    JsnaInputError
+        When England, the region or a neighbour is missing from the file.
+    """
+    present = set(published["area_code"])
+    source = published.attrs.get("path", "the comparator file")
+    wanted = {"E92000001": "England", config.area.region_code: config.area.region_name}
+    wanted.update({code: f"statistical neighbour {code}" for code in config.neighbours})
+    missing = [f"{name} ({code})" for code, name in wanted.items() if code not in present]
+    if missing:
+        raise JsnaInputError(f"{source}: no rows for {', '.join(missing)}")
+    return ComparatorAreas(config.area.code, config.area.region_code, config.area.region_name,
+                           list(config.neighbours))
+
+
+def indicator_pipeline(
+    rows: pd.DataFrame,
+    *,
+    config: Config,
+    areas: ComparatorAreas,
+    polarity: str = "Not applicable",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts and denominators → CIs → comparisons → trend → disclosure → contract columns.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Indicator rows with ``count`` and ``denominator`` (percentages are computed here).
+    config : Config
+        For the disclosure threshold.
+    areas : ComparatorAreas
+        Council, region and neighbours.
+    polarity : str
+        Fingertips polarity: ``"High is good"``, ``"Low is good"`` or ``"Not applicable"``.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The long indicator table after disclosure, and the disclosure audit.
+    """
+    from jsna.disclosure import suppress_indicators
+    from jsna.indicators.table import finalise
+    from jsna.stats import add_comparisons, add_proportion_ci, add_recent_trend
+
+    rows = rows.copy()
+    if "note" not in rows:
+        rows["note"] = ""
+    rows["note"] = rows["note"].fillna("")
+    rows.loc[rows["area_code"].isin(areas.neighbours), "area_type"] = "Local authority"
+    with_ci = add_proportion_ci(rows, count="count", denominator="denominator", multiplier=100)
+    compared = add_comparisons(
+        with_ci,
+        council=areas.council,
+        region=areas.region_code,
+        neighbours=areas.neighbours,
+        polarity=polarity,
+    )
+    trended = add_recent_trend(compared)
+    suppressed, audit = suppress_indicators(
+        finalise(trended),
+        threshold=config.disclosure.threshold,
+        suppress_zeros=config.disclosure.suppress_zeros,
+    )
+    return finalise(suppressed), audit

@@ -1,0 +1,22 @@
+"""The chapters the toolkit can render, in reading order (no heavy imports here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    """A chapter: its key, notebook file (in ``notebooks/``) and page title."""
+
+    key: str
+    notebook: str
+    title: str
+
+
+CHAPTERS: dict[str, ChapterInfo] = {
+    info.key: info
+    for info in (
+        ChapterInfo("population", "01_population.ipynb", "Population and SEND prevalence"),
+    )
+}

@@ -1,0 +1,143 @@
+"""Command-line interface: ``jsna demo | refresh | clean | sources | lab``.
+
+Errors on bad input are printed as one line naming the file and key (no traceback) and give a
+non-zero exit code; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from jsna.errors import JsnaError
+
+EXIT_INPUT = 2
+EXIT_CHAPTERS = 3
+EXIT_UNEXPECTED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jsna", description="Build a council's SEND Joint Strategic Needs Assessment."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="generate the synthetic demo council and render it")
+    demo.add_argument("--folder", default="data/demo", help="where to write the demo inputs")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--no-refresh", action="store_true", help="only write the inputs")
+    _refresh_options(demo)
+
+    refresh = commands.add_parser("refresh", help="clean, run every chapter and build the site")
+    refresh.add_argument("--config", required=True, help="the council's jsna.toml")
+    refresh.add_argument("--chapters", nargs="+", help="chapters to run (default: all in config)")
+    _refresh_options(refresh)
+
+    clean = commands.add_parser("clean", help="clean record-level inputs")
+    clean.add_argument("dataset", choices=["census"], help="what to clean")
+    clean.add_argument("--config", required=True)
+    clean.add_argument("--out", help="output folder (default: output.clean_folder)")
+
+    sources = commands.add_parser("sources", help="list and validate the published inputs")
+    sources.add_argument("--config", required=True)
+
+    lab = commands.add_parser("lab", help="open JupyterLab on the chapter notebooks")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _refresh_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=None, help="notebooks run in parallel")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per notebook")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _run_refresh(config_path: str, chapters: list[str] | None, args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from tqdm import tqdm
+
+    from jsna.config import load_config
+    from jsna.refresh import refresh
+
+    config = load_config(config_path)
+    total = len(chapters or config.chapters)
+    with tqdm(total=total, desc="chapters", unit="chapter", disable=args.quiet,
+              file=sys.stderr) as bar:
+        report = refresh(config_path, chapters=chapters, workers=args.workers,
+                         timeout=args.timeout, on_done=lambda _: bar.update(1))
+    console = Console(stderr=True)
+    table = Table(title="Chapters")
+    for column in ("chapter", "status", "seconds", "attempts", "message"):
+        table.add_column(column)
+    for result in report.results:
+        style = "green" if result.ok else "red"
+        table.add_row(result.name, f"[{style}]{result.status}[/{style}]", f"{result.seconds:.1f}",
+                      str(result.attempts), result.message)
+    console.print(table)
+    for result in report.results:
+        if not result.ok:
+            print(f"jsna: chapter {result.name} {result.status}: {result.message} "
+                  f"(executed notebook kept at {result.output})", file=sys.stderr)
+    print(report.site.index)
+    return 0 if report.ok else EXIT_CHAPTERS
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``jsna`` command."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from jsna.demo import write_demo
+
+            config_path = write_demo(Path(args.folder), seed=args.seed)
+            if args.no_refresh:
+                print(config_path)
+                return 0
+            return _run_refresh(str(config_path), None, args)
+        if args.command == "refresh":
+            return _run_refresh(args.config, args.chapters, args)
+        if args.command == "clean":
+            from jsna.chapters.common import clean_census_to_disk
+            from jsna.config import load_config
+
+            config = load_config(args.config)
+            for path in clean_census_to_disk(config, Path(args.out) if args.out else None):
+                print(path)
+            return 0
+        if args.command == "sources":
+            from jsna.config import load_config
+            from jsna.sources.catalogue import describe_sources
+
+            config = load_config(args.config, check_files=False)
+            frame = describe_sources(config)
+            print(frame.to_string(index=False))
+            return 0
+        if args.command == "lab":
+            from jsna.refresh import NOTEBOOKS
+
+            command = [sys.executable, "-m", "jupyter", "lab", str(NOTEBOOKS), *args.lab_args]
+            return subprocess.call(command, env=os.environ.copy())
+    except JsnaError as error:
+        if args.debug:
+            raise
+        print(f"jsna: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("jsna: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - last resort: one line, not a traceback
+        if args.debug:
+            raise
+        print(f"jsna: unexpected error: {type(error).__name__}: {error} "
+              "(run with --debug for the traceback)", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,370 @@
+"""Load and validate a council's ``jsna.toml``.
+
+One TOML file per council describes everything that changes from one council (or one year) to the
+next: the area, the JSNA year, where each input file lives, the comparators and the disclosure rule.
+Relative paths resolve against the folder that holds the TOML file, so a council's folder can be moved
+or shared as a whole.
+
+Validation reports **every** problem at once (unknown key, missing key, wrong type, missing file),
+each naming its key, so an analyst fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsna.errors import JsnaConfigError
+
+from jsna.chapters.registry import CHAPTERS
+
+#: Chapters the toolkit can render, in reading order.
+KNOWN_CHAPTERS: tuple[str, ...] = tuple(CHAPTERS)
+
+#: Inputs under ``[inputs]`` (other than census and comparators) and whether a file is required.
+INPUT_KEYS: dict[str, bool] = {
+    "postcode_lookup": True,
+    "lsoa_ward_lookup": True,
+    "ward_boundaries": False,
+    "lsoa_boundaries": False,
+    "imd": False,
+    "population": False,
+    "schools": False,
+}
+
+#: Comparator files under ``[inputs.comparators]``.
+COMPARATOR_KEYS: tuple[str, ...] = (
+    "sen_phase_type",
+    "sen_primary_need",
+    "ehcp_caseload",
+    "statistical_neighbours",
+)
+
+_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "area": {
+        "code": str,
+        "name": str,
+        "la_number": int,
+        "region_code": str,
+        "region_name": str,
+    },
+    "jsna": {"year": int, "title": str},
+    "census": {"salt": str, "salt_env": str, "columns": dict},
+    "comparators": {"neighbours": list},
+    "disclosure": {"threshold": int, "suppress_zeros": bool},
+    "chapters": {"run": list},
+    "output": {"folder": str, "clean_folder": str},
+}
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "area": ("code", "name", "region_code", "region_name"),
+    "jsna": ("year",),
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    """The council whose JSNA is built."""
+
+    code: str
+    name: str
+    la_number: int | None
+    region_code: str
+    region_name: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Paths of every input file, already resolved against the config's folder."""
+
+    census: dict[int, Path]
+    postcode_lookup: Path | None = None
+    lsoa_ward_lookup: Path | None = None
+    ward_boundaries: Path | None = None
+    lsoa_boundaries: Path | None = None
+    imd: Path | None = None
+    population: Path | None = None
+    schools: Path | None = None
+    comparators: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CensusOptions:
+    """How to read the council's census extracts."""
+
+    columns: dict[str, str]
+    salt: str
+
+
+@dataclass(frozen=True)
+class DisclosureOptions:
+    """Statistical disclosure control rule: counts ``1 .. threshold - 1`` are suppressed."""
+
+    threshold: int = 5
+    suppress_zeros: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated council configuration.
+
+    Attributes
+    ----------
+    path : Path
+        The TOML file.
+    root : Path
+        Its folder; relative paths in the file resolve against it.
+    output_dir : Path
+        ``<output.folder>/<year>/<area code>``: where the rendered JSNA lands.
+    clean_dir : Path
+        Where cleaned, pseudonymised record-level tables are kept (``output.clean_folder``,
+        default ``clean`` beside the config). Never published.
+    """
+
+    path: Path
+    root: Path
+    area: Area
+    year: int
+    title: str
+    inputs: Inputs
+    census: CensusOptions
+    neighbours: list[str]
+    disclosure: DisclosureOptions
+    chapters: list[str]
+    output_dir: Path
+    clean_dir: Path
+
+    @property
+    def census_years(self) -> list[int]:
+        """Census years configured, oldest first."""
+        return sorted(self.inputs.census)
+
+
+def _check_types(
+    data: dict[str, Any], problems: list[str]
+) -> None:
+    """Report unknown sections/keys and values of the wrong type."""
+    allowed_sections = set(_SCHEMA) | {"inputs"}
+    for section in data:
+        if section not in allowed_sections:
+            problems.append(f"unknown section [{section}]")
+    for section, keys in _SCHEMA.items():
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            problems.append(f"[{section}] must be a table")
+            continue
+        for key, value in table.items():
+            if key not in keys:
+                problems.append(f"unknown key {section}.{key}")
+                continue
+            expected = keys[key]
+            # bool is a subclass of int: do not accept true/false for a number
+            if isinstance(value, bool) and expected is int:
+                ok = False
+            else:
+                ok = isinstance(value, expected)
+            if not ok:
+                names = expected.__name__ if isinstance(expected, type) else "/".join(
+                    t.__name__ for t in expected
+                )
+                problems.append(
+                    f"{section}.{key} should be {_toml_type(names)}, got {value!r}"
+                )
+        for key in _REQUIRED.get(section, ()):
+            if key not in table:
+                problems.append(f"missing key {section}.{key}")
+
+
+def _toml_type(python_name: str) -> str:
+    return {
+        "str": "a string",
+        "int": "an integer",
+        "bool": "true or false",
+        "dict": "a table",
+        "list": "an array",
+    }.get(python_name, python_name)
+
+
+def _resolve(root: Path, value: str) -> Path:
+    path = Path(os.path.expanduser(value))
+    return path if path.is_absolute() else (root / path)
+
+
+def _read_inputs(
+    table: Any, root: Path, problems: list[str], check_files: bool
+) -> Inputs:
+    if not isinstance(table, dict):
+        problems.append("[inputs] must be a table")
+        table = {}
+    paths: dict[str, Path | None] = {}
+    for key, value in table.items():
+        if key in ("census", "comparators"):
+            continue
+        if key not in INPUT_KEYS:
+            problems.append(f"unknown key inputs.{key}")
+            continue
+        if not isinstance(value, str):
+            problems.append(f"inputs.{key} should be a file path string, got {value!r}")
+            continue
+        paths[key] = _resolve(root, value)
+    for key, required in INPUT_KEYS.items():
+        if required and key not in table:
+            problems.append(f"missing key inputs.{key}")
+
+    census: dict[int, Path] = {}
+    census_table = table.get("census", {})
+    if not isinstance(census_table, dict) or not census_table:
+        problems.append(
+            "inputs.census should be a table of census year = file path, e.g. 2025 = \"census_2025.csv\""
+        )
+    else:
+        for year, value in census_table.items():
+            if not (str(year).isdigit() and len(str(year)) == 4):
+                problems.append(f"inputs.census.{year} should be a four-digit census year")
+                continue
+            if not isinstance(value, str):
+                problems.append(f"inputs.census.{year} should be a file path string, got {value!r}")
+                continue
+            census[int(year)] = _resolve(root, value)
+
+    comparators: dict[str, Path] = {}
+    comp_table = table.get("comparators", {})
+    if not isinstance(comp_table, dict):
+        problems.append("inputs.comparators must be a table")
+        comp_table = {}
+    for key, value in comp_table.items():
+        if key not in COMPARATOR_KEYS:
+            problems.append(
+                f"unknown key inputs.comparators.{key} (known: {', '.join(COMPARATOR_KEYS)})"
+            )
+            continue
+        if not isinstance(value, str):
+            problems.append(f"inputs.comparators.{key} should be a file path string")
+            continue
+        comparators[key] = _resolve(root, value)
+
+    if check_files:
+        named: list[tuple[str, Path]] = [(f"inputs.{k}", p) for k, p in paths.items() if p]
+        named += [(f"inputs.census.{y}", p) for y, p in census.items()]
+        named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
+        for key, path in named:
+            if not path.exists():
+                problems.append(f"{key}: file not found: {path}")
+    return Inputs(census=census, comparators=comparators, **paths)
+
+
+def load_config(path: str | os.PathLike[str], *, check_files: bool = True) -> Config:
+    """Load and validate a council's ``jsna.toml``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The TOML file.
+    check_files : bool, default True
+        Also report input files that do not exist.
+
+    Returns
+    -------
+    Config
+        The validated configuration with every path resolved.
+
+    Raises
+    ------
+    JsnaConfigError
+        Listing every problem found, each naming its key.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise JsnaConfigError(f"configuration file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise JsnaConfigError(f"not valid TOML ({error})", str(path)) from None
+    except UnicodeDecodeError:
+        raise JsnaConfigError("not a UTF-8 text file", str(path)) from None
+    root = path.resolve().parent
+    problems: list[str] = []
+    _check_types(data, problems)
+    inputs = _read_inputs(data.get("inputs", {}), root, problems, check_files)
+
+    area_t = data.get("area", {}) if isinstance(data.get("area"), dict) else {}
+    jsna_t = data.get("jsna", {}) if isinstance(data.get("jsna"), dict) else {}
+    census_t = data.get("census", {}) if isinstance(data.get("census"), dict) else {}
+    comp_t = data.get("comparators", {}) if isinstance(data.get("comparators"), dict) else {}
+    disc_t = data.get("disclosure", {}) if isinstance(data.get("disclosure"), dict) else {}
+    chap_t = data.get("chapters", {}) if isinstance(data.get("chapters"), dict) else {}
+    out_t = data.get("output", {}) if isinstance(data.get("output"), dict) else {}
+
+    year = jsna_t.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        if not 2000 <= year <= 2100:
+            problems.append(f"jsna.year should be a census year such as 2025, got {year}")
+        elif inputs.census and year not in inputs.census:
+            problems.append(
+                f"jsna.year = {year} but inputs.census has no {year} file "
+                f"(years given: {', '.join(map(str, sorted(inputs.census)))})"
+            )
+
+    salt = census_t.get("salt")
+    salt_env = census_t.get("salt_env")
+    if isinstance(salt_env, str):
+        salt = os.environ.get(salt_env)
+        if not salt:
+            problems.append(
+                f"census.salt_env names the environment variable {salt_env}, which is not set"
+            )
+    if salt is None and "salt" not in census_t and "salt_env" not in census_t:
+        problems.append(
+            "missing key census.salt or census.salt_env (the secret used to pseudonymise UPNs)"
+        )
+    columns = census_t.get("columns", {})
+    if isinstance(columns, dict):
+        for local, standard in columns.items():
+            if not isinstance(standard, str):
+                problems.append(f"census.columns.{local} should name a standard column (a string)")
+
+    neighbours = comp_t.get("neighbours", [])
+    if isinstance(neighbours, list) and not all(isinstance(n, str) for n in neighbours):
+        problems.append("comparators.neighbours should be an array of area codes (strings)")
+
+    threshold = disc_t.get("threshold", 5)
+    if isinstance(threshold, int) and not isinstance(threshold, bool) and threshold < 1:
+        problems.append(f"disclosure.threshold should be 1 or more, got {threshold}")
+
+    chapters = chap_t.get("run", list(KNOWN_CHAPTERS))
+    if isinstance(chapters, list):
+        for name in chapters:
+            if name not in KNOWN_CHAPTERS:
+                problems.append(
+                    f"chapters.run: unknown chapter {name!r} (known: {', '.join(KNOWN_CHAPTERS)})"
+                )
+
+    if problems:
+        raise JsnaConfigError(problems, str(path))
+
+    area = Area(
+        code=area_t["code"],
+        name=area_t["name"],
+        la_number=area_t.get("la_number"),
+        region_code=area_t["region_code"],
+        region_name=area_t["region_name"],
+    )
+    output_folder = _resolve(root, out_t.get("folder", "outputs"))
+    return Config(
+        path=path.resolve(),
+        root=root,
+        area=area,
+        year=year,
+        title=jsna_t.get("title", f"{area.name} SEND Joint Strategic Needs Assessment {year}"),
+        inputs=inputs,
+        census=CensusOptions(columns=dict(columns), salt=str(salt)),
+        neighbours=list(neighbours),
+        disclosure=DisclosureOptions(
+            threshold=threshold, suppress_zeros=disc_t.get("suppress_zeros", False)
+        ),
+        chapters=list(chapters),
+        output_dir=(output_folder / str(year) / area.code).resolve(),
+        clean_dir=_resolve(root, out_t.get("clean_folder", "clean")).resolve(),
+    )

@@ -1,0 +1,1 @@
+"""Indicators: the catalogue and the computation of the long indicator table."""

@@ -1,0 +1,107 @@
+"""``jsna refresh``: clean, run every chapter notebook, assemble the site.
+
+The one command an analyst runs each year once the configuration points at the new files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsna.chapters.common import clean_census_to_disk
+from jsna.chapters.registry import CHAPTERS
+from jsna.config import Config, load_config
+from jsna.errors import JsnaConfigError
+from jsna.render.runner import DEFAULT_TIMEOUT, ChapterJob, ChapterResult, run_chapters
+from jsna.render.site import Site, build_site
+
+#: Chapter notebooks live in the repository's ``notebooks/`` folder.
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """What a refresh produced."""
+
+    config: Config
+    results: list[ChapterResult]
+    site: Site
+
+    @property
+    def ok(self) -> bool:
+        """True when every chapter ran."""
+        return all(result.ok for result in self.results)
+
+
+def chapter_jobs(
+    config: Config,
+    chapters: list[str] | None = None,
+    *,
+    notebooks: Path = NOTEBOOKS,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[ChapterJob]:
+    """One job per chapter to run, parameterised for this council."""
+    keys = chapters or config.chapters
+    unknown = [k for k in keys if k not in CHAPTERS]
+    if unknown:
+        raise JsnaConfigError(
+            f"unknown chapter(s) {', '.join(unknown)} (known: {', '.join(CHAPTERS)})"
+        )
+    jobs = []
+    for key in keys:
+        info = CHAPTERS[key]
+        jobs.append(
+            ChapterJob(
+                name=key,
+                notebook=notebooks / info.notebook,
+                output=config.output_dir / "notebooks" / info.notebook,
+                parameters={"config_path": str(config.path), "output_dir": str(config.output_dir)},
+                timeout=timeout,
+            )
+        )
+    return jobs
+
+
+def refresh(
+    config_path: str | Path,
+    *,
+    chapters: list[str] | None = None,
+    workers: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    executor: Executor | None = None,
+    on_done: Callable[[ChapterResult], None] | None = None,
+    notebooks: Path = NOTEBOOKS,
+) -> RefreshReport:
+    """Clean the census, execute the chapters and build the site.
+
+    Parameters
+    ----------
+    config_path : str or Path
+        The council's ``jsna.toml``.
+    chapters : list of str, optional
+        Subset of chapters (default: ``[chapters] run`` in the config).
+    workers : int, optional
+        Parallel notebooks (default: CPUs).
+    timeout : float
+        Hard limit per notebook in seconds.
+    executor : concurrent.futures.Executor, optional
+        Run notebooks elsewhere (e.g. a dask cluster's executor).
+    on_done : callable, optional
+        Progress callback, called with each chapter's result.
+    notebooks : Path
+        Folder of chapter notebooks.
+
+    Returns
+    -------
+    RefreshReport
+        Results per chapter and the site's paths.
+    """
+    config = load_config(config_path)
+    clean_census_to_disk(config)
+    jobs = chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout)
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    results = run_chapters(jobs, executor=executor, workers=workers, on_done=on_done)
+    site = build_site(config, results)
+    return RefreshReport(config, results, site)

@@ -1,0 +1,1 @@
+"""Run chapter notebooks with papermill and turn them into an accessible, offline HTML site."""

@@ -1,0 +1,85 @@
+"""The runner: parallel notebooks, hard timeout with the kernel killed, failures isolated."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jsna.render.runner import ChapterJob, execute_chapter, run_chapters
+
+pytestmark = pytest.mark.slow
+
+
+def _notebook(folder: Path, name: str, source: str) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("marker = ''")
+    parameters.metadata["tags"] = ["parameters"]
+    parameters.id = "parameters"
+    body = nbformat.v4.new_code_cell(source)
+    body.id = "body"
+    notebook.cells = [parameters, body]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    path = folder / name
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_hung_chapter_is_killed_and_reported_while_others_complete(tmp_path):
+    pid_file = tmp_path / "kernel.pid"
+    hang = _notebook(
+        tmp_path, "hang.ipynb",
+        f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)",
+    )
+    quick = _notebook(tmp_path, "quick.ipynb", "open(marker, 'w').write('done')")
+    done_file = tmp_path / "quick.done"
+    jobs = [
+        ChapterJob("hang", hang, tmp_path / "out" / "hang.ipynb", timeout=8, retries=0),
+        ChapterJob("quick", quick, tmp_path / "out" / "quick.ipynb",
+                   parameters={"marker": str(done_file)}, timeout=120),
+    ]
+    started = time.perf_counter()
+    results = run_chapters(jobs, workers=2)
+    elapsed = time.perf_counter() - started
+
+    by_name = {r.name: r for r in results}
+    assert by_name["hang"].status == "timed out"
+    assert "killed after 8 s" in by_name["hang"].message
+    assert by_name["quick"].ok and done_file.read_text() == "done"
+    assert elapsed < 100, "the hung notebook must not hold up the run past its limit"
+    # the kernel process itself is gone, not just papermill
+    kernel_pid = int(pid_file.read_text())
+    assert not Path(f"/proc/{kernel_pid}").exists()
+
+
+def test_cell_error_is_reported_with_the_cell_and_not_retried(tmp_path):
+    broken = _notebook(tmp_path, "broken.ipynb", "raise ValueError('no such ward: X05000999')")
+    job = ChapterJob("broken", broken, tmp_path / "out" / "broken.ipynb", timeout=120,
+                     retries=1)
+    result = execute_chapter(job)
+    assert result.status == "failed"
+    assert result.attempts == 1
+    assert "ValueError" in result.message and "X05000999" in result.message
+    assert "broken.ipynb" in result.message
+    # the executed notebook is kept for debugging, with the error in it
+    kept = nbformat.read(result.output, as_version=4)
+    assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
+
+
+def test_timeout_is_retried_once(tmp_path):
+    hang = _notebook(tmp_path, "slow.ipynb", "import time\ntime.sleep(600)")
+    job = ChapterJob("slow", hang, tmp_path / "out" / "slow.ipynb", timeout=5, retries=1)
+    result = execute_chapter(job)
+    assert result.status == "timed out"
+    assert result.attempts == 2
+
+
+def test_executed_notebook_has_no_timing_metadata(tmp_path):
+    quick = _notebook(tmp_path, "q.ipynb", "1 + 1")
+    result = execute_chapter(ChapterJob("q", quick, tmp_path / "out" / "q.ipynb", timeout=120))
+    assert result.ok
+    text = result.output.read_text()
+    assert "papermill" not in text and "start_time" not in text and "duration" not in text

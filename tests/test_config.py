@@ -1,0 +1,109 @@
+"""Loading and validating jsna.toml: every problem reported at once, each naming its key."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from jsna.config import load_config
+from jsna.errors import JsnaConfigError
+
+VALID = """
+[area]
+code = "Z06000001"
+name = "Demoton"
+la_number = 990
+region_code = "Z12000001"
+region_name = "Demo Region"
+
+[jsna]
+year = 2025
+
+[inputs]
+postcode_lookup = "postcodes.csv"
+lsoa_ward_lookup = "lsoa_to_ward.csv"
+
+[inputs.census]
+2024 = "census_2024.csv"
+2025 = "census_2025.csv"
+
+[census]
+salt = "not-secret"
+
+[comparators]
+neighbours = ["Z06000002"]
+"""
+
+
+def _write(folder, text, files=("postcodes.csv", "lsoa_to_ward.csv", "census_2024.csv",
+                                "census_2025.csv")):
+    for name in files:
+        (folder / name).write_text("x\n")
+    path = folder / "jsna.toml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_valid_config_resolves_paths_against_its_folder(tmp_path):
+    config = load_config(_write(tmp_path, VALID))
+    assert config.area.code == "Z06000001" and config.year == 2025
+    assert config.inputs.census[2025] == tmp_path.resolve() / "census_2025.csv"
+    assert config.census_years == [2024, 2025]
+    assert config.output_dir == (tmp_path / "outputs" / "2025" / "Z06000001").resolve()
+    assert config.disclosure.threshold == 5 and config.disclosure.suppress_zeros is False
+    assert config.chapters == ["population"]
+    assert config.title == "Demoton SEND Joint Strategic Needs Assessment 2025"
+
+
+def test_every_problem_is_reported_at_once_with_its_key(tmp_path):
+    text = VALID.replace('la_number = 990', 'la_number = "990"').replace(
+        "[jsna]\nyear = 2025", "[jsna]\nyear = 2025\ncolour = \"blue\""
+    ) + '\n[disclosure]\nthreshold = "five"\n'
+    path = _write(tmp_path, text, files=("postcodes.csv", "census_2025.csv"))
+    with pytest.raises(JsnaConfigError) as caught:
+        load_config(path)
+    problems = caught.value.problems
+    joined = " | ".join(problems)
+    assert "area.la_number should be an integer" in joined
+    assert "unknown key jsna.colour" in joined
+    assert "disclosure.threshold should be an integer" in joined
+    assert "inputs.lsoa_ward_lookup: file not found" in joined
+    assert "inputs.census.2024: file not found" in joined
+    assert len(problems) == 5
+    assert str(path) in str(caught.value)
+
+
+def test_missing_keys_and_unknown_chapter(tmp_path):
+    text = VALID.replace('name = "Demoton"\n', "").replace('salt = "not-secret"', "") + (
+        '\n[chapters]\nrun = ["population", "astrology"]\n'
+    )
+    with pytest.raises(JsnaConfigError) as caught:
+        load_config(_write(tmp_path, text))
+    joined = " | ".join(caught.value.problems)
+    assert "missing key area.name" in joined
+    assert "census.salt" in joined
+    assert "unknown chapter 'astrology'" in joined
+
+
+def test_year_without_a_census_file(tmp_path):
+    with pytest.raises(JsnaConfigError, match="jsna.year = 2026 but inputs.census has no 2026"):
+        load_config(_write(tmp_path, VALID.replace("year = 2025", "year = 2026")))
+
+
+def test_salt_from_environment(tmp_path, monkeypatch):
+    text = VALID.replace('salt = "not-secret"', 'salt_env = "JSNA_TEST_SALT"')
+    path = _write(tmp_path, text)
+    with pytest.raises(JsnaConfigError, match="JSNA_TEST_SALT, which is not set"):
+        load_config(path)
+    monkeypatch.setenv("JSNA_TEST_SALT", "s3cret")
+    assert load_config(path).census.salt == "s3cret"
+
+
+def test_malformed_and_missing_files(tmp_path):
+    with pytest.raises(JsnaConfigError, match="configuration file not found"):
+        load_config(tmp_path / "nope.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[area\ncode = 1")
+    with pytest.raises(JsnaConfigError, match="bad.toml: not valid TOML"):
+        load_config(bad)

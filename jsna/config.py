@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsna.errors import JsnaConfigError
-
 from jsna.chapters.registry import CHAPTERS
+from jsna.errors import JsnaConfigError
 
 #: Chapters the toolkit can render, in reading order.
 KNOWN_CHAPTERS: tuple[str, ...] = tuple(CHAPTERS)

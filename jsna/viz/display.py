@@ -77,8 +77,9 @@ class Table:
         frame = self.frame
         row_header = self.row_header or frame.columns[0]
         kinds = {c: self.formats.get(c, "text") for c in frame.columns}
+        numeric_class = ' class="num"'
         head = "".join(
-            f'<th scope="col"{" class=\"num\"" if kinds[c] != "text" else ""}>{escape(c)}</th>'
+            f'<th scope="col"{numeric_class if kinds[c] != "text" else ""}>{escape(c)}</th>'
             for c in frame.columns
         )
         rows = []

@@ -1,0 +1,37 @@
+"""Bad input on the command line: one line naming the file and key, non-zero exit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _jsna(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jsna.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_missing_config_is_one_line(tmp_path):
+    result = _jsna("refresh", "--config", str(tmp_path / "missing.toml"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "configuration file not found" in lines[0]
+    assert "missing.toml" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_malformed_config_names_the_keys(tmp_path):
+    path = tmp_path / "jsna.toml"
+    path.write_text('[area]\ncode = 5\n[jsna]\nyear = "2025"\n')
+    result = _jsna("refresh", "--config", str(path))
+    assert result.returncode == 2
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    for expected in ("area.code should be a string", "jsna.year should be an integer",
+                     "missing key area.name", "missing key inputs.postcode_lookup"):
+        assert expected in message
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_chapter_on_command_line(tmp_path):
+    result = _jsna("refresh", "--config", str(tmp_path / "x.toml"), "--chapters", "nope")
+    assert result.returncode == 2 and "Traceback" not in result.stderr

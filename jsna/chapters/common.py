@@ -138,7 +138,7 @@ def indicator_pipeline(
     """
     from jsna.disclosure import suppress_indicators
     from jsna.indicators.table import finalise
-    from jsna.stats import add_comparisons, add_proportion_ci, add_recent_trend
+    from jsna.stats import Benchmarks, add_comparisons, add_proportion_ci, add_recent_trend
 
     rows = rows.copy()
     if "note" not in rows:
@@ -146,17 +146,13 @@ def indicator_pipeline(
     rows["note"] = rows["note"].fillna("")
     rows.loc[rows["area_code"].isin(areas.neighbours), "area_type"] = "Local authority"
     with_ci = add_proportion_ci(rows, count="count", denominator="denominator", multiplier=100)
-    compared = add_comparisons(
-        with_ci,
-        council=areas.council,
-        region=areas.region_code,
-        neighbours=areas.neighbours,
-        polarity=polarity,
-    )
+    benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))
+    compared = add_comparisons(with_ci, benchmarks=benchmarks, polarity=polarity)
     trended = add_recent_trend(compared)
     suppressed, audit = suppress_indicators(
         finalise(trended),
         threshold=config.disclosure.threshold,
         suppress_zeros=config.disclosure.suppress_zeros,
+        council_code=areas.council,
     )
     return finalise(suppressed), audit

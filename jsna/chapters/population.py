@@ -18,7 +18,7 @@ from jsna.chapters.common import (
     require_comparator,
 )
 from jsna.config import Config
-from jsna.disclosure import suppress_table
+from jsna.disclosure import RowTotal, TableRules, apply_disclosure, format_suppressed
 from jsna.indicators.prevalence import (
     INDICATORS,
     council_need_mix,
@@ -58,14 +58,15 @@ def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[
                           "EHC plan": [frame["EHC plan"].sum()]})
     frame = pd.concat([frame, total], ignore_index=True)
     name = f"{KEY}_pupils_by_year_group"
-    published, audit = suppress_table(
-        frame,
-        table=name,
-        count_columns=["SEN support", "EHC plan"],
-        total_row=len(frame) - 1,
-        row_key="Year group",
-        threshold=threshold,
+    counts = ["Pupils", "SEN support", "EHC plan"]
+    rules = TableRules(
+        key=["Year group"],
+        counts=counts,
+        relations=[RowTotal(total={"Year group": "All year groups"},
+                            parts={"Year group": list(frame["Year group"].iloc[:-1])})],
     )
+    tables, audit = apply_disclosure({name: frame}, {name: rules}, threshold=threshold)
+    published = format_suppressed(tables[name], columns=counts).drop(columns="note")
     table = Table(
         name=name,
         caption=f"Pupils in the council's schools by year group and SEN provision, "

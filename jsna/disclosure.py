@@ -1,0 +1,739 @@
+"""Statistical disclosure control for every table before it is written.
+
+Rules (the council's ``[disclosure]`` settings):
+
+* **Primary suppression** - a count from 1 to ``threshold - 1`` is hidden; a true zero stays 0
+  unless ``suppress_zeros`` is set.
+* **Derived values** - values computed from a hidden count (the percentage, its confidence limits,
+  comparison labels...) are hidden too.
+* **Secondary suppression** - a hidden cell must not be recoverable from what is published: not
+  from a total minus the other parts (a council total minus the sum of its wards, a row or
+  column total), nor from the same number in a companion table. Each table declares these
+  additive relations (:class:`RowTotal`, :class:`ColumnTotal`, :class:`SameCells`). The
+  algorithm first gives every relation holding exactly one hidden cell a complementary hidden
+  cell (the smallest positive published part, so "the next-smallest ward"), then proves the
+  result with linear algebra: a hidden cell is recoverable exactly when its unit vector lies in
+  the row space of the relations restricted to the hidden cells, i.e. when its row of the null
+  space is zero. Any recoverable cell gets another complement and the check repeats.
+
+Hidden cells become missing, the row's ``note`` becomes ``"[c]"``, and the audit lists every hidden
+cell with its reason (``table, row_key, column, reason``; written as ``disclosure.csv``). The audit
+never contains the hidden numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.linalg import null_space
+
+from jsna.errors import JsnaError, JsnaInputError
+
+SUPPRESSED = "[c]"
+PRIMARY = "primary: count below threshold"
+DERIVED = "derived from suppressed count"
+SECONDARY_PREFIX = "secondary: protects "
+AUDIT_COLUMNS = ["table", "row_key", "column", "reason"]
+
+#: Columns of the long indicator table computed from ``count`` and ``denominator``.
+INDICATOR_DERIVED_COLUMNS = (
+    "value",
+    "lower_ci_95",
+    "upper_ci_95",
+    "lower_ci_998",
+    "upper_ci_998",
+    "compared_to_england",
+    "compared_to_region",
+    "compared_to_neighbours",
+    "recent_trend",
+    "quartile_band",
+)
+INDICATOR_KEY = ("indicator_id", "area_code", "period", "breakdown")
+
+Selector = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class RowTotal:
+    """Rows of a table that add up to a total row.
+
+    In every group of rows sharing the ``within`` columns, the row picked by ``total`` equals the
+    sum of the rows picked by ``parts``, in each of ``columns`` (default: all count columns).
+
+    Parameters
+    ----------
+    total, parts : mapping column -> value or list of values
+        Row selectors, e.g. ``{"area_type": "Local authority", "area_code": "Z06000001"}`` and
+        ``{"area_type": "Ward"}``.
+    within : sequence of str
+        Columns that define one group (e.g. ``["indicator_id", "period", "breakdown"]``).
+    columns : sequence of str, optional
+        Count columns the relation holds for.
+    """
+
+    total: Selector
+    parts: Selector
+    within: Sequence[str] = ()
+    columns: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class ColumnTotal:
+    """Columns of a table that add up to a total column in every row (e.g. boys + girls = all)."""
+
+    total: str
+    parts: Sequence[str]
+
+
+@dataclass(frozen=True)
+class SameCells:
+    """Cells that publish the same number as cells of a companion table.
+
+    Parameters
+    ----------
+    other_table : str
+        Name of the companion table.
+    on : sequence of str or mapping this column -> other column
+        Columns matching a row of this table to a row of the companion.
+    columns : mapping this count column -> other count column
+        The columns holding the same number.
+    """
+
+    other_table: str
+    on: Sequence[str] | Mapping[str, str]
+    columns: Mapping[str, str]
+
+
+Relation = RowTotal | ColumnTotal | SameCells
+
+
+@dataclass(frozen=True)
+class TableRules:
+    """How one table is protected.
+
+    Parameters
+    ----------
+    key : sequence of str
+        Columns identifying a row (used in the audit's ``row_key``).
+    counts : sequence of str
+        Count columns subject to the threshold.
+    derived : mapping column -> sequence of count columns
+        Columns computed from counts; hidden on a row where any of their counts is hidden.
+    relations : sequence of RowTotal, ColumnTotal or SameCells
+        Additive relations an intruder could use to recover a hidden count.
+    exempt : callable, optional
+        ``exempt(frame) -> boolean Series`` of rows already published by others (England,
+        regions, other councils) which are neither suppressed nor used as complements.
+    """
+
+    key: Sequence[str]
+    counts: Sequence[str]
+    derived: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    relations: Sequence[Relation] = ()
+    exempt: Callable[[pd.DataFrame], pd.Series] | None = None
+
+
+# --------------------------------------------------------------------------- cell bookkeeping
+
+
+class _Cells:
+    """All count cells of all tables, numbered 0..N-1."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules]):
+        self.names = list(tables)
+        self.offset: dict[tuple[str, str], int] = {}
+        values, table_of, row_of, column_of, exempt = [], [], [], [], []
+        total = 0
+        for name in self.names:
+            frame, rule = tables[name], rules[name]
+            exempt_rows = np.zeros(len(frame), dtype=bool)
+            if rule.exempt is not None:
+                exempt_rows = np.asarray(rule.exempt(frame), dtype=bool)
+            for column in rule.counts:
+                numeric = pd.to_numeric(frame[column], errors="coerce")
+                bad = numeric.isna() & frame[column].notna()
+                if bad.any():
+                    row = frame.index[np.flatnonzero(bad.to_numpy())[0]]
+                    raise JsnaInputError(
+                        f"table {name!r}, row {row!r}, column {column!r}: "
+                        f"{frame.loc[row, column]!r} is not a count"
+                    )
+                self.offset[(name, column)] = total
+                values.append(numeric.to_numpy(dtype=float, na_value=np.nan))
+                table_of += [name] * len(frame)
+                row_of.append(np.arange(len(frame)))
+                column_of += [column] * len(frame)
+                exempt.append(exempt_rows)
+                total += len(frame)
+        self.values = np.concatenate(values) if values else np.zeros(0)
+        self.table = np.array(table_of, dtype=object)
+        self.row = np.concatenate(row_of) if row_of else np.zeros(0, dtype=int)
+        self.column = np.array(column_of, dtype=object)
+        self.exempt = np.concatenate(exempt) if exempt else np.zeros(0, dtype=bool)
+
+    def ids(self, table: str, column: str, rows: np.ndarray) -> np.ndarray:
+        return self.offset[(table, column)] + np.asarray(rows, dtype=int)
+
+
+def _select(frame: pd.DataFrame, selector: Selector, table: str) -> np.ndarray:
+    mask = np.ones(len(frame), dtype=bool)
+    for column, wanted in selector.items():
+        if column not in frame.columns:
+            raise JsnaInputError(f"table {table!r} has no column {column!r} named in a relation")
+        values = frame[column]
+        if isinstance(wanted, list | tuple | set | frozenset):
+            mask &= values.isin(list(wanted)).to_numpy()
+        else:
+            mask &= (values == wanted).fillna(False).to_numpy(dtype=bool)
+    return mask
+
+
+def _build_relations(
+    tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules], cells: _Cells
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each relation as (cell ids, coefficients) with sum(coef * value) = 0; the total first."""
+    relations: list[tuple[np.ndarray, np.ndarray]] = []
+    for name in cells.names:
+        frame, rule = tables[name], rules[name]
+        for relation in rule.relations:
+            if isinstance(relation, RowTotal):
+                relations += _row_total(name, frame, rule, relation, cells)
+            elif isinstance(relation, ColumnTotal):
+                relations += _column_total(name, frame, rule, relation, cells)
+            elif isinstance(relation, SameCells):
+                relations += _same_cells(name, tables, rules, relation, cells)
+            else:
+                raise JsnaInputError(f"table {name!r}: unknown relation {relation!r}")
+    return relations
+
+
+def _check_counts(name: str, rule: TableRules, columns: Sequence[str]) -> None:
+    for column in columns:
+        if column not in rule.counts:
+            raise JsnaInputError(
+                f"table {name!r}: relation uses column {column!r}, which is not one of its "
+                f"count columns {list(rule.counts)}"
+            )
+
+
+def _row_total(
+    name: str, frame: pd.DataFrame, rule: TableRules, relation: RowTotal, cells: _Cells
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    columns = list(relation.columns) if relation.columns is not None else list(rule.counts)
+    _check_counts(name, rule, columns)
+    is_total = _select(frame, relation.total, name)
+    is_part = _select(frame, relation.parts, name) & ~is_total
+    positions = np.arange(len(frame))
+    within = list(relation.within)
+    if within:
+        missing = [column for column in within if column not in frame.columns]
+        if missing:
+            raise JsnaInputError(f"table {name!r} has no column(s) {missing} named in a relation")
+        codes = frame.groupby(within, dropna=False, sort=False).ngroup().to_numpy()
+    else:
+        codes = np.zeros(len(frame), dtype=int)
+    out = []
+    relevant = is_total | is_part
+    order = np.argsort(codes[relevant], kind="stable")
+    rel_positions = positions[relevant][order]
+    rel_codes = codes[relevant][order]
+    boundaries = np.flatnonzero(np.diff(rel_codes)) + 1
+    for members in np.split(rel_positions, boundaries):
+        if members.size == 0:
+            continue
+        totals = members[is_total[members]]
+        parts = members[is_part[members]]
+        if totals.size == 0 or parts.size == 0:
+            continue
+        if totals.size > 1:
+            rows = [frame.index[p] for p in totals]
+            raise JsnaInputError(
+                f"table {name!r}: rows {rows} are all selected as the total {dict(relation.total)}"
+                " of one group; expected one total row per group"
+            )
+        for column in columns:
+            ids = cells.ids(name, column, np.concatenate([totals, parts]))
+            coefs = np.concatenate([[1.0], -np.ones(parts.size)])
+            out.append((ids, coefs))
+    return out
+
+
+def _column_total(
+    name: str, frame: pd.DataFrame, rule: TableRules, relation: ColumnTotal, cells: _Cells
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    _check_counts(name, rule, [relation.total, *relation.parts])
+    rows = np.arange(len(frame))
+    matrix = np.column_stack(
+        [cells.ids(name, relation.total, rows)]
+        + [cells.ids(name, part, rows) for part in relation.parts]
+    )
+    coefs = np.concatenate([[1.0], -np.ones(len(relation.parts))])
+    return [(ids, coefs) for ids in matrix]
+
+
+def _same_cells(
+    name: str,
+    tables: Mapping[str, pd.DataFrame],
+    rules: Mapping[str, TableRules],
+    relation: SameCells,
+    cells: _Cells,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    other = relation.other_table
+    if other not in tables:
+        raise JsnaInputError(f"table {name!r} is linked to table {other!r}, which is not given")
+    on = dict(relation.on) if isinstance(relation.on, Mapping) else {c: c for c in relation.on}
+    _check_counts(name, rules[name], list(relation.columns))
+    _check_counts(other, rules[other], list(relation.columns.values()))
+    left = tables[name][list(on)].copy()
+    left.columns = [f"k{i}" for i in range(len(on))]
+    left["_left"] = np.arange(len(left))
+    right = tables[other][list(on.values())].copy()
+    right.columns = [f"k{i}" for i in range(len(on))]
+    right["_right"] = np.arange(len(right))
+    pairs = left.merge(right, on=[f"k{i}" for i in range(len(on))], how="inner")
+    out = []
+    for this_column, other_column in relation.columns.items():
+        a = cells.ids(name, this_column, pairs["_left"].to_numpy())
+        b = cells.ids(other, other_column, pairs["_right"].to_numpy())
+        out += [(np.array([x, y]), np.array([1.0, -1.0])) for x, y in zip(a, b, strict=True)]
+    return out
+
+
+# --------------------------------------------------------------------------- suppression
+
+
+def _complement(ids: np.ndarray, unknown: np.ndarray, cells: _Cells) -> int | None:
+    """Best published cell of a relation to hide as a complement (None if there is none).
+
+    Preference: parts before the total; positive counts before zeros; then the smallest.
+    """
+    candidates = [
+        (position == 0, cells.values[cell] <= 0, cells.values[cell], cell)
+        for position, cell in enumerate(ids)
+        if not unknown[cell] and not cells.exempt[cell]
+    ]
+    if not candidates:
+        return None
+    return min(candidates)[3]
+
+
+def _recoverable(
+    relations: list[tuple[np.ndarray, np.ndarray]], unknown: np.ndarray, hidden: np.ndarray
+) -> np.ndarray:
+    """Hidden cells whose value follows exactly from the published cells and the relations."""
+    involved = [(ids, coefs) for ids, coefs in relations if hidden[ids].any()]
+    if not involved:
+        return np.zeros(0, dtype=int)
+    # connected components of relations through shared unknown cells (union-find)
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ids, _ in involved:
+        unknown_ids = ids[unknown[ids]]
+        root = find(int(unknown_ids[0]))
+        for cell in unknown_ids[1:]:
+            parent[find(int(cell))] = root
+    components: dict[int, list[int]] = {}
+    for index, (ids, _) in enumerate(involved):
+        components.setdefault(find(int(ids[unknown[ids]][0])), []).append(index)
+    recoverable: list[int] = []
+    for members in components.values():
+        columns = sorted({int(c) for m in members for c in involved[m][0][unknown[involved[m][0]]]})
+        position = {cell: j for j, cell in enumerate(columns)}
+        matrix = np.zeros((len(members), len(columns)))
+        for i, m in enumerate(members):
+            ids, coefs = involved[m]
+            for cell, coef in zip(ids, coefs, strict=True):
+                if unknown[cell]:
+                    matrix[i, position[int(cell)]] += coef
+        basis = null_space(matrix)
+        free = (
+            np.linalg.norm(basis, axis=1) > 1e-9
+            if basis.size
+            else np.zeros(len(columns), dtype=bool)
+        )
+        recoverable += [cell for cell, j in position.items() if hidden[cell] and not free[j]]
+    return np.array(sorted(recoverable), dtype=int)
+
+
+def _describe(cells: _Cells, keys: Mapping[str, list[str]], cell: int) -> str:
+    return f"{cells.table[cell]}: {keys[cells.table[cell]][cells.row[cell]]}: {cells.column[cell]}"
+
+
+def _row_keys(frame: pd.DataFrame, key: Sequence[str], name: str) -> list[str]:
+    missing = [column for column in key if column not in frame.columns]
+    if missing:
+        raise JsnaInputError(f"table {name!r} lacks key column(s) {missing}")
+    if not key:
+        return [str(label) for label in frame.index]
+    parts = [column + "=" + frame[column].astype("string").fillna("") for column in key]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "; " + part
+    return joined.tolist()
+
+
+def _validate(tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules]) -> None:
+    for name, frame in tables.items():
+        if name not in rules:
+            raise JsnaInputError(
+                f"table {name!r} has no disclosure rules; every table must declare its counts"
+            )
+        rule = rules[name]
+        named = [*rule.counts, *rule.derived, *(c for v in rule.derived.values() for c in v)]
+        missing = sorted({column for column in named if column not in frame.columns})
+        if missing:
+            raise JsnaInputError(f"table {name!r} lacks column(s) {missing} named in its rules")
+        for column, sources in rule.derived.items():
+            unknown = [source for source in sources if source not in rule.counts]
+            if unknown:
+                raise JsnaInputError(
+                    f"table {name!r}: derived column {column!r} depends on {unknown}, which are "
+                    "not count columns"
+                )
+
+
+def apply_disclosure(
+    tables: Mapping[str, pd.DataFrame],
+    rules: Mapping[str, TableRules],
+    threshold: int = 5,
+    suppress_zeros: bool = False,
+    note: str = "note",
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Apply primary and secondary suppression to a set of tables.
+
+    Parameters
+    ----------
+    tables : mapping name -> DataFrame
+        Every table about to be written (tables, chart data, map data).
+    rules : mapping name -> TableRules
+        One entry per table: its count columns, derived columns and additive relations.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are hidden.
+    suppress_zeros : bool, default False
+        Hide true zeros too.
+    note : str, default "note"
+        Column that receives ``"[c]"`` on rows with a hidden cell (created when absent).
+
+    Returns
+    -------
+    tables : dict name -> DataFrame
+        Copies with hidden cells missing and ``note = "[c]"`` on their rows.
+    audit : pandas.DataFrame
+        One row per hidden cell: ``table, row_key, column, reason`` (no values).
+
+    Raises
+    ------
+    JsnaInputError
+        A table has no rules, a named column is missing, a count is not numeric, or a relation
+        is ill-formed.
+    JsnaError
+        A hidden cell cannot be protected because every complementary cell is exempt.
+    """
+    if threshold < 1:
+        raise JsnaInputError(f"disclosure threshold must be 1 or more, got {threshold!r}")
+    _validate(tables, rules)
+    cells = _Cells(tables, rules)
+    keys = {name: _row_keys(tables[name], rules[name].key, name) for name in cells.names}
+    relations = _build_relations(tables, rules, cells)
+
+    values = cells.values
+    published = np.isfinite(values)
+    small = (values > 0) & (values < threshold)
+    if suppress_zeros:
+        small |= values == 0
+    hidden = published & small & ~cells.exempt
+    reasons: dict[int, str] = {int(cell): PRIMARY for cell in np.flatnonzero(hidden)}
+    unknown = hidden | ~published
+
+    def hide(cell: int, protects: int) -> None:
+        hidden[cell] = True
+        unknown[cell] = True
+        reasons[cell] = SECONDARY_PREFIX + _describe(cells, keys, protects)
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for ids, _ in relations:
+                open_cells = ids[unknown[ids]]
+                if open_cells.size == 1 and hidden[open_cells[0]]:
+                    complement = _complement(ids, unknown, cells)
+                    if complement is None:
+                        continue
+                    hide(int(complement), int(open_cells[0]))
+                    changed = True
+        exposed = _recoverable(relations, unknown, hidden)
+        if exposed.size == 0:
+            break
+        progress = False
+        for cell in exposed:
+            options = [_complement(ids, unknown, cells) for ids, _ in relations if cell in ids]
+            options = [option for option in options if option is not None]
+            if options:
+                best = min(options, key=lambda c: (cells.values[c] <= 0, cells.values[c]))
+                hide(int(best), int(cell))
+                progress = True
+        if not progress:
+            raise JsnaError(
+                "cannot protect "
+                + _describe(cells, keys, int(exposed[0]))
+                + ": every cell that could hide it is published elsewhere"
+            )
+    return _write(tables, rules, cells, keys, hidden, reasons, note)
+
+
+def _write(
+    tables: Mapping[str, pd.DataFrame],
+    rules: Mapping[str, TableRules],
+    cells: _Cells,
+    keys: Mapping[str, list[str]],
+    hidden: np.ndarray,
+    reasons: Mapping[int, str],
+    note: str,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    audit_rows: list[tuple[int, int, int, str, str, str]] = []
+    for table_number, name in enumerate(cells.names):
+        frame = tables[name].copy()
+        rule = rules[name]
+        column_order = {column: i for i, column in enumerate(frame.columns)}
+        hidden_rows = np.zeros(len(frame), dtype=bool)
+        hidden_by_count: dict[str, np.ndarray] = {}
+        for column in rule.counts:
+            ids = cells.ids(name, column, np.arange(len(frame)))
+            mask = hidden[ids]
+            hidden_by_count[column] = mask
+            if mask.any():
+                frame[column] = frame[column].mask(pd.Series(mask, index=frame.index))
+                hidden_rows |= mask
+                for row in np.flatnonzero(mask):
+                    audit_rows.append(
+                        (
+                            table_number,
+                            int(row),
+                            column_order[column],
+                            name,
+                            column,
+                            reasons[int(ids[row])],
+                        )
+                    )
+        for column, sources in rule.derived.items():
+            mask = np.zeros(len(frame), dtype=bool)
+            for source in sources:
+                mask |= hidden_by_count[source]
+            if mask.any():
+                frame[column] = frame[column].mask(pd.Series(mask, index=frame.index))
+                for row in np.flatnonzero(mask):
+                    audit_rows.append(
+                        (table_number, int(row), column_order[column], name, column, DERIVED)
+                    )
+        if note not in frame.columns:
+            frame[note] = pd.Series(pd.NA, index=frame.index, dtype="object")
+        if hidden_rows.any():
+            notes = frame[note].astype("object")
+            notes[hidden_rows] = SUPPRESSED
+            frame[note] = notes
+        out[name] = frame
+    audit_rows.sort(key=lambda item: item[:3])
+    audit = pd.DataFrame(
+        [(name, keys[name][row], column, reason) for _, row, _, name, column, reason in audit_rows],
+        columns=AUDIT_COLUMNS,
+    )
+    return out, audit
+
+
+# --------------------------------------------------------------------------- long indicator table
+
+
+def indicator_table_rules(
+    indicators: pd.DataFrame,
+    council_code: str | None = None,
+    count_columns: Sequence[str] = ("count", "denominator"),
+    additive_breakdowns: Mapping[str, Sequence[str]] | None = None,
+    extra_relations: Sequence[Relation] = (),
+) -> TableRules:
+    """Disclosure rules for the long indicator table.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table.
+    council_code : str, optional
+        The council's code. Ward and LSOA rows of each indicator, period and breakdown add up to
+        the council's row; rows of England, regions and other councils are published by others
+        and exempt. Required when the table holds several local authorities and small areas.
+    count_columns : sequence of str, default ("count", "denominator")
+        Columns treated as counts (small denominators are disclosive too).
+    additive_breakdowns : mapping total breakdown -> part breakdowns, optional
+        E.g. ``{"All": ["Boys", "Girls"]}`` when the parts add up to the total.
+    extra_relations : sequence of relations
+        Further relations (e.g. the same count published under two indicators).
+
+    Returns
+    -------
+    TableRules
+    """
+    missing = [c for c in (*INDICATOR_KEY, "area_type") if c not in indicators.columns]
+    if missing:
+        raise JsnaInputError(f"indicator table lacks column(s) {missing}")
+    counts = [column for column in count_columns if column in indicators.columns]
+    if not counts:
+        raise JsnaInputError(f"indicator table has none of the count columns {list(count_columns)}")
+    area_type = indicators["area_type"].astype("string")
+    la_codes = set(indicators.loc[area_type == "Local authority", "area_code"].astype(str))
+    small_areas = [kind for kind in ("Ward", "LSOA") if (area_type == kind).any()]
+    if council_code is None and small_areas and len(la_codes) > 1:
+        raise JsnaInputError(
+            "indicator table holds several local authorities and small areas; pass council_code "
+            "so wards and LSOAs can be tied to the council's total"
+        )
+    if council_code is None and len(la_codes) == 1:
+        council_code = next(iter(la_codes))
+    derived = {
+        column: counts for column in INDICATOR_DERIVED_COLUMNS if column in indicators.columns
+    }
+    relations: list[Relation] = []
+    if council_code is not None:
+        for kind in small_areas:
+            relations.append(
+                RowTotal(
+                    total={"area_type": "Local authority", "area_code": council_code},
+                    parts={"area_type": kind},
+                    within=["indicator_id", "period", "breakdown"],
+                )
+            )
+    for total, parts in (additive_breakdowns or {}).items():
+        relations.append(
+            RowTotal(
+                total={"breakdown": total},
+                parts={"breakdown": list(parts)},
+                within=["indicator_id", "area_code", "period"],
+            )
+        )
+    relations += list(extra_relations)
+
+    def exempt(frame: pd.DataFrame) -> pd.Series:
+        kind = frame["area_type"].astype("string")
+        others = kind.isin(["England", "Region"])
+        if council_code is not None:
+            others |= (kind == "Local authority") & (frame["area_code"].astype(str) != council_code)
+        return others.fillna(False)
+
+    return TableRules(
+        key=list(INDICATOR_KEY),
+        counts=counts,
+        derived=derived,
+        relations=relations,
+        exempt=exempt,
+    )
+
+
+def suppress_indicators(
+    indicators: pd.DataFrame,
+    threshold: int = 5,
+    suppress_zeros: bool = False,
+    council_code: str | None = None,
+    table_name: str = "indicators",
+    **rule_options: object,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suppress the long indicator table.
+
+    A count (or denominator) below the threshold hides the count, value, confidence limits and
+    comparison labels of its row (note ``"[c]"``); within each indicator, period and breakdown
+    the next-smallest ward (or LSOA) is hidden too so that the council total minus the published
+    wards cannot reveal a hidden ward.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are hidden.
+    suppress_zeros : bool, default False
+        Hide true zeros too.
+    council_code : str, optional
+        See :func:`indicator_table_rules`.
+    table_name : str, default "indicators"
+        Name used in the audit.
+    **rule_options
+        Passed to :func:`indicator_table_rules` (``count_columns``, ``additive_breakdowns``,
+        ``extra_relations``).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+    audit : pandas.DataFrame
+        ``table, row_key, column, reason`` for every hidden cell.
+    """
+    rules = indicator_table_rules(indicators, council_code=council_code, **rule_options)
+    tables, audit = apply_disclosure(
+        {table_name: indicators}, {table_name: rules}, threshold, suppress_zeros
+    )
+    return tables[table_name], audit
+
+
+def format_suppressed(
+    frame: pd.DataFrame, columns: Sequence[str] | None = None, note: str = "note"
+) -> pd.DataFrame:
+    """Render hidden cells as ``"[c]"`` for writing (CSV, HTML tables, chart labels).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table returned by :func:`apply_disclosure` or :func:`suppress_indicators`.
+    columns : sequence of str, optional
+        Columns to render; default every column except ``note``.
+    note : str, default "note"
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy where missing cells of ``[c]`` rows read ``"[c]"`` (object dtype in those columns).
+    """
+    out = frame.copy()
+    if note not in out.columns:
+        return out
+    flagged = (out[note] == SUPPRESSED).fillna(False).to_numpy(dtype=bool)
+    targets = [c for c in (columns or out.columns) if c != note]
+    for column in targets:
+        missing = out[column].isna().to_numpy() & flagged
+        if missing.any():
+            rendered = out[column].astype("object")
+            rendered[missing] = SUPPRESSED
+            out[column] = rendered
+    return out
+
+
+def write_disclosure_log(audit: pd.DataFrame, folder: str | Path) -> Path:
+    """Write the suppression audit as ``disclosure.csv`` in ``folder``.
+
+    Parameters
+    ----------
+    audit : pandas.DataFrame
+        Audit from :func:`apply_disclosure` / :func:`suppress_indicators` (several audits can be
+        concatenated first).
+    folder : str or pathlib.Path
+        Output folder (created if needed).
+
+    Returns
+    -------
+    pathlib.Path
+        Path of the written file (UTF-8, header ``table,row_key,column,reason``).
+    """
+    missing = [column for column in AUDIT_COLUMNS if column not in audit.columns]
+    if missing:
+        raise JsnaInputError(f"audit lacks column(s) {missing}; expected {AUDIT_COLUMNS}")
+    path = Path(folder) / "disclosure.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    audit[AUDIT_COLUMNS].to_csv(path, index=False, encoding="utf-8")
+    return path

@@ -1,0 +1,401 @@
+"""The list of inputs a council configuration can take, where to download each, and a check of
+every file present (layout, period coverage, the council found) without running any chapter.
+
+``jsna sources --config jsna.toml`` prints :func:`describe_sources`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jsna.errors import JsnaError
+
+#: Pupil-level census header (see the contracts); only these columns are checked here.
+CENSUS_COLUMNS = ("UPN", "DOB", "Gender", "NCYearActual", "EnrolStatus", "SENprovision")
+SCHOOL_COLUMNS = ("URN", "LAEstab")
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One kind of input: its config key, what it is and where it is published."""
+
+    key: str
+    description: str
+    publisher: str
+    url: str
+    required: bool = False
+
+
+INPUTS: tuple[InputSpec, ...] = (
+    InputSpec(
+        "census",
+        "January school census, pupil level, one file per year (council's own extract)",
+        "the council (COLLECT / MIS export)",
+        "https://www.gov.uk/guidance/school-census",
+        required=True,
+    ),
+    InputSpec(
+        "postcode_lookup",
+        "postcode -> LSOA, ward, local authority (ONS Postcode Directory)",
+        "ONS Open Geography Portal",
+        "https://geoportal.statistics.gov.uk/ (search: ONS Postcode Directory)",
+        required=True,
+    ),
+    InputSpec(
+        "lsoa_ward_lookup",
+        "LSOA (2021) -> ward best-fit lookup",
+        "ONS Open Geography Portal",
+        "https://geoportal.statistics.gov.uk/ (search: LSOA to Electoral Ward lookup)",
+        required=True,
+    ),
+    InputSpec(
+        "ward_boundaries",
+        "ward boundaries (GeoJSON, GeoPackage or shapefile)",
+        "ONS Open Geography Portal",
+        "https://geoportal.statistics.gov.uk/ (search: Wards boundaries)",
+    ),
+    InputSpec(
+        "lsoa_boundaries",
+        "LSOA (2021) boundaries",
+        "ONS Open Geography Portal",
+        "https://geoportal.statistics.gov.uk/ (search: LSOA 2021 boundaries)",
+    ),
+    InputSpec(
+        "imd",
+        "English Indices of Deprivation by LSOA (File 1: IMD rank and decile)",
+        "MHCLG, English indices of deprivation 2025 (or 2019)",
+        "https://www.gov.uk/government/collections/english-indices-of-deprivation",
+    ),
+    InputSpec(
+        "population",
+        "mid-year population estimates by single year of age (LA, ward, LSOA)",
+        "ONS mid-year population estimates",
+        "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
+        "populationestimates",
+    ),
+    InputSpec(
+        "schools",
+        "schools list: URN, LAEstab, name, phase, type",
+        "DfE Get Information about Schools",
+        "https://get-information-schools.service.gov.uk/Downloads",
+    ),
+    InputSpec(
+        "comparators.sen_phase_type",
+        "Special educational needs in England: pupils, SEN support, EHC plans by phase/type",
+        "DfE explore education statistics: Special educational needs in England",
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "special-educational-needs-in-england",
+    ),
+    InputSpec(
+        "comparators.sen_primary_need",
+        "Special educational needs in England: pupils by SEN status and primary need",
+        "DfE explore education statistics: Special educational needs in England",
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "special-educational-needs-in-england",
+    ),
+    InputSpec(
+        "comparators.ehcp_caseload",
+        "SEN2 Education, health and care plans: caseload in January (and other SEN2 files)",
+        "DfE explore education statistics: Education, health and care plans",
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "education-health-and-care-plans",
+    ),
+    InputSpec(
+        "comparators.statistical_neighbours",
+        "DfE children's services statistical neighbours (10 per council)",
+        "DfE children's services statistical neighbour benchmarking tool",
+        "https://www.gov.uk/government/publications/children-services-statistical-neighbour-"
+        "benchmarking-tool",
+    ),
+    InputSpec(
+        "lait",
+        "DfE Local Authority Interactive Tool long file (optional extra comparators; read "
+        "with jsna.sources.lait)",
+        "DfE LAIT",
+        "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
+    ),
+    InputSpec(
+        "fingertips",
+        "OHID Fingertips indicator exports (optional extra comparators; read with "
+        "jsna.sources.fingertips)",
+        "OHID Fingertips",
+        "https://fingertips.phe.org.uk",
+    ),
+)
+
+#: Keys the configuration file does not take (yet); listed for the analyst, never validated.
+_NOT_IN_CONFIG = {"lait", "fingertips"}
+
+RESULT_COLUMNS = [
+    "key",
+    "status",
+    "path",
+    "rows",
+    "periods",
+    "area_found",
+    "detail",
+    "publisher",
+    "url",
+]
+
+
+def describe_sources(config: Any) -> pd.DataFrame:
+    """List every input, say which are present and validate each present file.
+
+    Parameters
+    ----------
+    config : jsna.config.Config
+        The loaded configuration (paths already resolved; ``check_files`` may be False).
+
+    Returns
+    -------
+    DataFrame
+        One row per input (one per census year): ``key``, ``status`` (``"ok"``,
+        ``"missing"`` = configured but no file, ``"not configured"``, ``"problem"`` = the file
+        does not validate, ``"not in config"`` for optional extras), ``path``, ``rows``,
+        ``periods`` (coverage found in the file), ``area_found`` (``"yes"``, ``"no"`` or
+        ``""`` when the file has no council column), ``detail`` (the validation message),
+        ``publisher`` and ``url``.
+    """
+    rows: list[dict[str, object]] = []
+    inputs = config.inputs
+    for spec in INPUTS:
+        if spec.key in _NOT_IN_CONFIG:
+            rows.append(_row(spec, "not in config", None, detail="optional; not read by chapters"))
+            continue
+        if spec.key == "census":
+            if not inputs.census:
+                rows.append(_row(spec, "not configured", None, detail="required"))
+            for year, path in sorted(inputs.census.items()):
+                rows.append(_check(spec, f"census.{year}", path, config, _validate_census, year))
+            continue
+        if spec.key.startswith("comparators."):
+            name = spec.key.split(".", 1)[1]
+            path = inputs.comparators.get(name)
+            validator = _validate_neighbours if name == "statistical_neighbours" else _validate_ees
+        else:
+            path = getattr(inputs, spec.key, None)
+            validator = _VALIDATORS[spec.key]
+        if path is None:
+            rows.append(
+                _row(spec, "not configured", None, detail="required" if spec.required else "")
+            )
+            continue
+        rows.append(_check(spec, spec.key, path, config, validator, None))
+    table = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    table["rows"] = table["rows"].astype("Int64")
+    return table
+
+
+def _row(
+    spec: InputSpec,
+    status: str,
+    path: Path | None,
+    *,
+    key: str | None = None,
+    rows: int | None = None,
+    periods: str = "",
+    area_found: str = "",
+    detail: str = "",
+) -> dict[str, object]:
+    return {
+        "key": key or spec.key,
+        "status": status,
+        "path": str(path) if path else "",
+        "rows": rows,
+        "periods": periods,
+        "area_found": area_found,
+        "detail": detail,
+        "publisher": spec.publisher,
+        "url": spec.url,
+    }
+
+
+Validator = Callable[[Path, Any, Any], tuple[int, str, str, str]]
+
+
+def _check(
+    spec: InputSpec, key: str, path: Path, config: Any, validator: Validator, extra: Any
+) -> dict[str, object]:
+    if not Path(path).exists():
+        return _row(spec, "missing", path, key=key, detail="file not found")
+    try:
+        rows, periods, found, detail = validator(Path(path), config, extra)
+    except JsnaError as error:
+        return _row(spec, "problem", path, key=key, detail=str(error))
+    status = "ok" if found != "no" else "problem"
+    return _row(
+        spec, status, path, key=key, rows=rows, periods=periods, area_found=found, detail=detail
+    )
+
+
+def _yes_no(found: bool) -> str:
+    return "yes" if found else "no"
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return [c.strip() for c in next(csv.reader(handle), [])]
+
+
+def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str, str]:
+    from jsna.errors import JsnaInputError
+
+    header = _header(path)
+    columns = config.census.columns or {}
+    renamed = [columns.get(c, c) for c in header]
+    missing = [c for c in CENSUS_COLUMNS if c not in renamed]
+    if missing:
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of a pupil-level school census: missing "
+            f"column(s) {', '.join(missing)}; columns found: {', '.join(header)}"
+        )
+    with open(path, encoding="utf-8-sig") as handle:
+        rows = sum(1 for _ in handle) - 1
+    return rows, str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
+
+
+def _validate_postcodes(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.ons import read_postcode_lookup
+
+    frame = read_postcode_lookup(path)
+    if frame["la_code"].eq("").all():
+        return len(frame), "", "", "no local authority column"
+    found = frame["la_code"].eq(config.area.code).any()
+    live = int((~frame["terminated"]).sum())
+    inside = int(frame["la_code"].eq(config.area.code).sum())
+    return len(frame), "", _yes_no(found), f"{live:,} live postcodes; {inside:,} in the council"
+
+
+def _validate_lsoa_ward(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.ons import read_lsoa_ward_lookup
+
+    frame = read_lsoa_ward_lookup(path)
+    detail = (
+        f"{frame['lsoa_code'].nunique():,} LSOAs ({frame['lsoa_vintage'].iloc[0]}) in "
+        f"{frame['ward_code'].nunique():,} wards ({frame['ward_vintage'].iloc[0]})"
+    )
+    if frame["lad_code"].eq("").all():
+        return len(frame), "", "", detail
+    return len(frame), "", _yes_no(frame["lad_code"].eq(config.area.code).any()), detail
+
+
+def _boundary_validator(level: str) -> Validator:
+    def validate(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+        from jsna.sources.boundaries import read_boundaries
+
+        frame = read_boundaries(path, level=level)
+        detail = (
+            f"{len(frame)} areas; code column {frame.attrs['code_column']}"
+            f" ({frame.attrs['vintage'] or 'vintage unknown'})"
+        )
+        return len(frame), "", "", detail
+
+    return validate
+
+
+def _validate_imd(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.imd import read_imd
+
+    frame = read_imd(path)
+    edition = str(frame["edition"].iloc[0]) if len(frame) else ""
+    if frame["lad_code"].eq("").all():
+        return len(frame), edition, "", "no local authority column"
+    inside = frame["lad_code"].eq(config.area.code)
+    return (
+        len(frame),
+        edition,
+        _yes_no(inside.any()),
+        f"{int(inside.sum()):,} LSOAs in the council",
+    )
+
+
+def _validate_population(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.ons import read_population
+
+    frame = read_population(path)
+    periods = ", ".join(sorted(set(frame["period"])))
+    council = frame.loc[frame["area_code"].eq(config.area.code)]
+    types = ", ".join(sorted(set(frame["area_type"])))
+    return len(frame), periods, _yes_no(not council.empty), f"geographies: {types}"
+
+
+def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.errors import JsnaInputError
+
+    header = _header(path)
+    missing = [c for c in SCHOOL_COLUMNS if c not in header]
+    if missing:
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of a schools list: missing column(s) "
+            f"{', '.join(missing)}; columns found: {', '.join(header)}"
+        )
+    with open(path, encoding="utf-8-sig") as handle:
+        rows = sum(1 for _ in handle) - 1
+    return rows, "", "", "layout ok"
+
+
+def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.codes import canonical_code
+    from jsna.sources.ees import read_ees
+
+    frame = read_ees(path)
+    periods = sorted(set(frame["period"]))
+    codes = set(frame["area_code"].map(canonical_code))
+    found = canonical_code(config.area.code) in codes
+    neighbours = [canonical_code(c) for c in config.neighbours]
+    missing_neighbours = [c for c in neighbours if c not in codes]
+    parts = [f"{frame['measure'].nunique()} measures"]
+    parts.append("England " + ("found" if "E92000001" in codes else "NOT found"))
+    if config.area.region_code:
+        parts.append(
+            f"region {config.area.region_code} "
+            + ("found" if canonical_code(config.area.region_code) in codes else "NOT found")
+        )
+    if neighbours:
+        parts.append(
+            f"{len(neighbours) - len(missing_neighbours)}/{len(neighbours)} neighbours found"
+        )
+        if missing_neighbours:
+            parts.append("missing: " + ", ".join(missing_neighbours))
+    if config.year and not any(
+        str(config.year) in p or p.endswith(str(config.year)[2:]) for p in periods
+    ):
+        parts.append(f"no period for the JSNA year {config.year}")
+    coverage = f"{periods[0]} .. {periods[-1]}" if periods else ""
+    return len(frame), coverage, _yes_no(found), "; ".join(parts)
+
+
+def _validate_neighbours(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.neighbours import neighbours_of, read_statistical_neighbours
+
+    frame = read_statistical_neighbours(path)
+    try:
+        listed = neighbours_of(frame, config.area.code)
+    except JsnaError:
+        return len(frame), "", "no", f"{config.area.name} ({config.area.code}) not listed"
+    configured = list(config.neighbours)
+    if configured and configured != listed:
+        detail = "differs from [comparators] neighbours in the config: file has " + ", ".join(
+            listed
+        )
+    else:
+        detail = f"{len(listed)} neighbours in published order"
+    return len(frame), "", "yes", detail
+
+
+_VALIDATORS: dict[str, Validator] = {
+    "postcode_lookup": _validate_postcodes,
+    "lsoa_ward_lookup": _validate_lsoa_ward,
+    "ward_boundaries": _boundary_validator("ward"),
+    "lsoa_boundaries": _boundary_validator("lsoa"),
+    "imd": _validate_imd,
+    "population": _validate_population,
+    "schools": _validate_schools,
+}

@@ -1,0 +1,181 @@
+"""Shared helpers for the source readers: reading published CSVs as text, checking layouts and
+turning published values (numbers, suppression symbols, blanks) into a float and a note.
+
+Published statistics mark cells that hold no number with a symbol. The symbol carries meaning
+(suppressed to protect confidentiality, not applicable, not collected ...), so it is never turned
+into zero: the value becomes missing and the symbol is kept, in square brackets, in a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jsna.errors import JsnaInputError
+
+#: Published symbols (lower case, without brackets) and the note they become.
+#: ``c`` confidential/suppressed, ``x`` not available, ``z`` not applicable, ``low`` rounds to zero
+#: but is not zero, ``u`` low reliability, ``:`` not available (older releases), ``~`` rounds to
+#: zero (older DfE releases).
+SYMBOL_NOTES: dict[str, str] = {
+    "c": "[c]",
+    "x": "[x]",
+    "z": "[z]",
+    "low": "[low]",
+    "u": "[u]",
+    ":": "[:]",
+    "~": "[~]",
+}
+
+#: What each note means, for footnotes under output tables.
+NOTE_MEANINGS: dict[str, str] = {
+    "[c]": "suppressed to protect confidentiality",
+    "[x]": "not available",
+    "[z]": "not applicable",
+    "[low]": "rounds to zero, but is not zero",
+    "[u]": "low reliability",
+    "[:]": "not available",
+    "[~]": "rounds to zero, but is not zero",
+    "[-]": "no data",
+}
+
+
+def read_text_csv(path: str | Path, source: str) -> pd.DataFrame:
+    """Read a published CSV with every cell as text.
+
+    Blank cells stay empty strings (nothing is guessed to be missing), column names are stripped
+    and a UTF-8 byte-order mark is removed. Files saved by Excel in Windows-1252 are accepted.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    source : str
+        Human name of the expected source, used in error messages.
+
+    Returns
+    -------
+    DataFrame
+        All columns of dtype text, in file order.
+
+    Raises
+    ------
+    JsnaInputError
+        If the file is missing, empty or not a readable CSV.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise JsnaInputError(f"{path}: file not found (expected {source})")
+    last_error: Exception | None = None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding
+            )
+            break
+        except UnicodeDecodeError as error:
+            last_error = error
+        except pd.errors.EmptyDataError as error:
+            raise JsnaInputError(f"{path}: file is empty (expected {source})") from error
+        except pd.errors.ParserError as error:
+            raise JsnaInputError(
+                f"{path}: not a readable CSV ({error}) (expected {source})"
+            ) from error
+    else:
+        raise JsnaInputError(f"{path}: cannot decode text ({last_error}) (expected {source})")
+    frame.columns = [str(column).strip().lstrip("\ufeff") for column in frame.columns]
+    return frame
+
+
+def require_columns(
+    columns: Iterable[str], required: Iterable[str], path: str | Path, source: str
+) -> None:
+    """Raise a clear error when columns required by a source's layout are missing.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Columns found in the file.
+    required : iterable of str
+        Columns the layout must have.
+    path : str or Path
+        The file, for the message.
+    source : str
+        Human name of the expected source.
+
+    Raises
+    ------
+    JsnaInputError
+        Naming the file, the expected source, the missing columns and the columns found.
+    """
+    found = list(columns)
+    missing = [column for column in required if column not in found]
+    if missing:
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of {source}: missing column(s) "
+            f"{', '.join(missing)}; columns found: {', '.join(found) if found else '(none)'}"
+        )
+
+
+def parse_published_values(
+    text: pd.Series, extra_symbols: dict[str, str] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Turn published cells into numbers and notes.
+
+    Parameters
+    ----------
+    text : Series of str
+        Cells as published. Numbers may carry thousands separators (``"29,199"``) or float
+        artefacts (``"5.0999999999999996"`` reads as 5.1).
+    extra_symbols : dict, optional
+        Further source-specific symbols (lower case) and their notes, e.g. ``{"-": "[-]"}``.
+
+    Returns
+    -------
+    values : ndarray of float
+        NaN where the cell is blank or a symbol.
+    notes : ndarray of object
+        The symbol as a note (``"[c]"``, ``"[x]"`` ...) or ``""``.
+    unreadable : ndarray of bool
+        True where the cell is neither blank, a number nor a known symbol.
+    """
+    symbols = dict(SYMBOL_NOTES)
+    if extra_symbols:
+        symbols.update(extra_symbols)
+    cells = text.astype(str).str.strip()
+    # Accept the bracketed style too: "[c]" is the same symbol as "c".
+    bare = cells.str.replace(r"^\[(.*)\]$", r"\1", regex=True).str.lower()
+    notes = bare.map(symbols).fillna("").astype(object).to_numpy()
+    is_symbol = notes != ""
+    blank = (cells == "").to_numpy()
+    numbers = pd.to_numeric(cells.str.replace(",", "", regex=False), errors="coerce")
+    values = np.array(numbers.to_numpy(dtype=float, na_value=np.nan), dtype=float, copy=True)
+    values[is_symbol] = np.nan
+    unreadable = np.isnan(values) & ~is_symbol & ~blank
+    return values, notes, unreadable
+
+
+def is_measure_like(text: pd.Series, extra_symbols: dict[str, str] | None = None) -> bool:
+    """True when every cell is a number, a known symbol or blank (and at least one is a number
+    or a symbol)."""
+    values, notes, unreadable = parse_published_values(text, extra_symbols)
+    if unreadable.any():
+        return False
+    return bool((~np.isnan(values)).any() or (notes != "").any()) or len(text) == 0
+
+
+def first_unreadable(
+    text: pd.Series, unreadable: np.ndarray, path: str | Path, column: str, expected: str
+) -> JsnaInputError:
+    """Build the error for the first unreadable cell (file, row, column, value, expectation).
+
+    Row numbers count the header as row 1, as a spreadsheet shows them.
+    """
+    position = int(np.flatnonzero(unreadable)[0])
+    return JsnaInputError(
+        f"{path}: row {position + 2}, column {column!r}: value {text.iloc[position]!r} is not "
+        f"{expected}"
+    )

@@ -1,0 +1,321 @@
+"""Readers for the English Indices of Deprivation (IoD) 2019 and 2025.
+
+LSOA files (MHCLG File 1, File 2 domains, File 5/7 scores, the ONS "IMD lookup", mySociety's
+composite file) carry ranks (1 = most deprived; published with thousands separators such as
+``"29,199"``), deciles (1 = most deprived 10%) and scores. Headers differ between editions
+(``LSOA code (2011)`` / ``LSOA code (2021)``, ``... Rank`` / ``... Rank (where 1 is most
+deprived)``); columns are found by pattern. Local-authority summaries (File 10 reshaped long, IoD
+2019 and 2025) are read by :func:`read_imd_la_summary`.
+
+Deciles are checked against ranks: with ``N`` LSOAs in England (32,844 in 2019, 33,755 in
+2025), decile ``d`` holds ranks ``(d - 1) N / 10 < rank <= d N / 10``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jsna.errors import JsnaInputError
+from jsna.sources.common import first_unreadable, parse_published_values, read_text_csv
+
+SOURCE = "an English Indices of Deprivation LSOA file (IoD File 1/2/5/7 or ONS IMD lookup)"
+SUMMARY_SOURCE = "an Indices of Deprivation local authority summary (File 10, long)"
+
+#: LSOAs in England per edition.
+LSOA_COUNT = {2019: 32844, 2025: 33755}
+
+#: Domain column prefixes (lower case) -> short name.
+DOMAINS = {
+    "index of multiple deprivation (imd)": "imd",
+    "index of multiple deprivation": "imd",
+    "income": "income",
+    "employment": "employment",
+    "education, skills and training": "education",
+    "education skills and training": "education",
+    "health deprivation and disability": "health",
+    "crime": "crime",
+    "barriers to housing and services": "housing",
+    "living environment": "living_environment",
+    "income deprivation affecting children index (idaci)": "idaci",
+    "income deprivation affecting older people (idaopi)": "idaopi",
+}
+
+
+def read_imd(path: str | Path, *, edition: int | None = None) -> pd.DataFrame:
+    """Read an Indices of Deprivation LSOA file.
+
+    Parameters
+    ----------
+    path : str or Path
+        IoD File 1 (IMD rank and decile), File 2 (domain ranks and deciles), File 5/7 (scores),
+        the ONS ``IMD19`` lookup or mySociety's ``overall_local_score`` file.
+    edition : int, optional
+        2019 or 2025. Detected from the header (``(2011)`` LSOAs -> 2019, ``(2021)`` -> 2025,
+        ``IMD19`` -> 2019) when omitted.
+
+    Returns
+    -------
+    DataFrame
+        ``lsoa_code``, ``lsoa_name``, ``lad_code``, ``lad_name`` (``""`` when absent),
+        ``edition`` (int), then for each domain present ``<domain>_rank`` and ``<domain>_decile``
+        (nullable Int64) and ``<domain>_score`` (float); ``imd_rank``/``imd_decile`` always
+        exist (deciles derived from ranks when the file has only ranks).
+
+    Raises
+    ------
+    JsnaInputError
+        No LSOA code column, no IMD rank/decile/score, an unreadable number, a rank outside
+        1..N or a decile that disagrees with its rank.
+    """
+    path = Path(path)
+    raw = read_text_csv(path, SOURCE)
+    columns = list(raw.columns)
+    lsoa = _match(columns, r"(?i)^(lsoa code( \(\d{4}\))?|lsoa\d{2}cd|lsoa|lsoa_code)$")
+    if lsoa is None:
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of {SOURCE}: missing column 'LSOA code (2011)' "
+            f"(or LSOA21CD/LSOA11CD/lsoa); columns found: {', '.join(columns)}"
+        )
+    if edition is None:
+        edition = _detect_edition(columns)
+    out = pd.DataFrame(index=raw.index)
+    out["lsoa_code"] = raw[lsoa].str.strip()
+    out["lsoa_name"] = _text(raw, _match(columns, r"(?i)^(lsoa name( \(\d{4}\))?|lsoa\d{2}nm)$"))
+    out["lad_code"] = _text(
+        raw, _match(columns, r"(?i)^(local authority district code( \(\d{4}\))?|lad\d{2}cd)$")
+    )
+    out["lad_name"] = _text(
+        raw, _match(columns, r"(?i)^(local authority district name( \(\d{4}\))?|lad\d{2}nm)$")
+    )
+    out["edition"] = edition
+
+    found_any = False
+    for column in columns:
+        parsed = _domain_measure(column)
+        if parsed is None:
+            continue
+        domain, kind = parsed
+        values, notes, unreadable = parse_published_values(raw[column])
+        if unreadable.any() or (notes != "").any():
+            raise first_unreadable(
+                raw[column], unreadable | (notes != ""), path, column, f"a {kind}"
+            )
+        name = f"{domain}_{kind}"
+        if kind == "score":
+            out[name] = values
+        else:
+            out[name] = pd.array(np.where(np.isnan(values), None, values), dtype="Int64")
+        found_any = found_any or domain == "imd"
+    if not found_any:
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of {SOURCE}: no IMD rank, decile or score column "
+            f"(e.g. 'Index of Multiple Deprivation (IMD) Rank'); columns found: {', '.join(columns)}"
+        )
+    total = LSOA_COUNT.get(edition)
+    for domain in sorted({c.rsplit("_", 1)[0] for c in out.columns if c.endswith("_rank")}):
+        _check_ranks(out, domain, total, path)
+    if "imd_rank" not in out.columns:
+        out["imd_rank"] = pd.array([None] * len(out), dtype="Int64")
+    if "imd_decile" not in out.columns:
+        out["imd_decile"] = (
+            rank_to_decile(out["imd_rank"], total)
+            if total
+            else pd.array([None] * len(out), dtype="Int64")
+        )
+    out.attrs["path"] = str(path)
+    return out
+
+
+def rank_to_decile(ranks: pd.Series, total: int) -> pd.Series:
+    """National decile (1 = most deprived) of each rank among ``total`` LSOAs.
+
+    Parameters
+    ----------
+    ranks : Series of int
+    total : int
+        LSOAs in England (32,844 for IoD 2019; 33,755 for IoD 2025).
+
+    Returns
+    -------
+    Series of Int64
+        ``ceil(rank * 10 / total)``.
+    """
+    values = pd.to_numeric(ranks, errors="coerce").astype(float)
+    deciles = np.ceil(values * 10 / total)
+    return pd.Series(
+        pd.array(np.where(np.isnan(deciles), None, deciles), dtype="Int64"), index=ranks.index
+    )
+
+
+def read_imd_la_summary(path: str | Path) -> pd.DataFrame:
+    """Read Indices of Deprivation local-authority summaries (long layout).
+
+    Parameters
+    ----------
+    path : str or Path
+        IoD 2019 (``lad19cd, lad19nm, index_domain, average_rank, ... , year``) or IoD 2025
+        (``area_code, area_name, area_type, deprivation_data_year, index_domain, ...``).
+
+    Returns
+    -------
+    DataFrame
+        ``lad_code``, ``lad_name``, ``edition`` (int), ``index_domain``, ``average_rank``,
+        ``rank_average_rank``, ``average_score``, ``rank_average_score``,
+        ``proportion_bottom_decile``, ``rank_proportion_bottom_decile`` (floats; rank of 1 = most
+        deprived).
+    """
+    path = Path(path)
+    raw = read_text_csv(path, SUMMARY_SOURCE)
+    columns = list(raw.columns)
+    code = _match(columns, r"(?i)^(lad\d{2}cd|area_code|local authority district code.*)$")
+    name = _match(columns, r"(?i)^(lad\d{2}nm|area_name|local authority district name.*)$")
+    edition_column = _match(columns, r"(?i)^(year|deprivation_data_year)$")
+    measures = [
+        "average_rank",
+        "rank_average_rank",
+        "average_score",
+        "rank_average_score",
+        "proportion_bottom_decile",
+        "rank_proportion_bottom_decile",
+    ]
+    missing = [c for c in ["index_domain", *measures] if c not in columns]
+    if code is None or missing or edition_column is None:
+        if code is None:
+            missing.insert(0, "lad19cd or area_code")
+        if edition_column is None:
+            missing.append("year or deprivation_data_year")
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of {SUMMARY_SOURCE}: missing column(s) "
+            f"{', '.join(missing)}; columns found: {', '.join(columns)}"
+        )
+    out = pd.DataFrame(
+        {
+            "lad_code": raw[code].str.strip(),
+            "lad_name": _text(raw, name),
+            "edition": pd.to_numeric(raw[edition_column], errors="coerce").astype("Int64"),
+            "index_domain": raw["index_domain"].str.strip(),
+        }
+    )
+    for column in measures:
+        values, _, unreadable = parse_published_values(raw[column])
+        if unreadable.any():
+            raise first_unreadable(raw[column], unreadable, path, column, "a number")
+        out[column] = values
+    out.attrs["path"] = str(path)
+    return out
+
+
+def _domain_measure(column: str) -> tuple[str, str] | None:
+    """(domain, rank|decile|score) for an IoD measure column, else None."""
+    lower = column.strip().lower()
+    if lower in {"imd19", "imd_rank", "imd rank"}:
+        return "imd", "rank"
+    if lower in {"overall_local_score", "imd_score"}:
+        return "imd", "score"
+    if lower in {"original_decile", "imd_decile"}:
+        return "imd", "decile"
+    if lower in {"income_score", "employment_score"}:
+        return lower.split("_")[0], "score"
+    found = re.match(r"^(.*?)\s+(rank|decile|score)\b", lower)
+    if not found:
+        return None
+    prefix = re.sub(r"\s+(domain|deprivation)$", "", found.group(1).strip())
+    prefix = re.sub(r"\s+deprivation domain$", "", prefix)
+    domain = DOMAINS.get(prefix)
+    if domain is None:
+        return None
+    return domain, found.group(2)
+
+
+def _check_ranks(out: pd.DataFrame, domain: str, total: int | None, path: Path) -> None:
+    ranks = out[f"{domain}_rank"]
+    if total is not None:
+        outside = (ranks < 1) | (ranks > total)
+        if outside.fillna(False).any():
+            row = int(np.flatnonzero(outside.fillna(False).to_numpy())[0])
+            raise JsnaInputError(
+                f"{path}: row {row + 2}: {domain} rank {ranks.iloc[row]} is outside 1..{total:,}"
+            )
+    decile_column = f"{domain}_decile"
+    if decile_column in out.columns and total is not None:
+        expected = rank_to_decile(ranks, total)
+        wrong = (expected != out[decile_column]).fillna(False)
+        if wrong.any():
+            row = int(np.flatnonzero(wrong.to_numpy())[0])
+            raise JsnaInputError(
+                f"{path}: row {row + 2}: {domain} decile {out[decile_column].iloc[row]} does not "
+                f"match rank {ranks.iloc[row]} (expected decile {expected.iloc[row]} of {total:,} "
+                "LSOAs); is this the right edition?"
+            )
+
+
+def _detect_edition(columns: list[str]) -> int:
+    joined = " ".join(columns).lower()
+    if "(2021)" in joined or "lsoa21" in joined or "2025" in joined:
+        return 2025
+    return 2019
+
+
+def _match(columns: list[str], pattern: str) -> str | None:
+    regex = re.compile(pattern)
+    return next((c for c in columns if regex.match(c.strip())), None)
+
+
+def _text(raw: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None:
+        return pd.Series("", index=raw.index, dtype=str)
+    return raw[column].str.strip().astype(str)
+
+
+#: IoD File 6 population denominator columns (prefix, lower case) -> short name.
+_DENOMINATORS = {
+    "total population": "total_population",
+    "dependent children aged 0-15": "children_0_15",
+    "population aged 16-59": "population_16_59",
+    "older population aged 60 and over": "population_60_plus",
+    "working age population": "working_age_population",
+}
+
+
+def read_iod_denominators(path: str | Path) -> pd.DataFrame:
+    """Read IoD File 6, the population denominators by LSOA (mid-2015 for IoD 2019).
+
+    Returns
+    -------
+    DataFrame
+        ``lsoa_code``, ``lsoa_name``, ``lad_code``, ``lad_name`` and the denominators present:
+        ``total_population``, ``children_0_15``, ``population_16_59``, ``population_60_plus``,
+        ``working_age_population`` (floats; thousands separators removed).
+    """
+    path = Path(path)
+    source = "Indices of Deprivation File 6 (population denominators)"
+    raw = read_text_csv(path, source)
+    columns = list(raw.columns)
+    lsoa = _match(columns, r"(?i)^(lsoa code( \(\d{4}\))?|lsoa\d{2}cd)$")
+    chosen = {
+        short: next((c for c in columns if c.strip().lower().startswith(prefix)), None)
+        for prefix, short in _DENOMINATORS.items()
+    }
+    if lsoa is None or chosen["total_population"] is None:
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of {source}: missing 'LSOA code (2011)' or "
+            f"'Total population: mid ...'; columns found: {', '.join(columns)}"
+        )
+    out = pd.DataFrame(index=raw.index)
+    out["lsoa_code"] = raw[lsoa].str.strip()
+    out["lsoa_name"] = _text(raw, _match(columns, r"(?i)^lsoa name( \(\d{4}\))?$"))
+    out["lad_code"] = _text(raw, _match(columns, r"(?i)^local authority district code"))
+    out["lad_name"] = _text(raw, _match(columns, r"(?i)^local authority district name"))
+    for short, column in chosen.items():
+        if column is None:
+            continue
+        values, _, unreadable = parse_published_values(raw[column])
+        if unreadable.any():
+            raise first_unreadable(raw[column], unreadable, path, column, "a population count")
+        out[short] = values
+    out.attrs["path"] = str(path)
+    return out

@@ -1,0 +1,91 @@
+"""Tests for the DfE LAIT reader (jsna.sources.lait)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from jsna.errors import JsnaInputError
+from jsna.sources.lait import lait_area, read_lait, read_lait_dictionary
+
+LAIT = (
+    "Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"
+    "SEN_TotStat,TOTAL % EHC,2024,York,4,816.0,Yorkshire and The Humber\n"
+    "SEN_TotStat,,2025,York,4.5999999999999996,816.0,Yorkshire and The Humber\n"
+    "SEN_TotStat,,2025,Bournemouth (Pre LG),-,837.0,South West\n"
+    "SEN_TotStat,,2025,England,5.2999999999999998,970.0,NA\n"
+    "SENFinance,SEN Finance,2016-17 (OT),York,25,816.0,Yorkshire and The Humber\n"
+    'SEN_CASES_JAN,,2025 (prov),York,"1,234",816.0,Yorkshire and The Humber\n'
+)
+DICTIONARY = (
+    '"Measure_short","Measure","Chart_title","Polarity","Year_Type","dps"\n'
+    '"SEN_TotStat","EHC","Total pupils with an EHC plan (%)",NA,"Academic Year","1"\n'
+    '"SENFinance","Finance","SEN finance\r\nline two","High","Financial Year",NA\n'
+)
+
+
+def test_values_symbols_codes_and_years(write_csv):
+    frame = read_lait(write_csv("lait.csv", LAIT))
+    york = frame[frame["area_name"].eq("York")].set_index("indicator")
+    assert frame["value"].iloc[1] == 4.6  # float artefact "4.5999999999999996"
+    assert york.loc["SENFinance", "period"] == "2016-17" and york.loc["SENFinance", "year"] == 2017
+    assert york.loc["SENFinance", "status"] == "outturn"
+    assert york.loc["SEN_CASES_JAN", "value"] == 1234
+    assert york.loc["SEN_CASES_JAN", "status"] == "provisional"
+    bournemouth = frame[frame["la_number"].eq(837)].iloc[0]
+    assert bournemouth["area_code"] == "E06000028"
+    assert math.isnan(bournemouth["value"]) and bournemouth["note"] == "[-]"  # never 0
+    england = frame[frame["la_number"].eq(970)].iloc[0]
+    assert england["area_code"] == "E92000001" and england["area_type"] == "England"
+    # "Data item" is filled on the first row only; later rows inherit it.
+    assert set(frame.loc[frame["indicator"].eq("SEN_TotStat"), "indicator_name"]) == {"TOTAL % EHC"}
+
+
+def test_dictionary_sets_polarity_names_and_academic_periods(write_csv):
+    dictionary = read_lait_dictionary(write_csv("dict.csv", DICTIONARY))
+    assert dictionary["polarity"].tolist() == ["", "High"]  # "NA" is no polarity
+    assert dictionary["title"].iloc[1] == "SEN finance\nline two"
+    frame = read_lait(write_csv("lait.csv", LAIT), dictionary=dictionary)
+    york = frame[frame["area_name"].eq("York") & frame["indicator"].eq("SEN_TotStat")]
+    # LAIT labels the January 2025 census "2025": academic year 2024/25.
+    assert york["period"].tolist() == ["2023/24", "2024/25"]
+    assert york["indicator_name"].iloc[0] == "Total pupils with an EHC plan (%)"
+
+
+def test_bad_layout_and_values(write_csv):
+    with pytest.raises(JsnaInputError, match="missing column.*Short Desc.*columns found: a, b"):
+        read_lait(write_csv("x.csv", "a,b\n1,2\n"))
+    bad = LAIT.replace("4.5999999999999996", "n/a")
+    with pytest.raises(JsnaInputError, match=r"row 3, column 'Values': value 'n/a'"):
+        read_lait(write_csv("bad.csv", bad))
+    frame = read_lait(write_csv("lait.csv", LAIT))
+    with pytest.raises(JsnaInputError, match=r"area E06000059 \(Dorset\) not found"):
+        lait_area(frame, "E06000059", area_name="Dorset")
+
+
+@pytest.mark.real_data
+def test_real_lait_published_facts(real):
+    folder = real / "send_dfe/lait"
+    frame = read_lait(
+        folder / "lait_bds_long_sen_and_child_health_all_las.csv",
+        dictionary=folder / "lait_data_dictionary_selected.csv",
+    )
+    assert len(frame) == 41480
+    assert frame["note"].eq("[-]").sum() == 4138  # every "-" kept as a note
+    assert frame.loc[frame["note"].eq("[-]"), "value"].isna().all()
+    # SEN in England 2025: 5.3% of pupils with an EHC plan, 14.2% on SEN support (England).
+    england = frame[frame["area_type"].eq("England") & frame["period"].eq("2024/25")]
+    by_indicator = england.set_index("indicator")["value"]
+    assert by_indicator["SEN_TotStat"] == pytest.approx(5.3)
+    assert by_indicator["SEN_TotSENSuP"] == pytest.approx(14.2)
+    # Same published 2019 timeliness as the SEN2 release: 58.7% (60.4% excluding exceptions).
+    timeliness = frame[frame["area_type"].eq("England") & frame["period"].eq("2019")]
+    timeliness = timeliness.set_index("indicator")["value"]
+    assert timeliness["SEN_EHC_All_20wks"] == pytest.approx(58.7)
+    assert timeliness["SEN_EHC_Excpt_20wks"] == pytest.approx(60.4)
+    assert set(frame.loc[frame["indicator"].eq("SEN_EHC_All_20wks"), "polarity"]) == {"High"}
+    # Every council number maps to a GSS code; only Inner/Outer London have none.
+    unmapped = frame.loc[frame["area_code"].eq(""), "la_number"]
+    assert set(unmapped) == {987, 988}
+    assert set(frame.loc[frame["la_number"].eq(836), "area_code"]) == {"E06000029"}  # Poole

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jsna.indicators.table import CSV_FLOAT_FORMAT
 from jsna.render.html import escape
 from jsna.viz.display import Figure, Table
 
@@ -85,7 +86,7 @@ class Chapter:
         written += [figure.write_svg(output_dir / FIGURE_FOLDER) for figure in self.figures.values()]
         data.mkdir(parents=True, exist_ok=True)
         path = data / f"{self.key}_indicators.csv"
-        self.indicators.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        self.indicators.to_csv(path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
         written.append(path)
         parts = output_dir / REVIEW_PARTS_FOLDER
         parts.mkdir(parents=True, exist_ok=True)

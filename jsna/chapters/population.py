@@ -91,6 +91,7 @@ def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: s
                       & (indicators["area_name"].isin(areas))]
     display = rows[["period", "area_name", "count", "denominator", "value", "lower_ci_95",
                     "upper_ci_95", "compared_to_england", "note"]].copy()
+    display.loc[rows["area_type"] == "England", "compared_to_england"] = "Benchmark"
     display["area_name"] = pd.Categorical(display["area_name"], areas, ordered=True)
     display = display.sort_values(["area_name", "period"])
     display["area_name"] = display["area_name"].astype(str)

@@ -8,6 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+#: Significant digits of numbers written to CSV: enough to recompute any published figure.
+CSV_FLOAT_FORMAT = "%.10g"
+
 #: Columns in the order they are written to ``indicators.csv``.
 INDICATOR_COLUMNS: list[str] = [
     "indicator_id",

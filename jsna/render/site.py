@@ -15,7 +15,7 @@ import pandas as pd
 from jsna.chapters.base import DATA_FOLDER, REVIEW_PARTS_FOLDER
 from jsna.chapters.registry import CHAPTERS
 from jsna.config import Config
-from jsna.indicators.table import finalise
+from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.render.html import Link, PageContext, escape, html_notebook, human_size, render_page
 from jsna.render.runner import ChapterResult
 
@@ -69,7 +69,7 @@ def combine_parts(output_dir: Path, keys: list[str]) -> tuple[Path, Path]:
         pd.DataFrame())
     indicators_path = data / "indicators.csv"
     data.mkdir(parents=True, exist_ok=True)
-    indicators.to_csv(indicators_path, index=False, lineterminator="\n", float_format="%.6g")
+    indicators.to_csv(indicators_path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
     review = output_dir / REVIEW_PARTS_FOLDER
     audits = [pd.read_csv(review / f"disclosure_{k}.csv", keep_default_na=False)
               for k in keys if (review / f"disclosure_{k}.csv").exists()

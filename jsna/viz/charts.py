@@ -21,6 +21,7 @@ from jsna.viz.display import Figure  # noqa: E402
 
 STYLE = str(Path(afcharts.__file__).parent / "afcharts.mplstyle")
 COLOURS = get_af_colours("categorical")
+MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -101,13 +102,19 @@ def trend_chart(
                 continue
             x = line["period"].map(position)
             colour = COLOURS[index % len(COLOURS)]
-            axes.plot(x, line["value"], marker="o", color=colour, label=area,
-                      linewidth=3 if area == highlight else 2, zorder=3 if area == highlight else 2)
-            if area == highlight and "lower_ci_95" in line:
+            council = area == highlight
+            # comparators dashed with their own marker, drawn over the council's line, so a
+            # comparator with the same values stays visible and colour is not the only cue
+            axes.plot(x, line["value"], color=colour, label=area,
+                      marker="o" if council else MARKERS[index % len(MARKERS)],
+                      markersize=7 if council else 6,
+                      linestyle="-" if council else (0, (4, 2)),
+                      linewidth=3.5 if council else 2, zorder=2 if council else 3)
+            if council and "lower_ci_95" in line:
                 lower = (line["value"] - line["lower_ci_95"]).clip(lower=0)
                 upper = (line["upper_ci_95"] - line["value"]).clip(lower=0)
                 axes.errorbar(x, line["value"], yerr=[lower, upper], fmt="none", ecolor=colour,
-                              capsize=3, linewidth=1)
+                              capsize=4, linewidth=1.2, zorder=2)
         axes.set_xticks(range(len(periods)), periods)
         axes.set_ylabel(y_label)
         axes.set_ylim(bottom=0)

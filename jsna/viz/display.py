@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from jsna.indicators.table import CSV_FLOAT_FORMAT  # noqa: E402
 from jsna.render.html import escape  # noqa: E402
 
 #: How a column's numbers are shown.
@@ -109,7 +110,7 @@ class Table:
         """Write the table as ``<folder>/<name>.csv`` (UTF-8, symbols kept) and return the path."""
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
-        self.frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        self.frame.to_csv(path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
         return path
 
 

@@ -1,0 +1,140 @@
+"""The spine end to end: demo council → refresh → site, checked against independent counts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from jsna.demo import write_demo
+from jsna.refresh import refresh
+
+pytestmark = pytest.mark.slow
+
+TEXT_OUTPUTS = ("*.html", "*.csv", "*.svg")
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    config_path = write_demo(folder / "data" / "demo", seed=11)
+    report = refresh(config_path, workers=2, timeout=300)
+    assert report.ok, [(r.name, r.status, r.message) for r in report.results]
+    return config_path, report
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    files = [p for pattern in TEXT_OUTPUTS for p in folder.rglob(pattern)
+             if "notebooks" not in p.parts]
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_site_has_index_chapter_and_data(demo_site):
+    _, report = demo_site
+    out = report.config.output_dir
+    assert report.site.index == out / "index.html"
+    for name in ("index.html", "01_population.html", "data/indicators.csv",
+                 "review/disclosure.csv"):
+        assert (out / name).exists(), name
+    index = BeautifulSoup((out / "index.html").read_text(), "html.parser")
+    hrefs = {a["href"] for a in index.select("a[href]")}
+    assert "01_population.html" in hrefs and "data/indicators.csv" in hrefs
+    assert any(h.startswith("data/population_") for h in hrefs)
+
+
+def test_pages_make_no_external_requests_and_show_no_code(demo_site):
+    _, report = demo_site
+    for page in report.config.output_dir.glob("*.html"):
+        text = page.read_text()
+        assert not re.search(r"<script[^>]+src=", text)
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), page.name
+        assert "url(http" not in text and "@import" not in text and "@font-face" not in text
+        assert "population.build(config)" not in text and "config_path" not in text
+        soup = BeautifulSoup(text, "html.parser")
+        assert soup.html["lang"] == "en-GB" and len(soup.find_all("h1")) == 1
+        for image in soup.find_all("img"):
+            assert len(image.get("alt", "")) > 40, "alt text must describe the data"
+
+
+def test_council_figures_match_an_independent_count_of_the_census(demo_site):
+    config_path, report = demo_site
+    indicators = pd.read_csv(report.site.indicators, dtype={"period": str},
+                             keep_default_na=False, na_values=[""])
+    council = report.config.area.code
+    for year, path in report.config.inputs.census.items():
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        # independent count: on roll (C or M), one pupil per UPN, by SEN provision
+        status = raw["EnrolStatus"].str.strip().str.upper()
+        on_roll = raw[status.isin(["C", "M"])].drop_duplicates("UPN")
+        provision = on_roll["SENprovision"].str.strip().str.upper()
+        period = f"{year - 1}/{year % 100:02d}"
+        for code, indicator in (("E", "pupils_ehc_plan_percent"),
+                                ("K", "pupils_sen_support_percent")):
+            row = indicators[(indicators["indicator_id"] == indicator)
+                             & (indicators["area_code"] == council)
+                             & (indicators["period"] == period)]
+            assert len(row) == 1
+            expected_count = int((provision == code).sum())
+            assert int(row["count"].iloc[0]) == expected_count
+            assert int(row["denominator"].iloc[0]) == len(on_roll)
+            assert row["value"].iloc[0] == pytest.approx(100 * expected_count / len(on_roll))
+
+
+def test_council_census_count_reconciles_with_its_published_dfe_row(demo_site):
+    _, report = demo_site
+    published = pd.read_csv(report.config.inputs.comparators["sen_phase_type"], dtype=str)
+    mine = published[(published["new_la_code"] == report.config.area.code)
+                      & (published["phase_type_grouping"] == "Total")]
+    indicators = pd.read_csv(report.site.indicators, dtype={"period": str})
+    ehcp = indicators[(indicators["indicator_id"] == "pupils_ehc_plan_percent")
+                      & (indicators["area_code"] == report.config.area.code)]
+    for _, row in mine.iterrows():
+        period = f"{row['time_period'][:4]}/{row['time_period'][4:]}"
+        ours = ehcp[ehcp["period"] == period]
+        assert int(ours["count"].iloc[0]) == int(row["ehc_plan"])
+        assert int(ours["denominator"].iloc[0]) == int(row["total_pupils"])
+
+
+def test_england_and_region_come_from_the_published_file(demo_site):
+    _, report = demo_site
+    published = pd.read_csv(report.config.inputs.comparators["sen_phase_type"], dtype=str)
+    england = published[(published["geographic_level"] == "National")
+                        & (published["phase_type_grouping"] == "Total")]
+    indicators = pd.read_csv(report.site.indicators, dtype={"period": str})
+    rows = indicators[(indicators["indicator_id"] == "pupils_sen_support_percent")
+                      & (indicators["area_type"] == "England")]
+    assert len(rows) == len(england) >= 5
+    latest = england.sort_values("time_period").iloc[-1]
+    row = rows.sort_values("period").iloc[-1]
+    assert row["count"] == float(latest["sen_support"])
+    assert row["value"] == pytest.approx(100 * float(latest["sen_support"])
+                                         / float(latest["total_pupils"]))
+    assert row["lower_ci_95"] < row["value"] < row["upper_ci_95"]
+
+
+def test_no_identifiers_reach_any_output(demo_site):
+    _, report = demo_site
+    raw = pd.read_csv(report.config.inputs.census[report.config.year], dtype=str)
+    upns = set(raw["UPN"].head(200))
+    postcodes = set(raw["Postcode"].dropna().head(200))
+    surnames = {s for s in raw["Surname"].head(200) if len(s) > 5}
+    for path in report.config.output_dir.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".csv", ".svg", ".ipynb"):
+            text = path.read_text(errors="replace")
+            assert not any(u in text for u in upns), path
+            assert not any(p in text for p in postcodes), path
+            assert not any(f">{s}<" in text or f",{s}," in text for s in surnames), path
+
+
+def test_refresh_is_byte_for_byte_reproducible(demo_site, tmp_path):
+    config_path, report = demo_site
+    first = _digests(report.config.output_dir)
+    shutil.rmtree(report.config.output_dir)
+    again = refresh(config_path, workers=1, timeout=300)
+    assert again.ok
+    assert _digests(again.config.output_dir) == first

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "refresh":
             return _run_refresh(args.config, args.chapters, args)
         if args.command == "clean":
-            from jsna.chapters.common import clean_census_to_disk
+            from jsna.cleaned import clean_census_to_disk
             from jsna.config import load_config
 
             config = load_config(args.config)

@@ -9,13 +9,16 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jsna.chapters.common import clean_census_to_disk
 from jsna.chapters.registry import CHAPTERS
+from jsna.cleaned import clean_census_to_disk, clean_is_fresh
 from jsna.config import Config, load_config
 from jsna.errors import JsnaConfigError
 from jsna.render.runner import DEFAULT_TIMEOUT, ChapterJob, ChapterResult, run_chapters
-from jsna.render.site import Site, build_site
+
+if TYPE_CHECKING:
+    from jsna.render.site import Site
 
 #: Chapter notebooks live in the repository's ``notebooks/`` folder.
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -33,6 +36,12 @@ class RefreshReport:
     def ok(self) -> bool:
         """True when every chapter ran."""
         return all(result.ok for result in self.results)
+
+
+def _import_site_builder() -> None:
+    from jsna.render.html import warm_up
+
+    warm_up()
 
 
 def chapter_jobs(
@@ -73,6 +82,7 @@ def refresh(
     executor: Executor | None = None,
     on_done: Callable[[ChapterResult], None] | None = None,
     notebooks: Path = NOTEBOOKS,
+    force_clean: bool = False,
 ) -> RefreshReport:
     """Clean the census, execute the chapters and build the site.
 
@@ -92,6 +102,8 @@ def refresh(
         Progress callback, called with each chapter's result.
     notebooks : Path
         Folder of chapter notebooks.
+    force_clean : bool
+        Clean the census even when the cleaned files are up to date with the inputs.
 
     Returns
     -------
@@ -99,9 +111,15 @@ def refresh(
         Results per chapter and the site's paths.
     """
     config = load_config(config_path)
-    clean_census_to_disk(config)
+    if force_clean or not clean_is_fresh(config):
+        clean_census_to_disk(config)
     jobs = chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout)
     config.output_dir.mkdir(parents=True, exist_ok=True)
-    results = run_chapters(jobs, executor=executor, workers=workers, on_done=on_done)
+    # nbconvert and its schema validation take a second or two to import: do it while the
+    # chapters run rather than after
+    results = run_chapters(jobs, executor=executor, workers=workers, on_done=on_done,
+                           while_running=_import_site_builder)
+    from jsna.render.site import build_site
+
     site = build_site(config, results)
     return RefreshReport(config, results, site)

@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.indicators.table import CSV_FLOAT_FORMAT
-from jsna.render.html import escape
-from jsna.viz.display import Figure, Table
+from jsna.viz.display import Figure, Table, escape
 
 #: Sub-folders of a council's output folder.
 DATA_FOLDER = "data"

@@ -7,18 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from jsna.cleaned import PUPILS_FILE, clean_census_to_disk, clean_is_fresh
 from jsna.config import Config
 from jsna.errors import JsnaInputError
-
-#: File name of the cleaned census in ``config.clean_dir``.
-PUPILS_FILE = "pupils.parquet"
 
 
 def load_pupils(config: Config) -> pd.DataFrame:
     """The cleaned, pseudonymised census, cleaning it first when needed.
 
-    The cleaned table in ``config.clean_dir`` is reused when it is newer than every census file
-    and the configuration; otherwise the census is cleaned again and the outputs rewritten.
+    The cleaned table in ``config.clean_dir`` is reused when :func:`clean_is_fresh`; otherwise the
+    census is cleaned again and the outputs rewritten.
 
     Parameters
     ----------
@@ -30,34 +28,9 @@ def load_pupils(config: Config) -> pd.DataFrame:
     DataFrame
         One row per pupil per census (see :mod:`jsna.clean.census`).
     """
-    path = config.clean_dir / PUPILS_FILE
-    inputs = [config.path, *config.inputs.census.values()]
-    inputs += [p for p in (config.inputs.postcode_lookup, config.inputs.lsoa_ward_lookup,
-                           config.inputs.imd) if p is not None]
-    if not path.exists() or path.stat().st_mtime < max(p.stat().st_mtime for p in inputs):
+    if not clean_is_fresh(config):
         clean_census_to_disk(config)
-    return pd.read_parquet(path)
-
-
-def clean_census_to_disk(config: Config, out_dir: Path | None = None) -> list[Path]:
-    """Clean every configured census and write the cleaned outputs.
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
-    out_dir : Path, optional
-        Default ``config.clean_dir``.
-
-    Returns
-    -------
-    list of Path
-        Files written (pupils, reconciliation, validation report).
-    """
-    from jsna.clean.census import clean_census, write_census_outputs
-
-    result = clean_census(config)
-    return write_census_outputs(result, out_dir or config.clean_dir)
+    return pd.read_parquet(config.clean_dir / PUPILS_FILE)
 
 
 def require_comparator(config: Config, key: str) -> Path:

@@ -8,7 +8,6 @@ so two renders of the same notebooks are byte-identical.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +61,11 @@ def _exporter() -> HTMLExporter:
     )
     exporter.register_filter("jsna_markdown", markdown_to_html)
     return exporter
+
+
+def warm_up() -> None:
+    """Import and compile the page template ahead of use (called while chapters run)."""
+    _exporter().environment.get_template("index.html.j2")
 
 
 def render_page(notebook: nbformat.NotebookNode, context: PageContext) -> str:
@@ -124,8 +128,3 @@ def html_notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
         cell.id = f"page-{number}"
         notebook.cells.append(cell)
     return notebook
-
-
-def escape(text: object) -> str:
-    """HTML-escape any value for inclusion in a page."""
-    return html.escape(str(text), quote=True)

@@ -166,6 +166,7 @@ def run_chapters(
     executor: Executor | None = None,
     workers: int | None = None,
     on_done: Callable[[ChapterResult], None] | None = None,
+    while_running: Callable[[], None] | None = None,
 ) -> list[ChapterResult]:
     """Execute chapter notebooks concurrently.
 
@@ -180,6 +181,10 @@ def run_chapters(
         Size of the default pool (default: number of CPUs, at most the number of jobs).
     on_done : callable, optional
         Called with each result as it completes (e.g. to advance a progress bar).
+    while_running : callable, optional
+        Called once in this process after every job is submitted, while they run (e.g. to
+        import what the next stage needs). Runs in the main thread, so worker processes are
+        never forked while another thread holds a lock.
 
     Returns
     -------
@@ -195,6 +200,8 @@ def run_chapters(
         executor = ProcessPoolExecutor(max_workers=max(1, min(count, len(jobs))))
     try:
         futures = {executor.submit(execute_chapter, job): job for job in jobs}
+        if while_running is not None:
+            while_running()
         results: dict[str, ChapterResult] = {}
         for future in as_completed(futures):
             job = futures[future]

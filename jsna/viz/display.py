@@ -9,6 +9,7 @@ to write their download (CSV, SVG) deterministically.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import math
 from dataclasses import dataclass, field
@@ -21,7 +22,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna.indicators.table import CSV_FLOAT_FORMAT  # noqa: E402
-from jsna.render.html import escape  # noqa: E402
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value for inclusion in a page."""
+    return html.escape(str(text), quote=True)
+
 
 #: How a column's numbers are shown.
 FORMATS = ("count", "percent", "rate", "decimal", "text")

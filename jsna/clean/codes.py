@@ -1,0 +1,431 @@
+"""Normalise the coded census fields: enrolment status, SEN provision, need, year group, sex, FSM.
+
+Every function works on the *distinct* values of a column (a census of a million pupils has a
+handful of distinct SEN codes), so cleaning stays vectorised: :func:`normalise_column` splits a column
+into integer codes and its distinct values, a normaliser maps the distinct values, and the
+:class:`Coded` result spreads them back over the rows.
+
+Codes and conventions (DfE, *School census guide* and *Special educational needs in England*
+methodology):
+
+* **Enrolment status** ``C`` current single registration, ``M`` main dual registration, ``S``
+  subsidiary dual registration, ``G`` guest. DfE headcounts count ``C`` and ``M`` only, so that a
+  dual-registered pupil is counted once, at the main school.
+* **SEN provision** ``E`` education, health and care plan, ``K`` SEN support, ``N`` no SEN. The
+  Children and Families Act 2014 replaced School Action (``A``) and School Action Plus (``P``) with
+  SEN support from September 2014, and statements (``S``) with EHC plans over a transition that
+  ended on 31 March 2018; DfE statistics count statements with EHC plans and School Action/Plus with
+  SEN support. Here ``A``/``P`` are recoded to ``K`` for censuses up to January 2014 (the last before
+  SEN support) and ``S`` to ``E`` for censuses up to January 2018 (the last with statements).
+  In later censuses these codes are reported as unknown.
+* **Primary and secondary need** (SEN type): ASD, HI, MLD, MSI, OTH, PD, PMLD, SEMH, SLCN, SLD,
+  SPLD, VI and NSA (SEN support but no specialist assessment of type of need). BESD (behaviour,
+  emotional and social difficulties) was replaced by SEMH in 2015 and is recoded to SEMH.
+* **NC year actual** ``N1`` and ``N2`` (nursery), ``R`` (reception), ``1`` to ``14``, and ``X``
+  (not following the National Curriculum year groups).
+* **Gender** ``M``/``F``. **FSM eligible** true/false (exports also use 1/0, Y/N, Yes/No, T/F).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+#: Enrolment statuses counted in DfE headcounts.
+COUNTED_STATUSES: tuple[str, ...] = ("C", "M")
+ENROL_STATUSES: tuple[str, ...] = ("C", "M", "S", "G")
+SEN_PROVISIONS: tuple[str, ...] = ("E", "K", "N")
+NEED_CODES: tuple[str, ...] = (
+    "ASD", "HI", "MLD", "MSI", "OTH", "PD", "PMLD", "SEMH", "SLCN", "SLD", "SPLD", "VI", "NSA",
+)
+#: Legacy need codes and their current equivalent.
+LEGACY_NEED_CODES: dict[str, str] = {"BESD": "SEMH"}
+NC_YEARS: tuple[str, ...] = ("N1", "N2", "R", *(str(y) for y in range(1, 15)), "X")
+#: Last census (January) in which the legacy provision codes were valid.
+LAST_SCHOOL_ACTION_CENSUS = 2014
+LAST_STATEMENT_CENSUS = 2018
+
+# status codes returned with normalised values
+OK, RECODED, UNKNOWN, MISSING = "ok", "recoded", "unknown", "missing"
+
+_ENROL_WORDS = {
+    "CURRENT": "C", "SINGLE": "C", "MAIN": "M", "DUALMAIN": "M", "SUBSIDIARY": "S",
+    "DUALSUBSIDIARY": "S", "GUEST": "G",
+}
+_SEX_WORDS = {"M": "M", "MALE": "M", "BOY": "M", "F": "F", "FEMALE": "F", "GIRL": "F"}
+_TRUE_WORDS = frozenset({"TRUE", "T", "1", "Y", "YES", "-1"})
+_FALSE_WORDS = frozenset({"FALSE", "F", "0", "N", "NO"})
+_NC_PATTERN = re.compile(r"^(?:YEAR|YR|Y|NC)?0*(\d{1,2})$")
+_NC_WORDS = {"R": "R", "REC": "R", "RECEPTION": "R", "N1": "N1", "NURSERY1": "N1",
+             "N2": "N2", "NURSERY2": "N2", "X": "X"}
+
+
+def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Split a column into integer codes and its distinct values.
+
+    Parameters
+    ----------
+    column : pyarrow.Array or pyarrow.ChunkedArray
+        Any column (normally text).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Position of each row's value in ``values``; ``-1`` for a null.
+    values : pyarrow.Array
+        The distinct non-null values, in order of first appearance.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+    encoded = pc.dictionary_encode(column)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary
+
+
+def decode(codes: np.ndarray, mapped: np.ndarray, missing: object = None) -> np.ndarray:
+    """Spread values mapped per distinct value back over the rows.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of int
+        From :func:`encode` (``-1`` for a null).
+    mapped : numpy.ndarray
+        One result per distinct value. Fixed-width text (``U``) stays fixed-width, which keeps
+        comparisons over a million rows fast.
+    missing : object
+        Result for null rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        One result per row.
+    """
+    mapped = np.asarray(mapped)
+    if mapped.dtype.kind == "U" and isinstance(missing, str):
+        dtype = np.dtype(f"U{max(mapped.dtype.itemsize // 4, len(missing), 1)}")
+    elif mapped.dtype.kind in "US" or not mapped.size:
+        dtype = np.dtype(object)
+    else:
+        dtype = mapped.dtype
+    extended = np.empty(len(mapped) + 1, dtype=dtype)
+    extended[:-1] = mapped
+    extended[-1] = missing
+    return extended[codes]
+
+
+def present(indices: np.ndarray, size: int) -> np.ndarray:
+    """Boolean mask of length ``size``: True at every non-negative value of ``indices``.
+
+    A fast replacement for ``np.unique``/``np.isin`` on dense integer codes.
+    """
+    mask = np.zeros(size, dtype=bool)
+    mask[indices[indices >= 0]] = True
+    return mask
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A text column normalised value by value (see :func:`normalise_column`).
+
+    Attributes
+    ----------
+    codes : numpy.ndarray of int64
+        Per row: position of the row's raw value among the distinct raw values, ``-1`` if null.
+    values : pyarrow.Array
+        Normalised value of each distinct raw value (null where not recognised).
+    statuses : numpy.ndarray of str
+        Status of each distinct raw value (``ok``, ``recoded``, ``unknown``, ``missing``).
+    """
+
+    codes: np.ndarray
+    values: pa.Array
+    statuses: np.ndarray
+
+    def _codes(self, rows: np.ndarray | None) -> np.ndarray:
+        return self.codes if rows is None else self.codes[rows]
+
+    def row_values(self, rows: np.ndarray | None = None) -> pa.Array:
+        """Normalised values of the given rows (all rows by default); null for blank rows."""
+        codes = self._codes(rows)
+        indices = pa.array(codes, mask=codes < 0, type=pa.int64())
+        return self.values.take(indices)
+
+    def row_statuses(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Status of the given rows (all rows by default); ``missing`` for blank rows."""
+        return decode(self._codes(rows), self.statuses, MISSING)
+
+    def is_value(self, wanted: tuple[object, ...], rows: np.ndarray | None = None) -> np.ndarray:
+        """Boolean mask over the given rows: True where the normalised value is in ``wanted``."""
+        values = self.values.to_pylist()
+        per_value = np.array([v in wanted for v in values] + [False], dtype=bool)
+        return per_value[self._codes(rows)]
+
+
+def normalise_column(
+    column: pa.Array | pa.ChunkedArray,
+    normalise: Callable[[list[str]], tuple[list[object], list[str]]],
+    value_type: pa.DataType | None = None,
+) -> Coded:
+    """Apply a normaliser to the distinct values of a text column.
+
+    Parameters
+    ----------
+    column : pyarrow.Array or pyarrow.ChunkedArray
+        Text column.
+    normalise : callable
+        Given the distinct raw values (list of str), returns (normalised values, statuses).
+    value_type : pyarrow.DataType
+        Type of the normalised values.
+
+    Returns
+    -------
+    Coded
+    """
+    codes, distinct = encode(column)
+    raw = distinct.to_pylist()
+    normalised, statuses = normalise(raw) if raw else ([], [])
+    return Coded(
+        codes=codes,
+        values=pa.array(normalised, type=value_type or pa.string()),
+        statuses=np.array(list(statuses), dtype="U8") if raw else np.array([], dtype="U8"),
+    )
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", value).upper()
+
+
+def normalise_enrol_status(values: list[str]) -> tuple[list[str | None], list[str]]:
+    """Normalise enrolment status codes (``" c"`` -> ``"C"``; ``"Main"`` -> ``"M"``).
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values.
+
+    Returns
+    -------
+    codes, statuses : list
+        ``C``/``M``/``S``/``G`` or None, and ``ok``/``unknown``/``missing`` for each value.
+    """
+    codes: list[str | None] = []
+    statuses: list[str] = []
+    for raw in values:
+        key = _squash(raw)
+        code = key if key in ENROL_STATUSES else _ENROL_WORDS.get(key)
+        codes.append(code)
+        statuses.append(MISSING if not key else (OK if code else UNKNOWN))
+    return codes, statuses
+
+
+def normalise_sen_provision(
+    values: list[str], census_year: int
+) -> tuple[list[str | None], list[str]]:
+    """Normalise SEN provision to ``E``/``K``/``N``, recoding legacy codes by census year.
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values.
+    census_year : int
+        Year of the January census (legacy codes are only valid in older censuses).
+
+    Returns
+    -------
+    codes, statuses : list
+        Code (None when unknown or blank) and ``ok``/``recoded``/``unknown``/``missing``.
+    """
+    codes: list[str | None] = []
+    statuses: list[str] = []
+    for raw in values:
+        key = _squash(raw)
+        if key in SEN_PROVISIONS:
+            codes.append(key)
+            statuses.append(OK)
+        elif key == "S" and census_year <= LAST_STATEMENT_CENSUS:
+            codes.append("E")
+            statuses.append(RECODED)
+        elif key in ("A", "P") and census_year <= LAST_SCHOOL_ACTION_CENSUS:
+            codes.append("K")
+            statuses.append(RECODED)
+        else:
+            codes.append(None)
+            statuses.append(MISSING if not key else UNKNOWN)
+    return codes, statuses
+
+
+def normalise_need(values: list[str]) -> tuple[list[str | None], list[str]]:
+    """Normalise SEN type (need) codes; BESD becomes SEMH; others become ``UNKNOWN``.
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values.
+
+    Returns
+    -------
+    codes, statuses : list
+        DfE need code or ``"UNKNOWN"`` (None when blank) and ``ok``/``recoded``/``unknown``/
+        ``missing``.
+    """
+    codes: list[str | None] = []
+    statuses: list[str] = []
+    for raw in values:
+        key = _squash(raw)
+        if key in NEED_CODES:
+            codes.append(key)
+            statuses.append(OK)
+        elif key in LEGACY_NEED_CODES:
+            codes.append(LEGACY_NEED_CODES[key])
+            statuses.append(RECODED)
+        elif not key:
+            codes.append(None)
+            statuses.append(MISSING)
+        else:
+            codes.append("UNKNOWN")
+            statuses.append(UNKNOWN)
+    return codes, statuses
+
+
+def normalise_nc_year(values: list[str]) -> tuple[list[str | None], list[str]]:
+    """Normalise NC year actual to ``N1``, ``N2``, ``R``, ``1``..``14`` or ``X``.
+
+    ``"07"``, ``"Year 7"``, ``"Y7"`` and ``"7.0"`` become ``"7"``; ``"Reception"`` becomes ``"R"``.
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values.
+
+    Returns
+    -------
+    codes, statuses : list
+        Year group (None when not recognised) and ``ok``/``unknown``/``missing``.
+    """
+    codes: list[str | None] = []
+    statuses: list[str] = []
+    for raw in values:
+        key = _squash(raw.strip().removesuffix(".0"))
+        code = _NC_WORDS.get(key)
+        if code is None:
+            match = _NC_PATTERN.match(key)
+            if match and 1 <= int(match.group(1)) <= 14:
+                code = str(int(match.group(1)))
+        codes.append(code)
+        statuses.append(MISSING if not key else (OK if code else UNKNOWN))
+    return codes, statuses
+
+
+def expected_age(nc_years: np.ndarray) -> np.ndarray:
+    """Age on 31 August before the census expected for each year group.
+
+    Reception pupils are 4 on 31 August (they turn 5 during the school year); Year *n* pupils are
+    *n* + 4; nursery N2 pupils are 3 and N1 pupils 2. ``X`` and unknown year groups give -1.
+
+    Parameters
+    ----------
+    nc_years : numpy.ndarray of object
+        Normalised year groups (see :func:`normalise_nc_year`).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+    """
+    table = {"N1": 2, "N2": 3, "R": 4, **{str(y): y + 4 for y in range(1, 15)}}
+    codes, values = encode(pa.array(nc_years, type=pa.string()))
+    mapped = np.array([table.get(v, -1) for v in values.to_pylist()], dtype=np.int64)
+    return decode(codes, mapped, -1).astype(np.int64)
+
+
+def normalise_sex(values: list[str]) -> tuple[list[str | None], list[str]]:
+    """Normalise gender to ``M``/``F`` (``"male"``, ``" f"`` accepted).
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values.
+
+    Returns
+    -------
+    codes, statuses : list
+    """
+    codes = [_SEX_WORDS.get(_squash(v)) for v in values]
+    statuses = [MISSING if not _squash(v) else (OK if c else UNKNOWN) for v, c in zip(values, codes, strict=True)]
+    return codes, statuses
+
+
+def normalise_fsm(values: list[str]) -> tuple[list[bool | None], list[str]]:
+    """Normalise free-school-meal eligibility to True/False.
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values (true/false, 1/0, Y/N, Yes/No, T/F in any case).
+
+    Returns
+    -------
+    flags, statuses : list
+    """
+    flags: list[bool | None] = []
+    statuses: list[str] = []
+    for raw in values:
+        key = _squash(raw.removesuffix(".0"))
+        if key in _TRUE_WORDS:
+            flags.append(True)
+            statuses.append(OK)
+        elif key in _FALSE_WORDS:
+            flags.append(False)
+            statuses.append(OK)
+        else:
+            flags.append(None)
+            statuses.append(MISSING if not key else UNKNOWN)
+    return flags, statuses
+
+
+def _digits(values: list[str], lengths: tuple[int, ...]) -> tuple[list[str | None], list[str]]:
+    codes: list[str | None] = []
+    statuses: list[str] = []
+    for raw in values:
+        key = re.sub(r"[\s/\-]+", "", raw).removesuffix(".0")
+        if key.isascii() and key.isdigit() and len(key) in lengths:
+            codes.append(key)
+            statuses.append(OK)
+        else:
+            codes.append(None)
+            statuses.append(MISSING if not key else UNKNOWN)
+    return codes, statuses
+
+
+def normalise_laestab(values: list[str]) -> tuple[list[str | None], list[str]]:
+    """Normalise LAEstab to 7 digits (``"990/2001"`` -> ``"9902001"``).
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values.
+
+    Returns
+    -------
+    codes, statuses : list
+    """
+    return _digits(values, (7,))
+
+
+def normalise_urn(values: list[str]) -> tuple[list[str | None], list[str]]:
+    """Normalise a school's unique reference number (6 digits).
+
+    Parameters
+    ----------
+    values : list of str
+        Distinct raw values.
+
+    Returns
+    -------
+    codes, statuses : list
+    """
+    return _digits(values, (6,))

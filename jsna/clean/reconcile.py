@@ -1,0 +1,93 @@
+"""Row reconciliation: every row read is either kept or set aside with a reason.
+
+``reconciliation.csv`` lets an analyst reconcile the cleaned census with the file they supplied and
+with DfE headcounts: for every census year, ``rows read = rows kept + rows set aside``. Each reason
+is listed even when no row was set aside for it, so the table has the same shape every year.
+
+Set-aside reasons follow the DfE headcount convention (*School census guide*; *Schools, pupils and
+their characteristics* methodology): pupils are counted once, at the school where their enrolment
+status is ``C`` (single registration) or ``M`` (main of a dual registration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from jsna.errors import JsnaError
+
+#: Reason code -> text written to ``reconciliation.csv``, in reporting order.
+SET_ASIDE_REASONS: dict[str, str] = {
+    "blank_row": "blank row (no values)",
+    "subsidiary": "subsidiary dual registration (enrolment status S): counted at the main school",
+    "guest": "guest pupil (enrolment status G): not on roll",
+    "enrol_status_unknown": "enrolment status blank or not recognised",
+    "duplicate_upn": "UPN already counted in this census (C/M row kept)",
+}
+READ, SET_ASIDE, KEPT = "read", "set aside", "kept"
+COLUMNS = ["census_year", "step", "reason", "rows"]
+
+
+def reconciliation_rows(
+    census_year: int, rows_read: int, set_aside: Mapping[str, int], rows_kept: int
+) -> pd.DataFrame:
+    """Reconciliation table for one census.
+
+    Parameters
+    ----------
+    census_year : int
+        Year of the January census.
+    rows_read : int
+        Data rows read from the file for this census.
+    set_aside : mapping of str to int
+        Rows set aside per reason code (keys of :data:`SET_ASIDE_REASONS`).
+    rows_kept : int
+        Rows kept (pupils counted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``census_year, step, reason, rows``.
+
+    Raises
+    ------
+    JsnaError
+        If the rows do not add up or a reason code is unknown (a bug, never bad input).
+    """
+    unknown = set(set_aside) - set(SET_ASIDE_REASONS)
+    if unknown:
+        raise JsnaError(f"unknown set-aside reason {sorted(unknown)}")
+    rows = [(census_year, READ, "data rows in the census file", int(rows_read))]
+    rows += [(census_year, SET_ASIDE, text, int(set_aside.get(code, 0)))
+             for code, text in SET_ASIDE_REASONS.items()]
+    rows.append((census_year, KEPT, "pupils counted (one row per pupil)", int(rows_kept)))
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["census_year"] = table["census_year"].astype("int64")
+    table["rows"] = table["rows"].astype("int64")
+    check_balanced(table)
+    return table
+
+
+def check_balanced(table: pd.DataFrame) -> None:
+    """Check that, for every census year, rows read = rows kept + rows set aside.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A reconciliation table (columns ``census_year, step, reason, rows``).
+
+    Raises
+    ------
+    JsnaError
+        Naming the year and the three totals when they do not add up.
+    """
+    for year, group in table.groupby("census_year", sort=True):
+        read = int(group.loc[group["step"] == READ, "rows"].sum())
+        aside = int(group.loc[group["step"] == SET_ASIDE, "rows"].sum())
+        kept = int(group.loc[group["step"] == KEPT, "rows"].sum())
+        if read != kept + aside:
+            raise JsnaError(
+                f"census {year}: {read} rows read but {kept} kept + {aside} set aside = "
+                f"{kept + aside}; rows were lost"
+            )

@@ -121,6 +121,11 @@ def _need_table(indicators: pd.DataFrame, indicator: str, period: str, caption: 
                       & (indicators["period"] == period)
                       & (indicators["area_type"].isin(["Local authority", "England"]))
                       & ((indicators["area_type"] == "England") | (indicators["area_name"] == council))]
+    # a need that does not apply to this group (published as [z], e.g. "no specialist
+    # assessment" for EHC plans) and that the council does not record is left out
+    applies = rows.groupby("breakdown")["note"].transform(lambda n: ~(n == "[z]").any())
+    council_has = rows.groupby("breakdown")["value"].transform(lambda v: v.notna().any())
+    rows = rows[applies | council_has]
     shown = rows.assign(shown=rows["value"].astype(object).where(rows["note"] == "", rows["note"]))
     wide = shown.pivot_table(index="breakdown", columns="area_name", values="shown",
                              aggfunc="first")
@@ -218,7 +223,8 @@ def build(config: Config) -> Chapter:
                           & (indicators["period"] == latest_period)
                           & ((indicators["area_name"] == area.name)
                              | (indicators["area_type"] == "England"))]
-        chart_rows = rows.rename(columns={"breakdown": "category"})
+        plotted = rows.groupby("breakdown")["value"].transform(lambda v: v.notna().any())
+        chart_rows = rows[plotted].rename(columns={"breakdown": "category"})
         figures[short] = category_chart(
             chart_rows[["area_name", "category", "value"]], name=name, caption=caption,
             measure=f"primary need of {who} (per cent)", x_label=f"Per cent of {who}",

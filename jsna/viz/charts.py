@@ -165,7 +165,7 @@ def category_chart(
     areas = [highlight] + [a for a in data["area_name"].unique() if a != highlight]
     height = 0.8 / len(areas)
     with plt.style.context(STYLE):
-        figure, axes = plt.subplots(figsize=(8, 0.45 * len(categories) + 1.2))
+        figure, axes = plt.subplots(figsize=(10, 0.45 * len(categories) + 1.4))
         for index, area in enumerate(areas):
             values = data[data["area_name"] == area].set_index("category")["value"]
             y = [i + (len(areas) - 1 - index) * height - 0.4 + height / 2

@@ -1,0 +1,256 @@
+"""Write the whole synthetic demo council ("Demoton") and its ``jsna.toml``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from jsna.demo.census import dirty_census
+from jsna.demo.comparators import build_comparators, choose_neighbours, council_counts
+from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
+from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
+from jsna.demo.population import base_population, population_table, project_adults
+from jsna.demo.pupils import PLAN, simulate_pupils
+from jsna.demo.schools import LA_NUMBER, build_schools
+from jsna.errors import JsnaInputError
+
+REGION_CODE = "Z12000001"
+DEMO_SALT = "demo-salt-not-secret"
+SCHOOL_COLUMNS = [
+    "URN",
+    "LAEstab",
+    "SchoolName",
+    "Phase",
+    "TypeOfEstablishment",
+    "Easting",
+    "Northing",
+]
+IMD_COLUMNS = [
+    "LSOA code (2021)",
+    "LSOA name (2021)",
+    "Local Authority District code (2024)",
+    "Local Authority District name (2024)",
+    "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+    "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)",
+]
+# Independent random streams, so changing one part does not reshuffle the others.
+_STREAMS = ("geography", "population", "schools", "pupils", "census", "comparators", "adults")
+
+
+def write_demo(
+    folder: Path,
+    seed: int = 2025,
+    dirt_rate: float = 0.01,
+    years: int = 5,
+    last_year: int = 2025,
+    *,
+    n_wards: int = 24,
+) -> Path:
+    """Write the synthetic demo council and return the path of its ``jsna.toml``.
+
+    Everything is generated from ``seed``: the same arguments give byte-identical files.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Output folder (normally ``data/demo/``); created if missing. Existing files of the same
+        names are overwritten.
+    seed : int, default 2025
+        Seed of the random generator.
+    dirt_rate : float, default 0.01
+        Share of census rows given each kind of data-quality problem (0 gives clean files).
+    years : int, default 5
+        Number of consecutive January censuses, ending with ``last_year``.
+    last_year : int, default 2025
+        Latest January census (the JSNA year).
+    n_wards : int, default 24
+        Number of wards; the council's size scales with it (24 gives about 30,000 pupils).
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder / "jsna.toml"``.
+
+    Raises
+    ------
+    JsnaInputError
+        If an argument is out of range.
+    """
+    _check_arguments(seed, dirt_rate, years, last_year, n_wards)
+    folder = Path(folder)
+    rngs = dict(
+        zip(
+            _STREAMS,
+            (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(_STREAMS))),
+            strict=True,
+        )
+    )
+    census_years = list(range(last_year - years + 1, last_year + 1))
+    mid_years = list(range(min(census_years[0] - 1, last_year - 5), last_year))
+
+    geography = build_geography(rngs["geography"], n_wards)
+    base = base_population(rngs["population"], geography)
+    schools = build_schools(rngs["schools"], geography)
+    model = simulate_pupils(rngs["pupils"], geography, schools, base, census_years, mid_years)
+    population = project_adults(rngs["adults"], base[: geography.n_lsoas], model.child_counts)
+    neighbours = choose_neighbours(rngs["comparators"])
+    council_by_year = {y: council_counts(model.census[y], schools) for y in census_years}
+    sen2 = {}
+    for year in census_years:
+        frame = model.census[year]
+        resident_plans = int(((frame["sen"] == PLAN) & (frame["area"] < geography.n_lsoas)).sum())
+        sen2[year] = round(resident_plans * 1.32 * rngs["comparators"].uniform(0.97, 1.03))
+    comparators = build_comparators(rngs["comparators"], council_by_year, sen2, neighbours)
+
+    _write_geography(folder, geography, last_year)
+    _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
+    _write_csv(
+        population_table(geography, population), folder / "population" / "population_sya.csv"
+    )
+    for year in census_years:
+        census = dirty_census(rngs["census"], model, year, schools, geography.postcodes, dirt_rate)
+        _write_csv(census, folder / "census" / f"census_{year}.csv")
+    for name, table in comparators.items():
+        bom = name == "caseload"  # the published SEN2 files start with a byte-order mark
+        _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
+    path = folder / "jsna.toml"
+    path.write_text(_toml(census_years, neighbours, last_year), encoding="utf-8")
+    return path
+
+
+def _check_arguments(seed, dirt_rate, years, last_year, n_wards) -> None:
+    problems = []
+    if not isinstance(seed, int | np.integer) or seed < 0:
+        problems.append(f"seed must be a non-negative integer, got {seed!r}")
+    if not 0.0 <= float(dirt_rate) <= 0.2:
+        problems.append(f"dirt_rate must be between 0 and 0.2, got {dirt_rate!r}")
+    if not isinstance(years, int | np.integer) or not 1 <= years <= 10:
+        problems.append(f"years must be an integer from 1 to 10, got {years!r}")
+    if not isinstance(last_year, int | np.integer) or not 2015 <= last_year <= 2035:
+        problems.append(f"last_year must be a year from 2015 to 2035, got {last_year!r}")
+    if not isinstance(n_wards, int | np.integer) or not 2 <= n_wards <= 40:
+        problems.append(f"n_wards must be an integer from 2 to 40, got {n_wards!r}")
+    if problems:
+        raise JsnaInputError("jsna.demo.write_demo: " + "; ".join(problems))
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig" if bom else "utf-8")
+
+
+@contextlib.contextmanager
+def _fixed_gdal_date(timestamp: str) -> Iterator[None]:
+    """Make GDAL stamp GeoPackages with ``timestamp`` (not the current time), then restore."""
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": timestamp})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+def _write_geography(folder: Path, geography: DemoGeography, last_year: int) -> None:
+    geo = folder / "geography"
+    geo.mkdir(parents=True, exist_ok=True)
+    with _fixed_gdal_date(f"{last_year}-01-01T00:00:00.000Z"):
+        for name, frame in (
+            ("wards", geography.wards[["WD25CD", "WD25NM", "geometry"]]),
+            ("lsoas", geography.lsoas[["LSOA21CD", "LSOA21NM", "geometry"]]),
+        ):
+            path = geo / f"{name}.gpkg"
+            path.unlink(missing_ok=True)
+            frame.to_file(path, driver="GPKG", layer=name, engine="pyogrio")
+
+    lsoas = geography.lsoas
+    lookup = pd.DataFrame(
+        {
+            "LSOA21CD": lsoas["LSOA21CD"],
+            "LSOA21NM": lsoas["LSOA21NM"],
+            "WD25CD": lsoas["WD25CD"],
+            "WD25NM": lsoas["WD25NM"],
+            "LAD25CD": COUNCIL_CODE,
+            "LAD25NM": COUNCIL_NAME,
+        }
+    )
+    _write_csv(lookup, geo / "lsoa_to_ward.csv")
+
+    ranks = geography.imd["imd_rank"].to_numpy()
+    imd = pd.DataFrame(
+        dict(
+            zip(
+                IMD_COLUMNS,
+                [
+                    lsoas["LSOA21CD"],
+                    lsoas["LSOA21NM"],
+                    COUNCIL_CODE,
+                    COUNCIL_NAME,
+                    [f"{r:,}" for r in ranks],
+                    geography.imd["imd_decile"],
+                ],
+                strict=True,
+            )
+        )
+    )
+    _write_csv(imd, geo / "imd.csv", bom=True)  # IoD File 1 starts with a byte-order mark
+
+    postcodes = geography.postcodes.drop(columns="area")
+    _write_csv(postcodes, geo / "postcode_lookup.csv")
+
+
+def _toml(census_years: list[int], neighbours: list[str], last_year: int) -> str:
+    census = "\n".join(f'{y} = "census/census_{y}.csv"' for y in census_years)
+    neighbour_list = ", ".join(f'"{code}"' for code in neighbours)
+    return f'''# Synthetic demo council written by jsna.demo.write_demo: nobody real is in it.
+[area]
+code = "{COUNCIL_CODE}"
+name = "{COUNCIL_NAME}"
+la_number = {LA_NUMBER}
+region_code = "{REGION_CODE}"
+region_name = "{OTHER_REGION_NAMES[0]}"
+
+[jsna]
+year = {last_year}
+title = "{COUNCIL_NAME} SEND Joint Strategic Needs Assessment {last_year}"
+
+[inputs]
+postcode_lookup = "geography/postcode_lookup.csv"
+lsoa_ward_lookup = "geography/lsoa_to_ward.csv"
+ward_boundaries = "geography/wards.gpkg"
+lsoa_boundaries = "geography/lsoas.gpkg"
+imd = "geography/imd.csv"
+population = "population/population_sya.csv"
+schools = "schools.csv"
+
+[inputs.census]
+{census}
+
+[inputs.comparators]
+sen_phase_type = "comparators/sen_phase_type.csv"
+sen_primary_need = "comparators/sen_primary_need.csv"
+ehcp_caseload = "comparators/caseload.csv"
+statistical_neighbours = "comparators/statistical_neighbours.csv"
+
+[census]
+salt = "{DEMO_SALT}"
+
+[census.columns]
+
+[comparators]
+neighbours = [{neighbour_list}]
+
+[disclosure]
+threshold = 5
+suppress_zeros = false
+
+[chapters]
+run = ["population"]
+
+[output]
+folder = "../../outputs"
+'''

@@ -1,0 +1,54 @@
+"""The demo council's jsna.toml follows the configuration contract."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+
+def test_toml_contract(default_demo):
+    config = tomllib.loads((default_demo / "jsna.toml").read_text(encoding="utf-8"))
+    assert config["area"] == {
+        "code": "Z06000001",
+        "name": "Demoton",
+        "la_number": 990,
+        "region_code": "Z12000001",
+        "region_name": "Demo Region",
+    }
+    assert config["jsna"]["year"] == 2025
+    assert config["jsna"]["title"] == "Demoton SEND Joint Strategic Needs Assessment 2025"
+    inputs = config["inputs"]
+    for key in (
+        "postcode_lookup",
+        "lsoa_ward_lookup",
+        "ward_boundaries",
+        "lsoa_boundaries",
+        "imd",
+        "population",
+        "schools",
+    ):
+        assert (default_demo / inputs[key]).is_file()
+    assert sorted(inputs["census"]) == ["2021", "2022", "2023", "2024", "2025"]
+    assert all((default_demo / path).is_file() for path in inputs["census"].values())
+    assert sorted(inputs["comparators"]) == [
+        "ehcp_caseload",
+        "sen_phase_type",
+        "sen_primary_need",
+        "statistical_neighbours",
+    ]
+    assert all((default_demo / path).is_file() for path in inputs["comparators"].values())
+    assert config["census"]["salt"]
+    neighbours = config["comparators"]["neighbours"]
+    assert len(neighbours) == len(set(neighbours)) == 10 and "Z06000001" not in neighbours
+    assert config["disclosure"] == {"threshold": 5, "suppress_zeros": False}
+    assert config["chapters"]["run"] == ["population"]
+    assert config["output"]["folder"] == "../../outputs"
+
+
+def test_loads_with_the_project_config_loader(default_demo):
+    config_module = pytest.importorskip("jsna.config")
+    config = config_module.load_config(default_demo / "jsna.toml")
+    assert config.area.code == "Z06000001"
+    assert sorted(config.inputs.census) == [2021, 2022, 2023, 2024, 2025]
+    assert len(config.neighbours) == 10

@@ -8,7 +8,6 @@ from jsna.config import Config, load_config
 
 #: Where the demo council lives, relative to the repository root.
 DEMO_FOLDER = Path("data") / "demo"
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_config(config_path: str | Path) -> Config:
@@ -21,12 +20,11 @@ def open_config(config_path: str | Path) -> Config:
     ----------
     config_path : str or Path
         A ``jsna.toml``. Relative paths are taken from the current folder (papermill and JupyterLab
-        run notebooks from ``notebooks/``).
+        run notebooks from ``notebooks/``). A missing ``data/demo/jsna.toml`` is generated.
     """
     path = Path(config_path)
-    demo_config = (REPO_ROOT / DEMO_FOLDER / "jsna.toml").resolve()
-    if not path.exists() and path.resolve() == demo_config:
+    if not path.exists() and path.resolve().parts[-3:] == (*DEMO_FOLDER.parts, "jsna.toml"):
         from jsna.demo import write_demo
 
-        write_demo(demo_config.parent)
+        write_demo(path.resolve().parent)
     return load_config(path)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, norm
+from scipy.special import gammaincinv, ndtri  # lighter to import than scipy.stats
 
 from jsna.errors import JsnaInputError
 
@@ -64,7 +64,7 @@ def z_value(level: float) -> float:
     """
     if not 0.0 < level < 1.0:
         raise ValueError(f"confidence level must be between 0 and 1, got {level!r}")
-    return float(norm.ppf(1.0 - (1.0 - level) / 2.0))
+    return float(ndtri(1.0 - (1.0 - level) / 2.0))
 
 
 def _as_float(values: object) -> np.ndarray:
@@ -151,8 +151,10 @@ def exact_poisson_limits(count: object, level: float = 0.95) -> tuple[np.ndarray
     observed = _as_float(count)
     alpha = 1.0 - level
     with np.errstate(invalid="ignore"):
-        lower = np.where(observed > 0, chi2.ppf(alpha / 2.0, 2.0 * observed) / 2.0, 0.0)
-        upper = chi2.ppf(1.0 - alpha / 2.0, 2.0 * observed + 2.0) / 2.0
+        # chi2.ppf(q, 2k) / 2 is the inverse regularised gamma function gammaincinv(k, q)
+        safe = np.where(observed > 0, observed, 1.0)
+        lower = np.where(observed > 0, gammaincinv(safe, alpha / 2.0), 0.0)
+        upper = gammaincinv(observed + 1.0, 1.0 - alpha / 2.0)
     lower = np.where(np.isfinite(observed), lower, np.nan)
     return lower, upper
 

@@ -26,12 +26,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2 as chi2_distribution
+from scipy.special import chdtri  # inverse survival function of chi-square
 
 from jsna.errors import JsnaInputError
 
 #: Significance threshold: the 99.8% point of chi-squared with 1 degree of freedom (9.5495).
-CHI2_THRESHOLD = float(chi2_distribution.ppf(0.998, 1))
+CHI2_THRESHOLD = float(chdtri(1, 0.002))
 #: Number of most recent points tested.
 POINTS = 5
 #: Width of a 95% interval in standard errors, as Fingertips uses it (2 x 1.96).

@@ -36,13 +36,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jsna.dfe_codes import NEED_CODES
+
 #: Enrolment statuses counted in DfE headcounts.
 COUNTED_STATUSES: tuple[str, ...] = ("C", "M")
 ENROL_STATUSES: tuple[str, ...] = ("C", "M", "S", "G")
 SEN_PROVISIONS: tuple[str, ...] = ("E", "K", "N")
-NEED_CODES: tuple[str, ...] = (
-    "ASD", "HI", "MLD", "MSI", "OTH", "PD", "PMLD", "SEMH", "SLCN", "SLD", "SPLD", "VI", "NSA",
-)
 #: Legacy need codes and their current equivalent.
 LEGACY_NEED_CODES: dict[str, str] = {"BESD": "SEMH"}
 NC_YEARS: tuple[str, ...] = ("N1", "N2", "R", *(str(y) for y in range(1, 15)), "X")

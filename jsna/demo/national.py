@@ -10,6 +10,8 @@ range are extrapolated linearly so the generator works for any ``last_year``.
 
 from __future__ import annotations
 
+from jsna.dfe_codes import NEED_NAMES  # noqa: F401 - part of this module's interface
+
 #: % of all pupils with an EHC plan (or statement), January census year.
 EHCP_PERCENT: dict[int, float] = {
     2016: 2.8,
@@ -102,22 +104,6 @@ NEED_CODES: tuple[str, ...] = (
     "VI",
     "NSA",
 )
-#: Full DfE names of the primary needs (as in the published files).
-NEED_NAMES: dict[str, str] = {
-    "ASD": "Autistic Spectrum Disorder",
-    "HI": "Hearing Impairment",
-    "MLD": "Moderate Learning Difficulty",
-    "MSI": "Multi-Sensory Impairment",
-    "OTH": "Other Difficulty/Disability",
-    "PD": "Physical Disability",
-    "PMLD": "Profound & Multiple Learning Difficulty",
-    "SEMH": "Social, Emotional and Mental Health",
-    "SLCN": "Speech, Language and Communication Needs",
-    "SLD": "Severe Learning Difficulty",
-    "SPLD": "Specific Learning Difficulty",
-    "VI": "Visual Impairment",
-    "NSA": "SEN support but no specialist assessment of type of need",
-}
 #: Approximate England shares of primary need among pupils with an EHC plan (NSA not allowed).
 EHCP_NEED_SHARE: dict[str, float] = {
     "ASD": 0.335,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jsna.dfe_codes import NEED_NAMES as DFE_NEED_NAMES
 from jsna.indicators.table import academic_year_label
 from jsna.sources.ees import read_ees_wide
 
@@ -23,23 +24,8 @@ INDICATORS: dict[str, str] = {
     "sen_support_primary_need_percent": "Primary need of pupils on SEN support (%)",
 }
 
-#: DfE primary need codes and the names DfE publishes.
-NEED_NAMES: dict[str, str] = {
-    "ASD": "Autistic Spectrum Disorder",
-    "HI": "Hearing Impairment",
-    "MLD": "Moderate Learning Difficulty",
-    "MSI": "Multi-Sensory Impairment",
-    "NSA": "SEN support but no specialist assessment of type of need",
-    "OTH": "Other Difficulty/Disability",
-    "PD": "Physical Disability",
-    "PMLD": "Profound & Multiple Learning Difficulty",
-    "SEMH": "Social, Emotional and Mental Health",
-    "SLCN": "Speech, Language and Communication Needs",
-    "SLD": "Severe Learning Difficulty",
-    "SPLD": "Specific Learning Difficulty",
-    "VI": "Visual Impairment",
-    "UNKNOWN": "Not recorded",
-}
+#: DfE primary need names, plus the label for a need that was not recorded.
+NEED_NAMES: dict[str, str] = {**DFE_NEED_NAMES, "UNKNOWN": "Not recorded"}
 
 _PROVISION_INDICATOR = {"E": "pupils_ehc_plan_percent", "K": "pupils_sen_support_percent"}
 _NEED_INDICATOR = {"E": "ehc_plan_primary_need_percent", "K": "sen_support_primary_need_percent"}

@@ -42,10 +42,20 @@ def page_name(key: str) -> str:
     return Path(info.notebook).with_suffix(".html").name
 
 
+#: Words written in capitals in download names.
+_ACRONYMS = {"ehc": "EHC", "sen": "SEN", "send": "SEND", "imd": "IMD", "fsm": "FSM"}
+
+
+def download_title(stem: str) -> str:
+    """Readable title of a download, e.g. ``"ehc_plan_needs"`` → ``"EHC plan needs"``."""
+    words = [_ACRONYMS.get(word, word) for word in stem.split("_")]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]]) if words else stem
+
+
 def _downloads(output_dir: Path, key: str) -> list[Link]:
     files = sorted((output_dir / DATA_FOLDER).glob(f"{key}_*.csv"))
     return [
-        Link(title=path.stem.removeprefix(f"{key}_").replace("_", " ").capitalize(),
+        Link(title=download_title(path.stem.removeprefix(f"{key}_")),
              href=f"{DATA_FOLDER}/{path.name}", size=human_size(path.stat().st_size))
         for path in files
     ]

@@ -176,8 +176,7 @@ def category_chart(
         axes.set_xlabel(x_label)
         axes.grid(axis="x")
         axes.grid(axis="y", visible=False)
-        handles, labels = axes.get_legend_handles_labels()
-        axes.legend(handles[::-1], labels[::-1], loc="lower right")
+        axes.legend(loc="lower right")
         figure.tight_layout()
     return Figure(
         name=name,

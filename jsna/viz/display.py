@@ -104,8 +104,11 @@ class Table:
             rows.append(f"<tr{css}>{''.join(cells)}</tr>")
         notes = "".join(f'<p class="note">{escape(n)}</p>' for n in self.notes)
         return (
-            f'<div class="table-wrap"><table id="table-{escape(self.name)}">'
-            f"<caption>{escape(self.caption)}</caption>"
+            # a focusable, labelled region: narrow screens scroll wide tables sideways, and a
+            # keyboard user must be able to reach that scroll (WCAG 2.1.1)
+            f'<div class="table-wrap" role="region" tabindex="0" '
+            f'aria-labelledby="caption-{escape(self.name)}"><table id="table-{escape(self.name)}">'
+            f'<caption id="caption-{escape(self.name)}">{escape(self.caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{notes}</div>"
         )
 
@@ -116,7 +119,15 @@ class Table:
         """Write the table as ``<folder>/<name>.csv`` (UTF-8, symbols kept) and return the path."""
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
-        self.frame.to_csv(path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
+        frame = self.frame.copy()
+        for column, kind in self.formats.items():
+            if kind == "count" and column in frame:
+                # whole numbers stay whole (1065, not 1065.0); symbols such as [c] pass through
+                frame[column] = [
+                    v if isinstance(v, str) or pd.isna(v) else int(round(float(v)))
+                    for v in frame[column]
+                ]
+        frame.to_csv(path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
         return path
 
 
@@ -161,11 +172,14 @@ class Figure:
         """Accessible HTML ``<figure>`` with the chart embedded (works offline, no requests)."""
         encoded = base64.b64encode(self.svg()).decode("ascii")
         source = f'<p class="figure-source">{escape(self.source)}</p>' if self.source else ""
+        # the same chart as a file, for zooming on small screens (written by Chapter.save)
+        link = (f'<p class="figure-link"><a href="figures/{escape(self.name)}.svg">'
+                f"Open this chart full size (SVG)</a></p>")
         return (
             f'<figure class="chart" id="figure-{escape(self.name)}">'
             f"<figcaption>{escape(self.caption)}</figcaption>"
             f'<img src="data:image/svg+xml;base64,{encoded}" alt="{escape(self.alt)}">'
-            f"{source}</figure>"
+            f"{source}{link}</figure>"
         )
 
     def _repr_html_(self) -> str:

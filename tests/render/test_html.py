@@ -62,7 +62,7 @@ def test_page_structure_is_accessible():
     levels = [int(n) for n in re.findall(r"<h([1-6])", page)]
     # headings never skip a level going down (h1 → h3 without h2 is an error)
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
-    assert "<caption>Pupils by year group, January 2025</caption>" in page
+    assert '<caption id="caption-t">Pupils by year group, January 2025</caption>' in page
     assert '<th scope="col"' in page and '<th scope="row"' in page
     figure = BeautifulSoup(page, "html.parser").select_one("figure.chart")
     assert figure.figcaption.get_text() == "A caption"

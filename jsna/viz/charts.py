@@ -158,7 +158,9 @@ def category_chart(
         Columns ``area_name, category, value`` (value in %). Categories are ordered by the
         highlighted area's values, largest at the top.
     """
-    council = data[data["area_name"] == highlight].sort_values("value", ascending=True)
+    # largest at the top; a suppressed or missing council value sorts to the bottom
+    council = data[data["area_name"] == highlight].sort_values("value", ascending=True,
+                                                              na_position="first")
     categories = list(council["category"]) + [
         c for c in data["category"].unique() if c not in set(council["category"])
     ]

@@ -87,6 +87,22 @@ def _run_refresh(config_path: str, chapters: list[str] | None, args: argparse.Na
     return 0 if report.ok else EXIT_CHAPTERS
 
 
+def _print_sources(frame) -> None:
+    """Print the source catalogue as a readable table (details wrap; paths are not repeated)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Inputs", show_lines=False)
+    for column in ("input", "status", "periods", "detail / where to download"):
+        table.add_column(column, overflow="fold")
+    for row in frame.itertuples(index=False):
+        colour = {"ok": "green", "not in config": "yellow"}.get(row.status, "red")
+        detail = row.detail if row.status == "ok" else f"{row.detail} — {row.publisher}: {row.url}"
+        table.add_row(row.key, f"[{colour}]{row.status}[/{colour}]", str(row.periods or ""),
+                      str(detail))
+    Console(width=max(120, Console().width)).print(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jsna`` command."""
     args = _parser().parse_args(argv)
@@ -115,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
 
             config = load_config(args.config, check_files=False)
             frame = describe_sources(config)
-            print(frame.to_string(index=False))
-            return 0
+            _print_sources(frame)
+            failing = frame["status"].isin(["problem", "missing"]) | (
+                (frame["status"] == "not configured") & (frame["detail"] == "required"))
+            return EXIT_INPUT if failing.any() else 0
         if args.command == "lab":
             from jsna.refresh import NOTEBOOKS
 

@@ -35,3 +35,16 @@ def test_malformed_config_names_the_keys(tmp_path):
 def test_unknown_chapter_on_command_line(tmp_path):
     result = _jsna("refresh", "--config", str(tmp_path / "x.toml"), "--chapters", "nope")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_sources_reports_each_input_and_fails_on_a_missing_file(tmp_path):
+    from jsna.demo import write_demo
+
+    config = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
+    result = _jsna("sources", "--config", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "census.2025" in result.stdout and "sen_phase_type" in result.stdout
+    (config.parent / "comparators" / "sen_phase_type.csv").unlink()
+    result = _jsna("sources", "--config", str(config))
+    assert result.returncode == 2
+    assert "missing" in result.stdout

@@ -8,6 +8,7 @@ calls :meth:`Chapter.save` once, which writes the chapter's downloads.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,8 @@ class Chapter:
         """Write the chapter's downloads under ``output_dir``.
 
         Writes ``data/<key>_<table>.csv`` for each table, ``data/<key>_indicators.csv``,
-        ``figures/<key>_<figure>.svg`` and ``review/parts/disclosure_<key>.csv``.
+        ``figures/<key>_<figure>.svg``, ``review/parts/disclosure_<key>.csv`` and
+        ``review/parts/findings_<key>.json`` (the key findings, shown on the site's index).
 
         Returns
         -------
@@ -91,5 +93,8 @@ class Chapter:
         parts.mkdir(parents=True, exist_ok=True)
         path = parts / f"disclosure_{self.key}.csv"
         self.disclosure.to_csv(path, index=False, lineterminator="\n")
+        written.append(path)
+        path = parts / f"findings_{self.key}.json"
+        path.write_text(json.dumps(self.findings.sentences, indent=1) + "\n", encoding="utf-8")
         written.append(path)
         return written

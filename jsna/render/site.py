@@ -6,6 +6,7 @@ Reads only what the chapter notebooks wrote (executed notebooks and their downlo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def _downloads(output_dir: Path, key: str) -> list[Link]:
              href=f"{DATA_FOLDER}/{path.name}", size=human_size(path.stat().st_size))
         for path in files
     ]
+
+
+def _findings(output_dir: Path, key: str) -> list[str]:
+    path = output_dir / REVIEW_PARTS_FOLDER / f"findings_{key}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
 def _is_demo(config: Config) -> bool:
@@ -146,8 +152,11 @@ def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Li
             downloads = _downloads(config.output_dir, result.name)
             links = ", ".join(f'<a href="{escape(d.href)}" download>{escape(d.title)}</a>'
                               for d in downloads)
-            items.append(f'<li><a href="{escape(page_name(result.name))}">{title}</a>'
-                         f'<br><span class="meta">Data: {links}</span></li>')
+            findings = _findings(config.output_dir, result.name)
+            summary = ("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in findings) + "</ul>"
+                       if findings else "")
+            items.append(f'<li><a href="{escape(page_name(result.name))}">{title}</a>{summary}'
+                         f'<span class="meta">Data: {links}</span></li>')
         else:
             items.append(f'<li>{title} <span class="status-failed">not produced: '
                          f"{escape(result.status)}</span></li>")

@@ -28,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="generate the synthetic demo council and render it")
     demo.add_argument("--folder", default="data/demo", help="where to write the demo inputs")
-    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--seed", type=int, default=2025, help="same seed, same council")
+    demo.add_argument("--dirt-rate", type=float, default=0.01,
+                      help="share of census rows given each kind of data-quality problem")
     demo.add_argument("--no-refresh", action="store_true", help="only write the inputs")
     _refresh_options(demo)
 
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from jsna.demo import write_demo
 
-            config_path = write_demo(Path(args.folder), seed=args.seed)
+            config_path = write_demo(Path(args.folder), seed=args.seed, dirt_rate=args.dirt_rate)
             if args.no_refresh:
                 print(config_path)
                 return 0

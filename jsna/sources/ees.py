@@ -206,11 +206,14 @@ def read_ees_wide(path: str | Path, measures: list[str] | None = None) -> pd.Dat
     path = Path(path)
     raw = read_text_csv(path, SOURCE)
     frame, measure_columns, filters = _prepare(raw, path, measures)
-    wide = frame[[*_LEADING, *filters]].copy()
+    columns: dict[str, pd.Series] = {}
     for measure in measure_columns:
         values, notes = _parse_measure(raw[measure], path, measure)
-        wide[measure] = values
-        wide[f"{measure}_note"] = pd.Series(notes, index=wide.index, dtype=str)
+        columns[measure] = pd.Series(values, index=frame.index, dtype=float)
+        columns[f"{measure}_note"] = pd.Series(notes, index=frame.index, dtype=str)
+    # one concat rather than a column at a time (no fragmented frame)
+    wide = pd.concat([frame[[*_LEADING, *filters]], pd.DataFrame(columns, index=frame.index)],
+                     axis=1)
     wide.attrs["path"] = str(path)
     return wide
 

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from jsna.chapters.registry import CHAPTERS
 from jsna.config import load_config
 from jsna.errors import JsnaConfigError
 
@@ -52,7 +53,7 @@ def test_valid_config_resolves_paths_against_its_folder(tmp_path):
     assert config.census_years == [2024, 2025]
     assert config.output_dir == (tmp_path / "outputs" / "2025" / "Z06000001").resolve()
     assert config.disclosure.threshold == 5 and config.disclosure.suppress_zeros is False
-    assert config.chapters == ["population"]
+    assert config.chapters == list(CHAPTERS)
     assert config.title == "Demoton SEND Joint Strategic Needs Assessment 2025"
 
 

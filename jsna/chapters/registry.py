@@ -18,5 +18,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
     info.key: info
     for info in (
         ChapterInfo("population", "01_population.ipynb", "Population and SEND prevalence"),
+        ChapterInfo("wards", "02_wards.ipynb", "Where children with SEND live"),
     )
 }

@@ -249,7 +249,7 @@ threshold = 5
 suppress_zeros = false
 
 [chapters]
-run = ["population"]
+run = ["population", "wards"]
 
 [output]
 folder = "../../outputs"

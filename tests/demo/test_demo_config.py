@@ -42,7 +42,7 @@ def test_toml_contract(default_demo):
     neighbours = config["comparators"]["neighbours"]
     assert len(neighbours) == len(set(neighbours)) == 10 and "Z06000001" not in neighbours
     assert config["disclosure"] == {"threshold": 5, "suppress_zeros": False}
-    assert config["chapters"]["run"] == ["population"]
+    assert config["chapters"]["run"] == ["population", "wards"]
     assert config["output"]["folder"] == "../../outputs"
 
 

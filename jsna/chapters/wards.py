@@ -1,0 +1,636 @@
+"""Chapter: Where children and young people with SEND live.
+
+Resident pupils (pupils in the council's schools whose home postcode is in the council) in the
+latest January census, by home ward and by deprivation decile of the home LSOA: the percentage on
+SEN support, with an EHC plan and with either, with Wilson 95% confidence intervals; each ward is
+placed on a funnel plot around the council average (OHID 95% and 99.8% control limits).
+
+Disclosure control runs once, on the ward table and the deprivation table together, before any
+number is used: the council total equals the wards plus "Ward not known" (and the deciles plus
+"not known"), SEN support + EHC plan = SEN, SEN + no SEN = resident pupils, and the council total
+(and, when they are the same pupils, the "not known" rows) appear in both tables. The chapter's
+rows of the long indicator table, its tables, the map, the funnel plot and the findings are all
+drawn from the protected values, so a hidden ward is never shown, plotted or recoverable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jsna.chapters.base import Chapter, Findings
+from jsna.chapters.common import ComparatorAreas, indicator_pipeline, load_pupils
+from jsna.config import Config
+from jsna.disclosure import (
+    SUPPRESSED,
+    ColumnTotal,
+    RowTotal,
+    SameCells,
+    TableRules,
+    apply_disclosure,
+)
+from jsna.errors import JsnaInputError
+from jsna.indicators.table import academic_year_label
+from jsna.sources.boundaries import read_boundaries
+from jsna.stats.funnel import funnel_position
+from jsna.viz.display import Table
+from jsna.viz.maps import choropleth_map, funnel_plot, gradient_chart
+
+KEY = "wards"
+TITLE = "Where children with SEND live"
+UNKNOWN_WARD = "Ward not known"
+UNKNOWN_DECILE = "Not known"
+ALL_RESIDENT = "All resident pupils"
+SOURCE = ("Source: school census (January), pupils on roll in the council's schools who live in "
+          "the council; home postcode matched to ward and LSOA with the ONS Postcode Directory; "
+          "English Indices of Deprivation.")
+#: Shorter source line under the ward tables (the figures carry the full one).
+TABLE_SOURCE = ("Source: school census (January), pupils in the council's schools who live in "
+                "the council; ONS Postcode Directory.")
+CI_NOTE = "95% confidence intervals by the Wilson score method."
+
+#: Count columns of the protected tables.
+PUPILS, SUPPORT, PLAN, SEN, NO_SEN = ("Resident pupils", "SEN support", "EHC plan", "SEN",
+                                      "No SEN")
+COUNTS = [PUPILS, SUPPORT, PLAN, SEN, NO_SEN]
+
+#: indicator id -> (count column, plain-English name, phrase used in sentences).
+INDICATORS: dict[str, tuple[str, str, str]] = {
+    "resident_pupils_sen_percent": (
+        SEN, "Resident pupils with SEN (SEN support or an EHC plan) (%)",
+        "had special educational needs (SEN support or an EHC plan)"),
+    "resident_pupils_sen_support_percent": (
+        SUPPORT, "Resident pupils receiving SEN support (%)", "were receiving SEN support"),
+    "resident_pupils_ehc_plan_percent": (
+        PLAN, "Resident pupils with an EHC plan (%)", "had an EHC plan"),
+}
+
+#: Heading of the count column of each ward table.
+COUNT_HEADINGS = {SEN: "Pupils with SEN", SUPPORT: "Pupils on SEN support",
+                  PLAN: "Pupils with an EHC plan"}
+
+#: Funnel-plot positions (from :func:`jsna.stats.funnel.funnel_position`), most extreme first.
+ABOVE_998, ABOVE_95 = "Above 99.8% limit", "Above 95% limit"
+BELOW_95, BELOW_998 = "Below 95% limit", "Below 99.8% limit"
+WITHIN = "Within limits"
+
+
+def unknown_ward_code(council_code: str) -> str:
+    """Pseudo code of the "Ward not known" row, after the ONS Postcode Directory convention.
+
+    ONSPD codes a missing geography as the country letter followed by ``99999999`` (``E99999999``
+    in England); the demo council's ``Z`` codes give ``Z99999999``.
+    """
+    return f"{council_code[:1]}99999999"
+
+
+def decile_label(decile: int) -> str:
+    """Breakdown label of an IMD decile in the long indicator table."""
+    suffix = {1: " (most deprived)", 10: " (least deprived)"}.get(decile, "")
+    return f"IMD decile {decile}{suffix}"
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def _provision_counts(frame: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
+    """Resident pupils, SEN support, EHC plan, SEN and no SEN by the groups in ``by``."""
+    provision = frame["sen_provision"].astype("string")
+    counts = pd.DataFrame({
+        PUPILS: 1,
+        SUPPORT: (provision == "K").astype(int).to_numpy(),
+        PLAN: (provision == "E").astype(int).to_numpy(),
+    }, index=frame.index).groupby(by.to_numpy(), dropna=False).sum()
+    counts[SEN] = counts[SUPPORT] + counts[PLAN]
+    counts[NO_SEN] = counts[PUPILS] - counts[SEN]
+    return counts[COUNTS]
+
+
+def resident_pupils(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Resident pupils of one census.
+
+    Raises
+    ------
+    JsnaInputError
+        When the census of ``year`` has no resident pupil.
+    """
+    chosen = pupils[(pupils["census_year"] == year) & pupils["resident"].astype(bool)]
+    if chosen.empty:
+        raise JsnaInputError(
+            f"cleaned census: no resident pupils in the January {year} census (column "
+            "'resident'); check inputs.postcode_lookup and the area code"
+        )
+    return chosen
+
+
+def ward_counts(residents: pd.DataFrame, wards: pd.DataFrame, council_code: str,
+                council_name: str) -> pd.DataFrame:
+    """Counts by home ward, a "Ward not known" row and the council total.
+
+    Parameters
+    ----------
+    residents : DataFrame
+        Resident pupils of one census (``ward_code``, ``sen_provision``).
+    wards : DataFrame
+        ``code, name`` of the council's wards (every ward is listed, with zeros if nobody
+        lives there). A ward code in the census but not here is kept, named by its code.
+    council_code, council_name : str
+        The council.
+
+    Returns
+    -------
+    DataFrame
+        ``area_code, area_name, area_type`` and the count columns; wards by name, then
+        "Ward not known" (always present, possibly zero), then the council total.
+    """
+    ward = residents["ward_code"].astype("string")
+    counts = _provision_counts(residents, ward.fillna("__unknown__"))
+    names = dict(zip(wards["code"], wards["name"], strict=True))
+    codes = list(wards["code"]) + sorted(c for c in counts.index
+                                         if c not in names and c != "__unknown__")
+    table = counts.reindex(codes, fill_value=0).reset_index(names="area_code")
+    table.insert(1, "area_name", [names.get(c, c) for c in codes])
+    table = table.sort_values(["area_name", "area_code"], kind="stable")
+    unknown = counts.reindex(["__unknown__"], fill_value=0).reset_index(drop=True)
+    unknown.insert(0, "area_code", unknown_ward_code(council_code))
+    unknown.insert(1, "area_name", UNKNOWN_WARD)
+    total = counts.sum().to_frame().T.astype(int)
+    total.insert(0, "area_code", council_code)
+    total.insert(1, "area_name", council_name)
+    out = pd.concat([table, unknown, total], ignore_index=True)
+    out.insert(2, "area_type", ["Ward"] * (len(out) - 1) + ["Local authority"])
+    return out
+
+
+def decile_counts(residents: pd.DataFrame) -> pd.DataFrame:
+    """Counts by IMD decile of the home LSOA (1..10), "Not known" and all resident pupils.
+
+    Returns
+    -------
+    DataFrame
+        ``decile`` (1..10, missing for the last two rows), ``IMD decile`` (label) and the count
+        columns.
+    """
+    decile = pd.to_numeric(residents["imd_decile"], errors="coerce")
+    bad = decile.notna() & ~decile.isin(range(1, 11))
+    if bad.any():
+        raise JsnaInputError(
+            f"cleaned census: imd_decile {decile[bad].iloc[0]!r} in row {decile[bad].index[0]!r} "
+            "is not a decile from 1 to 10"
+        )
+    counts = _provision_counts(residents, decile.fillna(0).astype(int))
+    table = counts.reindex(range(1, 11), fill_value=0).reset_index(names="decile")
+    labels = [str(d) + {1: " (most deprived)", 10: " (least deprived)"}.get(d, "")
+              for d in range(1, 11)]
+    table.insert(1, "IMD decile", labels)
+    unknown = counts.reindex([0], fill_value=0).reset_index(drop=True)
+    unknown.insert(0, "decile", np.nan)
+    unknown.insert(1, "IMD decile", UNKNOWN_DECILE)
+    total = counts.sum().to_frame().T.astype(int)
+    total.insert(0, "decile", np.nan)
+    total.insert(1, "IMD decile", ALL_RESIDENT)
+    return pd.concat([table, unknown, total], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- disclosure
+
+
+def protect(ward_table: pd.DataFrame, decile_table: pd.DataFrame, *, threshold: int,
+            suppress_zeros: bool, unknown_rows_match: bool) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                                      pd.DataFrame]:
+    """Primary and secondary suppression of the ward and deprivation tables together.
+
+    Parameters
+    ----------
+    ward_table, decile_table : DataFrame
+        From :func:`ward_counts` and :func:`decile_counts`.
+    threshold, suppress_zeros
+        The council's disclosure settings.
+    unknown_rows_match : bool
+        Whether "Ward not known" and decile "Not known" are the same pupils (then they are
+        declared as the same cells, so neither can give the other away).
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame)
+        The two tables with hidden counts missing and ``note = "[c]"``, and the audit.
+    """
+    wards = ward_table.assign(_link=ward_table["area_code"].where(
+        ward_table["area_type"] == "Ward", "council"))
+    wards.loc[wards["area_name"] == UNKNOWN_WARD, "_link"] = "unknown"
+    deciles = decile_table.assign(_link=decile_table["IMD decile"].map(
+        {ALL_RESIDENT: "council",
+         UNKNOWN_DECILE: "unknown" if unknown_rows_match else "decile unknown"}))
+    deciles["_link"] = deciles["_link"].fillna("decile " + deciles["IMD decile"])
+    columns = [ColumnTotal(SEN, [SUPPORT, PLAN]), ColumnTotal(PUPILS, [SEN, NO_SEN])]
+    ward_name, decile_name = f"{KEY}_by_ward", f"{KEY}_by_deprivation"
+    rules = {
+        ward_name: TableRules(
+            key=["area_code", "area_name"], counts=COUNTS,
+            relations=[RowTotal(total={"area_type": "Local authority"},
+                                parts={"area_type": "Ward"}), *columns]),
+        decile_name: TableRules(
+            key=["IMD decile"], counts=COUNTS,
+            relations=[RowTotal(total={"IMD decile": ALL_RESIDENT},
+                                parts={"IMD decile": list(decile_table["IMD decile"].iloc[:-1])}),
+                       *columns,
+                       SameCells(other_table=ward_name, on=["_link"],
+                                 columns={c: c for c in COUNTS})]),
+    }
+    tables, audit = apply_disclosure({ward_name: wards, decile_name: deciles}, rules,
+                                     threshold=threshold, suppress_zeros=suppress_zeros)
+    return (tables[ward_name].drop(columns="_link"), tables[decile_name].drop(columns="_link"),
+            audit)
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def indicator_rows(wards: pd.DataFrame, deciles: pd.DataFrame, council_code: str,
+                   council_name: str, period: str) -> pd.DataFrame:
+    """Long indicator rows (count, denominator) from the *protected* tables.
+
+    A row whose count or denominator was hidden carries ``note = "[c]"`` and a missing count or
+    denominator, so nothing downstream can compute its value.
+    """
+    decile_rows = deciles[deciles["IMD decile"] != ALL_RESIDENT]
+    breakdowns = [decile_label(int(d)) if pd.notna(d) else "IMD decile not known"
+                  for d in decile_rows["decile"]]
+    places = pd.concat([
+        wards[["area_code", "area_name", "area_type", *COUNTS]].assign(breakdown="All pupils"),
+        decile_rows[COUNTS].assign(area_code=council_code, area_name=council_name,
+                                   area_type="Local authority", breakdown=breakdowns),
+    ], ignore_index=True)
+    parts = []
+    for indicator, (column, _, _) in INDICATORS.items():
+        part = places[["area_code", "area_name", "area_type", "breakdown"]].copy()
+        part["indicator_id"] = indicator
+        part["period"] = period
+        part["count"] = places[column].to_numpy(dtype=float)
+        part["denominator"] = places[PUPILS].to_numpy(dtype=float)
+        hidden = part["count"].isna() | part["denominator"].isna()
+        part["note"] = np.where(hidden, SUPPRESSED, "")
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _blank_suppressed(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Comparison labels of a suppressed row are empty, like its value."""
+    out = indicators.copy()
+    hidden = out["note"] == SUPPRESSED
+    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
+                   "recent_trend", "quartile_band"):
+        out.loc[hidden, column] = ""
+    return out
+
+
+def add_funnel_positions(indicators: pd.DataFrame, council_code: str) -> pd.DataFrame:
+    """``funnel`` column: each ward's position against the council average of its indicator.
+
+    The benchmark is the council row's count / denominator (all resident pupils, including those
+    whose ward is not known); suppressed wards are ``"[c]"``, the council ``"Benchmark"`` and the
+    "Ward not known" row ``"Not compared"``.
+    """
+    out = indicators.copy()
+    out["funnel"] = ""
+    for indicator in INDICATORS:
+        rows = (out["indicator_id"] == indicator) & (out["breakdown"] == "All pupils")
+        council = out[rows & (out["area_code"] == council_code)
+                      & (out["area_type"] == "Local authority")]
+        wards = rows & (out["area_type"] == "Ward")
+        real = wards & (out["area_code"] != unknown_ward_code(council_code))
+        if council.empty or pd.isna(council["count"].iloc[0]):
+            out.loc[wards, "funnel"] = "Not compared"
+            continue
+        p0 = float(council["count"].iloc[0] / council["denominator"].iloc[0])
+        positions = funnel_position(out.loc[real, "count"], out.loc[real, "denominator"], p0)
+        out.loc[real, "funnel"] = positions
+        out.loc[wards & ~real, "funnel"] = "Not compared"
+        out.loc[council.index, "funnel"] = "Benchmark"
+    out.loc[out["note"] == SUPPRESSED, "funnel"] = SUPPRESSED
+    out.loc[(out["funnel"] == "Not plotted") & (out["denominator"] == 0), "funnel"] = (
+        "Not compared")
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Missing cells of ``[c]`` rows read ``[c]``."""
+    out = frame.copy()
+    hidden = (out["note"] == SUPPRESSED).to_numpy()
+    for column in columns:
+        cells = out[column].astype(object)
+        cells[hidden & cells.isna().to_numpy()] = SUPPRESSED
+        out[column] = cells
+    return out
+
+
+def _ward_table(indicators: pd.DataFrame, indicator: str, council_name: str, year: int,
+                threshold: int) -> Table:
+    column, name, _ = INDICATORS[indicator]
+    rows = indicators[(indicators["indicator_id"] == indicator)
+                      & (indicators["breakdown"] == "All pupils")]
+    order = {"Ward": 0, "Local authority": 2}
+    rank = rows["area_type"].map(order) + (rows["area_name"] == UNKNOWN_WARD).astype(int)
+    rows = rows.assign(_rank=rank).sort_values(["_rank", "area_name"], kind="stable")
+    display = _shown(rows, ["count", "denominator", "value", "lower_ci_95", "upper_ci_95"])
+    frame = pd.DataFrame({
+        "Ward": display["area_name"].to_numpy(),
+        COUNT_HEADINGS[column]: display["count"].to_numpy(),
+        "Resident pupils": display["denominator"].to_numpy(),
+        "Per cent": display["value"].to_numpy(),
+        "95% CI lower": display["lower_ci_95"].to_numpy(),
+        "95% CI upper": display["upper_ci_95"].to_numpy(),
+        "Compared with council average": display["funnel"].to_numpy(),
+    })
+    short = {SEN: "sen", SUPPORT: "sen_support", PLAN: "ehc_plan"}[column]
+    what = name.removesuffix(" (%)").replace("Resident pupils", "resident pupils")
+    count_column = frame.columns[1]
+    return Table(
+        name=f"{KEY}_{short}_by_ward",
+        caption=f"Percentage of {what[0].lower() + what[1:]} by home ward, {council_name}, "
+                f"January {year}",
+        frame=frame,
+        formats={count_column: "count", "Resident pupils": "count", "Per cent": "percent",
+                 "95% CI lower": "percent", "95% CI upper": "percent"},
+        notes=[TABLE_SOURCE,
+               f"{CI_NOTE} Compared with council average: position on the funnel plot (95% and "
+               f"99.8% control limits around the council average, OHID method). "
+               f"'{UNKNOWN_WARD}': home postcode not matched to a ward (counted in the council "
+               f"total). [c] = suppressed to protect confidentiality (fewer than {threshold} "
+               "pupils, or a figure that would reveal one)."],
+        total_row=True,
+    )
+
+
+def _interval(lower: pd.Series, upper: pd.Series) -> np.ndarray:
+    """A confidence interval as text ("16.2 to 18.6"); symbols such as [c] pass through."""
+    text = [lo if isinstance(lo, str) else
+            ("[x]" if pd.isna(lo) or pd.isna(hi) else f"{lo:.1f} to {hi:.1f}")
+            for lo, hi in zip(lower, upper, strict=True)]
+    return np.array(text, dtype=object)
+
+
+def _deprivation_table(indicators: pd.DataFrame, deciles: pd.DataFrame, council_code: str,
+                       council_name: str, year: int, threshold: int) -> Table:
+    labels = [decile_label(int(d)) if pd.notna(d) else
+              ("IMD decile not known" if label == UNKNOWN_DECILE else "All pupils")
+              for d, label in zip(deciles["decile"], deciles["IMD decile"], strict=True)]
+    council = indicators[(indicators["area_code"] == council_code)
+                         & (indicators["area_type"] == "Local authority")]
+    frame = pd.DataFrame({"IMD decile": deciles["IMD decile"].to_numpy()})
+    for indicator, title in (("resident_pupils_sen_support_percent", SUPPORT),
+                             ("resident_pupils_ehc_plan_percent", PLAN)):
+        rows = council[council["indicator_id"] == indicator].set_index("breakdown").reindex(labels)
+        rows = _shown(rows, ["count", "denominator", "value", "lower_ci_95", "upper_ci_95"])
+        if "Resident pupils" not in frame:
+            frame["Resident pupils"] = rows["denominator"].to_numpy()
+        frame[title] = rows["count"].to_numpy()
+        frame[f"{title} %"] = rows["value"].to_numpy()
+        frame[f"{title} 95% CI"] = _interval(rows["lower_ci_95"], rows["upper_ci_95"])
+    formats = {c: "count" for c in ("Resident pupils", SUPPORT, PLAN)}
+    formats.update({f"{SUPPORT} %": "percent", f"{PLAN} %": "percent"})
+    return Table(
+        name=f"{KEY}_sen_by_deprivation",
+        caption=f"Resident pupils on SEN support and with an EHC plan by deprivation decile of "
+                f"their home area, {council_name}, January {year}",
+        frame=frame,
+        formats=formats,
+        notes=[SOURCE, "IMD decile: Index of Multiple Deprivation decile of the home LSOA among "
+               "all LSOAs in England (1 = most deprived 10%).",
+               f"{CI_NOTE} Every figure, with its confidence limits to full precision, is in "
+               "the chapter's indicator download.",
+               f"[c] = suppressed to protect confidentiality (fewer than {threshold} pupils, or a "
+               "figure that would reveal one)."],
+        total_row=True,
+    )
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(config: Config) -> Chapter:
+    """Build the "Where children with SEND live" chapter for a council.
+
+    Parameters
+    ----------
+    config : Config
+        The council's validated configuration (needs ``inputs.ward_boundaries``).
+
+    Returns
+    -------
+    Chapter
+        Findings, tables, figures (ward map, funnel plot, deprivation chart), indicator rows and
+        disclosure audit.
+
+    Raises
+    ------
+    JsnaInputError
+        When the ward boundaries are not configured or there are no resident pupils.
+    """
+    area = config.area
+    if config.inputs.ward_boundaries is None:
+        raise JsnaInputError(
+            f"{config.path}: inputs.ward_boundaries is needed for the wards chapter but is not set"
+        )
+    boundaries = read_boundaries(config.inputs.ward_boundaries, level="ward")
+    residents = resident_pupils(load_pupils(config), config.year)
+    threshold = config.disclosure.threshold
+    ward_table = ward_counts(residents, boundaries[["code", "name"]], area.code, area.name)
+    decile_table = decile_counts(residents)
+    same_unknowns = bool((residents["ward_code"].isna()
+                          == pd.to_numeric(residents["imd_decile"], errors="coerce").isna()).all())
+    wards, deciles, audit = protect(ward_table, decile_table, threshold=threshold,
+                                    suppress_zeros=config.disclosure.suppress_zeros,
+                                    unknown_rows_match=same_unknowns)
+    period = academic_year_label(config.year)
+    areas = ComparatorAreas(area.code, area.region_code, area.region_name, [])
+    indicators, pipeline_audit = indicator_pipeline(
+        indicator_rows(wards, deciles, area.code, area.name, period), config=config, areas=areas)
+    indicators = _blank_suppressed(indicators)
+    with_funnel = add_funnel_positions(indicators, area.code)
+
+    tables = {
+        f"{short}_by_ward": _ward_table(with_funnel, indicator, area.name, config.year,
+                                        threshold)
+        for indicator, short in (("resident_pupils_sen_percent", "sen"),
+                                 ("resident_pupils_sen_support_percent", "sen_support"),
+                                 ("resident_pupils_ehc_plan_percent", "ehc_plan"))
+    }
+    tables["sen_by_deprivation"] = _deprivation_table(indicators, deciles, area.code, area.name,
+                                                      config.year, threshold)
+    figures = _figures(with_funnel, boundaries, area.code, area.name, config.year)
+    findings = Findings(_findings(with_funnel, area.code, area.name, config.year))
+    disclosure = pd.concat([audit, pipeline_audit], ignore_index=True)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+
+
+def _ward_rows(indicators: pd.DataFrame, indicator: str, council_code: str) -> pd.DataFrame:
+    """Rows of the council's real wards (not "Ward not known") for one indicator."""
+    return indicators[(indicators["indicator_id"] == indicator)
+                      & (indicators["breakdown"] == "All pupils")
+                      & (indicators["area_type"] == "Ward")
+                      & (indicators["area_code"] != unknown_ward_code(council_code))]
+
+
+def _council_row(indicators: pd.DataFrame, indicator: str, council_code: str,
+                 breakdown: str = "All pupils") -> pd.Series:
+    rows = indicators[(indicators["indicator_id"] == indicator)
+                      & (indicators["breakdown"] == breakdown)
+                      & (indicators["area_code"] == council_code)
+                      & (indicators["area_type"] == "Local authority")]
+    return rows.iloc[0]
+
+
+def _figures(indicators: pd.DataFrame, boundaries: pd.DataFrame, council_code: str,
+             council_name: str, year: int) -> dict:
+    sen = "resident_pupils_sen_percent"
+    wards = _ward_rows(indicators, sen, council_code)
+    council = _council_row(indicators, sen, council_code)
+    hidden = (wards["note"] == SUPPRESSED).to_numpy()
+    map_data = pd.DataFrame({"code": wards["area_code"].to_numpy(),
+                             "name": wards["area_name"].to_numpy(),
+                             "value": wards["value"].to_numpy(), "suppressed": hidden})
+    measure = "percentage of resident pupils with SEN (SEN support or an EHC plan)"
+    figures = {
+        "sen_by_ward": choropleth_map(
+            boundaries, map_data, name=f"{KEY}_sen_by_ward",
+            caption=f"Percentage of resident pupils with SEN (SEN support or an EHC plan) by "
+                    f"home ward, {council_name}, January {year}",
+            measure=measure, place=council_name, legend_title="Per cent of resident pupils",
+            average=council["value"], source=SOURCE),
+    }
+    if pd.notna(council["count"]) and council["denominator"] > 0:
+        shown = wards[~hidden]
+        figures["sen_funnel"] = funnel_plot(
+            pd.DataFrame({"name": shown["area_name"], "count": shown["count"],
+                          "denominator": shown["denominator"], "value": shown["value"]}),
+            benchmark_proportion=float(council["count"] / council["denominator"]),
+            name=f"{KEY}_sen_funnel",
+            caption=f"Percentage of resident pupils with SEN by home ward against the number of "
+                    f"resident pupils, with funnel-plot control limits, {council_name}, "
+                    f"January {year}",
+            measure=measure, y_label="Per cent of resident pupils with SEN",
+            source=SOURCE, hidden=int(hidden.sum()))
+    council_rows = indicators[(indicators["area_code"] == council_code)
+                              & (indicators["area_type"] == "Local authority")]
+    gradient = []
+    for indicator, series in (("resident_pupils_sen_support_percent", "SEN support"),
+                              ("resident_pupils_ehc_plan_percent", "EHC plan")):
+        rows = council_rows[council_rows["indicator_id"] == indicator].set_index("breakdown")
+        labels = [decile_label(d) for d in range(1, 11)]
+        rows = rows.reindex(labels)
+        gradient.append(pd.DataFrame({
+            "series": series, "decile": range(1, 11), "value": rows["value"].to_numpy(),
+            "lower_ci_95": rows["lower_ci_95"].to_numpy(),
+            "upper_ci_95": rows["upper_ci_95"].to_numpy()}))
+    figures["sen_by_deprivation"] = gradient_chart(
+        pd.concat(gradient, ignore_index=True), name=f"{KEY}_sen_by_deprivation",
+        caption=f"Percentage of resident pupils on SEN support and with an EHC plan by "
+                f"deprivation decile of their home area, {council_name}, January {year}",
+        measure="percentage of resident pupils on SEN support and with an EHC plan",
+        y_label="Per cent of resident pupils", source=SOURCE)
+    return figures
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _listed(rows: pd.DataFrame) -> str:
+    items = [f"{n} ({_pct(v)})" for n, v in zip(rows["area_name"], rows["value"], strict=True)]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def fifth_ratio(indicators: pd.DataFrame, indicator: str, council_code: str
+                ) -> tuple[float, float, float] | None:
+    """Most deprived fifth (deciles 1-2) vs least deprived fifth (deciles 9-10).
+
+    Computed from published counts only: ``None`` when any of the four deciles is suppressed or
+    the least deprived fifth has no case.
+
+    Returns
+    -------
+    (float, float, float) or None
+        Percentage in the most deprived fifth, in the least deprived fifth, and their ratio.
+    """
+    rows = indicators[(indicators["indicator_id"] == indicator)
+                      & (indicators["area_code"] == council_code)
+                      & (indicators["area_type"] == "Local authority")].set_index("breakdown")
+    most = rows.reindex([decile_label(1), decile_label(2)])
+    least = rows.reindex([decile_label(9), decile_label(10)])
+    both = pd.concat([most, least])
+    if both["count"].isna().any() or both["denominator"].isna().any():
+        return None
+    if most["denominator"].sum() == 0 or least["denominator"].sum() == 0:
+        return None
+    high = 100 * most["count"].sum() / most["denominator"].sum()
+    low = 100 * least["count"].sum() / least["denominator"].sum()
+    if low == 0:
+        return None
+    return float(high), float(low), float(high / low)
+
+
+def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,
+              year: int) -> list[str]:
+    """Sentences written from the protected indicator table (never typed-in numbers)."""
+    sentences = []
+    sen = "resident_pupils_sen_percent"
+    council = _council_row(indicators, sen, council_code)
+    if pd.notna(council["value"]):
+        sentences.append(
+            f"In January {year}, {_pct(council['value'])} of the {int(council['denominator']):,} "
+            f"pupils in {council_name}'s schools who live in {council_name} "
+            f"({int(council['count']):,}) {INDICATORS[sen][2]}.")
+    wards = _ward_rows(indicators, sen, council_code)
+    published = wards[wards["note"] != SUPPRESSED].sort_values("value", ascending=False)
+    above = published[published["funnel"] == ABOVE_998]
+    below = published[published["funnel"] == BELOW_998]
+    if pd.notna(council["value"]) and not published.empty:
+        parts = []
+        if not above.empty:
+            parts.append(f"above the council average ({_pct(council['value'])}) in "
+                         f"{_listed(above)}")
+        if not below.empty:
+            parts.append(f"below it in {_listed(below.sort_values('value'))}")
+        if parts:
+            sentences.append("The percentage of resident pupils with SEN was significantly "
+                             "(beyond the 99.8% funnel limits) " + "; and ".join(parts) + ".")
+        else:
+            sentences.append(f"No ward's percentage of resident pupils with SEN was beyond the "
+                             f"99.8% funnel limits around the council average "
+                             f"({_pct(council['value'])}).")
+    hidden = int((wards["note"] == SUPPRESSED).sum())
+    if hidden:
+        sentences.append(f"Figures for {hidden} ward{'s' if hidden != 1 else ''} are suppressed "
+                         "to protect confidentiality.")
+    for indicator, what in (("resident_pupils_sen_support_percent", "to be on SEN support"),
+                            ("resident_pupils_ehc_plan_percent", "to have an EHC plan")):
+        ratio = fifth_ratio(indicators, indicator, council_code)
+        if ratio is None:
+            continue
+        high, low, times = ratio
+        sentences.append(
+            f"Pupils living in the most deprived fifth of areas (IMD deciles 1 and 2) were "
+            f"{times:.1f} times as likely {what} ({_pct(high)}) as those in the least "
+            f"deprived fifth (deciles 9 and 10, {_pct(low)}).")
+    unknown = indicators[(indicators["indicator_id"] == sen)
+                         & (indicators["area_code"] == unknown_ward_code(council_code))
+                         & (indicators["breakdown"] == "All pupils")].iloc[0]
+    if unknown["note"] == SUPPRESSED:
+        sentences.append("The home ward of a small number of resident pupils could not be found "
+                         "(number suppressed); they are counted in the council total.")
+    elif unknown["denominator"] > 0 and council["denominator"] > 0:
+        share = 100 * unknown["denominator"] / council["denominator"]
+        sentences.append(
+            f"The home postcode of {int(unknown['denominator']):,} resident pupils "
+            f"({_pct(share)}) could not be matched to a ward; they are shown as "
+            f"'{UNKNOWN_WARD}' and counted in the council total.")
+    else:
+        sentences.append("Every resident pupil's home postcode was matched to a ward.")
+    return sentences

@@ -1,0 +1,67 @@
+"""Choropleth classes, legend and alt text on hand-made areas."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from jsna.errors import JsnaInputError
+from jsna.viz.maps import assign_classes, choropleth_map, class_breaks, funnel_plot
+
+
+def test_class_breaks_on_hand_worked_values():
+    # five values, five classes: lower bounds are the 0, 20, 40, 60 and 80% quantiles of the
+    # values (taken from the data): 10.0, 10.0, 12.0, 15.5, 20.0 -> distinct 10, 12, 15.5, 20;
+    # each class ends 0.1 below the next, the last at the maximum 25.0
+    values = [10.0, 12.04, 15.5, 20.0, 25.0, np.nan]
+    breaks = class_breaks(values)
+    assert breaks == [(10.0, 11.9), (12.0, 15.4), (15.5, 19.9), (20.0, 25.0)]
+    assert assign_classes(values, breaks).tolist() == [0, 1, 2, 3, 3, -1]
+    # 11.95 is shown as 12.0 in a table, so it falls in the class starting at 12.0
+    assert assign_classes([11.95, 11.94], breaks).tolist() == [1, 0]
+    assert class_breaks([np.nan]) == []
+
+
+def _squares(n: int) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"code": [f"W{i}" for i in range(n)]},
+                            geometry=[box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(n)],
+                            crs="EPSG:27700")
+
+
+def test_suppressed_area_is_hatched_in_legend_and_never_sets_a_break():
+    data = pd.DataFrame({"code": ["W0", "W1", "W2", "W3"],
+                         "name": ["Ash", "Birch", "Cedar", "Damson"],
+                         "value": [12.5, 18.25, 3.0, 15.0],
+                         "suppressed": [False, False, True, False]})
+    figure = choropleth_map(_squares(4), data, name="t", caption="c", measure="per cent",
+                            place="Testshire", legend_title="Per cent", average=14.0)
+    legend = [t.get_text() for t in figure.figure.axes[0].get_legend().get_texts()]
+    assert "[c] suppressed" in legend
+    assert not any("3.0" in text for text in legend)  # Cedar's hidden value is not drawn
+    assert legend[0].startswith("12.5%")
+    assert figure.alt == ("Map of the per cent in each of the 4 wards of Testshire. Highest: "
+                          "Birch (18.2%); lowest: Ash (12.5%). Testshire average: 14.0%. 1 ward "
+                          "suppressed to protect confidentiality, shown hatched.")
+    assert figure.svg().startswith(b"<?xml")
+
+
+def test_area_without_boundary_is_an_error():
+    data = pd.DataFrame({"code": ["W9"], "name": ["Nowhere"], "value": [1.0],
+                         "suppressed": [False]})
+    with pytest.raises(JsnaInputError, match="no boundary for area.*W9"):
+        choropleth_map(_squares(2), data, name="t", caption="c", measure="m", place="p",
+                       legend_title="l")
+
+
+def test_funnel_alt_text_names_wards_outside_the_limits():
+    # average 20%: at n = 100 the 99.8% upper limit is 32.36% (see test_wards), so 33/100 is above
+    data = pd.DataFrame({"name": ["Ash", "Birch"], "count": [33, 80], "denominator": [100, 400],
+                         "value": [33.0, 20.0]})
+    figure = funnel_plot(data, benchmark_proportion=0.2, name="f", caption="c",
+                         measure="percentage with SEN", y_label="Per cent", hidden=1)
+    assert "1 above 99.8% limit (Ash 33.0%)" in figure.alt
+    assert "1 within the 95% limits" in figure.alt
+    assert "1 ward suppressed and not plotted" in figure.alt

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from jsna.chapters.registry import CHAPTERS
 from jsna.demo.census import dirty_census
 from jsna.demo.comparators import build_comparators, choose_neighbours, council_counts
 from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
@@ -206,6 +207,7 @@ def _write_geography(folder: Path, geography: DemoGeography, last_year: int) -> 
 def _toml(census_years: list[int], neighbours: list[str], last_year: int) -> str:
     census = "\n".join(f'{y} = "census/census_{y}.csv"' for y in census_years)
     neighbour_list = ", ".join(f'"{code}"' for code in neighbours)
+    chapter_list = ", ".join(f'"{key}"' for key in CHAPTERS)  # every chapter the toolkit has
     return f'''# Synthetic demo council written by jsna.demo.write_demo: nobody real is in it.
 [area]
 code = "{COUNCIL_CODE}"
@@ -249,7 +251,7 @@ threshold = 5
 suppress_zeros = false
 
 [chapters]
-run = ["population", "wards"]
+run = [{chapter_list}]
 
 [output]
 folder = "../../outputs"

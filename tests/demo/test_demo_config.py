@@ -6,6 +6,8 @@ import tomllib
 
 import pytest
 
+from jsna.chapters.registry import CHAPTERS
+
 
 def test_toml_contract(default_demo):
     config = tomllib.loads((default_demo / "jsna.toml").read_text(encoding="utf-8"))
@@ -42,7 +44,7 @@ def test_toml_contract(default_demo):
     neighbours = config["comparators"]["neighbours"]
     assert len(neighbours) == len(set(neighbours)) == 10 and "Z06000001" not in neighbours
     assert config["disclosure"] == {"threshold": 5, "suppress_zeros": False}
-    assert config["chapters"]["run"] == ["population", "wards"]
+    assert config["chapters"]["run"] == list(CHAPTERS)
     assert config["output"]["folder"] == "../../outputs"
 
 

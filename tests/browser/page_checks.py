@@ -195,7 +195,11 @@ _ACTIVE_ELEMENT_JS = """properties => {
   if (!e || e === document.body || e === document.documentElement) return null;
   const s = getComputedStyle(e);
   const box = e.getClientRects()[0] || e.getBoundingClientRect();
-  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  // the centre of the part of the element on screen (a tall table region can be taller than
+  // the viewport, so its own centre may be off screen even when the element is in view)
+  const left = Math.max(box.left, 0), right = Math.min(box.right, innerWidth);
+  const top = Math.max(box.top, 0), bottom = Math.min(box.bottom, innerHeight);
+  const x = (left + right) / 2, y = (top + bottom) / 2;
   const inView = box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
     && box.top < innerHeight && box.left < innerWidth;
   const hit = inView ? document.elementFromPoint(x, y) : null;

@@ -16,7 +16,7 @@ from jsna.refresh import refresh
 
 pytestmark = pytest.mark.slow
 
-TEXT_OUTPUTS = ("*.html", "*.csv", "*.svg")
+TEXT_OUTPUTS = ("*.html", "*.csv", "*.svg", "*.json")
 
 
 @pytest.fixture(scope="module")

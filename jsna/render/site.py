@@ -19,6 +19,7 @@ from jsna.config import Config
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
 from jsna.render.runner import ChapterResult
+from jsna.review.manifest import write_manifest
 from jsna.viz.display import escape
 
 DEMO_BANNER = (
@@ -35,6 +36,7 @@ class Site:
     pages: dict[str, Path]
     indicators: Path
     disclosure: Path
+    manifest: Path
 
 
 def page_name(key: str) -> str:
@@ -65,6 +67,13 @@ def _downloads(output_dir: Path, key: str) -> list[Link]:
 def _findings(output_dir: Path, key: str) -> list[str]:
     path = output_dir / REVIEW_PARTS_FOLDER / f"findings_{key}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def _count_rows(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with open(path, encoding="utf-8") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
 
 
 def _is_demo(config: Config) -> bool:
@@ -138,9 +147,10 @@ def build_site(config: Config, results: list[ChapterResult]) -> Site:
         path.write_text(render_page(notebook, context), encoding="utf-8")
         pages[result.name] = path
     indicators_path, disclosure_path = combine_parts(output_dir, [r.name for r in results])
+    manifest = write_manifest(config, {r.name: r.status for r in results})
     index = output_dir / "index.html"
     index.write_text(_index_page(config, results, nav_items, banner), encoding="utf-8")
-    return Site(index, pages, indicators_path, disclosure_path)
+    return Site(index, pages, indicators_path, disclosure_path, manifest)
 
 
 def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Link],
@@ -176,6 +186,15 @@ def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Li
                  f"England, {escape(config.area.region_name)} and "
                  f"{len(config.neighbours)} statistical neighbours.</p>"),
     ]
+    suppressed = _count_rows(config.output_dir / "review" / "disclosure.csv")
+    cells.append(("markdown", "## For reviewers"))
+    cells.append(("html", (
+        "<ul>"
+        f'<li><a href="review/disclosure.csv" download>Disclosure log</a>: {suppressed:,} '
+        "cells suppressed, each with its reason (never the hidden value).</li>"
+        '<li><a href="review/manifest.json" download>Provenance manifest</a>: every input file '
+        "with its checksum, the toolkit and library versions, comparators and disclosure "
+        "settings.</li></ul>")))
     nav = [Link(i.title, i.href, current=(n == 0)) for n, i in enumerate(nav_items)]
     context = PageContext(
         site_title=config.title, page_title="Overview", nav=nav, downloads=[],

@@ -1,0 +1,1 @@
+"""What reviewers need to sign off a JSNA: provenance manifest and disclosure log."""

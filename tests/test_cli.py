@@ -48,3 +48,20 @@ def test_sources_reports_each_input_and_fails_on_a_missing_file(tmp_path):
     result = _jsna("sources", "--config", str(config))
     assert result.returncode == 2
     assert "missing" in result.stdout
+
+
+def test_failing_chapter_is_reported_with_its_cell_and_exit_code(tmp_path):
+    from jsna.demo import write_demo
+
+    config = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
+    text = config.read_text()
+    config.write_text("\n".join(line for line in text.splitlines()
+                                if not line.startswith("sen_phase_type")) + "\n")
+    result = _jsna("refresh", "--config", str(config), "--chapters", "population", "--quiet")
+    assert result.returncode == 3
+    message = [line for line in result.stderr.splitlines() if line.startswith("jsna: chapter")]
+    assert len(message) == 1
+    assert "01_population.ipynb: cell" in message[0] and "sen_phase_type" in message[0]
+    assert "executed notebook kept at" in message[0]
+    index = (tmp_path / "outputs" / "2025" / "Z06000001" / "index.html").read_text()
+    assert "not produced" in index

@@ -103,6 +103,7 @@ def combine_parts(output_dir: Path, keys: list[str]) -> tuple[Path, Path]:
     audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
         columns=["table", "row_key", "column", "reason"])
     disclosure_path = output_dir / "review" / "disclosure.csv"
+    disclosure_path.parent.mkdir(parents=True, exist_ok=True)
     audit.to_csv(disclosure_path, index=False, lineterminator="\n")
     return indicators_path, disclosure_path
 

@@ -116,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.no_refresh:
                 print(config_path)
                 return 0
+            # last year's JSNA first, so this year's site can show what changed since
+            from jsna.demo.previous import write_previous_year_config
+            from jsna.refresh import refresh
+
+            print("jsna: rendering the demo's previous-year JSNA for comparison", file=sys.stderr)
+            refresh(write_previous_year_config(config_path), workers=args.workers,
+                    timeout=args.timeout)
             return _run_refresh(str(config_path), None, args)
         if args.command == "refresh":
             return _run_refresh(args.config, args.chapters, args)

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from jsna.demo import write_demo
+from jsna.demo.previous import write_previous_year_config
 from jsna.refresh import refresh
 
 pytestmark = pytest.mark.slow
@@ -23,6 +24,8 @@ TEXT_OUTPUTS = ("*.html", "*.csv", "*.svg", "*.json")
 def demo_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     config_path = write_demo(folder / "data" / "demo", seed=11)
+    previous = refresh(write_previous_year_config(config_path), workers=2, timeout=300)
+    assert previous.ok, [(r.name, r.status, r.message) for r in previous.results]
     report = refresh(config_path, workers=2, timeout=300)
     assert report.ok, [(r.name, r.status, r.message) for r in report.results]
     return config_path, report
@@ -138,3 +141,19 @@ def test_refresh_is_byte_for_byte_reproducible(demo_site, tmp_path):
     again = refresh(config_path, workers=1, timeout=300)
     assert again.ok
     assert _digests(again.config.output_dir) == first
+
+
+def test_last_years_values_are_reproduced_exactly(demo_site):
+    """Back-test: same inputs, so every period both JSNAs publish has the same value."""
+    _, report = demo_site
+    out = report.config.output_dir
+    changes = pd.read_csv(out / "review" / "changes.csv", dtype={"period": str})
+    kinds = changes["kind"].value_counts()
+    assert kinds.get("revised", 0) == 0
+    assert kinds.get("unchanged", 0) > 100
+    # the new census year is new: the council's latest EHC plan figure did not exist last year
+    new = changes[(changes["kind"] == "new") & (changes["area_code"] == report.config.area.code)]
+    assert "2024/25" in set(new["period"])
+    page = BeautifulSoup((out / "changes.html").read_text(), "html.parser")
+    assert page.h1.get_text() == "Changes since the 2024 JSNA"
+    assert page.select_one('nav.chapters a[href="changes.html"]') is not None

@@ -70,6 +70,10 @@ def demo_site(chromium_executable: str, tmp_path_factory: pytest.TempPathFactory
     # The demo's output folder is "../../outputs" from its jsna.toml: keep it inside this tmp folder.
     folder = tmp_path_factory.mktemp("browser_site")
     config_path = write_demo(folder / "council" / "data", seed=DEMO_SEED)
+    # last year's JSNA too, so the site has its "changes since last year" page
+    from jsna.demo.previous import write_previous_year_config
+
+    assert refresh(write_previous_year_config(config_path), workers=2, timeout=300).ok
     report = refresh(config_path, workers=2, timeout=300)
     assert report.ok, [(r.name, r.status, r.message) for r in report.results]
     site = report.config.output_dir

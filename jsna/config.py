@@ -40,6 +40,9 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "sen_primary_need",
     "ehcp_caseload",
     "statistical_neighbours",
+    "ehcp_requests",
+    "ehcp_assessments",
+    "ehcp_timeliness",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {

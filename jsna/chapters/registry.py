@@ -19,5 +19,7 @@ CHAPTERS: dict[str, ChapterInfo] = {
     for info in (
         ChapterInfo("population", "01_population.ipynb", "Population and SEND prevalence"),
         ChapterInfo("wards", "02_wards.ipynb", "Where children with SEND live"),
+        ChapterInfo("settings", "03_settings.ipynb", "Where pupils with SEND are educated"),
+        ChapterInfo("ehcp", "04_ehcp.ipynb", "EHC needs assessments and plans"),
     )
 }

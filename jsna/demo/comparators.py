@@ -585,3 +585,229 @@ def _neighbour_table(rng, everyone: list[Council], neighbours: list[str]) -> pd.
                 }
             )
     return pd.DataFrame.from_records(records)
+
+
+# --------------------------------------------------------------------------- SEN2 activity files
+#: England figures from DfE SEN2 "Education, health and care plans" 2025 (explore-education-
+#: statistics, files requests.csv, assessments.csv, timeliness_20_week.csv; National rows,
+#: breakdown "All ..."), calendar years. Requests outcomes other than "not to assess" and
+#: assessments in year are published as ``x`` before the 2023 individual-level collection.
+ENGLAND_REQUESTS: dict[int, int] = {
+    2019: 82_329, 2020: 75_951, 2021: 93_302, 2022: 114_482, 2023: 138_242, 2024: 154_489,
+}
+ENGLAND_REQUESTS_NOT_ASSESSED: dict[int, int] = {
+    2019: 18_755, 2020: 16_406, 2021: 20_830, 2022: 25_255, 2023: 33_141, 2024: 38_889,
+}
+ENGLAND_REQUESTS_ASSESSED: dict[int, int] = {2023: 92_985, 2024: 101_045}
+ENGLAND_ASSESSMENTS: dict[int, int] = {2022: 73_040, 2023: 91_023, 2024: 105_340}
+ENGLAND_ASSESS_ISSUED: dict[int, int] = {
+    2019: 53_899, 2020: 60_097, 2021: 62_180, 2022: 68_665, 2023: 85_924, 2024: 98_547,
+}
+ENGLAND_ASSESS_NOT_ISSUED: dict[int, int] = {
+    2019: 3_368, 2020: 3_122, 2021: 3_903, 2022: 4_199, 2023: 4_614, 2024: 6_404,
+}
+#: Plans issued in the year (denominator), including and excluding exception cases, and those
+#: issued within 20 weeks. England 2024: 41,448 / 90,392 = 45.9% including exceptions,
+#: 39,407 / 84,866 = 46.4% excluding them.
+ENGLAND_PLANS_ISSUED: dict[int, int] = {
+    2019: 53_327, 2020: 59_097, 2021: 61_269, 2022: 65_512, 2023: 80_945, 2024: 90_392,
+}
+ENGLAND_PLANS_ISSUED_EX: dict[int, int] = {
+    2019: 49_519, 2020: 54_175, 2021: 57_196, 2022: 62_108, 2023: 76_506, 2024: 84_866,
+}
+ENGLAND_WITHIN_20_WEEKS: dict[int, int] = {
+    2019: 31_313, 2020: 32_863, 2021: 35_470, 2022: 31_226, 2023: 39_784, 2024: 41_448,
+}
+ENGLAND_WITHIN_20_WEEKS_EX: dict[int, int] = {
+    2019: 29_895, 2020: 31_446, 2021: 34_249, 2022: 30_536, 2023: 38_471, 2024: 39_407,
+}
+REQUESTS_TOPIC = "All requests for EHC needs assessments"
+ASSESSMENTS_TOPIC = "All EHC needs assessments"
+TIMELINESS_TOPIC = "All EHC plans issued"
+#: Percentage points the demo council's 20-week rate sits below England, first year then added
+#: each year after (worse than England and falling, as the seed reports describe).
+COUNCIL_TIMELINESS_GAP = (6.0, 4.5)
+
+
+def _series(values: dict[int, int], year: int) -> float:
+    """A published England value, extrapolated from the last two years outside the range."""
+    if year in values:
+        return float(values[year])
+    first, last = min(values), max(values)
+    if year > last:
+        step = values[last] - values.get(last - 1, values[last])
+        return float(values[last] + step * (year - last))
+    return float(values[first])
+
+
+def _calendar_period(year: int) -> dict[str, str]:
+    return {"time_period": str(year), "time_identifier": "Calendar year"}
+
+
+def sen2_activity_tables(
+    rng: np.random.Generator,
+    caseload: pd.DataFrame,
+    years: list[int],
+    neighbours: list[str],
+) -> dict[str, pd.DataFrame]:
+    """SEN2 requests, assessments and 20-week timeliness in the published layouts.
+
+    England is the published series (constants above); each council's size is its share of the
+    England caseload in the latest January of ``caseload``; regions are the sums of their
+    councils. The demo council's 20-week rate is below England's by a gap that widens each year.
+    One neighbour did not return timeliness for one year, published as ``x``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random stream (its own stream: these tables never move the other files).
+    caseload : pandas.DataFrame
+        The ``caseload`` comparator table (text, as written).
+    years : list of int
+        Calendar years (``time_period`` is the four-digit year).
+    neighbours : list of str
+        Demoton's statistical neighbours; the last one has an ``x`` year.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Keys ``requests``, ``assessments``, ``timeliness_20_week``.
+    """
+    everyone = councils()
+    latest = caseload[caseload["time_period"] == caseload["time_period"].max()]
+    plans = dict(zip(latest["new_la_code"], latest["ehcplans"].astype(int), strict=True))
+    england_plans = int(latest.loc[latest["geographic_level"] == "National", "ehcplans"].iloc[0])
+    n = len(everyone)
+    share = np.array([plans[c.code] / england_plans for c in everyone])
+    demand = np.exp(rng.normal(0, 0.12, n))  # councils with more or fewer requests per plan
+    refusal = np.exp(rng.normal(0, 0.3, n))
+    timely_gap = rng.normal(0, 13.0, n)  # percentage points from England, persistent
+    timely_gap[0] = -COUNCIL_TIMELINESS_GAP[0]
+    exception_keep = rng.uniform(0.2, 0.5, n)  # share of exception cases still within 20 weeks
+    gap_years = np.arange(len(years))
+    counts: dict[str, np.ndarray] = {}  # measure -> (year, council) integer array
+    shape = (len(years), n)
+    noise = rng.normal(1.0, 0.05, (4, *shape))
+    scale = share * demand
+    received = np.rint(np.array([_series(ENGLAND_REQUESTS, y) for y in years])[:, None]
+                       * scale * noise[0]).astype(np.int64)
+    not_rate = np.array([_series(ENGLAND_REQUESTS_NOT_ASSESSED, y) / _series(ENGLAND_REQUESTS, y)
+                         for y in years])[:, None] * refusal
+    not_assessed = np.rint(received * np.clip(not_rate * noise[1], 0.02, 0.7)).astype(np.int64)
+    undecided = np.rint(received * 0.06 * noise[2]).astype(np.int64)
+    counts["requests_received_in_year"] = received
+    counts["requests_decided_not_to_assess"] = not_assessed
+    counts["requests_decided_to_assess"] = np.maximum(received - not_assessed - undecided, 0)
+    issued = np.rint(np.array([_series(ENGLAND_ASSESS_ISSUED, y) for y in years])[:, None]
+                     * scale * noise[3]).astype(np.int64)
+    not_issued_rate = np.array([_series(ENGLAND_ASSESS_NOT_ISSUED, y)
+                                / _series(ENGLAND_ASSESS_ISSUED, y) for y in years])[:, None]
+    counts["assess_issued"] = issued
+    counts["assess_not_issued"] = np.rint(issued * not_issued_rate).astype(np.int64)
+    counts["assess_in_year"] = counts["assess_issued"] + counts["assess_not_issued"]
+    den = np.rint(issued * np.array([_series(ENGLAND_PLANS_ISSUED, y) / _series(
+        ENGLAND_ASSESS_ISSUED, y) for y in years])[:, None]).astype(np.int64)
+    den_ex = np.rint(den * np.array([_series(ENGLAND_PLANS_ISSUED_EX, y) / _series(
+        ENGLAND_PLANS_ISSUED, y) for y in years])[:, None]).astype(np.int64)
+    england_pc_ex = np.array([_series(ENGLAND_WITHIN_20_WEEKS_EX, y)
+                              / _series(ENGLAND_PLANS_ISSUED_EX, y) * 100 for y in years])
+    gap = np.broadcast_to(timely_gap, shape) + rng.normal(0, 4.0, shape)
+    gap[:, 0] = -(COUNCIL_TIMELINESS_GAP[0] + COUNCIL_TIMELINESS_GAP[1] * gap_years)
+    pc_ex = np.clip(england_pc_ex[:, None] + gap, 2.0, 99.0)
+    within_ex = np.rint(den_ex * pc_ex / 100).astype(np.int64)
+    within = within_ex + np.rint((den - den_ex) * exception_keep).astype(np.int64)
+    counts["plans_issued_den"] = den
+    counts["plans_issued_den_ex"] = den_ex
+    counts["plans_issued_within_20_weeks"] = within
+    counts["plans_issued_20_weeks_ex"] = within_ex
+
+    england = {
+        "requests_received_in_year": ENGLAND_REQUESTS,
+        "requests_decided_not_to_assess": ENGLAND_REQUESTS_NOT_ASSESSED,
+        "requests_decided_to_assess": ENGLAND_REQUESTS_ASSESSED,
+        "assess_in_year": ENGLAND_ASSESSMENTS,
+        "assess_issued": ENGLAND_ASSESS_ISSUED,
+        "assess_not_issued": ENGLAND_ASSESS_NOT_ISSUED,
+        "plans_issued_den": ENGLAND_PLANS_ISSUED,
+        "plans_issued_den_ex": ENGLAND_PLANS_ISSUED_EX,
+        "plans_issued_within_20_weeks": ENGLAND_WITHIN_20_WEEKS,
+        "plans_issued_20_weeks_ex": ENGLAND_WITHIN_20_WEEKS_EX,
+    }
+    # before the 2023 individual-level collection these were not published (x)
+    first_year = {"requests_decided_to_assess": 2023, "assess_in_year": 2022}
+    region_of = np.array([REGION_CODES.index(c.region_code) for c in everyone])
+    areas = [("National", "", "", "", "", "")]
+    areas += [("Regional", code, name, "", "", "")
+              for code, name in zip(REGION_CODES, OTHER_REGION_NAMES, strict=True)]
+    areas += [("Local authority", c.region_code, c.region_name, c.code, str(c.la_number), c.name)
+              for c in everyone]
+
+    def area_values(measure: str, k: int) -> np.ndarray:
+        """Counts of one measure for every area row in year index ``k`` (float, nan = x)."""
+        council = counts[measure][k].astype(float)
+        regions = np.bincount(region_of, weights=council, minlength=len(REGION_CODES))
+        year = years[k]
+        known = year >= first_year.get(measure, 0)
+        national = _series(england[measure], year) if known else np.nan
+        values = np.concatenate([[national], regions, council])
+        if not known:
+            values[:] = np.nan
+        return values
+
+    missing = (len(years) > 1, 1 + len(REGION_CODES) + [c.code for c in everyone].index(
+        neighbours[-1]))
+    layouts = {
+        "requests": (REQUESTS_TOPIC, [
+            ("requests_received_in_year", None),
+            ("requests_decided_to_assess", None),
+            ("requests_decided_not_to_assess", None),
+            ("request_assess_pc", ("requests_decided_to_assess", "requests_received_in_year")),
+            ("request_not_assess_pc",
+             ("requests_decided_not_to_assess", "requests_received_in_year")),
+        ]),
+        "assessments": (ASSESSMENTS_TOPIC, [
+            ("assess_in_year", None),
+            ("assess_issued", None),
+            ("assess_issued_pc", ("assess_issued", "assess_in_year")),
+            ("assess_not_issued", None),
+            ("assess_not_issued_pc", ("assess_not_issued", "assess_in_year")),
+        ]),
+        "timeliness_20_week": (TIMELINESS_TOPIC, [
+            ("plans_issued_den", None),
+            ("plans_issued_den_ex", None),
+            ("plans_issued_within_20_weeks", None),
+            ("plans_issued_20_weeks_ex", None),
+            ("pc_plans_issued_within_20_weeks",
+             ("plans_issued_within_20_weeks", "plans_issued_den")),
+            ("PC_plans_issued_20_weeks_ex", ("plans_issued_20_weeks_ex", "plans_issued_den_ex")),
+        ]),
+    }
+    tables = {}
+    for name, (topic, measures) in layouts.items():
+        blocks = []
+        for k, year in enumerate(years):
+            block = pd.DataFrame(areas, columns=["geographic_level", "region_code", "region_name",
+                                                 "new_la_code", "old_la_code", "la_name"])
+            for key, value in {**_calendar_period(year), "country_code": ENGLAND_CODE,
+                               "country_name": ENGLAND_NAME}.items():
+                block[key] = value
+            block = block[SEN2_LEADING_COLUMNS]
+            block["breakdown_topic"] = topic
+            block["breakdown"] = topic
+            raw = {m: area_values(m, k) for m, _ in measures if _ is None}
+            for measure, ratio in measures:
+                if ratio is None:
+                    values = raw[measure]
+                    text = np.where(np.isfinite(values), np.char.mod(
+                        "%d", np.nan_to_num(values).astype(np.int64)), "x")
+                else:
+                    top, bottom = raw[ratio[0]], raw[ratio[1]]
+                    text = np.where(np.isfinite(top) & np.isfinite(bottom),
+                                    _percent(np.nan_to_num(top), np.nan_to_num(bottom)), "x")
+                text = text.astype(object)
+                if name == "timeliness_20_week" and missing[0] and k == 1:
+                    text[missing[1]] = "x"  # a neighbour that did not return this year
+                block[measure] = text
+            blocks.append(block)
+        tables[name] = pd.concat(blocks, ignore_index=True)
+    return tables

@@ -12,7 +12,12 @@ import pyogrio
 
 from jsna.chapters.registry import CHAPTERS
 from jsna.demo.census import dirty_census
-from jsna.demo.comparators import build_comparators, choose_neighbours, council_counts
+from jsna.demo.comparators import (
+    build_comparators,
+    choose_neighbours,
+    council_counts,
+    sen2_activity_tables,
+)
 from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
 from jsna.demo.population import base_population, population_table, project_adults
@@ -40,7 +45,8 @@ IMD_COLUMNS = [
     "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)",
 ]
 # Independent random streams, so changing one part does not reshuffle the others.
-_STREAMS = ("geography", "population", "schools", "pupils", "census", "comparators", "adults")
+_STREAMS = ("geography", "population", "schools", "pupils", "census", "comparators", "adults",
+            "sen2")
 
 
 def write_demo(
@@ -107,6 +113,10 @@ def write_demo(
         resident_plans = int(((frame["sen"] == PLAN) & (frame["area"] < geography.n_lsoas)).sum())
         sen2[year] = round(resident_plans * 1.32 * rngs["comparators"].uniform(0.97, 1.03))
     comparators = build_comparators(rngs["comparators"], council_by_year, sen2, neighbours)
+    # SEN2 requests, assessments and timeliness: calendar years before the last census
+    comparators |= sen2_activity_tables(
+        rngs["sen2"], comparators["caseload"], list(range(last_year - 5, last_year)), neighbours
+    )
 
     _write_geography(folder, geography, last_year)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
@@ -117,7 +127,8 @@ def write_demo(
         census = dirty_census(rngs["census"], model, year, schools, geography.postcodes, dirt_rate)
         _write_csv(census, folder / "census" / f"census_{year}.csv")
     for name, table in comparators.items():
-        bom = name == "caseload"  # the published SEN2 files start with a byte-order mark
+        # the published SEN2 files start with a byte-order mark
+        bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
     path = folder / "jsna.toml"
     path.write_text(_toml(census_years, neighbours, last_year), encoding="utf-8")
@@ -237,6 +248,9 @@ sen_phase_type = "comparators/sen_phase_type.csv"
 sen_primary_need = "comparators/sen_primary_need.csv"
 ehcp_caseload = "comparators/caseload.csv"
 statistical_neighbours = "comparators/statistical_neighbours.csv"
+ehcp_requests = "comparators/requests.csv"
+ehcp_assessments = "comparators/assessments.csv"
+ehcp_timeliness = "comparators/timeliness_20_week.csv"
 
 [census]
 salt = "{DEMO_SALT}"

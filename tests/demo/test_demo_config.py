@@ -34,7 +34,10 @@ def test_toml_contract(default_demo):
     assert sorted(inputs["census"]) == ["2021", "2022", "2023", "2024", "2025"]
     assert all((default_demo / path).is_file() for path in inputs["census"].values())
     assert sorted(inputs["comparators"]) == [
+        "ehcp_assessments",
         "ehcp_caseload",
+        "ehcp_requests",
+        "ehcp_timeliness",
         "sen_phase_type",
         "sen_primary_need",
         "statistical_neighbours",

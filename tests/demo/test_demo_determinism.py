@@ -26,6 +26,9 @@ EXPECTED_FILES = {
     "comparators/sen_primary_need.csv",
     "comparators/caseload.csv",
     "comparators/statistical_neighbours.csv",
+    "comparators/requests.csv",
+    "comparators/assessments.csv",
+    "comparators/timeliness_20_week.csv",
 }
 
 

@@ -1,0 +1,415 @@
+"""Chapter: EHC needs assessments, plans and 20-week timeliness.
+
+From the DfE SEN2 "Education, health and care plans" files: EHC plans maintained in January over
+time; requests for an EHC needs assessment and the share the council decided not to assess; and
+the percentage of new EHC plans issued within the statutory 20 weeks (including and excluding
+exception cases), with Wilson confidence intervals, comparisons with England, the region and the
+statistical neighbours, the recent trend, the LAIT quartile band across every council in the file
+and the council's rank among itself and its ten neighbours. Every number is read from the
+published files and passes disclosure control before display.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jsna.chapters.base import Chapter, Findings
+from jsna.chapters.common import (
+    ComparatorAreas,
+    comparator_areas,
+    indicator_pipeline,
+    require_comparator,
+)
+from jsna.config import Config
+from jsna.disclosure import TableRules, apply_disclosure, format_suppressed
+from jsna.errors import JsnaInputError
+from jsna.sources.ees import read_ees_wide
+from jsna.sources.ons import read_population
+from jsna.stats import Benchmarks, neighbour_ranks
+from jsna.viz.charts import category_chart, trend_chart
+from jsna.viz.display import Table
+
+KEY = "ehcp"
+TITLE = "EHC needs assessments and plans"
+SOURCE = "Source: DfE, Education, health and care plans (SEN2)."
+POLARITY_TIMELY = "High is good"
+
+#: indicator id -> (file key, count measure, denominator measure, label)
+INDICATORS: dict[str, tuple[str, str, str, str]] = {
+    "ehcp_issued_20_weeks_ex_percent": (
+        "ehcp_timeliness", "plans_issued_20_weeks_ex", "plans_issued_den_ex",
+        "New EHC plans issued within 20 weeks, excluding exceptions (%)",
+    ),
+    "ehcp_issued_20_weeks_percent": (
+        "ehcp_timeliness", "plans_issued_within_20_weeks", "plans_issued_den",
+        "New EHC plans issued within 20 weeks, including exceptions (%)",
+    ),
+    "ehcp_requests_not_assessed_percent": (
+        "ehcp_requests", "requests_decided_not_to_assess", "requests_received_in_year",
+        "Requests for an EHC needs assessment the council decided not to assess (%)",
+    ),
+    "ehcp_requests_assessed_percent": (
+        "ehcp_requests", "requests_decided_to_assess", "requests_received_in_year",
+        "Requests for an EHC needs assessment the council decided to assess (%)",
+    ),
+}
+TIMELINESS = ("ehcp_issued_20_weeks_ex_percent", "ehcp_issued_20_weeks_percent")
+REQUESTS = ("ehcp_requests_not_assessed_percent", "ehcp_requests_assessed_percent")
+
+
+def published_rates(config: Config, indicators: tuple[str, ...]) -> pd.DataFrame:
+    """Indicator rows (count, denominator, note) for every area in the SEN2 files.
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration (``inputs.comparators`` names the files).
+    indicators : tuple of str
+        Keys of :data:`INDICATORS`.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator_id, area_code, area_name, area_type, period, breakdown, count, denominator,
+        note``; a published symbol (``[x]``) on the count or denominator is kept in ``note``.
+    """
+    parts = []
+    for indicator in indicators:
+        file_key, count, denominator, _ = INDICATORS[indicator]
+        wide = read_ees_wide(require_comparator(config, file_key), measures=[count, denominator])
+        wide = wide[wide["breakdown"] == wide["breakdown_topic"]]  # the "All ..." rows
+        part = wide[["area_code", "area_name", "area_type", "period"]].copy()
+        part["indicator_id"] = indicator
+        part["breakdown"] = "All"
+        part["count"] = wide[count]
+        part["denominator"] = wide[denominator]
+        part["note"] = wide[f"{count}_note"].where(wide[f"{count}_note"] != "",
+                                                   wide[f"{denominator}_note"])
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
+              polarity: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every council in the file through the pipeline (quartile bands need them all), then
+    keep England, the region, the council and its neighbours."""
+    keep = rows["area_type"].isin(["England", "Local authority"]) | (
+        rows["area_code"] == areas.region_code)
+    indicators, audit = indicator_pipeline(rows[keep], config=config, areas=areas,
+                                           polarity=polarity)
+    return indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True), audit
+
+
+def _shown(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Values with the published or disclosure symbol in place of a missing number."""
+    return frame[column].astype(object).where(frame["note"] == "", frame["note"])
+
+
+def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: str,
+                 area_names: list[str], count_label: str, denominator_label: str,
+                 extra: tuple[str, str] | None = None) -> Table:
+    rows = indicators[(indicators["indicator_id"] == indicator)
+                      & indicators["area_name"].isin(area_names)].copy()
+    rows["area_name"] = pd.Categorical(rows["area_name"], area_names, ordered=True)
+    rows = rows.sort_values(["area_name", "period"])
+    rows["area_name"] = rows["area_name"].astype(str)
+    rows.loc[rows["area_type"] == "England", "compared_to_england"] = "Benchmark"
+    frame = pd.DataFrame({
+        "Calendar year": rows["period"],
+        "Area": rows["area_name"],
+        count_label: _shown(rows, "count"),
+        denominator_label: rows["denominator"].astype(object).where(
+            rows["denominator"].notna(), rows["note"]),
+        f"{count_label} (%)": _shown(rows, "value"),
+        "95% CI lower": _shown(rows, "lower_ci_95"),
+        "95% CI upper": _shown(rows, "upper_ci_95"),
+        "Compared with England": rows["compared_to_england"].fillna(""),
+        # the recent trend describes the five years up to the latest one
+        "Recent trend": rows["recent_trend"].fillna("").where(
+            rows["period"] == rows["period"].max(), ""),
+    })
+    formats = {count_label: "count", denominator_label: "count", f"{count_label} (%)": "percent",
+               "95% CI lower": "percent", "95% CI upper": "percent"}
+    if extra is not None:  # a second percentage from the same file, e.g. decided to assess
+        other_id, label = extra
+        other = indicators[indicators["indicator_id"] == other_id]
+        other = other.assign(shown=_shown(other, "value"))
+        lookup = other.set_index(["area_name", "period"])["shown"]
+        keys = pd.MultiIndex.from_arrays([rows["area_name"], rows["period"]])
+        frame.insert(7, label, lookup.reindex(keys).to_numpy())
+        frame = frame.drop(columns="Recent trend")  # keeps the table within the page width
+        formats[label] = "percent"
+    return Table(
+        name=name, caption=caption, frame=frame.reset_index(drop=True),
+        formats=formats,
+        row_header="Calendar year",
+        notes=[SOURCE, "95% confidence intervals by the Wilson score method; comparison with "
+               "England by 95% interval overlap; recent trend by the Fingertips test of the last "
+               "five years.", "[x] = not available (published as x by DfE)."],
+    )
+
+
+def _neighbour_table(indicators: pd.DataFrame, ranks: pd.DataFrame, period: str,
+                     areas: ComparatorAreas, council: str, caption: str, name: str) -> Table:
+    rows = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                      & (indicators["period"] == period)
+                      & (indicators["area_code"].isin([areas.council, *areas.neighbours,
+                                                       "E92000001"]))].copy()
+    rank = ranks[(ranks["indicator_id"] == TIMELINESS[0]) & (ranks["period"] == period)]
+    rows["rank"] = rows["area_code"].map(
+        dict(zip(rank["area_code"], rank["rank"].astype(str) + " of " + rank["out_of"].astype(str),
+                 strict=True)))
+    order = {code: i for i, code in enumerate([areas.council, *areas.neighbours, "E92000001"])}
+    rows = rows.sort_values("area_code", key=lambda s: s.map(order))
+    rows["area_name"] = np.where(rows["area_code"] == areas.council,
+                                 rows["area_name"] + " (this council)", rows["area_name"])
+    frame = pd.DataFrame({
+        "Area": rows["area_name"],
+        "Plans issued (excluding exceptions)": rows["denominator"].astype(object).where(
+            rows["denominator"].notna(), rows["note"]),
+        "Within 20 weeks": _shown(rows, "count"),
+        "Per cent": _shown(rows, "value"),
+        "95% CI lower": _shown(rows, "lower_ci_95"),
+        "95% CI upper": _shown(rows, "upper_ci_95"),
+        "Quartile band (A best)": rows["quartile_band"].fillna(""),
+        "Rank (1 best)": rows["rank"].fillna(""),
+    })
+    return Table(
+        name=name, caption=caption, frame=frame.reset_index(drop=True),
+        formats={"Plans issued (excluding exceptions)": "count", "Within 20 weeks": "count",
+                 "Per cent": "percent", "95% CI lower": "percent", "95% CI upper": "percent"},
+        notes=[SOURCE, f"Rank among {council} and its statistical neighbours with a value. "
+               "Quartile band across every council in the file, as in the DfE Local Authority "
+               "Interactive Tool (A = the quarter with the highest percentages).",
+               "[x] = not available (published as x by DfE)."],
+    )
+
+
+def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.DataFrame,
+                                                                      pd.DataFrame]:
+    wide = read_ees_wide(require_comparator(config, "ehcp_caseload"), measures=["ehcplans"])
+    wide = wide[(wide["breakdown"] == wide["breakdown_topic"])
+                & wide["area_code"].isin([areas.council, areas.region_code, "E92000001"])]
+    names = {areas.council: config.area.name, areas.region_code: areas.region_name,
+             "E92000001": "England"}
+    plans = wide.pivot_table(index="period", columns="area_code", values="ehcplans",
+                             aggfunc="first").reindex(columns=list(names))
+    plans = plans.sort_index()
+    frame = pd.DataFrame({"January": [f"January {p[:2]}{p[-2:]}" for p in plans.index]})
+    for code, label in names.items():
+        frame[label] = plans[code].to_numpy()
+    name = f"{KEY}_caseload"
+    counts = list(names.values())
+    rules = TableRules(key=["January"], counts=counts, relations=[])
+    tables, audit = apply_disclosure({name: frame}, {name: rules},
+                                     threshold=config.disclosure.threshold)
+    published = format_suppressed(tables[name], columns=counts).drop(columns="note")
+    # growth index from the suppressed table only (a hidden count gives no index)
+    index_rows = []
+    for label in counts:
+        values = pd.to_numeric(tables[name][label], errors="coerce")
+        base = values.iloc[0]
+        index = values / base * 100 if pd.notna(base) and base > 0 else values * np.nan
+        published[f"{label} index"] = index.round(1).to_numpy()
+        index_rows.append(pd.DataFrame({"area_name": label,
+                                        "period": published["January"].str[-4:],
+                                        "value": index.to_numpy()}))
+    rate = _rate_per_10000(config, tables[name][config.area.name], plans.index)
+    if rate is not None:
+        published.insert(2, f"{config.area.name} per 10,000 aged 0 to 25", rate)
+    first = published["January"].iloc[0]
+    table = Table(
+        name=name,
+        caption=f"EHC plans maintained by {config.area.name}, {areas.region_name} and England in "
+                f"January, with growth index ({first} = 100)",
+        frame=published,
+        formats={**{c: "count" for c in counts}, **{f"{c} index": "decimal" for c in counts},
+                 f"{config.area.name} per 10,000 aged 0 to 25": "rate"},
+        notes=[SOURCE, "Plans for children and young people aged 0 to 25 maintained by the "
+               "council in January. The rate divides January's plans by the ONS mid-year "
+               "estimate of residents aged 0 to 25 in the June before (the population file "
+               "covers the council only).",
+               "[c] = suppressed to protect confidentiality; [x] = not available."],
+    )
+    return table, pd.concat(index_rows, ignore_index=True), audit
+
+
+def _rate_per_10000(config: Config, plans: pd.Series, periods: pd.Index) -> list | None:
+    """EHC plans in January per 10,000 residents aged 0 to 25 at the previous mid-year.
+
+    ``plans`` is the council's (disclosure-controlled) column, one value per January in
+    ``periods`` ("2024/25" -> January 2025 -> mid-2024 estimate). Years without an estimate,
+    or with a hidden count, show ``[x]`` / ``[c]``. ``None`` when no population file is set.
+    """
+    path = config.inputs.population
+    if path is None:
+        return None
+    population = read_population(path)
+    population = population[(population["area_code"] == config.area.code)
+                            & (population["sex"] == "Persons") & (population["age"] <= 25)]
+    aged_0_to_25 = population.groupby("year")["population"].sum()
+    mid_year = pd.Series([int(p[:4]) for p in periods])
+    denominator = mid_year.map(aged_0_to_25).to_numpy(dtype=float)
+    count = pd.to_numeric(plans, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = count / denominator * 10_000
+    hidden = plans.astype(str).eq("[c]").to_numpy()
+    return [("[c]" if h else "[x]") if not np.isfinite(r) else float(r)
+            for r, h in zip(rate, hidden, strict=True)]
+
+
+def build(config: Config) -> Chapter:
+    """Build the EHC needs assessments and plans chapter for a council.
+
+    Parameters
+    ----------
+    config : Config
+        The council's validated configuration (needs ``inputs.comparators.ehcp_caseload``,
+        ``ehcp_requests`` and ``ehcp_timeliness``).
+
+    Returns
+    -------
+    Chapter
+        Findings, tables, figures, indicator rows and disclosure audit.
+    """
+    area = config.area
+    timely_rows = published_rates(config, TIMELINESS)
+    areas = comparator_areas(config, timely_rows)
+    if area.code not in set(timely_rows["area_code"]):
+        source = require_comparator(config, "ehcp_timeliness")
+        raise JsnaInputError(f"{source}: no rows for {area.name} ({area.code})")
+    timely, timely_audit = _pipeline(timely_rows, config, areas, POLARITY_TIMELY)
+    request_rows = published_rates(config, REQUESTS)
+    requests, request_audit = _pipeline(request_rows, config, areas, "Not applicable")
+    indicators = pd.concat([timely, requests], ignore_index=True)
+    benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))
+    ranks = neighbour_ranks(timely, benchmarks, POLARITY_TIMELY)
+
+    periods = sorted(timely["period"].unique())
+    latest = periods[-1]
+    shown = [area.name, areas.region_name, "England"]
+    tables: dict[str, Table] = {}
+    figures = {}
+
+    caseload, index_rows, caseload_audit = _caseload_table(config, areas)
+    tables["caseload"] = caseload
+    figures["caseload"] = trend_chart(
+        index_rows, name=caseload.name, caption=caseload.caption,
+        measure="growth index of EHC plans maintained in January",
+        y_label=f"Index ({caseload.frame['January'].iloc[0]} = 100)", highlight=area.name,
+        source=SOURCE,
+    )
+
+    for indicator, short, measure, count_label, denominator_label in (
+        (TIMELINESS[0], "timeliness_ex", "percentage of new EHC plans issued within 20 weeks, "
+         "excluding exceptions", "Within 20 weeks", "Plans issued"),
+        (TIMELINESS[1], "timeliness_all", "percentage of new EHC plans issued within 20 weeks, "
+         "including exceptions", "Within 20 weeks", "Plans issued"),
+        (REQUESTS[0], "requests_not_assessed", "percentage of requests for an EHC needs "
+         "assessment the council decided not to assess", "Not assessed", "Requests"),
+    ):
+        name = f"{KEY}_{short}"
+        caption = (f"{INDICATORS[indicator][3][:-4]}, {area.name} compared with "
+                   f"{areas.region_name} and England, {periods[0]} to {latest}")
+        rows = indicators[(indicators["indicator_id"] == indicator)
+                          & indicators["area_name"].isin(shown)]
+        if indicator != TIMELINESS[1]:
+            figures[short] = trend_chart(
+                rows[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
+                name=name, caption=caption, measure=measure, y_label="Per cent",
+                highlight=area.name, source=SOURCE,
+            )
+        extra = ((REQUESTS[1], "Decided to assess (%)") if indicator == REQUESTS[0] else None)
+        tables[short] = _trend_table(indicators, indicator, caption, name, shown, count_label,
+                                     denominator_label, extra)
+
+    name = f"{KEY}_timeliness_neighbours"
+    caption = (f"New EHC plans issued within 20 weeks (excluding exceptions), {area.name} and "
+               f"its statistical neighbours, {latest}")
+    tables["timeliness_neighbours"] = _neighbour_table(indicators, ranks, latest, areas,
+                                                       area.name, caption, name)
+    bars = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                      & (indicators["period"] == latest)
+                      & indicators["area_code"].isin([areas.council, *areas.neighbours,
+                                                      "E92000001"])]
+    series = "Per cent within 20 weeks"
+    figures["timeliness_neighbours"] = category_chart(
+        pd.DataFrame({"area_name": series,
+                      "category": bars["area_name"].where(bars["area_code"] != areas.council,
+                                                          bars["area_name"] + " (this council)"),
+                      "value": bars["value"]}),
+        name=name, caption=caption,
+        measure="percentage of new EHC plans issued within 20 weeks (excluding exceptions)",
+        x_label="Per cent of new plans issued within 20 weeks", highlight=series, source=SOURCE,
+    )
+
+    findings = Findings(_findings(indicators, ranks, area.name, areas, periods))
+    disclosure = pd.concat([timely_audit, request_audit, caseload_audit], ignore_index=True)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _row(indicators: pd.DataFrame, indicator: str, code: str, period: str) -> pd.Series | None:
+    rows = indicators[(indicators["indicator_id"] == indicator)
+                      & (indicators["area_code"] == code) & (indicators["period"] == period)]
+    if rows.empty or pd.isna(rows["value"].iloc[0]):
+        return None
+    return rows.iloc[0]
+
+
+def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
+              areas: ComparatorAreas, periods: list[str]) -> list[str]:
+    """Sentences written from the indicator table (never typed-in numbers)."""
+    sentences = []
+    latest, first = periods[-1], periods[0]
+    mine = _row(indicators, TIMELINESS[0], areas.council, latest)
+    if mine is not None:
+        england = _row(indicators, TIMELINESS[0], "E92000001", latest)
+        sentence = (f"In {latest}, {council} issued {_pct(mine['value'])} of new EHC plans within "
+                    f"20 weeks, excluding exception cases ({int(mine['count']):,} of "
+                    f"{int(mine['denominator']):,})")
+        if england is not None:
+            relation = {"Better": "significantly better than", "Worse": "significantly worse than",
+                        "Similar": "similar to"}.get(mine["compared_to_england"], "compared with")
+            sentence += f", {relation} England ({_pct(england['value'])})"
+        neighbours = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                                & (indicators["period"] == latest)
+                                & indicators["area_code"].isin(areas.neighbours)]["value"]
+        if neighbours.notna().any():
+            label = str(mine["compared_to_neighbours"] or "not compared").lower()
+            sentence += (f", and the statistical neighbour average "
+                         f"({_pct(neighbours.mean())}; {label})")
+        sentences.append(sentence + ".")
+        start = _row(indicators, TIMELINESS[0], areas.council, first)
+        trend = str(mine["recent_trend"] or "")
+        if start is not None and first != latest:
+            sentence = f"The rate was {_pct(start['value'])} in {first}"
+            if trend and trend != "Cannot be calculated":
+                sentence += f"; the recent trend is: {trend.lower()}"
+            sentences.append(sentence + ".")
+        rank = ranks[(ranks["indicator_id"] == TIMELINESS[0]) & (ranks["period"] == latest)
+                     & (ranks["area_code"] == areas.council)]
+        band = mine["quartile_band"]
+        parts = []
+        if not rank.empty:
+            parts.append(f"ranks {int(rank['rank'].iloc[0])} of {int(rank['out_of'].iloc[0])} "
+                         "among itself and its statistical neighbours (1 = highest)")
+        if isinstance(band, str) and band in "ABCD":
+            parts.append(f"is in quartile band {band} of all councils (A = best quarter)")
+        if parts:
+            sentences.append(f"On 20-week timeliness in {latest}, {council} "
+                             + " and ".join(parts) + ".")
+    refused = _row(indicators, REQUESTS[0], areas.council, latest)
+    if refused is not None:
+        england = _row(indicators, REQUESTS[0], "E92000001", latest)
+        sentence = (f"{council} received {int(refused['denominator']):,} requests for an EHC "
+                    f"needs assessment in {latest} and decided not to assess "
+                    f"{_pct(refused['value'])} of them")
+        if england is not None:
+            sentence += f" (England {_pct(england['value'])})"
+        sentences.append(sentence + ".")
+    return sentences

@@ -1,0 +1,619 @@
+"""Chapter: Where pupils with SEND are educated.
+
+Pupils with an EHC plan and on SEN support in the council's schools by type of setting (mainstream
+primary, mainstream secondary, special school, alternative provision) for each January census; the
+percentage of pupils with an EHC plan who attend a special school against England, the region and
+the statistical neighbours; pupils in the council's schools who live outside the council; and the
+schools with the most pupils with EHC plans.
+
+Disclosure control runs once, on the three tables together, before any number is used: in each
+census the settings add up to "All settings"; in the school table the schools of a setting add
+up to the setting (the same numbers as the settings table); the cross-border table's settings add
+up to its total and repeat the settings table's latest census. The council's indicator rows are
+then taken from the protected settings table, so the indicator table can never show a count the
+tables hide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jsna.chapters.base import Chapter, Findings
+from jsna.chapters.common import (
+    comparator_areas,
+    indicator_pipeline,
+    load_pupils,
+    require_comparator,
+)
+from jsna.config import Config
+from jsna.disclosure import (
+    SUPPRESSED,
+    RowTotal,
+    SameCells,
+    TableRules,
+    apply_disclosure,
+    format_suppressed,
+)
+from jsna.errors import JsnaInputError
+from jsna.indicators.table import academic_year_label
+from jsna.sources.ees import read_ees_wide
+from jsna.viz.charts import trend_chart
+from jsna.viz.display import Table
+
+KEY = "settings"
+TITLE = "Where pupils with SEND are educated"
+
+PRIMARY, SECONDARY = "Mainstream primary", "Mainstream secondary"
+SPECIAL, AP = "Special school", "Alternative provision"
+NOT_LISTED = "Not in the schools list"
+ALL_SETTINGS = "All settings"
+SETTINGS = [PRIMARY, SECONDARY, SPECIAL, AP]
+MAINSTREAM = [PRIMARY, SECONDARY]
+
+#: ``Phase`` of the schools list (lower case) -> type of setting.
+PHASE_SETTING: dict[str, str] = {
+    "primary": PRIMARY,
+    "nursery": PRIMARY,
+    "middle deemed primary": PRIMARY,
+    "secondary": SECONDARY,
+    "middle deemed secondary": SECONDARY,
+    "all-through": SECONDARY,
+    "16 plus": SECONDARY,
+    "special": SPECIAL,
+    "alternative provision": AP,
+    "pupil referral unit": AP,
+}
+
+#: DfE ``phase_type_grouping`` (lower case) -> type of setting; only state-funded types count.
+PUBLISHED_SETTING: dict[str, str] = {
+    "state-funded nursery": PRIMARY,
+    "state-funded primary": PRIMARY,
+    "state-funded secondary": SECONDARY,
+    "state-funded special school": SPECIAL,
+    "state-funded ap school": AP,
+    "pupil referral unit": AP,
+}
+
+INDICATOR = "ehc_plan_special_school_percent"
+INDICATOR_NAME = "Pupils with an EHC plan in state-funded schools who attend a special school (%)"
+BREAKDOWN = "Pupils with an EHC plan"
+
+PUPILS, PLAN, SUPPORT = "Pupils", "EHC plan", "SEN support"
+COUNTS = [PUPILS, PLAN, SUPPORT]
+OUT_PLAN, OUT_SUPPORT = "EHC plan living outside", "SEN support living outside"
+#: Pupils with no SEN living outside are not published by setting: with the pupils, EHC plan
+#: and SEN support counts, a setting whose pupils all have SEN would give them away by subtraction
+OUT_COUNTS = [OUT_PLAN, OUT_SUPPORT]
+
+SOURCE_CENSUS = ("Source: school census (January), pupils on roll in the council's schools; "
+                 "council schools list.")
+SOURCE_DFE = ("Source: DfE, Special educational needs in England (state-funded schools); council "
+              "school census.")
+TOP_SCHOOLS = 10
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def read_schools(path: str | Path) -> pd.DataFrame:
+    """Read the council's schools list and give each school its type of setting.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV with at least ``URN``, ``SchoolName`` and ``Phase`` (``Primary``, ``Secondary``,
+        ``Special``, ``Alternative provision``; GIAS phases such as ``Nursery`` or
+        ``All-through`` are placed in the nearest mainstream setting).
+
+    Returns
+    -------
+    DataFrame
+        ``urn`` (text), ``school_name``, ``phase`` (as given) and ``setting``.
+
+    Raises
+    ------
+    JsnaInputError
+        When a column is missing, a URN is blank or repeated, or a phase is not recognised.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise JsnaInputError(f"{path}: schools list not found")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in ("URN", "SchoolName", "Phase") if c not in raw.columns]
+    if missing:
+        raise JsnaInputError(f"{path}: schools list lacks column(s) {', '.join(missing)}; "
+                             f"columns found: {', '.join(raw.columns)}")
+    urn = raw["URN"].str.strip().str.replace(r"\.0$", "", regex=True)
+    blank = urn == ""
+    if blank.any():
+        row = int(np.flatnonzero(blank.to_numpy())[0]) + 2
+        raise JsnaInputError(f"{path}: row {row}, column URN: blank; expected a 6-digit URN")
+    repeated = urn.duplicated()
+    if repeated.any():
+        row = int(np.flatnonzero(repeated.to_numpy())[0]) + 2
+        raise JsnaInputError(f"{path}: row {row}, column URN: {urn.iloc[row - 2]} is listed "
+                             "twice; expected one row per school")
+    setting = raw["Phase"].str.strip().str.lower().map(PHASE_SETTING)
+    unknown = setting.isna()
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise JsnaInputError(
+            f"{path}: row {row + 2}, column Phase: {raw['Phase'].iloc[row]!r} is not a known "
+            "phase; expected Primary, Secondary, Special or Alternative provision")
+    return pd.DataFrame({"urn": urn, "school_name": raw["SchoolName"].str.strip(),
+                         "phase": raw["Phase"].str.strip(), "setting": setting})
+
+
+def pupils_with_settings(pupils: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """Attach each pupil's school name and type of setting (joined on the school's URN).
+
+    A pupil whose school is not in the schools list keeps the row, with the setting
+    ``"Not in the schools list"`` and the URN as the school's name.
+    """
+    merged = pupils.merge(schools[["urn", "school_name", "setting"]], how="left",
+                          left_on="school_urn", right_on="urn", validate="many_to_one")
+    listed = merged["setting"].notna()
+    merged["setting"] = merged["setting"].where(listed, NOT_LISTED)
+    merged["school_name"] = merged["school_name"].where(
+        listed, "URN " + merged["school_urn"].astype(str) + " (not in the schools list)")
+    merged["school_urn"] = merged["school_urn"].astype(str)
+    return merged
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def _counts(frame: pd.DataFrame, keys: list[str], outside: bool = False) -> pd.DataFrame:
+    provision = frame["sen_provision"]
+    data = frame[keys].assign(**{PUPILS: 1, PLAN: (provision == "E").astype(int),
+                                 SUPPORT: (provision == "K").astype(int)})
+    if outside:
+        away = (~frame["resident"].astype(bool)).astype(int)
+        data[OUT_PLAN] = data[PLAN] * away
+        data[OUT_SUPPORT] = data[SUPPORT] * away
+    return data.groupby(keys, sort=True).sum().reset_index()
+
+
+def setting_counts(pupils: pd.DataFrame) -> pd.DataFrame:
+    """Pupils, EHC plans and SEN support by census year and setting, with an all-settings row.
+
+    Every setting appears in every year (zeros included); ``"Not in the schools list"`` only when
+    a pupil's school is missing from the list.
+    """
+    years = sorted(pupils["census_year"].unique())
+    settings = SETTINGS + ([NOT_LISTED] if (pupils["setting"] == NOT_LISTED).any() else [])
+    counts = _counts(pupils, ["census_year", "setting"])
+    grid = pd.MultiIndex.from_product([years, settings], names=["census_year", "setting"])
+    counts = counts.set_index(["census_year", "setting"]).reindex(grid, fill_value=0)
+    counts = counts.reset_index()
+    totals = counts.groupby("census_year")[COUNTS].sum().reset_index()
+    totals["setting"] = ALL_SETTINGS
+    out = pd.concat([counts, totals], ignore_index=True)
+    out["order"] = out["setting"].map({s: i for i, s in enumerate([*settings, ALL_SETTINGS])})
+    out = out.sort_values(["census_year", "order"]).drop(columns="order")
+    return out.reset_index(drop=True)[["census_year", "setting", *COUNTS]]
+
+
+def outside_counts(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Latest census: pupils by setting and how many of them live outside the council."""
+    latest = pupils[pupils["census_year"] == year]
+    settings = SETTINGS + ([NOT_LISTED] if (latest["setting"] == NOT_LISTED).any() else [])
+    counts = _counts(latest, ["setting"], outside=True).set_index("setting")
+    counts = counts.reindex(settings, fill_value=0).reset_index()
+    total = counts[[*COUNTS, *OUT_COUNTS]].sum().to_frame().T
+    total.insert(0, "setting", ALL_SETTINGS)
+    out = pd.concat([counts, total], ignore_index=True)
+    out.insert(0, "census_year", year)
+    return out
+
+
+def school_counts(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Latest census: pupils, EHC plans and SEN support per school, with setting subtotal rows.
+
+    ``row_type`` is ``"School"`` or ``"Setting"`` (the subtotal, equal to the settings table).
+    """
+    latest = pupils[pupils["census_year"] == year]
+    schools = _counts(latest, ["setting", "school_urn", "school_name"])
+    schools["row_type"] = "School"
+    subtotals = schools.groupby("setting")[COUNTS].sum().reset_index()
+    subtotals["row_type"] = "Setting"
+    subtotals["school_urn"] = ""
+    subtotals["school_name"] = subtotals["setting"]
+    out = pd.concat([schools, subtotals], ignore_index=True)
+    out.insert(0, "census_year", year)
+    return out
+
+
+def protect(by_setting: pd.DataFrame, outside: pd.DataFrame, schools: pd.DataFrame, *,
+            threshold: int, suppress_zeros: bool = False
+            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Disclosure control of the three tables together.
+
+    Relations declared: settings add up to "All settings" in each census (both tables with
+    settings); schools add up to their setting; the school subtotals and the cross-border table
+    publish the same pupils, EHC plan and SEN support counts as the settings table.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame, DataFrame)
+        The protected settings, cross-border and school tables (hidden cells missing, ``note``
+        ``"[c]"``) and the audit.
+    """
+    names = {"by_setting": f"{KEY}_pupils_by_setting",
+             "outside": f"{KEY}_pupils_living_outside",
+             "schools": f"{KEY}_schools"}
+    same = {c: c for c in COUNTS}
+    settings = [s for s in by_setting["setting"].unique() if s != ALL_SETTINGS]
+    rules = {
+        names["by_setting"]: TableRules(
+            key=["census_year", "setting"], counts=COUNTS,
+            relations=[RowTotal(total={"setting": ALL_SETTINGS}, parts={"setting": settings},
+                                within=["census_year"])]),
+        names["outside"]: TableRules(
+            key=["census_year", "setting"], counts=[*COUNTS, *OUT_COUNTS],
+            relations=[RowTotal(total={"setting": ALL_SETTINGS}, parts={"setting": settings},
+                                within=["census_year"]),
+                       SameCells(names["by_setting"], on=["census_year", "setting"],
+                                 columns=same)]),
+        names["schools"]: TableRules(
+            key=["census_year", "setting", "school_urn"], counts=COUNTS,
+            relations=[RowTotal(total={"row_type": "Setting"}, parts={"row_type": "School"},
+                                within=["census_year", "setting"]),
+                       SameCells(names["by_setting"],
+                                 on={"census_year": "census_year", "subtotal_of": "setting"},
+                                 columns=same)]),
+    }
+    # the school table's subtotal rows repeat the settings table; its school rows do not
+    subtotal_of = schools["setting"].where(schools["row_type"] == "Setting", "")
+    tables, audit = apply_disclosure(
+        {names["by_setting"]: by_setting, names["outside"]: outside,
+         names["schools"]: schools.assign(subtotal_of=subtotal_of)},
+        rules, threshold=threshold, suppress_zeros=suppress_zeros)
+    protected_schools = tables[names["schools"]].drop(columns="subtotal_of")
+    return tables[names["by_setting"]], tables[names["outside"]], protected_schools, audit
+
+
+# --------------------------------------------------------------------------- indicator rows
+
+
+def council_indicator_rows(by_setting: pd.DataFrame, area_code: str, area_name: str
+                           ) -> pd.DataFrame:
+    """Percentage of pupils with an EHC plan who attend a special school, from the protected
+    settings table (a hidden special-school count stays hidden: count missing, note ``[c]``)."""
+    special = by_setting[by_setting["setting"] == SPECIAL].set_index("census_year")
+    total = by_setting[by_setting["setting"] == ALL_SETTINGS].set_index("census_year")
+    years = total.index
+    count = special[PLAN].reindex(years)
+    denominator = total[PLAN]
+    hidden = count.isna() | denominator.isna()
+    return pd.DataFrame({
+        "indicator_id": INDICATOR, "area_code": area_code, "area_name": area_name,
+        "area_type": "Local authority",
+        "period": [academic_year_label(int(y)) for y in years],
+        "breakdown": BREAKDOWN,
+        "count": count.to_numpy(dtype=float), "denominator": denominator.to_numpy(dtype=float),
+        "note": np.where(hidden.to_numpy(), SUPPRESSED, ""),
+    })
+
+
+def published_indicator_rows(path: str | Path, exclude_area: str | None = None) -> pd.DataFrame:
+    """The same percentage for every area of DfE's ``sen_phase_type`` file.
+
+    Count = ``ehc_plan`` in "State-funded special school"; denominator = ``ehc_plan`` summed
+    over the state-funded phase/type groupings (nursery, primary, secondary, special, AP).
+    Independent and non-maintained special schools are left out, as the council's census
+    covers state-funded schools only. A published symbol in any part is kept as the row's note.
+
+    Returns
+    -------
+    DataFrame
+        Indicator rows (``count``, ``denominator``, ``note``) per area and period.
+    """
+    wide = read_ees_wide(path, measures=["ehc_plan"])
+    grouping = wide["phase_type_grouping"].astype(str).str.strip().str.lower()
+    wide = wide.assign(setting=grouping.map(PUBLISHED_SETTING))
+    wide = wide[wide["setting"].notna()]
+    if exclude_area is not None:
+        wide = wide[wide["area_code"] != exclude_area]
+    if wide.empty:
+        raise JsnaInputError(f"{path}: no state-funded phase_type_grouping rows "
+                             "(e.g. 'State-funded special school')")
+    keys = ["area_code", "area_name", "area_type", "period"]
+    symbol = wide["ehc_plan_note"].where(wide["ehc_plan_note"] != "")
+    wide = wide.assign(symbol=symbol,
+                       special=wide["ehc_plan"].where(wide["setting"] == SPECIAL, 0.0))
+    grouped = wide.groupby(keys, sort=True)
+    out = grouped.agg(count=("special", "sum"), denominator=("ehc_plan", "sum"),
+                      note=("symbol", "first"), has_special=("setting",
+                                                             lambda s: (s == SPECIAL).any()))
+    out = out.reset_index()
+    unusable = out["note"].notna() | ~out["has_special"]
+    out.loc[unusable, ["count", "denominator"]] = np.nan
+    out["note"] = out["note"].fillna("").where(out["has_special"], "[x]")
+    out["indicator_id"] = INDICATOR
+    out["breakdown"] = BREAKDOWN
+    return out.drop(columns="has_special")
+
+
+def _blank_suppressed(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Comparison and trend labels of a suppressed row are empty, like its value."""
+    out = indicators.copy()
+    hidden = out["note"] == SUPPRESSED
+    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
+                   "recent_trend", "quartile_band"):
+        out.loc[hidden, column] = ""
+    return out
+
+
+# --------------------------------------------------------------------------- display
+
+
+def _shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return format_suppressed(frame, columns=columns).drop(columns="note")
+
+
+def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
+    part = pd.to_numeric(part, errors="coerce")
+    whole = pd.to_numeric(whole, errors="coerce")
+    return (100 * part / whole.where(whole > 0)).astype(float)
+
+
+def _suppression_note(threshold: int) -> str:
+    return (f"[c] = suppressed to protect confidentiality (fewer than {threshold} pupils, or a "
+            "figure that would reveal one). [x] = not available.")
+
+
+def _setting_table(by_setting: pd.DataFrame, council: str, threshold: int) -> Table:
+    frame = by_setting.copy()
+    totals = frame[frame["setting"] == ALL_SETTINGS].set_index("census_year")[PLAN]
+    frame["share"] = _percent(frame[PLAN], frame["census_year"].map(totals))
+    frame.loc[frame[PLAN].isna(), "share"] = np.nan
+    frame["Census"] = "January " + frame["census_year"].astype(str)
+    frame = frame.rename(columns={"setting": "Type of setting",
+                                  "share": "Share of EHC plans %"})
+    frame = frame[["Census", "Type of setting", *COUNTS, "Share of EHC plans %", "note"]]
+    return Table(
+        name=f"{KEY}_pupils_by_setting",
+        caption=f"Pupils with an EHC plan and on SEN support by type of setting, {council}'s "
+                f"schools, January {int(by_setting['census_year'].min())} to "
+                f"{int(by_setting['census_year'].max())}",
+        frame=_shown(frame, [*COUNTS, "Share of EHC plans %"]),
+        formats={PUPILS: "count", PLAN: "count", SUPPORT: "count",
+                 "Share of EHC plans %": "percent"},
+        row_header="Census",
+        notes=[SOURCE_CENSUS, "Share of EHC plans: the setting's pupils with an EHC plan as a "
+               "percentage of all pupils with an EHC plan in the council's schools that January.",
+               _suppression_note(threshold)],
+    )
+
+
+def _trend_table(indicators: pd.DataFrame, areas: list[str], caption: str) -> Table:
+    rows = indicators[(indicators["indicator_id"] == INDICATOR)
+                      & indicators["area_name"].isin(areas)].copy()
+    rows.loc[rows["area_type"] == "England", "compared_to_england"] = "Benchmark"
+    rows["area_name"] = pd.Categorical(rows["area_name"], areas, ordered=True)
+    rows = rows.sort_values(["area_name", "period"])
+    rows["area_name"] = rows["area_name"].astype(str)
+    display = rows[["period", "area_name", "count", "denominator", "value", "lower_ci_95",
+                    "upper_ci_95", "compared_to_england"]].astype(object)
+    symbols = rows["note"] != ""
+    for column in ("count", "denominator", "value", "lower_ci_95", "upper_ci_95"):
+        display[column] = display[column].where(~(symbols & rows[column].isna()), rows["note"])
+    blank = symbols & (rows["compared_to_england"] == "")
+    display["compared_to_england"] = display["compared_to_england"].where(~blank, rows["note"])
+    display = display.rename(columns={
+        "period": "Academic year", "area_name": "Area", "count": "In special schools",
+        "denominator": "All with an EHC plan", "value": "Per cent", "lower_ci_95": "95% CI lower",
+        "upper_ci_95": "95% CI upper", "compared_to_england": "Compared with England"})
+    return Table(
+        name=f"{KEY}_special_school_share_trend", caption=caption, frame=display,
+        formats={"In special schools": "count", "All with an EHC plan": "count",
+                 "Per cent": "percent", "95% CI lower": "percent", "95% CI upper": "percent"},
+        row_header="Academic year",
+        notes=[SOURCE_DFE, "Pupils with an EHC plan in state-funded primary, secondary, special "
+               "and alternative provision schools; independent and non-maintained special "
+               "schools are not included.", "95% confidence intervals by the Wilson score "
+               "method. Comparison with England as Fingertips does it (95% interval overlap)."],
+    )
+
+
+def _outside_table(outside: pd.DataFrame, council: str, year: int, threshold: int) -> Table:
+    frame = outside.copy()
+    columns = ["Type of setting", PUPILS]
+    for total, part in ((PLAN, OUT_PLAN), (SUPPORT, OUT_SUPPORT)):
+        share = _percent(frame[part], frame[total])
+        frame[f"{part} %"] = share.where(frame[part].notna() & frame[total].notna())
+        columns += [total, part, f"{part} %"]
+    frame = frame.rename(columns={"setting": "Type of setting"})
+    shown = _shown(frame[[*columns, "note"]], columns[1:])
+    return Table(
+        name=f"{KEY}_pupils_living_outside",
+        caption=f"Pupils with an EHC plan and on SEN support in {council}'s schools who live "
+                f"outside {council}, by type of setting, January {year}",
+        frame=shown,
+        formats={c: "count" for c in (PUPILS, PLAN, OUT_PLAN, SUPPORT, OUT_SUPPORT)}
+        | {f"{OUT_PLAN} %": "percent", f"{OUT_SUPPORT} %": "percent"},
+        notes=[SOURCE_CENSUS + " Living outside: home postcode in another council area (a "
+               "postcode that could not be matched is counted as living in the council). "
+               "Percentages are of the setting's pupils with an EHC plan or on SEN support.",
+               _suppression_note(threshold)],
+        total_row=True,
+    )
+
+
+def _school_table(schools: pd.DataFrame, council: str, year: int, threshold: int) -> Table:
+    rows = schools[schools["row_type"] == "School"].copy()
+    rows["sen"] = _percent(rows[PLAN] + rows[SUPPORT], rows[PUPILS])
+    # sorted on the published numbers only (a hidden count sorts last, so the order of the
+    # rows reveals nothing about it)
+    rows = rows.sort_values([PLAN, "school_name"], ascending=[False, True],
+                            na_position="last", kind="stable")
+    frame = pd.DataFrame({
+        "School": rows["school_name"].to_numpy(), "Type of setting": rows["setting"].to_numpy(),
+        PUPILS: rows[PUPILS].to_numpy(), PLAN: rows[PLAN].to_numpy(),
+        SUPPORT: rows[SUPPORT].to_numpy(), "SEN %": rows["sen"].to_numpy(),
+        "note": rows["note"].to_numpy()})
+    return Table(
+        name=f"{KEY}_schools",
+        caption=f"Pupils with an EHC plan and on SEN support in each of {council}'s schools, "
+                f"January {year}, most pupils with an EHC plan first",
+        frame=_shown(frame, [PUPILS, PLAN, SUPPORT, "SEN %"]),
+        formats={PUPILS: "count", PLAN: "count", SUPPORT: "count", "SEN %": "percent"},
+        notes=[SOURCE_CENSUS, "SEN %: pupils with an EHC plan or on SEN support as a percentage "
+               "of the school's pupils. Pupils in a resourced provision or SEN unit of a "
+               "mainstream school are counted in that school: the census extract does not "
+               "identify these places.", _suppression_note(threshold)],
+    )
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(config: Config) -> Chapter:
+    """Build the "Where pupils with SEND are educated" chapter for a council.
+
+    Parameters
+    ----------
+    config : Config
+        The council's validated configuration (needs ``inputs.schools`` and
+        ``inputs.comparators.sen_phase_type``).
+
+    Returns
+    -------
+    Chapter
+        Findings, tables, the trend figure, indicator rows and disclosure audit.
+
+    Raises
+    ------
+    JsnaInputError
+        When the schools list or the comparator file is not configured or malformed.
+    """
+    area = config.area
+    if config.inputs.schools is None:
+        raise JsnaInputError(
+            f"{config.path}: inputs.schools is needed for the settings chapter but is not set")
+    threshold = config.disclosure.threshold
+    pupils = pupils_with_settings(load_pupils(config), read_schools(config.inputs.schools))
+    years = sorted(int(y) for y in pupils["census_year"].unique())
+    latest = years[-1]
+    by_setting, outside, schools, audit = protect(
+        setting_counts(pupils), outside_counts(pupils, latest), school_counts(pupils, latest),
+        threshold=threshold, suppress_zeros=config.disclosure.suppress_zeros)
+
+    published = published_indicator_rows(require_comparator(config, "sen_phase_type"),
+                                         exclude_area=area.code)
+    areas = comparator_areas(config, published)
+    periods = [academic_year_label(y) for y in years]
+    rows = pd.concat([council_indicator_rows(by_setting, area.code, area.name),
+                      published[published["area_code"].isin(areas.codes)
+                                & published["period"].isin(periods)]], ignore_index=True)
+    indicators, pipeline_audit = indicator_pipeline(rows, config=config, areas=areas)
+    indicators = _blank_suppressed(indicators)
+
+    shown_areas = [area.name, areas.region_name, "England"]
+    caption = (f"Percentage of pupils with an EHC plan who attend a special school, {area.name} "
+               f"compared with {areas.region_name} and England, {periods[0]} to {periods[-1]}")
+    trend_rows = indicators[(indicators["indicator_id"] == INDICATOR)
+                            & indicators["area_name"].isin(shown_areas)]
+    figures = {"special_school_share": trend_chart(
+        trend_rows[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
+        name=f"{KEY}_special_school_share", caption=caption,
+        measure="percentage of pupils with an EHC plan who attend a special school",
+        y_label="Per cent of pupils with an EHC plan", highlight=area.name, source=SOURCE_DFE)}
+    tables = {
+        "special_school_share": _trend_table(indicators, shown_areas, caption),
+        "pupils_by_setting": _setting_table(by_setting, area.name, threshold),
+        "pupils_living_outside": _outside_table(outside, area.name, latest, threshold),
+        "schools": _school_table(schools, area.name, latest, threshold),
+    }
+    findings = Findings(_findings(indicators, by_setting, outside, schools, area.name, periods))
+    disclosure = pd.concat([audit, pipeline_audit], ignore_index=True)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def top_school_share(schools: pd.DataFrame, by_setting: pd.DataFrame, top: int = TOP_SCHOOLS
+                     ) -> tuple[int, float, float, float] | None:
+    """Share of mainstream pupils with an EHC plan in the mainstream schools with the most.
+
+    Uses published (protected) counts only; ``None`` when a needed figure is hidden.
+
+    Returns
+    -------
+    (int, float, float, float) or None
+        Number of schools used, their pupils with an EHC plan, all mainstream pupils with an
+        EHC plan, and the share in per cent.
+    """
+    year = schools["census_year"].max()
+    mainstream = schools[(schools["row_type"] == "School")
+                         & schools["setting"].isin(MAINSTREAM) & schools[PLAN].notna()]
+    chosen = mainstream.sort_values(PLAN, ascending=False).head(top)
+    totals = by_setting[(by_setting["census_year"] == year)
+                        & by_setting["setting"].isin(MAINSTREAM)][PLAN]
+    if chosen.empty or totals.isna().any() or totals.sum() == 0:
+        return None
+    part, whole = float(chosen[PLAN].sum()), float(totals.sum())
+    return len(chosen), part, whole, 100 * part / whole
+
+
+def _findings(indicators: pd.DataFrame, by_setting: pd.DataFrame, outside: pd.DataFrame,
+              schools: pd.DataFrame, council: str, periods: list[str]) -> list[str]:
+    """Sentences written from the protected tables and indicator rows (no typed-in numbers)."""
+    sentences = []
+    first, last = periods[0], periods[-1]
+    rows = indicators[indicators["indicator_id"] == INDICATOR]
+    mine = rows[rows["area_name"] == council].set_index("period")
+    england = rows[rows["area_type"] == "England"].set_index("period")
+    if last in mine.index and pd.notna(mine.at[last, "value"]):
+        sentence = (f"In {last}, {_pct(mine.at[last, 'value'])} of pupils with an EHC plan in "
+                    f"{council}'s schools ({int(mine.at[last, 'count']):,} of "
+                    f"{int(mine.at[last, 'denominator']):,}) attended a special school")
+        if last in england.index and pd.notna(england.at[last, "value"]):
+            relation = {"Higher": "significantly higher than",
+                        "Lower": "significantly lower than",
+                        "Similar": "similar to"}.get(mine.at[last, "compared_to_england"],
+                                                     "compared with")
+            sentence += f", {relation} England ({_pct(england.at[last, 'value'])})"
+        if first != last and first in mine.index and pd.notna(mine.at[first, "value"]):
+            change = mine.at[last, "value"] - mine.at[first, "value"]
+            direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
+            sentence += f"; {direction} from {_pct(mine.at[first, 'value'])} in {first}"
+            if first in england.index and pd.notna(england.at[first, "value"]):
+                sentence += (f" (England: {_pct(england.at[first, 'value'])} in {first})")
+        sentences.append(sentence + ".")
+    special = outside[outside["setting"] == SPECIAL].iloc[0]
+    if pd.notna(special[OUT_PLAN]) and pd.notna(special[PLAN]) and special[PLAN] > 0:
+        sentences.append(
+            f"In January {int(special['census_year'])}, {int(special[OUT_PLAN]):,} of the "
+            f"{int(special[PLAN]):,} pupils with an EHC plan in {council}'s special schools "
+            f"({_pct(100 * special[OUT_PLAN] / special[PLAN])}) lived outside {council}.")
+    elif pd.notna(special[PLAN]) and special[PLAN] > 0:
+        sentences.append(f"The number of pupils with an EHC plan in {council}'s special schools "
+                         f"who lived outside {council} is suppressed to protect "
+                         "confidentiality.")
+    top = top_school_share(schools, by_setting)
+    if top is not None:
+        n, part, whole, share = top
+        which = f"the {n} mainstream schools" if n > 1 else "the mainstream school"
+        sentences.append(
+            f"{which[0].upper()}{which[1:]} with the most pupils with an EHC plan taught "
+            f"{int(part):,} of the {int(whole):,} pupils with an EHC plan in mainstream "
+            f"schools ({_pct(share)}).")
+    year = by_setting["census_year"].max()
+    latest = by_setting[by_setting["census_year"] == year].set_index("setting")
+    support = latest.loc[MAINSTREAM, SUPPORT]
+    if support.notna().all() and pd.notna(latest.at[ALL_SETTINGS, SUPPORT]) \
+            and latest.at[ALL_SETTINGS, SUPPORT] > 0:
+        sentences.append(
+            f"{_pct(100 * support.sum() / latest.at[ALL_SETTINGS, SUPPORT])} of pupils on SEN "
+            f"support in January {int(year)} were in mainstream primary or secondary schools.")
+    return sentences

@@ -1,0 +1,229 @@
+"""The EHC plans chapter against an independent read of the demo SEN2 files and hand-worked cases."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jsna.chapters import ehcp
+from jsna.config import load_config
+from jsna.demo import write_demo
+
+COUNCIL = "Z06000001"
+ENGLAND = "E92000001"
+TIMELY = "ehcp_issued_20_weeks_ex_percent"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ehcp")
+    config = load_config(write_demo(folder / "data" / "demo", n_wards=6, years=2))
+    chapter = ehcp.build(config)
+    out = folder / "out"
+    chapter.save(out)
+    return config, chapter, out
+
+
+def _raw(config, key: str) -> pd.DataFrame:
+    """A SEN2 file as published text, by plain pandas."""
+    return pd.read_csv(config.inputs.comparators[key], dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig")
+
+
+def _wilson(count: float, n: float, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval in per cent, written out independently of jsna.stats."""
+    p = count / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def _indicator(chapter, indicator: str, code: str, period: str) -> pd.Series:
+    rows = chapter.indicators[(chapter.indicators["indicator_id"] == indicator)
+                              & (chapter.indicators["area_code"] == code)
+                              & (chapter.indicators["period"] == period)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def test_council_and_england_timeliness_match_the_published_file(demo):
+    config, chapter, _ = demo
+    raw = _raw(config, "ehcp_timeliness")
+    for code in (COUNCIL, ENGLAND):
+        mine = raw[(raw["new_la_code"] == code) if code == COUNCIL
+                   else (raw["geographic_level"] == "National")]
+        assert len(mine) == 5
+        for _, published in mine.iterrows():
+            row = _indicator(chapter, TIMELY, code, published["time_period"])
+            within, plans = (int(published["plans_issued_20_weeks_ex"]),
+                             int(published["plans_issued_den_ex"]))
+            assert row["count"] == within and row["denominator"] == plans
+            assert row["value"] == pytest.approx(100 * within / plans)
+            # DfE's own percentage (one decimal place, half up) agrees to within rounding
+            assert row["value"] == pytest.approx(
+                float(published["PC_plans_issued_20_weeks_ex"]), abs=0.0501)
+            lower, upper = _wilson(within, plans)
+            assert row["lower_ci_95"] == pytest.approx(lower, abs=1e-6)
+            assert row["upper_ci_95"] == pytest.approx(upper, abs=1e-6)
+        row = _indicator(chapter, "ehcp_issued_20_weeks_percent", code, "2024")
+        latest = mine[mine["time_period"] == "2024"].iloc[0]
+        assert row["count"] == int(latest["plans_issued_within_20_weeks"])
+        assert row["denominator"] == int(latest["plans_issued_den"])
+
+
+def test_wilson_hand_worked():
+    # 30 of 120: p = 0.25, z^2 = 3.8415; centre = (0.25 + 3.8415/240) / (1 + 3.8415/120)
+    # = 0.266006 / 1.032013 = 0.257755; half = 1.96 * sqrt(0.0015625 + 3.8415/57600) / 1.032013
+    # = 1.96 * 0.040363 / 1.032013 = 0.076657 -> 18.11% to 33.44%
+    lower, upper = _wilson(30, 120)
+    assert lower == pytest.approx(18.11, abs=0.01)
+    assert upper == pytest.approx(33.44, abs=0.01)
+
+
+def test_requests_not_assessed_matches_the_published_file(demo):
+    config, chapter, _ = demo
+    raw = _raw(config, "ehcp_requests")
+    latest = raw[(raw["new_la_code"] == COUNCIL) & (raw["time_period"] == "2024")].iloc[0]
+    row = _indicator(chapter, "ehcp_requests_not_assessed_percent", COUNCIL, "2024")
+    assert row["count"] == int(latest["requests_decided_not_to_assess"])
+    assert row["denominator"] == int(latest["requests_received_in_year"])
+    # England 2024 (DfE SEN2 2025): 38,889 of 154,489 = 25.17%
+    england = _indicator(chapter, "ehcp_requests_not_assessed_percent", ENGLAND, "2024")
+    assert england["value"] == pytest.approx(25.17, abs=0.01)
+
+
+def test_rank_and_quartile_band_against_an_independent_count(demo):
+    config, chapter, _ = demo
+    raw = _raw(config, "ehcp_timeliness")
+    las = raw[(raw["geographic_level"] == "Local authority") & (raw["time_period"] == "2024")
+              & (raw["plans_issued_den_ex"] != "x")]
+    pct = (las["plans_issued_20_weeks_ex"].astype(int) / las["plans_issued_den_ex"].astype(int)
+           * 100).to_numpy()
+    codes = las["new_la_code"].to_numpy()
+    mine = pct[codes == COUNCIL][0]
+    group = np.isin(codes, [COUNCIL, *config.neighbours])
+    expected_rank = int((pct[group] > mine).sum()) + 1  # high is good: 1 = highest
+    q1, q2, q3 = np.quantile(pct, [0.25, 0.5, 0.75])
+    expected_band = "D" if mine <= q1 else "C" if mine <= q2 else "B" if mine <= q3 else "A"
+    row = _indicator(chapter, TIMELY, COUNCIL, "2024")
+    assert row["quartile_band"] == expected_band
+    table = chapter.tables["timeliness_neighbours"].frame
+    council_row = table[table["Area"].str.endswith("(this council)")].iloc[0]
+    assert council_row["Rank (1 best)"] == f"{expected_rank} of {int(group.sum())}"
+    assert council_row["Quartile band (A best)"] == expected_band
+    finding = " ".join(chapter.findings.sentences)
+    assert f"ranks {expected_rank} of {int(group.sum())}" in finding
+    assert f"quartile band {expected_band}" in finding
+
+
+def test_findings_state_latest_timeliness_against_england(demo):
+    config, chapter, out = demo
+    raw = _raw(config, "ehcp_timeliness")
+    latest = raw[(raw["new_la_code"] == COUNCIL) & (raw["time_period"] == "2024")].iloc[0]
+    within, plans = int(latest["plans_issued_20_weeks_ex"]), int(latest["plans_issued_den_ex"])
+    first = chapter.findings.sentences[0]
+    assert f"({within:,} of {plans:,})" in first
+    assert f"{100 * within / plans:.1f}%" in first
+    assert "England (46.4%)" in first  # 39,407 / 84,866
+    assert "worse than England" in first  # the demo council is built to lag England
+    saved = json.loads((out / "review" / "parts" / "findings_ehcp.json").read_text())
+    assert saved == chapter.findings.sentences
+    assert (out / "data" / "ehcp_timeliness_neighbours.csv").is_file()
+
+
+def test_caseload_table_matches_the_published_file(demo):
+    config, chapter, _ = demo
+    raw = _raw(config, "ehcp_caseload")
+    mine = raw[raw["new_la_code"] == COUNCIL].sort_values("time_period")
+    table = chapter.tables["caseload"].frame
+    assert list(table["Demoton"].astype(int)) == list(mine["ehcplans"].astype(int))
+    index = 100 * int(mine["ehcplans"].iloc[-1]) / int(mine["ehcplans"].iloc[0])
+    assert table["Demoton index"].iloc[-1] == pytest.approx(index, abs=0.05)
+    # January 2025 plans per 10,000 residents aged 0-25 in the mid-2024 estimate
+    population = pd.read_csv(config.inputs.population, dtype=str, keep_default_na=False)
+    persons = population[(population["area_code"] == COUNCIL)
+                         & (population["sex"] == "Persons")
+                         & (population["period"] == "2024-06-30")].iloc[0]
+    aged_0_to_25 = sum(int(persons[str(age)]) for age in range(26))
+    rate = int(mine["ehcplans"].iloc[-1]) / aged_0_to_25 * 10_000
+    assert table["Demoton per 10,000 aged 0 to 25"].iloc[-1] == pytest.approx(rate)
+
+
+def test_requests_table_shows_unpublished_decisions_as_x(demo):
+    _, chapter, _ = demo
+    table = chapter.tables["requests_not_assessed"].frame
+    before = table[table["Calendar year"] < "2023"]["Decided to assess (%)"]
+    assert set(before) == {"[x]"}  # DfE publishes x before the 2023 collection; never 0
+    england = table[(table["Area"] == "England") & (table["Calendar year"] == "2024")].iloc[0]
+    assert england["Decided to assess (%)"] == pytest.approx(100 * 101_045 / 154_489)
+
+
+@pytest.fixture(scope="module")
+def edited(demo, tmp_path_factory):
+    """The demo with the council's 2024 timeliness cut to 3 of 120 and its 2022 row unpublished
+    (x), plus 30 of 120 in 2023 for a hand-worked interval."""
+    config, _, _ = demo
+    folder = tmp_path_factory.mktemp("ehcp_edited") / "demo"
+    shutil.copytree(config.root, folder)
+    path = folder / "comparators" / "timeliness_20_week.csv"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    council = raw["new_la_code"] == COUNCIL
+    measures = list(raw.columns[12:])
+    edits = {
+        "2024": {"plans_issued_den_ex": "120", "plans_issued_20_weeks_ex": "3",
+                 "PC_plans_issued_20_weeks_ex": "2.5"},
+        "2023": {"plans_issued_den_ex": "120", "plans_issued_20_weeks_ex": "30",
+                 "PC_plans_issued_20_weeks_ex": "25.0"},
+        "2022": dict.fromkeys(measures, "x"),
+    }
+    for year, values in edits.items():
+        for column, value in values.items():
+            raw.loc[council & (raw["time_period"] == year), column] = value
+    raw.to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig")
+    edited_config = load_config(folder / "jsna.toml")
+    return edited_config, ehcp.build(edited_config)
+
+
+def test_small_count_is_hidden_everywhere(edited):
+    _, chapter = edited
+    row = _indicator(chapter, TIMELY, COUNCIL, "2024")
+    assert pd.isna(row["value"]) and pd.isna(row["count"]) and row["note"] == "[c]"
+    assert pd.isna(row["lower_ci_95"]) and pd.isna(row["upper_ci_95"])
+    trend = chapter.tables["timeliness_ex"].frame
+    shown = trend[(trend["Area"] == "Demoton") & (trend["Calendar year"] == "2024")].iloc[0]
+    assert shown["Within 20 weeks"] == "[c]" and shown["Within 20 weeks (%)"] == "[c]"
+    neighbours = chapter.tables["timeliness_neighbours"].frame
+    mine = neighbours[neighbours["Area"].str.endswith("(this council)")].iloc[0]
+    assert mine["Within 20 weeks"] == "[c]" and mine["Per cent"] == "[c]"
+    assert mine["Rank (1 best)"] == ""  # no rank can be given for a hidden value
+    # 3 / 120 = 2.5%: that number appears in no finding, table or figure alt text
+    text = " ".join(chapter.findings.sentences)
+    assert "2.5%" not in text and "(3 of 120)" not in text
+    for table in chapter.tables.values():
+        assert not table.frame.isin([3, 3.0, 2.5, "3", "2.5"]).any().any(), table.name
+    for figure in chapter.figures.values():
+        assert "2.5" not in figure.alt
+
+
+def test_unpublished_year_shows_x_never_zero(edited):
+    _, chapter = edited
+    row = _indicator(chapter, TIMELY, COUNCIL, "2022")
+    assert pd.isna(row["value"]) and row["note"] == "[x]"
+    trend = chapter.tables["timeliness_ex"].frame
+    shown = trend[(trend["Area"] == "Demoton") & (trend["Calendar year"] == "2022")].iloc[0]
+    assert shown["Within 20 weeks"] == "[x]" and shown["Within 20 weeks (%)"] == "[x]"
+    assert shown["Plans issued"] == "[x]"
+
+
+def test_hand_worked_interval_in_the_chapter(edited):
+    _, chapter = edited
+    row = _indicator(chapter, TIMELY, COUNCIL, "2023")
+    # 30 of 120 = 25.0%, Wilson 95% interval 18.11% to 33.44% (worked in test_wilson_hand_worked)
+    assert row["value"] == pytest.approx(25.0)
+    assert row["lower_ci_95"] == pytest.approx(18.11, abs=0.01)
+    assert row["upper_ci_95"] == pytest.approx(33.44, abs=0.01)

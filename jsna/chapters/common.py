@@ -109,7 +109,7 @@ def indicator_pipeline(
     (DataFrame, DataFrame)
         The long indicator table after disclosure, and the disclosure audit.
     """
-    from jsna.disclosure import suppress_indicators
+    from jsna.disclosure import SUPPRESSED, suppress_indicators
     from jsna.indicators.table import finalise
     from jsna.stats import Benchmarks, add_comparisons, add_proportion_ci, add_recent_trend
 
@@ -128,4 +128,11 @@ def indicator_pipeline(
         suppress_zeros=config.disclosure.suppress_zeros,
         council_code=areas.council,
     )
-    return finalise(suppressed), audit
+    out = finalise(suppressed)
+    # a row hidden before the pipeline (by a chapter's own table rules) has no value to compare:
+    # its comparison and trend labels are empty, like its value
+    hidden = out["note"] == SUPPRESSED
+    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
+                   "recent_trend", "quartile_band"):
+        out.loc[hidden, column] = ""
+    return out, audit

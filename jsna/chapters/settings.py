@@ -338,16 +338,6 @@ def published_indicator_rows(path: str | Path, exclude_area: str | None = None) 
     return out.drop(columns="has_special")
 
 
-def _blank_suppressed(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Comparison and trend labels of a suppressed row are empty, like its value."""
-    out = indicators.copy()
-    hidden = out["note"] == SUPPRESSED
-    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
-                   "recent_trend", "quartile_band"):
-        out.loc[hidden, column] = ""
-    return out
-
-
 # --------------------------------------------------------------------------- display
 
 
@@ -511,7 +501,6 @@ def build(config: Config) -> Chapter:
                       published[published["area_code"].isin(areas.codes)
                                 & published["period"].isin(periods)]], ignore_index=True)
     indicators, pipeline_audit = indicator_pipeline(rows, config=config, areas=areas)
-    indicators = _blank_suppressed(indicators)
 
     shown_areas = [area.name, areas.region_name, "England"]
     caption = (f"Percentage of pupils with an EHC plan who attend a special school, {area.name} "

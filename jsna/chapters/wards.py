@@ -274,16 +274,6 @@ def indicator_rows(wards: pd.DataFrame, deciles: pd.DataFrame, council_code: str
     return pd.concat(parts, ignore_index=True)
 
 
-def _blank_suppressed(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Comparison labels of a suppressed row are empty, like its value."""
-    out = indicators.copy()
-    hidden = out["note"] == SUPPRESSED
-    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
-                   "recent_trend", "quartile_band"):
-        out.loc[hidden, column] = ""
-    return out
-
-
 def add_funnel_positions(indicators: pd.DataFrame, council_code: str) -> pd.DataFrame:
     """``funnel`` column: each ward's position against the council average of its indicator.
 
@@ -449,7 +439,6 @@ def build(config: Config) -> Chapter:
     areas = ComparatorAreas(area.code, area.region_code, area.region_name, [])
     indicators, pipeline_audit = indicator_pipeline(
         indicator_rows(wards, deciles, area.code, area.name, period), config=config, areas=areas)
-    indicators = _blank_suppressed(indicators)
     with_funnel = add_funnel_positions(indicators, area.code)
 
     tables = {

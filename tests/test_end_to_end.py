@@ -157,3 +157,24 @@ def test_last_years_values_are_reproduced_exactly(demo_site):
     page = BeautifulSoup((out / "changes.html").read_text(), "html.parser")
     assert page.h1.get_text() == "Changes since the 2024 JSNA"
     assert page.select_one('nav.chapters a[href="changes.html"]') is not None
+
+
+def test_every_indicator_is_catalogued_and_the_scorecard_matches_the_table(demo_site):
+    from jsna.indicators.catalogue import indicator_catalogue
+
+    _, report = demo_site
+    indicators = pd.read_csv(report.site.indicators, dtype={"period": str},
+                             keep_default_na=False, na_values=[""])
+    catalogued = set(indicator_catalogue()["indicator_id"])
+    assert set(indicators["indicator_id"]) <= catalogued
+    index = BeautifulSoup(report.site.index.read_text(), "html.parser")
+    table = index.select_one("#table-scorecard")
+    rows = {tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+            for tr in table.tbody.find_all("tr")}
+    ehcp = indicators[(indicators["indicator_id"] == "pupils_ehc_plan_percent")
+                      & (indicators["area_code"] == report.config.area.code)]
+    latest = ehcp.sort_values("period").iloc[-1]
+    period, value, _england, compared, *_ = rows["Pupils with an EHC plan (%)"]
+    assert period == latest["period"]
+    assert value == f"{latest['value']:.1f}"
+    assert compared == latest["compared_to_england"]

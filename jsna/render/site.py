@@ -16,6 +16,7 @@ import pandas as pd
 from jsna.chapters.base import DATA_FOLDER, REVIEW_PARTS_FOLDER
 from jsna.chapters.registry import CHAPTERS
 from jsna.config import Config
+from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
 from jsna.render.runner import ChapterResult
@@ -223,6 +224,38 @@ def _write_changes_page(config: Config, current_path: Path, previous_path: Path,
     return path
 
 
+def _scorecard_cells(config: Config) -> list[tuple[str, str]]:
+    """The SEND scorecard: each headline indicator's latest value beside England."""
+    path = config.output_dir / DATA_FOLDER / "indicators.csv"
+    if not path.exists():
+        return []
+    card = scorecard(read_indicators(path), config.area.code)
+    if card.empty:
+        return []
+    notes = card["note"].astype(object).where(card["note"].notna(), "")
+    value = card["value"].astype(object).where(notes == "", notes)
+    england = card["england"].astype(object).where(card["england"].notna(), "[z]")
+    frame = pd.DataFrame({
+        "Indicator": card["name"],
+        "Period": card["period"],
+        config.area.name: value,
+        "England": england,
+        "Compared with England": card["compared_to_england"].fillna(""),
+        "Recent trend": card["recent_trend"].fillna(""),
+        "Quartile band (A best)": card["quartile_band"].fillna("").replace(
+            "Not applicable", ""),
+    })
+    table = Table("scorecard", f"SEND scorecard: {config.area.name}'s latest values beside "
+                               "England", frame,
+                  formats={config.area.name: "decimal", "England": "decimal"},
+                  notes=["Comparisons use 95% confidence intervals as OHID Fingertips does; "
+                         "'Worse'/'Better' only where the indicator has a polarity. Recent trend: "
+                         "chi-square test for trend over the last five periods. Quartile band "
+                         "among all councils (A = best quarter) where a polarity is set. "
+                         "[z] = not applicable (no comparable England figure)."])
+    return [("markdown", "## SEND scorecard"), ("html", table.to_html())]
+
+
 def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Link],
                 banner: str) -> str:
     items = []
@@ -249,6 +282,7 @@ def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Li
         ("html", f'<p class="lead">A Joint Strategic Needs Assessment of children and young '
                  f"people with special educational needs and disabilities (SEND) in "
                  f"{escape(config.area.name)}.</p>"),
+        *_scorecard_cells(config),
         ("markdown", "## Chapters"),
         ("html", f'<ol class="chapter-list">{"".join(items)}</ol>'),
         ("markdown", "## Data"),

@@ -101,7 +101,28 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec(
         "comparators.ehcp_caseload",
-        "SEN2 Education, health and care plans: caseload in January (and other SEN2 files)",
+        "SEN2 Education, health and care plans: EHC plans maintained in January (caseload)",
+        "DfE explore education statistics: Education, health and care plans",
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "education-health-and-care-plans",
+    ),
+    InputSpec(
+        "comparators.ehcp_requests",
+        "SEN2 Education, health and care plans: requests for an EHC needs assessment",
+        "DfE explore education statistics: Education, health and care plans",
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "education-health-and-care-plans",
+    ),
+    InputSpec(
+        "comparators.ehcp_assessments",
+        "SEN2 Education, health and care plans: EHC needs assessments",
+        "DfE explore education statistics: Education, health and care plans",
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "education-health-and-care-plans",
+    ),
+    InputSpec(
+        "comparators.ehcp_timeliness",
+        "SEN2 Education, health and care plans: new plans issued within 20 weeks",
         "DfE explore education statistics: Education, health and care plans",
         "https://explore-education-statistics.service.gov.uk/find-statistics/"
         "education-health-and-care-plans",

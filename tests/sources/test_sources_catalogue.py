@@ -114,3 +114,13 @@ def test_describe_sources_reports_layout_and_neighbour_problems(tmp_path, real):
 def test_catalogue_keys_are_unique():
     keys = [spec.key for spec in INPUTS]
     assert len(keys) == len(set(keys))
+
+
+def test_every_input_the_config_takes_is_catalogued():
+    from jsna.config import COMPARATOR_KEYS, INPUT_KEYS
+    from jsna.sources.catalogue import INPUTS
+
+    keys = {spec.key for spec in INPUTS}
+    assert {f"comparators.{k}" for k in COMPARATOR_KEYS} <= keys
+    assert set(INPUT_KEYS) <= keys
+    assert "census" in keys

@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", help="list and validate the published inputs")
     sources.add_argument("--config", required=True)
 
-    lab = commands.add_parser("lab", help="open JupyterLab on the chapter notebooks")
-    lab.add_argument("lab_args", nargs=argparse.REMAINDER)
+    commands.add_parser(
+        "lab", help="open JupyterLab on the chapter notebooks (other options go to JupyterLab)"
+    )
     return parser
 
 
@@ -107,7 +108,10 @@ def _print_sources(frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jsna`` command."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if args.command == "demo":
             from jsna.demo import write_demo
@@ -147,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "lab":
             from jsna.refresh import NOTEBOOKS
 
-            command = [sys.executable, "-m", "jupyter", "lab", str(NOTEBOOKS), *args.lab_args]
+            command = [sys.executable, "-m", "jupyter", "lab", str(NOTEBOOKS), *extra]
             return subprocess.call(command, env=os.environ.copy())
     except JsnaError as error:
         if args.debug:

@@ -65,3 +65,15 @@ def test_failing_chapter_is_reported_with_its_cell_and_exit_code(tmp_path):
     assert "executed notebook kept at" in message[0]
     index = (tmp_path / "outputs" / "2025" / "Z06000001" / "index.html").read_text()
     assert "not produced" in index
+
+
+def test_lab_passes_its_options_to_jupyterlab(monkeypatch):
+    from jsna import cli
+
+    called = {}
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, env: called.setdefault("c", command)
+                        and 0)
+    assert cli.main(["lab", "--no-browser", "--port", "8899"]) == 0
+    command = called["c"]
+    assert command[1:4] == ["-m", "jupyter", "lab"]
+    assert command[4].endswith("notebooks") and command[5:] == ["--no-browser", "--port", "8899"]

@@ -10,6 +10,7 @@ from jsna.clean.census import (
     clean_census,
     clean_census_frames,
     read_census_file,
+    read_census_table,
     read_imd_deciles,
     write_census_outputs,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "clean_census",
     "clean_census_frames",
     "read_census_file",
+    "read_census_table",
     "read_imd_deciles",
     "read_lsoa_ward_lookup",
     "read_postcode_directory",

@@ -34,9 +34,12 @@ the configured year, a column whose values are mostly of the wrong kind) raises
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,7 +50,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jsna.clean import codes as coding
-from jsna.clean.dates import IMPOSSIBLE, UNREADABLE, age_on_31_august, parse_dates
+from jsna.clean.dates import IMPOSSIBLE, UNREADABLE, ParsedDates, age_on_31_august, parse_dates
+from jsna.clean.dates import STATUS_NAMES as DATE_STATUSES
 from jsna.clean.headings import (
     CENSUS_HEADINGS,
     NAME_COLUMNS,
@@ -72,9 +76,9 @@ from jsna.clean.upn import (
     BAD_CHECK_LETTER,
     BAD_FORMAT,
     TEMPORARY,
+    PseudonymisedUpns,
     Pseudonymiser,
     normalise_upns,
-    upn_status,
 )
 from jsna.clean.upn import MISSING as UPN_MISSING
 from jsna.clean.validation import (
@@ -101,6 +105,12 @@ PUPIL_SCHEMA = pa.schema([
     ("school_urn", pa.string()), ("la_estab", pa.string()), ("lsoa_code", pa.string()),
     ("ward_code", pa.string()), ("imd_decile", pa.int64()), ("resident", pa.bool_()),
 ])
+#: The cleaned table in memory: coded text columns are dictionary-encoded.
+_TABLE_SCHEMA = pa.schema([
+    pa.field(field.name, pa.dictionary(pa.int32(), pa.string()))
+    if pa.types.is_string(field.type) and field.name != "pupil_key" else field
+    for field in PUPIL_SCHEMA
+])
 OUTPUT_FILES: tuple[str, ...] = (
     "pupils.parquet", "reconciliation.csv", "validation.csv", "validation.html",
 )
@@ -118,8 +128,8 @@ class CensusCleanResult:
 
     Attributes
     ----------
-    pupils : pandas.DataFrame
-        One row per pupil per census (columns :data:`PUPIL_COLUMNS`).
+    pupils_table : pyarrow.Table
+        One row per pupil per census (schema :data:`PUPIL_SCHEMA`).
     reconciliation : pandas.DataFrame
         ``census_year, step, reason, rows``.
     findings : pandas.DataFrame
@@ -128,10 +138,15 @@ class CensusCleanResult:
         Heading of the validation report (normally the council's name).
     """
 
-    pupils: pd.DataFrame
+    pupils_table: pa.Table
     reconciliation: pd.DataFrame
     findings: pd.DataFrame
     title: str = "School census"
+
+    @cached_property
+    def pupils(self) -> pd.DataFrame:
+        """The cleaned pupils as a DataFrame (nullable ``Int64``/``boolean`` columns)."""
+        return _pupils_frame(self.pupils_table)
 
     def write(self, out_dir: Path) -> list[Path]:
         """Write the four output files (see :func:`write_census_outputs`)."""
@@ -239,6 +254,23 @@ def read_census_file(
     *,
     source: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one census extract into a DataFrame: :func:`read_census_table`, then pandas.
+
+    Parameters, errors and findings are those of :func:`read_census_table`; the text columns
+    come back as ``string[pyarrow]``.
+    """
+    table, findings = read_census_table(path, year, columns_map, source=source)
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    return frame, findings
+
+
+def read_census_table(
+    path: Path,
+    year: int | Iterable[int] | None = None,
+    columns_map: Mapping[str, str] | None = None,
+    *,
+    source: str | None = None,
+) -> tuple[pa.Table, pd.DataFrame]:
     """Read one census extract (CSV or XLSX), keeping only the census columns.
 
     Parameters
@@ -255,7 +287,7 @@ def read_census_file(
 
     Returns
     -------
-    frame : pandas.DataFrame
+    table : pyarrow.Table
         Standard-named text columns (names are never read), ``source_row`` (spreadsheet row
         number) and ``census_year``.
     findings : pandas.DataFrame
@@ -279,8 +311,7 @@ def read_census_file(
     if "FSMeligible" not in table.column_names:
         for y in np.unique(census_year):
             collector.add(int(y), "fsm_column_absent", "FSMeligible", rows[census_year == y])
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-    return frame, collector.to_frame()
+    return table, collector.to_frame()
 
 
 def _census_years(table: pa.Table, years: list[int], rows: np.ndarray, source: str) -> np.ndarray:
@@ -367,25 +398,39 @@ def _text_column(series: pd.Series) -> pa.Array:
     return array
 
 
-def _to_text_table(frame: pd.DataFrame, source: str) -> pa.Table:
-    """Standardise a raw census DataFrame: standard column names as text, source_row, census_year."""
-    headings = [str(c) for c in frame.columns if c not in ("source_row", "census_year")]
+def _census_table(frames: pd.DataFrame | pa.Table, source: str) -> pa.Table:
+    """Standardise a raw census: standard column names as text, ``source_row``, ``census_year``.
+
+    Text columns of an Arrow table are used as they are (no copy); anything else (a DataFrame,
+    numbers typed into cells) goes through :func:`_text_column`.
+    """
+    names = frames.column_names if isinstance(frames, pa.Table) else list(frames.columns)
+    headings = [str(c) for c in names if c not in ("source_row", "census_year")]
     found = match_headings(headings, source=source)
     check_required(found, headings, source)
     arrays: dict[str, pa.Array] = {}
     for name, heading in found.items():
-        if name in _DATA_COLUMNS:
-            arrays[name] = _text_column(frame[heading])
-    if "source_row" in frame.columns:
-        arrays["source_row"] = pa.array(frame["source_row"].to_numpy(dtype=np.int64))
+        if name not in _DATA_COLUMNS:
+            continue
+        if isinstance(frames, pa.Table) and pa.types.is_string(frames.column(heading).type):
+            arrays[name] = frames.column(heading)
+        elif isinstance(frames, pa.Table):
+            arrays[name] = _text_column(frames.column(heading).to_pandas())
+        else:
+            arrays[name] = _text_column(frames[heading])
+    n = frames.num_rows if isinstance(frames, pa.Table) else len(frames)
+    if "source_row" in names:
+        arrays["source_row"] = pa.array(np.asarray(frames["source_row"], dtype=np.int64))
     else:
-        arrays["source_row"] = pa.array(np.arange(2, len(frame) + 2, dtype=np.int64))
-    arrays["census_year"] = pa.array(frame["census_year"].to_numpy(dtype=np.int64))
-    return pa.table(arrays)
+        arrays["source_row"] = pa.array(np.arange(2, n + 2, dtype=np.int64))
+    arrays["census_year"] = pa.array(np.asarray(frames["census_year"], dtype=np.int64))
+    return pa.table({name: (column if isinstance(column, pa.ChunkedArray)
+                            else pa.chunked_array([column]))
+                     for name, column in arrays.items()})
 
 
 def clean_census_frames(
-    frames: pd.DataFrame | Mapping[int, pd.DataFrame],
+    frames: pd.DataFrame | pa.Table | Mapping[int, pd.DataFrame | pa.Table],
     *,
     salt: str,
     area_code: str | None = None,
@@ -401,11 +446,11 @@ def clean_census_frames(
 
     Parameters
     ----------
-    frames : pandas.DataFrame or mapping of int to pandas.DataFrame
-        Either one frame with a ``census_year`` column or ``{census year: frame}``. Columns may use
-        standard names (as :func:`read_census_file` returns) or any accepted heading; name columns
-        are ignored. A ``source_row`` column gives the row numbers quoted in findings (default:
-        position + 2, as a spreadsheet with a heading row numbers them).
+    frames : pandas.DataFrame, pyarrow.Table or mapping of int to either
+        Either one frame (or table) with a ``census_year`` column or ``{census year: frame}``.
+        Columns may use standard names (as :func:`read_census_table` returns) or any accepted
+        heading; name columns are ignored. A ``source_row`` column gives the row numbers quoted in
+        findings (default: position + 2, as a spreadsheet with a heading row numbers them).
     salt : str
         Secret key for ``pupil_key``.
     area_code : str, optional
@@ -421,7 +466,7 @@ def clean_census_frames(
     sources : mapping of int to str, optional
         File name of each census year, for error messages.
     read_findings : pandas.DataFrame, optional
-        Findings from :func:`read_census_file`, included in the result.
+        Findings from :func:`read_census_table`, included in the result.
     title : str
         Heading of the validation report.
 
@@ -435,55 +480,29 @@ def clean_census_frames(
         Missing columns or a column whose values are mostly of the wrong kind.
     """
     if isinstance(frames, Mapping):
-        parts = [frame.assign(census_year=int(year)) for year, frame in sorted(frames.items())]
-        frames = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    if "census_year" not in frames.columns:
+        frames = _stack_years(frames)
+    names = frames.column_names if isinstance(frames, pa.Table) else list(frames.columns)
+    if "census_year" not in names:
         raise JsnaInputError("census frame has no census_year column")
     sources = dict(sources or {})
-    table = _to_text_table(frames, ", ".join(sorted(set(sources.values()))) or "census")
+    table = _census_table(frames, ", ".join(sorted(set(sources.values()))) or "census")
     wards = frozenset(ward_codes) if ward_codes is not None else (
         lsoa_wards.ward_codes if lsoa_wards is not None else frozenset())
     geography = _Geography(postcodes, lsoa_wards, wards, imd, area_code)
-
-    # UPNs of every census at once, so each distinct UPN is checked and hashed once
-    raw_codes, raw_upns = coding.encode(_column(table, "UPN"))
-    normalised = normalise_upns(raw_upns)
-    if pc.all(pc.fill_null(pc.equal(raw_upns, normalised), False)).as_py() is not False:
-        norm_of_raw, upns = np.arange(len(raw_upns), dtype=np.int64), raw_upns  # already clean
-    else:
-        norm_of_raw, upns = coding.encode(normalised)
-    upn_index = np.append(norm_of_raw, -1)[raw_codes]  # per row; -1 = blank
-    upn_statuses = upn_status(upns)
+    prepared = _prepare(table, Pseudonymiser(salt), geography)
 
     collector = FindingsCollector()
     pupils: list[pa.Table] = []
-    kept_upns: list[np.ndarray] = []
     reconciliation: list[pd.DataFrame] = []
     all_years = table.column("census_year").to_numpy()
-    for year in sorted(set(all_years.tolist())):
-        rows = np.flatnonzero(all_years == year)
-        whole = rows.size == table.num_rows
-        subset = table if whole else table.take(pa.array(rows))
-        kept, kept_upn, counts = _clean_one_census(
-            subset, upn_index if whole else upn_index[rows], upn_statuses, int(year), geography,
-            collector, sources.get(int(year), f"census {year}"),
-        )
+    years = np.sort(pc.unique(table.column("census_year")).to_numpy())
+    for year in years.tolist():
+        positions = (np.arange(table.num_rows) if years.size == 1
+                     else np.flatnonzero(all_years == year))
+        kept, counts = _clean_one_census(prepared, positions, int(year), collector,
+                                         sources.get(int(year), f"census {year}"))
         pupils.append(kept)
-        kept_upns.append(kept_upn)
         reconciliation.append(counts)
-
-    # pupil keys: HMAC of each distinct UPN that is kept, spread over the rows
-    result_table = pa.concat_tables(pupils) if pupils else PUPIL_SCHEMA.empty_table()
-    every_kept_upn = np.concatenate(kept_upns) if kept_upns else np.zeros(0, dtype=np.int64)
-    used = np.flatnonzero(coding.present(every_kept_upn, len(upns)))
-    keys = np.full(len(upns), None, dtype=object)
-    if used.size:
-        keys[used] = Pseudonymiser(salt).keys(upns.take(pa.array(used)).to_pylist())
-    else:
-        Pseudonymiser(salt)  # still reject an empty salt
-    pupil_key = pa.array(coding.decode(every_kept_upn, keys, None), type=pa.string())
-    result_table = result_table.set_column(
-        PUPIL_SCHEMA.get_field_index("pupil_key"), "pupil_key", pupil_key)
 
     findings = collector.to_frame()
     if read_findings is not None and not read_findings.empty:
@@ -494,12 +513,26 @@ def clean_census_frames(
              else reconciliation_rows(0, 0, {}, 0).iloc[0:0])
     check_balanced(recon)
     return CensusCleanResult(
-        pupils=_pupils_frame(result_table), reconciliation=recon, findings=findings, title=title
+        pupils_table=pa.concat_tables(pupils) if pupils else _TABLE_SCHEMA.empty_table(),
+        reconciliation=recon, findings=findings, title=title,
     )
 
 
+def _stack_years(frames: Mapping[int, pd.DataFrame | pa.Table]) -> pd.DataFrame | pa.Table:
+    """One frame (or table) from ``{census year: frame}``, with a ``census_year`` column."""
+    parts = [(int(year), frame) for year, frame in sorted(frames.items())]
+    if parts and all(isinstance(frame, pa.Table) for _, frame in parts):
+        return pa.concat_tables(
+            [frame.append_column("census_year", pa.array(np.full(frame.num_rows, year)))
+             for year, frame in parts], promote_options="permissive")
+    frames_ = [frame.to_pandas() if isinstance(frame, pa.Table) else frame for _, frame in parts]
+    stacked = [frame.assign(census_year=year) for (year, _), frame in zip(parts, frames_,
+                                                                          strict=True)]
+    return pd.concat(stacked, ignore_index=True) if stacked else pd.DataFrame()
+
+
 def _pupils_frame(table: pa.Table) -> pd.DataFrame:
-    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(),
+    frame = table.cast(PUPIL_SCHEMA).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(),
                                           pa.bool_(): pd.BooleanDtype()}.get)
     frame["census_year"] = frame["census_year"].astype("int64")
     frame["resident"] = frame["resident"].astype(bool)
@@ -507,15 +540,18 @@ def _pupils_frame(table: pa.Table) -> pd.DataFrame:
 
 
 def _check_kind(
-    statuses: np.ndarray, bad: tuple[str, ...], rows: np.ndarray, column: str, expected: str,
-    source: str,
+    statuses: np.ndarray, bad: tuple[int, ...], missing: int, rows: np.ndarray, column: str,
+    expected: str, source: str,
 ) -> None:
-    """Raise when more than half the non-blank values of a column are of the wrong kind."""
+    """Raise when more than half the non-blank values of a column are of the wrong kind.
+
+    ``statuses`` are status codes; ``bad`` the codes of wrong values, ``missing`` that of blanks.
+    """
     is_bad = np.zeros(statuses.shape, dtype=bool)
-    for status in bad:
-        is_bad |= statuses == status
+    for code in bad:
+        is_bad |= statuses == code
     n_bad = int(is_bad.sum())
-    n_given = int((statuses != coding.MISSING).sum())
+    n_given = int((statuses != missing).sum())
     if n_bad and 2 * n_bad > n_given:
         first = int(rows[np.flatnonzero(is_bad)[0]])
         raise JsnaInputError(
@@ -524,215 +560,393 @@ def _check_kind(
         )
 
 
-def _column(table: pa.Table, name: str) -> pa.Array:
+def _column(table: pa.Table, name: str) -> pa.ChunkedArray:
+    """A column as read (chunks are not copied together); all null when absent."""
     if name in table.column_names:
-        return table.column(name).combine_chunks()
-    return pa.nulls(table.num_rows, pa.string())
+        return table.column(name)
+    return pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
 
 
 def _mask(values: np.ndarray) -> pa.Array:
     return pa.array(values, type=pa.bool_())
 
 
-def _clean_one_census(
-    table: pa.Table,
-    upn_index: np.ndarray,
-    upn_statuses: np.ndarray,
-    year: int,
-    geography: _Geography,
-    collector: FindingsCollector,
-    source: str,
-) -> tuple[pa.Table, np.ndarray, pd.DataFrame]:
-    """Clean one census; return kept rows (pupil_key still empty), their UPN codes, counts."""
-    n = table.num_rows
-    rows = table.column("source_row").to_numpy()
+#: Coded census columns normalised independently of the census year, and their normaliser.
+_CODED_COLUMNS: dict[str, object] = {
+    "EnrolStatus": coding.normalise_enrol_status,
+    "Gender": coding.normalise_sex,
+    "NCYearActual": coding.normalise_nc_year,
+    "SENType1": coding.normalise_need,
+    "SENType2": coding.normalise_need,
+    "FSMeligible": coding.normalise_fsm,
+    "URN": coding.normalise_urn,
+    "LAEstab": coding.normalise_laestab,
+}
+_VALUE_TYPES: dict[str, pa.DataType] = {"FSMeligible": pa.bool_()}
 
-    # 1. rows set aside: blank rows, enrolment status, duplicate UPNs
-    has_value = np.zeros(n, dtype=bool)
+
+@dataclass(frozen=True)
+class _PostcodeGeography:
+    """Geography of each distinct home postcode, and each row's postcode (see :func:`_locate`)."""
+
+    codes: np.ndarray  # per row: position among the distinct postcodes, -1 when blank
+    blank: np.ndarray  # per distinct postcode (bool, float or object)
+    well_formed: np.ndarray
+    matched: np.ndarray
+    corrected: np.ndarray
+    outside: np.ndarray
+    lsoa: tuple[np.ndarray, pa.Array]  # per postcode: index into the distinct LSOAs; those
+    ward: tuple[np.ndarray, pa.Array]
+    decile: np.ndarray
+
+    def spread(self, values: np.ndarray, missing: object, rows: np.ndarray) -> np.ndarray:
+        """Per-postcode ``values`` for the given rows (``missing`` where the postcode is blank)."""
+        return coding.decode(self.codes[rows], values, missing)
+
+    def take(self, values: tuple[np.ndarray, pa.Array], rows: np.ndarray) -> pa.DictionaryArray:
+        """Per-postcode dictionary ``values`` for the given rows (null where none or blank)."""
+        positions, dictionary = values
+        return coding.dictionary_array(coding.decode(self.codes[rows], positions, -1), dictionary)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Every census column normalised once, over all censuses (rows are positions in ``table``)."""
+
+    table: pa.Table
+    rows: np.ndarray
+    has_value: np.ndarray
+    coded: dict[str, coding.Coded]
+    provision: tuple[np.ndarray, pa.Array]
+    upns: PseudonymisedUpns
+    shared_upn: np.ndarray  # True where another row of the same census may have the same UPN
+    dob: tuple[np.ndarray, ParsedDates]  # per row: distinct date of birth; the distinct dates
+    postcodes: _PostcodeGeography
+    geography: _Geography
+
+
+def _parse_distinct_dates(column: pa.ChunkedArray) -> tuple[np.ndarray, ParsedDates]:
+    """Each row's position among the distinct values of a date column, and those values parsed."""
+    codes, distinct = coding.encode(column)
+    return codes, parse_dates(distinct)
+
+
+def _prepare(table: pa.Table, pseudonymiser: Pseudonymiser, geography: _Geography) -> _Prepared:
+    """Normalise each column's distinct values once, for every census at once.
+
+    The columns are independent, so they are encoded in a few threads: Arrow and numpy release
+    the interpreter lock while they work.
+    """
+    has_value = np.zeros(table.num_rows, dtype=bool)
     for name in (c for c in table.column_names if c in _DATA_COLUMNS):
         has_value |= table.column(name).is_valid().to_numpy(zero_copy_only=False)
+    names = [*_CODED_COLUMNS, "SENprovision"]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        upns = pool.submit(lambda: pseudonymiser.encrypted(normalise_upns(_column(table, "UPN"))))
+        shared = pool.submit(lambda: _shared_upns(upns.result(), table))
+        dob = pool.submit(_parse_distinct_dates, _column(table, "DOB"))
+        located = pool.submit(lambda: _locate(_column(table, "Postcode"), geography))
+        encoded = dict(zip(names, pool.map(lambda n: coding.encode(_column(table, n)), names),
+                           strict=True))
+        return _Prepared(
+            table=table,
+            rows=table.column("source_row").to_numpy(),
+            has_value=has_value,
+            coded={name: coding.normalise_encoded(encoded[name], normaliser,
+                                                  _VALUE_TYPES.get(name))
+                   for name, normaliser in _CODED_COLUMNS.items()},
+            provision=encoded["SENprovision"],
+            upns=upns.result(),
+            shared_upn=shared.result(),
+            dob=dob.result(),
+            postcodes=located.result(),
+            geography=geography,
+        )
+
+
+def _shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
+    """Rows whose UPN may be on another row of the same census (one hash pass, no sorting).
+
+    The first half of each encrypted UPN is mixed with the census year and hashed; rows whose
+    value is unique certainly have a UPN of their own in their census. The others (repeated UPNs,
+    and the rare rows sharing a half by chance) are compared in full by :func:`_repeated_upns`.
+    """
+    years = table.column("census_year").to_numpy().astype(np.uint64)
+    mixed = upns.high ^ (years * np.uint64(0x9E3779B97F4A7C15))
+    shared = pd.Series(mixed).duplicated(keep=False).to_numpy()
+    return shared & upns.valid
+
+
+def _repeated_upns(
+    cipher: np.ndarray, rows: np.ndarray, counted: np.ndarray, subsidiary: np.ndarray,
+    shared: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Find repeated UPNs among counted rows and subsidiary rows without a counted row.
+
+    UPNs are compared by their encrypted blocks (equal blocks mean equal UPNs), only on the few
+    rows that :func:`_shared_upns` found may share their UPN with another row.
+
+    Parameters
+    ----------
+    cipher : numpy.ndarray of uint8, shape (n, 16)
+        Each row's encrypted UPN.
+    rows : numpy.ndarray of int
+        Source row numbers (the first row of a repeated UPN is kept).
+    counted : numpy.ndarray of bool
+        Rows counted in the headcount with a UPN.
+    subsidiary : numpy.ndarray of bool
+        Subsidiary (``S``) registrations with a UPN.
+    shared : numpy.ndarray of bool
+        Rows that may share their UPN with another row (from :func:`_shared_upns`).
+
+    Returns
+    -------
+    duplicate : numpy.ndarray of bool
+        Counted rows whose UPN is on an earlier counted row.
+    orphan : numpy.ndarray of bool
+        Subsidiary rows whose UPN is on no counted row.
+    """
+    members = np.flatnonzero(shared & (counted | subsidiary))
+    halves = np.ascontiguousarray(cipher[members]).view(">u8").astype(np.uint64)
+    high, low = halves[:, 0], halves[:, 1]
+    is_subsidiary = subsidiary[members]
+    order = np.lexsort((rows[members], is_subsidiary, low, high))
+    members, is_subsidiary, high, low = members[order], is_subsidiary[order], high[order], low[order]
+    # groups of equal UPNs; counted rows come first in each group, in row order
+    starts = np.ones(members.size, dtype=bool)
+    starts[1:] = (high[1:] != high[:-1]) | (low[1:] != low[:-1])
+    group = np.cumsum(starts) - 1
+    counted_in_group = np.bincount(group, weights=~is_subsidiary, minlength=int(starts.sum()))
+    duplicate = np.zeros(rows.size, dtype=bool)
+    duplicate[members[~is_subsidiary & ~starts]] = True
+    orphan = subsidiary.copy()
+    orphan[members[is_subsidiary & (counted_in_group[group] > 0)]] = False
+    return duplicate, orphan
+
+
+def _clean_one_census(
+    prepared: _Prepared, positions: np.ndarray, year: int, collector: FindingsCollector,
+    source: str,
+) -> tuple[pa.Table, pd.DataFrame]:
+    """Clean one census (rows at ``positions`` of the prepared table); return kept rows, counts.
+
+    Rows are first set aside (blank rows, enrolment status, repeated UPNs); then the columns of
+    the kept rows are checked and built in a few threads (they are independent).
+    """
+    n = positions.size
+    rows = prepared.rows[positions]
+
+    # 1. rows set aside: blank rows, enrolment status, duplicate UPNs
+    has_value = prepared.has_value[positions]
     blank = ~has_value
     collector.add(year, "blank_row", "", rows[blank])
-
-    enrol = coding.normalise_column(_column(table, "EnrolStatus"), coding.normalise_enrol_status)
-    enrol_status = enrol.row_statuses()
-    _check_kind(enrol_status[has_value], (coding.UNKNOWN,), rows[has_value], "EnrolStatus",
-                "enrolment status codes C, M, S or G", source)
-    subsidiary = enrol.is_value(("S",)) & has_value
-    guest = enrol.is_value(("G",)) & has_value
-    status_unknown = (enrol_status != coding.OK) & has_value
+    enrol = prepared.coded["EnrolStatus"]
+    enrol_status = enrol.row_statuses(positions)
+    _check_kind(enrol_status[has_value], (coding.UNKNOWN_CODE,), coding.MISSING_CODE,
+                rows[has_value], "EnrolStatus", "enrolment status codes C, M, S or G", source)
+    subsidiary = enrol.is_value(("S",), positions) & has_value
+    guest = enrol.is_value(("G",), positions) & has_value
+    status_unknown = (enrol_status != coding.OK_CODE) & has_value
     collector.add(year, "enrol_status_unknown", "EnrolStatus", rows[status_unknown])
-    counted = enrol.is_value(coding.COUNTED_STATUSES) & has_value
+    counted = enrol.is_value(coding.COUNTED_STATUSES, positions) & has_value
 
     # a UPN twice among the counted rows is one pupil: keep its first row
-    candidates = np.flatnonzero(counted & (upn_index >= 0))
-    order = candidates[np.lexsort((rows[candidates], upn_index[candidates]))]
-    sorted_upns = upn_index[order]
-    repeat = np.zeros(order.size, dtype=bool)
-    repeat[1:] = sorted_upns[1:] == sorted_upns[:-1]
-    duplicate = np.zeros(n, dtype=bool)
-    duplicate[order[repeat]] = True
+    upns = prepared.upns
+    with_upn = upns.valid[positions]
+    duplicate, orphan = _repeated_upns(
+        upns.cipher[positions], rows, counted & with_upn, subsidiary & with_upn,
+        prepared.shared_upn[positions],
+    )
+    orphan |= subsidiary & ~with_upn
     collector.add(year, "duplicate_upn", "UPN", rows[duplicate])
-    counted_upns = np.append(coding.present(upn_index[counted], len(upn_statuses)), False)
-    orphan = subsidiary & ~counted_upns[upn_index]
     collector.add(year, "subsidiary_without_main", "EnrolStatus", rows[orphan])
 
-    kept = np.flatnonzero(counted & ~duplicate)
-    kept_rows = rows[kept]
+    kept_here = np.flatnonzero(counted & ~duplicate)
     counts = reconciliation_rows(year, n, {
         "blank_row": int(blank.sum()),
         "subsidiary": int(subsidiary.sum()),
         "guest": int(guest.sum()),
         "enrol_status_unknown": int(status_unknown.sum()),
         "duplicate_upn": int(duplicate.sum()),
-    }, int(kept.size))
+    }, int(kept_here.size))
 
-    # 2. UPN checks
-    kept_upn = upn_index[kept]
-    row_status = coding.decode(kept_upn, upn_statuses, UPN_MISSING)
-    _check_kind(row_status, (BAD_FORMAT,), kept_rows, "UPN",
-                "13-character unique pupil numbers", source)
+    # 2. the kept rows' columns, each part checked and recorded independently
+    kept = _Kept(prepared, positions[kept_here], rows[kept_here], year, collector, source)
+    parts = (_upn_columns, _coded_columns, _need_columns, _school_columns, _age_column,
+             _geography_columns)
+    with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(part, kept) for part in parts]
+        columns = {name: array for future in futures for name, array in future.result().items()}
+    columns["census_year"] = pa.array(np.full(kept.positions.size, year, dtype=np.int64))
+    pupils = pa.table({name: columns[name] for name in PUPIL_COLUMNS}).cast(_TABLE_SCHEMA)
+    return pupils, counts
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The rows of one census kept in the headcount, and where to record findings about them."""
+
+    prepared: _Prepared
+    positions: np.ndarray  # in the prepared table
+    rows: np.ndarray  # source row numbers, quoted in findings
+    year: int
+    collector: FindingsCollector
+    source: str
+
+    def add(self, finding: str, column: str, mask: np.ndarray) -> None:
+        """Record a finding for the kept rows where ``mask`` is True."""
+        self.collector.add(self.year, finding, column, self.rows[mask])
+
+    def check_kind(self, statuses: np.ndarray, bad: tuple[int, ...], missing: int, column: str,
+                   expected: str) -> None:
+        """Stop when most values of a column are of the wrong kind (see :func:`_check_kind`)."""
+        _check_kind(statuses, bad, missing, self.rows, column, expected, self.source)
+
+    def record(self, column: coding.Coded, name: str, expected: str,
+               findings: Mapping[int, str]) -> np.ndarray:
+        """Check a coded column, record its findings; return the kept rows' status codes."""
+        statuses = column.row_statuses(self.positions)
+        self.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name, expected)
+        for status, finding in findings.items():
+            self.add(finding, name, statuses == status)
+        return statuses
+
+    @cached_property
+    def provision(self) -> coding.Coded:
+        """SEN provision normalised with the legacy codes of this census year."""
+        return coding.normalise_encoded(
+            self.prepared.provision, lambda v: coding.normalise_sen_provision(v, self.year))
+
+
+_MISSING_OR_UNKNOWN = {coding.MISSING_CODE: "{}_missing", coding.UNKNOWN_CODE: "{}_unknown"}
+
+
+def _findings_named(prefix: str, names: Mapping[int, str] = _MISSING_OR_UNKNOWN,
+                    ) -> dict[int, str]:
+    return {status: name.format(prefix) for status, name in names.items()}
+
+
+def _upn_columns(kept: _Kept) -> dict[str, pa.Array]:
+    """UPN findings (the UPN is never output) and the pupil key."""
+    upns = kept.prepared.upns
+    row_status = upns.status[kept.positions]
+    kept.check_kind(row_status, (BAD_FORMAT,), UPN_MISSING, "UPN",
+                    "13-character unique pupil numbers")
     for status, finding in ((UPN_MISSING, "upn_missing"), (BAD_FORMAT, "upn_invalid_format"),
                             (BAD_CHECK_LETTER, "upn_invalid_check_letter"),
                             (TEMPORARY, "upn_temporary")):
-        collector.add(year, finding, "UPN", kept_rows[row_status == status])
+        kept.add(finding, "UPN", row_status == status)
+    return {"pupil_key": upns.keys(kept.positions)}
 
-    # 3. coded fields
-    sex = _coded(table, "Gender", coding.normalise_sex, kept, kept_rows, year, collector, source,
-                 "M or F", {"missing": "sex_missing", "unknown": "sex_unknown"})
-    nc_coded = coding.normalise_column(_column(table, "NCYearActual"), coding.normalise_nc_year)
-    nc_year = _record_coded(nc_coded, "NCYearActual", kept, kept_rows, year, collector, source,
-                            "NC year groups (N1, N2, R, 1-14, X)",
-                            {"missing": "nc_year_missing", "unknown": "nc_year_unknown"})
-    provision_coded = coding.normalise_column(
-        _column(table, "SENprovision"), lambda v: coding.normalise_sen_provision(v, year))
-    provision = _record_coded(
-        provision_coded, "SENprovision", kept, kept_rows, year, collector, source,
-        "SEN provision codes E, K or N",
-        {"missing": "sen_provision_missing", "unknown": "sen_provision_unknown",
-         "recoded": "sen_provision_recoded"})
-    with_plan = provision_coded.is_value(("E",), kept)
-    with_sen = provision_coded.is_value(("E", "K"), kept)
-    no_sen = provision_coded.is_value(("N",), kept)
 
-    primary = coding.normalise_column(_column(table, "SENType1"), coding.normalise_need)
-    primary_status = primary.row_statuses(kept)
-    _check_kind(primary_status, (coding.UNKNOWN,), kept_rows, "SENType1",
-                "DfE need codes (ASD, HI, MLD, ...)", source)
-    need_missing = with_sen & (primary_status == coding.MISSING)
-    collector.add(year, "need_missing_for_sen", "SENType1", kept_rows[need_missing])
-    collector.add(year, "need_code_unknown", "SENType1",
-                  kept_rows[~no_sen & (primary_status == coding.UNKNOWN)])
-    collector.add(year, "need_recoded", "SENType1",
-                  kept_rows[~no_sen & (primary_status == coding.RECODED)])
-    collector.add(year, "need_without_sen", "SENType1",
-                  kept_rows[no_sen & (primary_status != coding.MISSING)])
-    collector.add(year, "nsa_with_ehc_plan", "SENType1",
-                  kept_rows[with_plan & primary.is_value(("NSA",), kept)])
-    primary_need = pc.if_else(_mask(need_missing), "UNKNOWN", primary.row_values(kept))
-    primary_need = pc.if_else(_mask(no_sen), pa.scalar(None, pa.string()), primary_need)
+def _coded_columns(kept: _Kept) -> dict[str, pa.Array]:
+    """Sex, year group and SEN provision."""
+    coded = kept.prepared.coded
+    kept.record(coded["Gender"], "Gender", "M or F", _findings_named("sex"))
+    kept.record(coded["NCYearActual"], "NCYearActual", "NC year groups (N1, N2, R, 1-14, X)",
+                _findings_named("nc_year"))
+    kept.record(kept.provision, "SENprovision", "SEN provision codes E, K or N",
+                {**_findings_named("sen_provision"),
+                 coding.RECODED_CODE: "sen_provision_recoded"})
+    return {"sex": coded["Gender"].row_dictionary(kept.positions),
+            "nc_year": coded["NCYearActual"].row_dictionary(kept.positions),
+            "sen_provision": kept.provision.row_dictionary(kept.positions)}
 
-    secondary = coding.normalise_column(_column(table, "SENType2"), coding.normalise_need)
-    secondary_status = secondary.row_statuses(kept)
-    _check_kind(secondary_status, (coding.UNKNOWN,), kept_rows, "SENType2",
-                "DfE need codes (ASD, HI, MLD, ...)", source)
-    collector.add(year, "secondary_need_unknown", "SENType2",
-                  kept_rows[~no_sen & (secondary_status == coding.UNKNOWN)])
-    collector.add(year, "secondary_need_recoded", "SENType2",
-                  kept_rows[~no_sen & (secondary_status == coding.RECODED)])
-    secondary_need = pc.if_else(_mask(no_sen), pa.scalar(None, pa.string()),
-                                secondary.row_values(kept))
 
-    if "FSMeligible" in table.column_names:
-        fsm = _coded(table, "FSMeligible", coding.normalise_fsm, kept, kept_rows, year, collector,
-                     source, "true/false, 1/0 or Y/N",
-                     {"missing": "fsm_missing", "unknown": "fsm_unrecognised"},
-                     value_type=pa.bool_())
-    else:
-        fsm = pa.nulls(kept.size, pa.bool_())
-    school_urn = _school_column(table, "URN", coding.normalise_urn, kept, kept_rows, year,
-                                collector, source, "6-digit URNs", "school_urn_invalid")
-    la_estab = _school_column(table, "LAEstab", coding.normalise_laestab, kept, kept_rows, year,
-                              collector, source, "7-digit LAEstab numbers", "la_estab_invalid")
+def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
+    """Primary and secondary need, checked against SEN provision."""
+    positions = kept.positions
+    with_plan = kept.provision.is_value(("E",), positions)
+    with_sen = kept.provision.is_value(("E", "K"), positions)
+    no_sen = kept.provision.is_value(("N",), positions)
+    unknown, missing = (coding.UNKNOWN_CODE,), coding.MISSING_CODE
 
-    # 4. dates of birth and age
-    dob = parse_dates(_column(table, "DOB").take(pa.array(kept, type=pa.int64())))
-    _check_kind(dob.status, (UNREADABLE, IMPOSSIBLE), kept_rows, "DOB",
-                "dates of birth (ISO, DD/MM/YYYY or Excel serial)", source)
+    primary = kept.prepared.coded["SENType1"]
+    primary_status = primary.row_statuses(positions)
+    kept.check_kind(primary_status, unknown, missing, "SENType1",
+                    "DfE need codes (ASD, HI, MLD, ...)")
+    need_missing = with_sen & (primary_status == coding.MISSING_CODE)
+    kept.add("need_missing_for_sen", "SENType1", need_missing)
+    kept.add("need_code_unknown", "SENType1", ~no_sen & (primary_status == coding.UNKNOWN_CODE))
+    kept.add("need_recoded", "SENType1", ~no_sen & (primary_status == coding.RECODED_CODE))
+    kept.add("need_without_sen", "SENType1", no_sen & (primary_status != coding.MISSING_CODE))
+    kept.add("nsa_with_ehc_plan", "SENType1", with_plan & primary.is_value(("NSA",), positions))
+    need_index, needs = primary.row_indices(positions)
+    if need_missing.any():
+        if "UNKNOWN" not in needs.to_pylist():
+            needs = pa.concat_arrays([needs, pa.array(["UNKNOWN"])])
+        need_index[need_missing] = needs.to_pylist().index("UNKNOWN")
+    need_index[no_sen] = -1
+
+    secondary = kept.prepared.coded["SENType2"]
+    secondary_status = secondary.row_statuses(positions)
+    kept.check_kind(secondary_status, unknown, missing, "SENType2",
+                    "DfE need codes (ASD, HI, MLD, ...)")
+    kept.add("secondary_need_unknown", "SENType2",
+             ~no_sen & (secondary_status == coding.UNKNOWN_CODE))
+    kept.add("secondary_need_recoded", "SENType2",
+             ~no_sen & (secondary_status == coding.RECODED_CODE))
+    second_index, second_needs = secondary.row_indices(positions)
+    second_index[no_sen] = -1
+    return {"primary_need": coding.dictionary_array(need_index, needs),
+            "secondary_need": coding.dictionary_array(second_index, second_needs)}
+
+
+def _school_columns(kept: _Kept) -> dict[str, pa.Array]:
+    """Free school meals, school URN and LAEstab (null when the extract has no such column)."""
+    coded, present = kept.prepared.coded, kept.prepared.table.column_names
+    size = kept.positions.size
+    columns: dict[str, pa.Array] = {"fsm": pa.nulls(size, pa.bool_())}
+    if "FSMeligible" in present:
+        kept.record(coded["FSMeligible"], "FSMeligible", "true/false, 1/0 or Y/N",
+                    {coding.MISSING_CODE: "fsm_missing", coding.UNKNOWN_CODE: "fsm_unrecognised"})
+        columns["fsm"] = coded["FSMeligible"].row_values(kept.positions)
+    for name, output, expected, finding in (
+            ("URN", "school_urn", "6-digit URNs", "school_urn_invalid"),
+            ("LAEstab", "la_estab", "7-digit LAEstab numbers", "la_estab_invalid")):
+        if name not in present:
+            columns[output] = pa.nulls(size, pa.string())
+            continue
+        statuses = coded[name].row_statuses(kept.positions)
+        kept.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name, expected)
+        kept.add(finding, name, statuses != coding.OK_CODE)
+        columns[output] = coded[name].row_dictionary(kept.positions)
+    return columns
+
+
+def _age_column(kept: _Kept) -> dict[str, pa.Array]:
+    """Age on 31 August, worked out once per distinct date of birth; date findings."""
+    dob_codes, dob_dates = kept.prepared.dob
+    codes = dob_codes[kept.positions]
+    code_of = DATE_STATUSES.index
+    dob_status = coding.decode(codes, dob_dates.status_codes, code_of("missing"))
+    kept.check_kind(dob_status, (code_of(UNREADABLE), code_of(IMPOSSIBLE)), code_of("missing"),
+                    "DOB", "dates of birth (ISO, DD/MM/YYYY or Excel serial)")
     for status, finding in (("missing", "dob_missing"), (UNREADABLE, "dob_unreadable"),
                             (IMPOSSIBLE, "dob_impossible")):
-        collector.add(year, finding, "DOB", kept_rows[dob.status == status])
-    age = age_on_31_august(dob.dates, year)
+        kept.add(finding, "DOB", dob_status == code_of(status))
+    age = coding.decode(codes, age_on_31_august(dob_dates.dates, kept.year), np.nan)
     out_of_range = ~np.isnan(age) & ((age < AGE_RANGE[0]) | (age > AGE_RANGE[1]))
-    collector.add(year, "dob_out_of_range", "DOB", kept_rows[out_of_range])
+    kept.add("dob_out_of_range", "DOB", out_of_range)
     age[out_of_range] = np.nan
+    nc_coded = kept.prepared.coded["NCYearActual"]
     expected_by_value = coding.expected_age(
         np.array(nc_coded.values.to_pylist() + [None], dtype=object)[:-1])
-    expected = coding.decode(nc_coded.codes[kept], expected_by_value, -1)
-    off = (expected >= 0) & ~np.isnan(age) & (np.abs(age - expected) > 1)
-    collector.add(year, "age_outside_year_group", "DOB", kept_rows[off])
-
-    # 5. geography
-    geo = _geography(table, kept, kept_rows, year, geography, collector, source)
-
-    pupils = pa.table({
-        "census_year": pa.array(np.full(kept.size, year, dtype=np.int64)),
-        "pupil_key": pa.nulls(kept.size, pa.string()),
-        "sex": sex,
-        "age": pa.array(age, mask=np.isnan(age), type=pa.float64()).cast(pa.int64()),
-        "nc_year": nc_year,
-        "sen_provision": provision,
-        "primary_need": primary_need,
-        "secondary_need": secondary_need,
-        "fsm": fsm,
-        "school_urn": school_urn,
-        "la_estab": la_estab,
-        **geo,
-    }, schema=PUPIL_SCHEMA)
-    return pupils, kept_upn, counts
+    expected = coding.decode(nc_coded.codes[kept.positions], expected_by_value, -1)
+    kept.add("age_outside_year_group", "DOB",
+             (expected >= 0) & ~np.isnan(age) & (np.abs(age - expected) > 1))
+    return {"age": _integers(age)}
 
 
-def _record_coded(
-    coded: coding.Coded, name: str, kept: np.ndarray, kept_rows: np.ndarray, year: int,
-    collector: FindingsCollector, source: str, expected: str, findings: Mapping[str, str],
-) -> pa.Array:
-    """Check a normalised column's kind, record its findings; return the kept rows' values."""
-    statuses = coded.row_statuses(kept)
-    _check_kind(statuses, (coding.UNKNOWN,), kept_rows, name, expected, source)
-    for status, finding in findings.items():
-        collector.add(year, finding, name, kept_rows[statuses == status])
-    return coded.row_values(kept)
+def _integers(values: np.ndarray) -> pa.Array:
+    """Whole numbers held as floats (NaN = missing) as an Arrow int64 array with nulls."""
+    missing = np.isnan(values)
+    return pa.array(np.where(missing, 0, values).astype(np.int64), mask=missing, type=pa.int64())
 
 
-def _coded(
-    table: pa.Table, name: str, normaliser, kept: np.ndarray, kept_rows: np.ndarray, year: int,
-    collector: FindingsCollector, source: str, expected: str, findings: Mapping[str, str],
-    value_type: pa.DataType | None = None,
-) -> pa.Array:
-    """Normalise a coded column, check its kind, record findings; return kept rows' values."""
-    coded = coding.normalise_column(_column(table, name), normaliser, value_type)
-    return _record_coded(coded, name, kept, kept_rows, year, collector, source, expected, findings)
-
-
-def _school_column(
-    table: pa.Table, name: str, normaliser, kept: np.ndarray, kept_rows: np.ndarray, year: int,
-    collector: FindingsCollector, source: str, expected: str, finding: str,
-) -> pa.Array:
-    if name not in table.column_names:
-        return pa.nulls(kept.size, pa.string())
-    coded = coding.normalise_column(_column(table, name), normaliser)
-    statuses = coded.row_statuses(kept)
-    _check_kind(statuses, (coding.UNKNOWN,), kept_rows, name, expected, source)
-    collector.add(year, finding, name, kept_rows[statuses != coding.OK])
-    return coded.row_values(kept)
-
-
-def _geography(
-    table: pa.Table, kept: np.ndarray, kept_rows: np.ndarray, year: int, geography: _Geography,
-    collector: FindingsCollector, source: str,
-) -> dict[str, pa.Array]:
-    """LSOA, ward, IMD decile and residence of every kept row, from the home postcode."""
-    raw_codes, raw = coding.encode(_column(table, "Postcode"))
+def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
+    """LSOA, ward, IMD decile and residence of each distinct home postcode."""
+    raw_codes, raw = coding.encode(column)
     normalised = normalise_postcodes(raw)
     well_formed = is_well_formed(normalised)
     corrected = pc.not_equal(raw, normalised).fill_null(False).to_numpy(zero_copy_only=False)
@@ -768,44 +982,57 @@ def _geography(
             decile[hit] = geography.imd.decile_by_lsoa.reindex(
                 imd_lsoa.to_numpy(dtype=object)).to_numpy(dtype=float)
     ward[pd.isna(ward)] = None
+    lsoa[pd.isna(lsoa)] = None
 
     area = geography.area_code
     outside = matched & (la != area) if area is not None else np.zeros(n_unique, dtype=bool)
     # ward_code is the council ward of the home: none for pupils living elsewhere
     ward[outside] = None
-    codes = raw_codes[kept]
+    return _PostcodeGeography(
+        codes=raw_codes, blank=blank_value, well_formed=well_formed, matched=matched,
+        corrected=corrected, outside=outside, lsoa=_encoded(lsoa), ward=_encoded(ward),
+        decile=decile,
+    )
 
-    def spread(values: np.ndarray, missing: object) -> np.ndarray:
-        return coding.decode(codes, values, missing)
 
-    row_blank = spread(blank_value, True).astype(bool)
-    row_malformed = ~row_blank & ~spread(well_formed, False).astype(bool)
-    row_matched = spread(matched, False).astype(bool)
-    statuses = np.where(row_blank, "missing", np.where(row_malformed, "malformed", "ok"))
-    _check_kind(statuses, ("malformed",), kept_rows, "Postcode", "UK postcodes", source)
-    collector.add(year, "postcode_missing", "Postcode", kept_rows[row_blank])
-    collector.add(year, "postcode_malformed", "Postcode", kept_rows[row_malformed])
-    collector.add(year, "postcode_unmatched", "Postcode",
-                  kept_rows[~row_blank & ~row_malformed & ~row_matched])
-    collector.add(year, "postcode_corrected", "Postcode",
-                  kept_rows[spread(corrected & well_formed, False).astype(bool)])
-    row_outside = spread(outside, False).astype(bool)
-    collector.add(year, "postcode_outside_council", "Postcode", kept_rows[row_outside])
-    row_ward = pa.array(spread(ward, None), type=pa.string())
+def _encoded(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Text values (None = null) as int32 positions among the distinct values (-1 = null)."""
+    codes, distinct = coding.encode(pa.array(values, type=pa.string()))
+    return codes.astype(np.int32), distinct
+
+
+def _geography_columns(kept: _Kept) -> dict[str, pa.Array]:
+    """LSOA, ward, IMD decile and residence of every kept row; postcode findings recorded."""
+    located, geography = kept.prepared.postcodes, kept.prepared.geography
+
+    def spread(values: np.ndarray, missing: bool) -> np.ndarray:
+        return located.spread(values, missing, kept.positions).astype(bool)
+
+    row_blank = spread(located.blank, True)
+    row_malformed = ~row_blank & ~spread(located.well_formed, False)
+    row_matched = spread(located.matched, False)
+    statuses = np.where(row_blank, 1, np.where(row_malformed, 2, 0)).astype(np.int8)
+    kept.check_kind(statuses, (2,), 1, "Postcode", "UK postcodes")
+    kept.add("postcode_missing", "Postcode", row_blank)
+    kept.add("postcode_malformed", "Postcode", row_malformed)
+    kept.add("postcode_unmatched", "Postcode", ~row_blank & ~row_malformed & ~row_matched)
+    kept.add("postcode_corrected", "Postcode",
+             spread(located.corrected & located.well_formed, False))
+    row_outside = spread(located.outside, False)
+    kept.add("postcode_outside_council", "Postcode", row_outside)
+    row_ward = located.take(located.ward, kept.positions)
     if geography.lsoa_wards is not None or geography.ward_codes:
         no_ward = row_ward.is_null().to_numpy(zero_copy_only=False)
-        collector.add(year, "ward_not_found", "Postcode",
-                      kept_rows[row_matched & ~row_outside & no_ward])
-    row_decile = spread(decile, np.nan).astype(float)
+        kept.add("ward_not_found", "Postcode", row_matched & ~row_outside & no_ward)
+    row_decile = located.spread(located.decile, np.nan, kept.positions).astype(float)
     if geography.imd is not None:
         # the IMD file may cover only the council's LSOAs: report residents only
-        collector.add(year, "lsoa_not_in_imd", "Postcode",
-                      kept_rows[row_matched & ~row_outside & np.isnan(row_decile)])
+        kept.add("lsoa_not_in_imd", "Postcode",
+                 row_matched & ~row_outside & np.isnan(row_decile))
     return {
-        "lsoa_code": pa.array(spread(lsoa, None), type=pa.string()),
+        "lsoa_code": located.take(located.lsoa, kept.positions),
         "ward_code": row_ward,
-        "imd_decile": pa.array(row_decile, mask=np.isnan(row_decile),
-                               type=pa.float64()).cast(pa.int64()),
+        "imd_decile": _integers(row_decile),
         "resident": _mask(~row_outside),
     }
 
@@ -849,16 +1076,16 @@ def clean_census(config: Config) -> CensusCleanResult:
     by_file: dict[Path, list[int]] = {}
     for year, path in sorted(inputs.census.items()):
         by_file.setdefault(Path(path).resolve(), []).append(int(year))
-    frames: list[pd.DataFrame] = []
+    tables: list[pa.Table] = []
     read_findings: list[pd.DataFrame] = []
     sources: dict[int, str] = {}
     for path, years in by_file.items():
-        frame, found = read_census_file(path, years if len(years) > 1 else years[0], columns_map)
-        frames.append(frame)
+        table, found = read_census_table(path, years if len(years) > 1 else years[0], columns_map)
+        tables.append(table)
         read_findings.append(found)
         for year in years:
             sources[year] = path.name
-        missing_years = sorted(set(years) - set(frame["census_year"].unique().tolist()))
+        missing_years = sorted(set(years) - set(pc.unique(table.column("census_year")).to_pylist()))
         if missing_years:
             raise JsnaInputError(
                 f"{path.name}: the config lists this file for census {missing_years[0]}, but no "
@@ -874,7 +1101,7 @@ def clean_census(config: Config) -> CensusCleanResult:
     findings = pd.concat([f for f in read_findings if not f.empty] or [read_findings[0]],
                          ignore_index=True)
     return clean_census_frames(
-        pd.concat(frames, ignore_index=True),
+        pa.concat_tables(tables, promote_options="permissive"),
         salt=config.census.salt,
         area_code=config.area.code,
         postcodes=postcodes,
@@ -908,8 +1135,12 @@ def write_census_outputs(result: CensusCleanResult, out_dir: Path) -> list[Path]
     out_dir.mkdir(parents=True, exist_ok=True)
     check_balanced(result.reconciliation)
     paths = [out_dir / name for name in OUTPUT_FILES]
-    table = pa.Table.from_pandas(result.pupils[list(PUPIL_COLUMNS)], preserve_index=False)
-    pq.write_table(table, paths[0], compression="zstd")
+    table = result.pupils_table.select(list(PUPIL_COLUMNS)).cast(PUPIL_SCHEMA)
+    # the pandas metadata restores the nullable Int64/boolean columns in pandas.read_parquet
+    pandas_schema = pa.Schema.from_pandas(_pupils_frame(PUPIL_SCHEMA.empty_table()),
+                                          preserve_index=False)
+    pq.write_table(table.replace_schema_metadata(pandas_schema.metadata), paths[0],
+                   compression="zstd")
     result.reconciliation.to_csv(paths[1], index=False, lineterminator="\n")
     result.findings.to_csv(paths[2], index=False, lineterminator="\n")
     paths[3].write_text(

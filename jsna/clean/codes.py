@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -49,8 +50,10 @@ NC_YEARS: tuple[str, ...] = ("N1", "N2", "R", *(str(y) for y in range(1, 15)), "
 LAST_SCHOOL_ACTION_CENSUS = 2014
 LAST_STATEMENT_CENSUS = 2018
 
-# status codes returned with normalised values
+# statuses returned with normalised values, and their integer codes in Coded
 OK, RECODED, UNKNOWN, MISSING = "ok", "recoded", "unknown", "missing"
+STATUS_NAMES: tuple[str, ...] = (OK, RECODED, UNKNOWN, MISSING)
+OK_CODE, RECODED_CODE, UNKNOWN_CODE, MISSING_CODE = range(4)
 
 _ENROL_WORDS = {
     "CURRENT": "C", "SINGLE": "C", "MAIN": "M", "DUALMAIN": "M", "SUBSIDIARY": "S",
@@ -74,16 +77,30 @@ def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
 
     Returns
     -------
-    codes : numpy.ndarray of int64
+    codes : numpy.ndarray of int32
         Position of each row's value in ``values``; ``-1`` for a null.
     values : pyarrow.Array
         The distinct non-null values, in order of first appearance.
     """
     if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+        if not column.num_chunks:
+            return np.zeros(0, dtype=np.int32), pa.array([], column.type)
+        # the chunks of an encoded ChunkedArray share one dictionary
+        encoded = pc.dictionary_encode(column)
+        codes = np.concatenate([_indices(chunk) for chunk in encoded.chunks])
+        return codes, encoded.chunks[-1].dictionary
     encoded = pc.dictionary_encode(column)
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary
+    return _indices(encoded), encoded.dictionary
+
+
+def _indices(encoded: pa.DictionaryArray) -> np.ndarray:
+    """The int32 indices of a dictionary array, -1 where null."""
+    indices = encoded.indices
+    values = np.frombuffer(indices.buffers()[1], dtype=np.int32)[
+        indices.offset:indices.offset + len(indices)]
+    if indices.null_count == 0:
+        return values
+    return np.where(indices.is_valid().to_numpy(zero_copy_only=False), values, -1).astype(np.int32)
 
 
 def decode(codes: np.ndarray, mapped: np.ndarray, missing: object = None) -> np.ndarray:
@@ -117,6 +134,26 @@ def decode(codes: np.ndarray, mapped: np.ndarray, missing: object = None) -> np.
     return extended[codes]
 
 
+def dictionary_array(indices: np.ndarray, dictionary: pa.Array) -> pa.DictionaryArray:
+    """Rows as a dictionary-encoded Arrow array.
+
+    Parameters
+    ----------
+    indices : numpy.ndarray of int
+        Position of each row's value in ``dictionary``; ``-1`` for null.
+    dictionary : pyarrow.Array
+        The distinct values.
+
+    Returns
+    -------
+    pyarrow.DictionaryArray
+    """
+    indices = np.asarray(indices).astype(np.int32, copy=False)
+    missing = indices < 0
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices, mask=missing if missing.any() else None, type=pa.int32()), dictionary)
+
+
 def present(indices: np.ndarray, size: int) -> np.ndarray:
     """Boolean mask of length ``size``: True at every non-negative value of ``indices``.
 
@@ -133,12 +170,12 @@ class Coded:
 
     Attributes
     ----------
-    codes : numpy.ndarray of int64
+    codes : numpy.ndarray of int32
         Per row: position of the row's raw value among the distinct raw values, ``-1`` if null.
     values : pyarrow.Array
         Normalised value of each distinct raw value (null where not recognised).
-    statuses : numpy.ndarray of str
-        Status of each distinct raw value (``ok``, ``recoded``, ``unknown``, ``missing``).
+    statuses : numpy.ndarray of int8
+        Status code of each distinct raw value (:data:`OK_CODE` ... :data:`MISSING_CODE`).
     """
 
     codes: np.ndarray
@@ -154,9 +191,25 @@ class Coded:
         indices = pa.array(codes, mask=codes < 0, type=pa.int64())
         return self.values.take(indices)
 
+    @cached_property
+    def _unique(self) -> tuple[np.ndarray, pa.Array]:
+        """Position of each normalised value among the distinct ones (-1 for null), and those."""
+        encoded = pc.dictionary_encode(self.values)
+        positions = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return positions.astype(np.int32), encoded.dictionary
+
+    def row_indices(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, pa.Array]:
+        """Dictionary indices (int32, -1 for null) of the given rows' values, and the dictionary."""
+        positions, dictionary = self._unique
+        return decode(self._codes(rows), positions, -1).astype(np.int32), dictionary
+
+    def row_dictionary(self, rows: np.ndarray | None = None) -> pa.DictionaryArray:
+        """Normalised values of the given rows, dictionary-encoded (no text is copied per row)."""
+        return dictionary_array(*self.row_indices(rows))
+
     def row_statuses(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """Status of the given rows (all rows by default); ``missing`` for blank rows."""
-        return decode(self._codes(rows), self.statuses, MISSING)
+        """Status codes (int8) of the given rows (all rows by default); missing for blank rows."""
+        return decode(self._codes(rows), self.statuses, MISSING_CODE)
 
     def is_value(self, wanted: tuple[object, ...], rows: np.ndarray | None = None) -> np.ndarray:
         """Boolean mask over the given rows: True where the normalised value is in ``wanted``."""
@@ -185,18 +238,55 @@ def normalise_column(
     -------
     Coded
     """
-    codes, distinct = encode(column)
+    return normalise_encoded(encode(column), normalise, value_type)
+
+
+def normalise_encoded(
+    encoded: tuple[np.ndarray, pa.Array],
+    normalise: Callable[[list[str]], tuple[list[object], list[str]]],
+    value_type: pa.DataType | None = None,
+) -> Coded:
+    """Apply a normaliser to a column already split by :func:`encode`.
+
+    Parameters
+    ----------
+    encoded : tuple of (numpy.ndarray, pyarrow.Array)
+        Codes and distinct values from :func:`encode`.
+    normalise : callable
+        Given the distinct raw values (list of str), returns (normalised values, statuses).
+    value_type : pyarrow.DataType
+        Type of the normalised values.
+
+    Returns
+    -------
+    Coded
+    """
+    codes, distinct = encoded
     raw = distinct.to_pylist()
     normalised, statuses = normalise(raw) if raw else ([], [])
     return Coded(
         codes=codes,
         values=pa.array(normalised, type=value_type or pa.string()),
-        statuses=np.array(list(statuses), dtype="U8") if raw else np.array([], dtype="U8"),
+        statuses=np.array([STATUS_NAMES.index(s) for s in statuses], dtype=np.int8),
     )
 
 
 def _squash(value: str) -> str:
     return re.sub(r"[\s_\-.]+", "", value).upper()
+
+
+def _classified(key: str, code: object) -> tuple[object, str]:
+    """A normalised value and its status: missing when blank, unknown when not recognised."""
+    if not key:
+        return None, MISSING
+    return code, (OK if code is not None else UNKNOWN)
+
+
+def _each(values: list[str], classify: Callable[[str], tuple[object, str]]
+          ) -> tuple[list, list[str]]:
+    """Apply ``classify`` (raw value -> (normalised value, status)) to every distinct value."""
+    pairs = [classify(raw) for raw in values]
+    return [value for value, _ in pairs], [status for _, status in pairs]
 
 
 def normalise_enrol_status(values: list[str]) -> tuple[list[str | None], list[str]]:
@@ -212,14 +302,12 @@ def normalise_enrol_status(values: list[str]) -> tuple[list[str | None], list[st
     codes, statuses : list
         ``C``/``M``/``S``/``G`` or None, and ``ok``/``unknown``/``missing`` for each value.
     """
-    codes: list[str | None] = []
-    statuses: list[str] = []
-    for raw in values:
+
+    def classify(raw: str) -> tuple[object, str]:
         key = _squash(raw)
-        code = key if key in ENROL_STATUSES else _ENROL_WORDS.get(key)
-        codes.append(code)
-        statuses.append(MISSING if not key else (OK if code else UNKNOWN))
-    return codes, statuses
+        return _classified(key, key if key in ENROL_STATUSES else _ENROL_WORDS.get(key))
+
+    return _each(values, classify)
 
 
 def normalise_sen_provision(
@@ -239,23 +327,16 @@ def normalise_sen_provision(
     codes, statuses : list
         Code (None when unknown or blank) and ``ok``/``recoded``/``unknown``/``missing``.
     """
-    codes: list[str | None] = []
-    statuses: list[str] = []
-    for raw in values:
+
+    def classify(raw: str) -> tuple[object, str]:
         key = _squash(raw)
-        if key in SEN_PROVISIONS:
-            codes.append(key)
-            statuses.append(OK)
-        elif key == "S" and census_year <= LAST_STATEMENT_CENSUS:
-            codes.append("E")
-            statuses.append(RECODED)
-        elif key in ("A", "P") and census_year <= LAST_SCHOOL_ACTION_CENSUS:
-            codes.append("K")
-            statuses.append(RECODED)
-        else:
-            codes.append(None)
-            statuses.append(MISSING if not key else UNKNOWN)
-    return codes, statuses
+        if key == "S" and census_year <= LAST_STATEMENT_CENSUS:
+            return "E", RECODED
+        if key in ("A", "P") and census_year <= LAST_SCHOOL_ACTION_CENSUS:
+            return "K", RECODED
+        return _classified(key, key if key in SEN_PROVISIONS else None)
+
+    return _each(values, classify)
 
 
 def normalise_need(values: list[str]) -> tuple[list[str | None], list[str]]:
@@ -272,23 +353,15 @@ def normalise_need(values: list[str]) -> tuple[list[str | None], list[str]]:
         DfE need code or ``"UNKNOWN"`` (None when blank) and ``ok``/``recoded``/``unknown``/
         ``missing``.
     """
-    codes: list[str | None] = []
-    statuses: list[str] = []
-    for raw in values:
+
+    def classify(raw: str) -> tuple[object, str]:
         key = _squash(raw)
-        if key in NEED_CODES:
-            codes.append(key)
-            statuses.append(OK)
-        elif key in LEGACY_NEED_CODES:
-            codes.append(LEGACY_NEED_CODES[key])
-            statuses.append(RECODED)
-        elif not key:
-            codes.append(None)
-            statuses.append(MISSING)
-        else:
-            codes.append("UNKNOWN")
-            statuses.append(UNKNOWN)
-    return codes, statuses
+        if key in LEGACY_NEED_CODES:
+            return LEGACY_NEED_CODES[key], RECODED
+        code, status = _classified(key, key if key in NEED_CODES else None)
+        return ("UNKNOWN" if status == UNKNOWN else code), status
+
+    return _each(values, classify)
 
 
 def normalise_nc_year(values: list[str]) -> tuple[list[str | None], list[str]]:
@@ -306,18 +379,16 @@ def normalise_nc_year(values: list[str]) -> tuple[list[str | None], list[str]]:
     codes, statuses : list
         Year group (None when not recognised) and ``ok``/``unknown``/``missing``.
     """
-    codes: list[str | None] = []
-    statuses: list[str] = []
-    for raw in values:
+
+    def classify(raw: str) -> tuple[object, str]:
         key = _squash(raw.strip().removesuffix(".0"))
         code = _NC_WORDS.get(key)
-        if code is None:
-            match = _NC_PATTERN.match(key)
-            if match and 1 <= int(match.group(1)) <= 14:
-                code = str(int(match.group(1)))
-        codes.append(code)
-        statuses.append(MISSING if not key else (OK if code else UNKNOWN))
-    return codes, statuses
+        match = _NC_PATTERN.match(key)
+        if code is None and match and 1 <= int(match.group(1)) <= 14:
+            code = str(int(match.group(1)))
+        return _classified(key, code)
+
+    return _each(values, classify)
 
 
 def expected_age(nc_years: np.ndarray) -> np.ndarray:
@@ -353,9 +424,12 @@ def normalise_sex(values: list[str]) -> tuple[list[str | None], list[str]]:
     -------
     codes, statuses : list
     """
-    codes = [_SEX_WORDS.get(_squash(v)) for v in values]
-    statuses = [MISSING if not _squash(v) else (OK if c else UNKNOWN) for v, c in zip(values, codes, strict=True)]
-    return codes, statuses
+
+    def classify(raw: str) -> tuple[object, str]:
+        key = _squash(raw)
+        return _classified(key, _SEX_WORDS.get(key))
+
+    return _each(values, classify)
 
 
 def normalise_fsm(values: list[str]) -> tuple[list[bool | None], list[str]]:
@@ -370,34 +444,22 @@ def normalise_fsm(values: list[str]) -> tuple[list[bool | None], list[str]]:
     -------
     flags, statuses : list
     """
-    flags: list[bool | None] = []
-    statuses: list[str] = []
-    for raw in values:
+
+    def classify(raw: str) -> tuple[object, str]:
         key = _squash(raw.removesuffix(".0"))
-        if key in _TRUE_WORDS:
-            flags.append(True)
-            statuses.append(OK)
-        elif key in _FALSE_WORDS:
-            flags.append(False)
-            statuses.append(OK)
-        else:
-            flags.append(None)
-            statuses.append(MISSING if not key else UNKNOWN)
-    return flags, statuses
+        return _classified(key, True if key in _TRUE_WORDS else
+                           (False if key in _FALSE_WORDS else None))
+
+    return _each(values, classify)
 
 
 def _digits(values: list[str], lengths: tuple[int, ...]) -> tuple[list[str | None], list[str]]:
-    codes: list[str | None] = []
-    statuses: list[str] = []
-    for raw in values:
+    def classify(raw: str) -> tuple[object, str]:
         key = re.sub(r"[\s/\-]+", "", raw).removesuffix(".0")
-        if key.isascii() and key.isdigit() and len(key) in lengths:
-            codes.append(key)
-            statuses.append(OK)
-        else:
-            codes.append(None)
-            statuses.append(MISSING if not key else UNKNOWN)
-    return codes, statuses
+        digits = key.isascii() and key.isdigit() and len(key) in lengths
+        return _classified(key, key if digits else None)
+
+    return _each(values, classify)
 
 
 def normalise_laestab(values: list[str]) -> tuple[list[str | None], list[str]]:

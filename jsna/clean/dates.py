@@ -26,6 +26,7 @@ import pyarrow as pa
 from jsna.clean.codes import decode, encode
 
 OK, MISSING, UNREADABLE, IMPOSSIBLE = "ok", "missing", "unreadable", "impossible"
+STATUS_NAMES: tuple[str, ...] = (OK, MISSING, UNREADABLE, IMPOSSIBLE)
 
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: .*)?$")
@@ -42,12 +43,17 @@ class ParsedDates:
     ----------
     dates : numpy.ndarray of datetime64[D]
         The date, ``NaT`` when missing, unreadable or impossible.
-    status : numpy.ndarray of str
-        ``"ok"``, ``"missing"``, ``"unreadable"`` or ``"impossible"`` per row.
+    status_codes : numpy.ndarray of int8
+        Position in :data:`STATUS_NAMES` of each row's status.
     """
 
     dates: np.ndarray
-    status: np.ndarray
+    status_codes: np.ndarray
+
+    @property
+    def status(self) -> np.ndarray:
+        """``"ok"``, ``"missing"``, ``"unreadable"`` or ``"impossible"`` per row."""
+        return np.array(STATUS_NAMES)[self.status_codes]
 
 
 def _parse_one(text: str) -> tuple[np.datetime64, str]:
@@ -98,10 +104,10 @@ def parse_dates(column: pa.Array | pa.ChunkedArray | list[str | None]) -> Parsed
     codes, values = encode(column)
     parsed = [_parse_one(v) for v in values.to_pylist()]
     dates = np.array([p[0] for p in parsed], dtype="datetime64[D]")
-    status = np.array([p[1] for p in parsed], dtype="U10")
+    status = np.array([STATUS_NAMES.index(p[1]) for p in parsed], dtype=np.int8)
     return ParsedDates(
         dates=decode(codes, dates, np.datetime64("NaT", "D")).astype("datetime64[D]"),
-        status=decode(codes, status, MISSING),
+        status_codes=decode(codes, status, STATUS_NAMES.index(MISSING)),
     )
 
 

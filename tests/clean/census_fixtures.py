@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from jsna.clean.upn import make_upn
 
@@ -26,6 +30,25 @@ U7 = make_upn("990200125007")
 U8 = make_upn("990200125008")
 U9_TEMP = make_upn("99020012500A")  # temporary UPN: last character a letter
 U10 = make_upn("990200125010")
+
+
+def reference_pupil_key(salt: str, upn: str) -> str:
+    """The documented pupil_key, written independently of jsna with the cryptography library.
+
+    AES-256 (key: HMAC-SHA256 of a fixed label under the salt) of the PKCS #7 padded UPN, first
+    8 bytes in hexadecimal; values too long for one block: HMAC-SHA256 under a second derived key.
+    """
+    secret = salt.encode()
+    message = upn.encode()
+    if len(message) >= 16:
+        key = hmac.new(secret, b"jsna pupil_key: key for values longer than one block",
+                       hashlib.sha256).digest()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+    padder = padding.PKCS7(128).padder()
+    block = padder.update(message) + padder.finalize()
+    key = hmac.new(secret, b"jsna pupil_key: AES-256 key", hashlib.sha256).digest()
+    encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    return (encryptor.update(block) + encryptor.finalize())[:8].hex()
 
 
 def census_frame(rows: list[tuple]) -> pd.DataFrame:

@@ -6,8 +6,6 @@ there. Row numbers count the heading as row 1.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from census_fixtures import (
     U2,
     U3,
     census_frame,
+    reference_pupil_key,
 )
 
 from jsna.clean import (
@@ -54,7 +53,7 @@ def result(geography_files):
 
 
 def _key(upn: str) -> str:
-    return hmac.new(SALT.encode(), upn.encode(), hashlib.sha256).hexdigest()[:16]
+    return reference_pupil_key(SALT, upn)
 
 
 def test_reconciliation_adds_up(result) -> None:

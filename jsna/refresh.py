@@ -39,6 +39,7 @@ class RefreshReport:
 
 
 def _import_site_builder() -> None:
+    from jsna.render import site  # noqa: F401  (pandas, matplotlib: a second to import)
     from jsna.render.html import warm_up
 
     warm_up()
@@ -115,8 +116,8 @@ def refresh(
         clean_census_to_disk(config)
     jobs = chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout)
     config.output_dir.mkdir(parents=True, exist_ok=True)
-    # nbconvert and its schema validation take a second or two to import: do it while the
-    # chapters run rather than after
+    # nbconvert, pandas and matplotlib take seconds to import and the first page render
+    # compiles its templates: do both while the chapters run rather than after
     results = run_chapters(jobs, executor=executor, workers=workers, on_done=on_done,
                            while_running=_import_site_builder)
     from jsna.render.site import build_site

@@ -9,6 +9,7 @@ so two renders of the same notebooks are byte-identical.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import mistune
@@ -51,7 +52,9 @@ def markdown_to_html(text: str) -> str:
     return _markdown(text)
 
 
+@cache
 def _exporter() -> HTMLExporter:
+    """The page exporter, made once: its Jinja environment compiles the templates on first use."""
     exporter = HTMLExporter(
         template_name="jsna",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -64,8 +67,9 @@ def _exporter() -> HTMLExporter:
 
 
 def warm_up() -> None:
-    """Import and compile the page template ahead of use (called while chapters run)."""
-    _exporter().environment.get_template("index.html.j2")
+    """Render an empty page, so that the templates and the HTML post-processing are compiled
+    ahead of use (called while the chapters run)."""
+    render_page(nbformat.v4.new_notebook(), PageContext("", "", [], [], ""))
 
 
 def render_page(notebook: nbformat.NotebookNode, context: PageContext) -> str:

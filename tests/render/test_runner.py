@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from jsna.render import runner
 from jsna.render.runner import ChapterJob, execute_chapter, run_chapters
 
 pytestmark = pytest.mark.slow
@@ -53,6 +56,9 @@ def test_hung_chapter_is_killed_and_reported_while_others_complete(tmp_path):
     # the kernel process itself is gone, not just papermill
     kernel_pid = int(pid_file.read_text())
     assert not Path(f"/proc/{kernel_pid}").exists()
+    # what had run is kept for debugging, up to the cell that hung
+    kept = nbformat.read(by_name["hang"].output, as_version=4)
+    assert "time.sleep(600)" in kept.cells[-1].source
 
 
 def test_cell_error_is_reported_with_the_cell_and_not_retried(tmp_path):
@@ -83,3 +89,56 @@ def test_executed_notebook_has_no_timing_metadata(tmp_path):
     assert result.ok
     text = result.output.read_text()
     assert "papermill" not in text and "start_time" not in text and "duration" not in text
+
+
+def test_a_callers_thread_pool_runs_chapters_side_by_side(tmp_path):
+    # papermill runs in the calling process: each run's watchdog must kill its own kernel only
+    pid_file = tmp_path / "kernel.pid"
+    hang = _notebook(
+        tmp_path, "hang.ipynb",
+        f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)",
+    )
+    quick = _notebook(tmp_path, "quick.ipynb", "import time\ntime.sleep(8)\n"
+                                               "open(marker, 'w').write('done')")
+    done_file = tmp_path / "quick.done"
+    jobs = [
+        ChapterJob("hang", hang, tmp_path / "out" / "hang.ipynb", timeout=5, retries=0),
+        ChapterJob("quick", quick, tmp_path / "out" / "quick.ipynb",
+                   parameters={"marker": str(done_file)}, timeout=120),
+    ]
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        results = run_chapters(jobs, executor=executor)
+    by_name = {r.name: r for r in results}
+    assert by_name["hang"].status == "timed out", by_name["hang"]
+    assert by_name["quick"].ok and done_file.read_text() == "done"
+    assert not Path(f"/proc/{int(pid_file.read_text())}").exists()
+
+
+def test_a_silent_worker_is_killed_and_the_chapters_it_stopped_are_rerun(tmp_path, monkeypatch):
+    # reading the notebook from a pipe that nobody writes blocks papermill itself, before any
+    # kernel starts: only the parent can end that
+    monkeypatch.setattr(runner, "WORKER_GRACE", 3.0)
+    blocked = tmp_path / "blocked.ipynb"
+    os.mkfifo(blocked)
+    pid_file = tmp_path / "kernel.pids"
+    slow = _notebook(
+        tmp_path, "slow.ipynb",
+        f"import os, time\nopen({str(pid_file)!r}, 'a').write(f'{{os.getpid()}}\\n')\n"
+        "time.sleep(10)\nopen(marker, 'w').write('done')",
+    )
+    done_file = tmp_path / "slow.done"
+    jobs = [
+        ChapterJob("blocked", blocked, tmp_path / "out" / "blocked.ipynb", timeout=2, retries=0),
+        ChapterJob("slow", slow, tmp_path / "out" / "slow.ipynb",
+                   parameters={"marker": str(done_file)}, timeout=120, retries=0),
+    ]
+    results = run_chapters(jobs, workers=2)
+    by_name = {r.name: r for r in results}
+    assert by_name["blocked"].status == "timed out"
+    assert by_name["blocked"].message == "blocked.ipynb: killed after 2 s"
+    assert by_name["slow"].ok and done_file.read_text() == "done"
+    # the slow chapter was stopped with the pool (once its kernel had started, unless the
+    # machine is very busy) and run again in a fresh one; no kernel is left behind
+    kernels = [int(line) for line in pid_file.read_text().split()]
+    assert 1 <= len(kernels) <= 2
+    assert not any(Path(f"/proc/{pid}").exists() for pid in kernels)

@@ -33,6 +33,17 @@ def load_pupils(config: Config) -> pd.DataFrame:
     return pd.read_parquet(config.clean_dir / PUPILS_FILE)
 
 
+def require_input(config: Config, key: str, chapter: str) -> Path:
+    """Path of an input file (``inputs.<key>``) the ``chapter`` cannot do without, or a clear
+    error."""
+    path = getattr(config.inputs, key)
+    if path is None:
+        raise JsnaInputError(
+            f"{config.path}: inputs.{key} is needed for the {chapter} chapter but is not set"
+        )
+    return path
+
+
 def require_comparator(config: Config, key: str) -> Path:
     """Path of a comparator file the chapter cannot do without, or a clear error."""
     path = config.inputs.comparators.get(key)

@@ -27,6 +27,7 @@ from jsna.chapters.common import (
     indicator_pipeline,
     load_pupils,
     require_comparator,
+    require_input,
 )
 from jsna.config import Config
 from jsna.disclosure import (
@@ -482,11 +483,9 @@ def build(config: Config) -> Chapter:
         When the schools list or the comparator file is not configured or malformed.
     """
     area = config.area
-    if config.inputs.schools is None:
-        raise JsnaInputError(
-            f"{config.path}: inputs.schools is needed for the settings chapter but is not set")
+    schools_path = require_input(config, "schools", "settings")
     threshold = config.disclosure.threshold
-    pupils = pupils_with_settings(load_pupils(config), read_schools(config.inputs.schools))
+    pupils = pupils_with_settings(load_pupils(config), read_schools(schools_path))
     years = sorted(int(y) for y in pupils["census_year"].unique())
     latest = years[-1]
     by_setting, outside, schools, audit = protect(

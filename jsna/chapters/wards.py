@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
-from jsna.chapters.common import ComparatorAreas, indicator_pipeline, load_pupils
+from jsna.chapters.common import (
+    ComparatorAreas,
+    indicator_pipeline,
+    load_pupils,
+    require_input,
+)
 from jsna.config import Config
 from jsna.disclosure import (
     SUPPRESSED,
@@ -421,11 +426,7 @@ def build(config: Config) -> Chapter:
         When the ward boundaries are not configured or there are no resident pupils.
     """
     area = config.area
-    if config.inputs.ward_boundaries is None:
-        raise JsnaInputError(
-            f"{config.path}: inputs.ward_boundaries is needed for the wards chapter but is not set"
-        )
-    boundaries = read_boundaries(config.inputs.ward_boundaries, level="ward")
+    boundaries = read_boundaries(require_input(config, "ward_boundaries", "wards"), level="ward")
     residents = resident_pupils(load_pupils(config), config.year)
     threshold = config.disclosure.threshold
     ward_table = ward_counts(residents, boundaries[["code", "name"]], area.code, area.name)

@@ -24,33 +24,14 @@ from jsna.demo.geography import COUNCIL_CODE
 from jsna.demo.names import COUNCIL_NAME, OTHER_COUNCIL_NAMES, OTHER_LA_NUMBERS, OTHER_REGION_NAMES
 from jsna.demo.pupils import PLAN, SUPPORT
 from jsna.demo.schools import AP, LA_NUMBER, PRIMARY, SECONDARY, SPECIAL
+from jsna.sources.ees import LA_LEVEL_COLUMNS
 
 ENGLAND_CODE, ENGLAND_NAME = "E92000001", "England"
 REGION_CODES = tuple(f"Z12{k + 1:06d}" for k in range(len(OTHER_REGION_NAMES)))
-LEADING_COLUMNS = [
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "new_la_code",
-    "la_name",
-    "old_la_code",
-]
-SEN2_LEADING_COLUMNS = [
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "new_la_code",
-    "old_la_code",
-    "la_name",
-]
+#: Leading columns of the SEN2 files, and of the school census files (``la_name`` before
+#: ``old_la_code``).
+SEN2_LEADING_COLUMNS = list(LA_LEVEL_COLUMNS)
+LEADING_COLUMNS = [c for c in LA_LEVEL_COLUMNS if c != "old_la_code"] + ["old_la_code"]
 #: Phase/type groupings: the four state-funded types, then types the demo council has none of.
 PHASES = (
     "State-funded primary",
@@ -592,34 +573,27 @@ def _neighbour_table(rng, everyone: list[Council], neighbours: list[str]) -> pd.
 #: statistics, files requests.csv, assessments.csv, timeliness_20_week.csv; National rows,
 #: breakdown "All ..."), calendar years. Requests outcomes other than "not to assess" and
 #: assessments in year are published as ``x`` before the 2023 individual-level collection.
-ENGLAND_REQUESTS: dict[int, int] = {
-    2019: 82_329, 2020: 75_951, 2021: 93_302, 2022: 114_482, 2023: 138_242, 2024: 154_489,
-}
-ENGLAND_REQUESTS_NOT_ASSESSED: dict[int, int] = {
-    2019: 18_755, 2020: 16_406, 2021: 20_830, 2022: 25_255, 2023: 33_141, 2024: 38_889,
-}
-ENGLAND_REQUESTS_ASSESSED: dict[int, int] = {2023: 92_985, 2024: 101_045}
-ENGLAND_ASSESSMENTS: dict[int, int] = {2022: 73_040, 2023: 91_023, 2024: 105_340}
-ENGLAND_ASSESS_ISSUED: dict[int, int] = {
-    2019: 53_899, 2020: 60_097, 2021: 62_180, 2022: 68_665, 2023: 85_924, 2024: 98_547,
-}
-ENGLAND_ASSESS_NOT_ISSUED: dict[int, int] = {
-    2019: 3_368, 2020: 3_122, 2021: 3_903, 2022: 4_199, 2023: 4_614, 2024: 6_404,
-}
 #: Plans issued in the year (denominator), including and excluding exception cases, and those
-#: issued within 20 weeks. England 2024: 41,448 / 90,392 = 45.9% including exceptions,
+#: issued within 20 weeks: England 2024: 41,448 / 90,392 = 45.9% including exceptions,
 #: 39,407 / 84,866 = 46.4% excluding them.
-ENGLAND_PLANS_ISSUED: dict[int, int] = {
-    2019: 53_327, 2020: 59_097, 2021: 61_269, 2022: 65_512, 2023: 80_945, 2024: 90_392,
+_SEN2_YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
+_ENGLAND_SEN2_TABLE: dict[str, tuple[int | None, ...]] = {
+    # measure: England counts for the _SEN2_YEARS (None: not published)
+    "requests_received_in_year": (82_329, 75_951, 93_302, 114_482, 138_242, 154_489),
+    "requests_decided_not_to_assess": (18_755, 16_406, 20_830, 25_255, 33_141, 38_889),
+    "requests_decided_to_assess": (None, None, None, None, 92_985, 101_045),
+    "assess_in_year": (None, None, None, 73_040, 91_023, 105_340),
+    "assess_issued": (53_899, 60_097, 62_180, 68_665, 85_924, 98_547),
+    "assess_not_issued": (3_368, 3_122, 3_903, 4_199, 4_614, 6_404),
+    "plans_issued_den": (53_327, 59_097, 61_269, 65_512, 80_945, 90_392),
+    "plans_issued_den_ex": (49_519, 54_175, 57_196, 62_108, 76_506, 84_866),
+    "plans_issued_within_20_weeks": (31_313, 32_863, 35_470, 31_226, 39_784, 41_448),
+    "plans_issued_20_weeks_ex": (29_895, 31_446, 34_249, 30_536, 38_471, 39_407),
 }
-ENGLAND_PLANS_ISSUED_EX: dict[int, int] = {
-    2019: 49_519, 2020: 54_175, 2021: 57_196, 2022: 62_108, 2023: 76_506, 2024: 84_866,
-}
-ENGLAND_WITHIN_20_WEEKS: dict[int, int] = {
-    2019: 31_313, 2020: 32_863, 2021: 35_470, 2022: 31_226, 2023: 39_784, 2024: 41_448,
-}
-ENGLAND_WITHIN_20_WEEKS_EX: dict[int, int] = {
-    2019: 29_895, 2020: 31_446, 2021: 34_249, 2022: 30_536, 2023: 38_471, 2024: 39_407,
+#: England SEN2 counts: measure -> {calendar year: count}, published years only.
+ENGLAND_SEN2: dict[str, dict[int, int]] = {
+    measure: {year: n for year, n in zip(_SEN2_YEARS, counts, strict=True) if n is not None}
+    for measure, counts in _ENGLAND_SEN2_TABLE.items()
 }
 REQUESTS_TOPIC = "All requests for EHC needs assessments"
 ASSESSMENTS_TOPIC = "All EHC needs assessments"
@@ -652,7 +626,7 @@ def sen2_activity_tables(
 ) -> dict[str, pd.DataFrame]:
     """SEN2 requests, assessments and 20-week timeliness in the published layouts.
 
-    England is the published series (constants above); each council's size is its share of the
+    England is the published series (``ENGLAND_SEN2`` above); each council's size is its share of the
     England caseload in the latest January of ``caseload``; regions are the sums of their
     councils. The demo council's 20-week rate is below England's by a gap that widens each year.
     One neighbour did not return timeliness for one year, published as ``x``.
@@ -689,28 +663,30 @@ def sen2_activity_tables(
     shape = (len(years), n)
     noise = rng.normal(1.0, 0.05, (4, *shape))
     scale = share * demand
-    received = np.rint(np.array([_series(ENGLAND_REQUESTS, y) for y in years])[:, None]
+
+    def england(measure: str) -> np.ndarray:
+        """The England series of one measure over ``years``."""
+        return np.array([_series(ENGLAND_SEN2[measure], y) for y in years])
+
+    received = np.rint(england("requests_received_in_year")[:, None]
                        * scale * noise[0]).astype(np.int64)
-    not_rate = np.array([_series(ENGLAND_REQUESTS_NOT_ASSESSED, y) / _series(ENGLAND_REQUESTS, y)
-                         for y in years])[:, None] * refusal
+    not_rate = (england("requests_decided_not_to_assess")
+                / england("requests_received_in_year"))[:, None] * refusal
     not_assessed = np.rint(received * np.clip(not_rate * noise[1], 0.02, 0.7)).astype(np.int64)
     undecided = np.rint(received * 0.06 * noise[2]).astype(np.int64)
     counts["requests_received_in_year"] = received
     counts["requests_decided_not_to_assess"] = not_assessed
     counts["requests_decided_to_assess"] = np.maximum(received - not_assessed - undecided, 0)
-    issued = np.rint(np.array([_series(ENGLAND_ASSESS_ISSUED, y) for y in years])[:, None]
-                     * scale * noise[3]).astype(np.int64)
-    not_issued_rate = np.array([_series(ENGLAND_ASSESS_NOT_ISSUED, y)
-                                / _series(ENGLAND_ASSESS_ISSUED, y) for y in years])[:, None]
+    issued = np.rint(england("assess_issued")[:, None] * scale * noise[3]).astype(np.int64)
+    not_issued_rate = (england("assess_not_issued") / england("assess_issued"))[:, None]
     counts["assess_issued"] = issued
     counts["assess_not_issued"] = np.rint(issued * not_issued_rate).astype(np.int64)
     counts["assess_in_year"] = counts["assess_issued"] + counts["assess_not_issued"]
-    den = np.rint(issued * np.array([_series(ENGLAND_PLANS_ISSUED, y) / _series(
-        ENGLAND_ASSESS_ISSUED, y) for y in years])[:, None]).astype(np.int64)
-    den_ex = np.rint(den * np.array([_series(ENGLAND_PLANS_ISSUED_EX, y) / _series(
-        ENGLAND_PLANS_ISSUED, y) for y in years])[:, None]).astype(np.int64)
-    england_pc_ex = np.array([_series(ENGLAND_WITHIN_20_WEEKS_EX, y)
-                              / _series(ENGLAND_PLANS_ISSUED_EX, y) * 100 for y in years])
+    den = np.rint(issued * (england("plans_issued_den")
+                            / england("assess_issued"))[:, None]).astype(np.int64)
+    den_ex = np.rint(den * (england("plans_issued_den_ex")
+                            / england("plans_issued_den"))[:, None]).astype(np.int64)
+    england_pc_ex = england("plans_issued_20_weeks_ex") / england("plans_issued_den_ex") * 100
     gap = np.broadcast_to(timely_gap, shape) + rng.normal(0, 4.0, shape)
     gap[:, 0] = -(COUNCIL_TIMELINESS_GAP[0] + COUNCIL_TIMELINESS_GAP[1] * gap_years)
     pc_ex = np.clip(england_pc_ex[:, None] + gap, 2.0, 99.0)
@@ -721,18 +697,6 @@ def sen2_activity_tables(
     counts["plans_issued_within_20_weeks"] = within
     counts["plans_issued_20_weeks_ex"] = within_ex
 
-    england = {
-        "requests_received_in_year": ENGLAND_REQUESTS,
-        "requests_decided_not_to_assess": ENGLAND_REQUESTS_NOT_ASSESSED,
-        "requests_decided_to_assess": ENGLAND_REQUESTS_ASSESSED,
-        "assess_in_year": ENGLAND_ASSESSMENTS,
-        "assess_issued": ENGLAND_ASSESS_ISSUED,
-        "assess_not_issued": ENGLAND_ASSESS_NOT_ISSUED,
-        "plans_issued_den": ENGLAND_PLANS_ISSUED,
-        "plans_issued_den_ex": ENGLAND_PLANS_ISSUED_EX,
-        "plans_issued_within_20_weeks": ENGLAND_WITHIN_20_WEEKS,
-        "plans_issued_20_weeks_ex": ENGLAND_WITHIN_20_WEEKS_EX,
-    }
     # before the 2023 individual-level collection these were not published (x)
     first_year = {"requests_decided_to_assess": 2023, "assess_in_year": 2022}
     region_of = np.array([REGION_CODES.index(c.region_code) for c in everyone])
@@ -748,7 +712,7 @@ def sen2_activity_tables(
         regions = np.bincount(region_of, weights=council, minlength=len(REGION_CODES))
         year = years[k]
         known = year >= first_year.get(measure, 0)
-        national = _series(england[measure], year) if known else np.nan
+        national = _series(ENGLAND_SEN2[measure], year) if known else np.nan
         values = np.concatenate([[national], regions, council])
         if not known:
             values[:] = np.nan

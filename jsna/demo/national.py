@@ -10,7 +10,8 @@ range are extrapolated linearly so the generator works for any ``last_year``.
 
 from __future__ import annotations
 
-from jsna.dfe_codes import NEED_NAMES  # noqa: F401 - part of this module's interface
+# The DfE primary need codes, in the order used throughout the demo, and their names.
+from jsna.dfe_codes import NEED_CODES, NEED_NAMES  # noqa: F401 - part of this module's interface
 
 #: % of all pupils with an EHC plan (or statement), January census year.
 EHCP_PERCENT: dict[int, float] = {
@@ -88,22 +89,6 @@ EHC_PLANS_SEN2: dict[int, int] = {
     2025: 638_745,
 }
 
-#: DfE primary need codes, in the order used throughout the demo.
-NEED_CODES: tuple[str, ...] = (
-    "ASD",
-    "HI",
-    "MLD",
-    "MSI",
-    "OTH",
-    "PD",
-    "PMLD",
-    "SEMH",
-    "SLCN",
-    "SLD",
-    "SPLD",
-    "VI",
-    "NSA",
-)
 #: Approximate England shares of primary need among pupils with an EHC plan (NSA not allowed).
 EHCP_NEED_SHARE: dict[str, float] = {
     "ASD": 0.335,

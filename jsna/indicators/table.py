@@ -11,43 +11,38 @@ import pandas as pd
 #: Significant digits of numbers written to CSV: enough to recompute any published figure.
 CSV_FLOAT_FORMAT = "%.10g"
 
-#: Columns in the order they are written to ``indicators.csv``.
-INDICATOR_COLUMNS: list[str] = [
-    "indicator_id",
-    "area_code",
-    "area_name",
-    "area_type",
-    "period",
-    "breakdown",
-    "count",
-    "denominator",
+#: Text columns that say which indicator, area, period and breakdown a row is.
+_ROW_LABELS = ["indicator_id", "area_code", "area_name", "area_type", "period", "breakdown"]
+#: Labels comparing each value with England, the region and the neighbours, its trend and band.
+_COMPARISONS = [
+    "compared_to_england",
+    "compared_to_region",
+    "compared_to_neighbours",
+    "recent_trend",
+    "quartile_band",
+]
+
+#: Columns computed from ``count`` and ``denominator``: the value, its 95% and 99.8% limits and
+#: the comparison labels.
+INDICATOR_DERIVED_COLUMNS = (
     "value",
     "lower_ci_95",
     "upper_ci_95",
     "lower_ci_998",
     "upper_ci_998",
-    "compared_to_england",
-    "compared_to_region",
-    "compared_to_neighbours",
-    "recent_trend",
-    "quartile_band",
+    *_COMPARISONS,
+)
+
+#: Columns in the order they are written to ``indicators.csv``.
+INDICATOR_COLUMNS: list[str] = [
+    *_ROW_LABELS,
+    "count",
+    "denominator",
+    *INDICATOR_DERIVED_COLUMNS,
     "note",
 ]
 
-_TEXT = {
-    "indicator_id",
-    "area_code",
-    "area_name",
-    "area_type",
-    "period",
-    "breakdown",
-    "compared_to_england",
-    "compared_to_region",
-    "compared_to_neighbours",
-    "recent_trend",
-    "quartile_band",
-    "note",
-}
+_TEXT = {*_ROW_LABELS, *_COMPARISONS, "note"}
 
 #: Sort order of area types in outputs.
 AREA_TYPE_ORDER = ["Local authority", "Region", "England", "Statistical neighbour", "Ward", "LSOA"]

@@ -7,14 +7,14 @@ every file present (layout, period coverage, the council found) without running 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from jsna.errors import JsnaError
+from jsna.errors import JsnaError, JsnaInputError
 
 #: Pupil-level census header (see the contracts); only these columns are checked here.
 CENSUS_COLUMNS = ("UPN", "DOB", "Gender", "NCYearActual", "EnrolStatus", "SENprovision")
@@ -265,20 +265,30 @@ def _header(path: Path) -> list[str]:
         return [c.strip() for c in next(csv.reader(handle), [])]
 
 
-def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str, str]:
-    from jsna.errors import JsnaInputError
+def _count_rows_checking_header(
+    path: Path, required: Sequence[str], source: str, rename: dict[str, str] | None = None
+) -> int:
+    """Rows of a CSV whose header, with ``rename`` applied, has every ``required`` column.
 
+    Raises :class:`~jsna.errors.JsnaInputError` naming ``source``, the missing columns and the
+    header as found.
+    """
     header = _header(path)
-    columns = config.census.columns or {}
-    renamed = [columns.get(c, c) for c in header]
-    missing = [c for c in CENSUS_COLUMNS if c not in renamed]
+    renamed = [(rename or {}).get(c, c) for c in header]
+    missing = [c for c in required if c not in renamed]
     if missing:
         raise JsnaInputError(
-            f"{path}: not in the expected layout of a pupil-level school census: missing "
+            f"{path}: not in the expected layout of {source}: missing "
             f"column(s) {', '.join(missing)}; columns found: {', '.join(header)}"
         )
     with open(path, encoding="utf-8-sig") as handle:
-        rows = sum(1 for _ in handle) - 1
+        return sum(1 for _ in handle) - 1
+
+
+def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str, str]:
+    rows = _count_rows_checking_header(
+        path, CENSUS_COLUMNS, "a pupil-level school census", config.census.columns
+    )
     return rows, str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
 
 
@@ -348,18 +358,7 @@ def _validate_population(path: Path, config: Any, _: Any) -> tuple[int, str, str
 
 
 def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
-    from jsna.errors import JsnaInputError
-
-    header = _header(path)
-    missing = [c for c in SCHOOL_COLUMNS if c not in header]
-    if missing:
-        raise JsnaInputError(
-            f"{path}: not in the expected layout of a schools list: missing column(s) "
-            f"{', '.join(missing)}; columns found: {', '.join(header)}"
-        )
-    with open(path, encoding="utf-8-sig") as handle:
-        rows = sum(1 for _ in handle) - 1
-    return rows, "", "", "layout ok"
+    return _count_rows_checking_header(path, SCHOOL_COLUMNS, "a schools list"), "", "", "layout ok"
 
 
 def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:

@@ -33,7 +33,6 @@ Every rule applied is listed in the report returned by :func:`harmonise_la_codes
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,170 +43,11 @@ import pandas as pd
 from jsna.errors import JsnaInputError
 from jsna.sources.common import first_unreadable, read_text_csv, require_columns
 
-# DfE LA number, GSS code (current ONS code), name, region, DfE LA type, 1 = exists in 2025.
+# la_codes.csv: DfE LA number, GSS code (current ONS code), name, region, DfE LA type,
+# 1 = exists in 2025.
 # Derived from the DfE SEN2 2025 release (old_la_code/new_la_code pairs) and the DfE LA code
 # list (LA type); North Yorkshire, Buckinghamshire and Somerset carry their current ONS codes.
-_LA_TABLE = """\
-la_number,gss_code,la_name,region_code,la_type,current
-201,E09000001,City of London,E12000007,ILB,1
-202,E09000007,Camden,E12000007,ILB,1
-203,E09000011,Greenwich,E12000007,OLB,1
-204,E09000012,Hackney,E12000007,ILB,1
-205,E09000013,Hammersmith and Fulham,E12000007,ILB,1
-206,E09000019,Islington,E12000007,ILB,1
-207,E09000020,Kensington and Chelsea,E12000007,ILB,1
-208,E09000022,Lambeth,E12000007,ILB,1
-209,E09000023,Lewisham,E12000007,ILB,1
-210,E09000028,Southwark,E12000007,ILB,1
-211,E09000030,Tower Hamlets,E12000007,ILB,1
-212,E09000032,Wandsworth,E12000007,ILB,1
-213,E09000033,Westminster,E12000007,ILB,1
-301,E09000002,Barking and Dagenham,E12000007,OLB,1
-302,E09000003,Barnet,E12000007,OLB,1
-303,E09000004,Bexley,E12000007,OLB,1
-304,E09000005,Brent,E12000007,OLB,1
-305,E09000006,Bromley,E12000007,OLB,1
-306,E09000008,Croydon,E12000007,OLB,1
-307,E09000009,Ealing,E12000007,OLB,1
-308,E09000010,Enfield,E12000007,OLB,1
-309,E09000014,Haringey,E12000007,ILB,1
-310,E09000015,Harrow,E12000007,OLB,1
-311,E09000016,Havering,E12000007,OLB,1
-312,E09000017,Hillingdon,E12000007,OLB,1
-313,E09000018,Hounslow,E12000007,OLB,1
-314,E09000021,Kingston upon Thames,E12000007,OLB,1
-315,E09000024,Merton,E12000007,OLB,1
-316,E09000025,Newham,E12000007,ILB,1
-317,E09000026,Redbridge,E12000007,OLB,1
-318,E09000027,Richmond upon Thames,E12000007,OLB,1
-319,E09000029,Sutton,E12000007,OLB,1
-320,E09000031,Waltham Forest,E12000007,OLB,1
-330,E08000025,Birmingham,E12000005,MD,1
-331,E08000026,Coventry,E12000005,MD,1
-332,E08000027,Dudley,E12000005,MD,1
-333,E08000028,Sandwell,E12000005,MD,1
-334,E08000029,Solihull,E12000005,MD,1
-335,E08000030,Walsall,E12000005,MD,1
-336,E08000031,Wolverhampton,E12000005,MD,1
-340,E08000011,Knowsley,E12000002,MD,1
-341,E08000012,Liverpool,E12000002,MD,1
-342,E08000013,St. Helens,E12000002,MD,1
-343,E08000014,Sefton,E12000002,MD,1
-344,E08000015,Wirral,E12000002,MD,1
-350,E08000001,Bolton,E12000002,MD,1
-351,E08000002,Bury,E12000002,MD,1
-352,E08000003,Manchester,E12000002,MD,1
-353,E08000004,Oldham,E12000002,MD,1
-354,E08000005,Rochdale,E12000002,MD,1
-355,E08000006,Salford,E12000002,MD,1
-356,E08000007,Stockport,E12000002,MD,1
-357,E08000008,Tameside,E12000002,MD,1
-358,E08000009,Trafford,E12000002,MD,1
-359,E08000010,Wigan,E12000002,MD,1
-370,E08000016,Barnsley,E12000003,MD,1
-371,E08000017,Doncaster,E12000003,MD,1
-372,E08000018,Rotherham,E12000003,MD,1
-373,E08000019,Sheffield,E12000003,MD,1
-380,E08000032,Bradford,E12000003,MD,1
-381,E08000033,Calderdale,E12000003,MD,1
-382,E08000034,Kirklees,E12000003,MD,1
-383,E08000035,Leeds,E12000003,MD,1
-384,E08000036,Wakefield,E12000003,MD,1
-390,E08000037,Gateshead,E12000001,MD,1
-391,E08000021,Newcastle upon Tyne,E12000001,MD,1
-392,E08000022,North Tyneside,E12000001,MD,1
-393,E08000023,South Tyneside,E12000001,MD,1
-394,E08000024,Sunderland,E12000001,MD,1
-420,E06000053,Isles of Scilly,E12000009,UA,1
-800,E06000022,Bath and North East Somerset,E12000009,UA,1
-801,E06000023,"Bristol, City of",E12000009,UA,1
-802,E06000024,North Somerset,E12000009,UA,1
-803,E06000025,South Gloucestershire,E12000009,UA,1
-805,E06000001,Hartlepool,E12000001,UA,1
-806,E06000002,Middlesbrough,E12000001,UA,1
-807,E06000003,Redcar and Cleveland,E12000001,UA,1
-808,E06000004,Stockton-on-Tees,E12000001,UA,1
-810,E06000010,"Kingston upon Hull, City of",E12000003,UA,1
-811,E06000011,East Riding of Yorkshire,E12000003,UA,1
-812,E06000012,North East Lincolnshire,E12000003,UA,1
-813,E06000013,North Lincolnshire,E12000003,UA,1
-815,E06000065,North Yorkshire,E12000003,UA,1
-816,E06000014,York,E12000003,UA,1
-821,E06000032,Luton,E12000006,UA,1
-822,E06000055,Bedford,E12000006,UA,1
-823,E06000056,Central Bedfordshire,E12000006,UA,1
-825,E06000060,Buckinghamshire,E12000008,UA,1
-826,E06000042,Milton Keynes,E12000008,UA,1
-830,E10000007,Derbyshire,E12000004,SC,1
-831,E06000015,Derby,E12000004,UA,1
-835,E10000009,Dorset,E12000009,SC,0
-836,E06000029,Poole,E12000009,UA,0
-837,E06000028,Bournemouth,E12000009,UA,0
-838,E06000059,Dorset,E12000009,UA,1
-839,E06000058,"Bournemouth, Christchurch and Poole",E12000009,UA,1
-840,E06000047,County Durham,E12000001,UA,1
-841,E06000005,Darlington,E12000001,UA,1
-845,E10000011,East Sussex,E12000008,SC,1
-846,E06000043,Brighton and Hove,E12000008,UA,1
-850,E10000014,Hampshire,E12000008,SC,1
-851,E06000044,Portsmouth,E12000008,UA,1
-852,E06000045,Southampton,E12000008,UA,1
-855,E10000018,Leicestershire,E12000004,SC,1
-856,E06000016,Leicester,E12000004,UA,1
-857,E06000017,Rutland,E12000004,UA,1
-860,E10000028,Staffordshire,E12000005,SC,1
-861,E06000021,Stoke-on-Trent,E12000005,UA,1
-865,E06000054,Wiltshire,E12000009,UA,1
-866,E06000030,Swindon,E12000009,UA,1
-867,E06000036,Bracknell Forest,E12000008,UA,1
-868,E06000040,Windsor and Maidenhead,E12000008,UA,1
-869,E06000037,West Berkshire,E12000008,UA,1
-870,E06000038,Reading,E12000008,UA,1
-871,E06000039,Slough,E12000008,UA,1
-872,E06000041,Wokingham,E12000008,UA,1
-873,E10000003,Cambridgeshire,E12000006,SC,1
-874,E06000031,Peterborough,E12000006,UA,1
-876,E06000006,Halton,E12000002,UA,1
-877,E06000007,Warrington,E12000002,UA,1
-878,E10000008,Devon,E12000009,SC,1
-879,E06000026,Plymouth,E12000009,UA,1
-880,E06000027,Torbay,E12000009,UA,1
-881,E10000012,Essex,E12000006,SC,1
-882,E06000033,Southend-on-Sea,E12000006,UA,1
-883,E06000034,Thurrock,E12000006,UA,1
-884,E06000019,"Herefordshire, County of",E12000005,UA,1
-885,E10000034,Worcestershire,E12000005,SC,1
-886,E10000016,Kent,E12000008,SC,1
-887,E06000035,Medway,E12000008,UA,1
-888,E10000017,Lancashire,E12000002,SC,1
-889,E06000008,Blackburn with Darwen,E12000002,UA,1
-890,E06000009,Blackpool,E12000002,UA,1
-891,E10000024,Nottinghamshire,E12000004,SC,1
-892,E06000018,Nottingham,E12000004,UA,1
-893,E06000051,Shropshire,E12000005,UA,1
-894,E06000020,Telford and Wrekin,E12000005,UA,1
-895,E06000049,Cheshire East,E12000002,UA,1
-896,E06000050,Cheshire West and Chester,E12000002,UA,1
-908,E06000052,Cornwall,E12000009,UA,1
-909,E10000006,Cumbria,E12000002,SC,0
-916,E10000013,Gloucestershire,E12000009,SC,1
-919,E10000015,Hertfordshire,E12000006,SC,1
-921,E06000046,Isle of Wight,E12000008,UA,1
-925,E10000019,Lincolnshire,E12000004,SC,1
-926,E10000020,Norfolk,E12000006,SC,1
-928,E10000021,Northamptonshire,E12000004,SC,0
-929,E06000057,Northumberland,E12000001,UA,1
-931,E10000025,Oxfordshire,E12000008,SC,1
-933,E06000066,Somerset,E12000009,UA,1
-935,E10000029,Suffolk,E12000006,SC,1
-936,E10000030,Surrey,E12000008,SC,1
-937,E10000031,Warwickshire,E12000005,SC,1
-938,E10000032,West Sussex,E12000008,SC,1
-940,E06000061,North Northamptonshire,E12000004,UA,1
-941,E06000062,West Northamptonshire,E12000004,UA,1
-942,E06000063,Cumberland,E12000002,UA,1
-943,E06000064,Westmorland and Furness,E12000002,UA,1
-"""
+_LA_TABLE = Path(__file__).with_name("la_codes.csv")
 
 #: DfE region and national numbers used by LAIT and the statistical-neighbour files.
 DFE_REGIONS: dict[int, tuple[str, str]] = {
@@ -243,128 +83,71 @@ class CodeChange:
     note: str
 
 
+def _recode(old: str, new: str, name: str, year: int, note: str) -> CodeChange:
+    """A new code for the same area from ``year``: exact."""
+    return CodeChange(new, name, (old,), (name,), year, "recode", True, note)
+
+
+def _split(county: tuple[str, str], new: str, new_name: str, year: int, note: str) -> CodeChange:
+    """One successor of a ``(code, name)`` county divided in ``year``: nothing can be derived."""
+    old, old_name = county
+    return CodeChange(new, new_name, (old,), (old_name,), year, "split", False, note)
+
+
+_SAME_AREA = "new code, same area"
+_NOW_UNITARY = "county became a unitary authority, same area"
+_NORTHAMPTONSHIRE_SPLIT = "county split into North and West Northamptonshire"
+_CUMBRIA_SPLIT = "county split into Cumberland and Westmorland and Furness"
+_NORTHAMPTONSHIRE = ("E10000021", "Northamptonshire")
+_CUMBRIA = ("E10000006", "Cumbria")
+
 CODE_CHANGES: tuple[CodeChange, ...] = (
+    _recode("E08000020", "E08000037", "Gateshead", 2014, _SAME_AREA),
+    _recode("E06000048", "E06000057", "Northumberland", 2016, _SAME_AREA),
+    _recode("E10000002", "E06000060", "Buckinghamshire", 2020, _NOW_UNITARY),
+    _recode("E10000023", "E06000065", "North Yorkshire", 2023, _NOW_UNITARY),
+    _recode("E10000027", "E06000066", "Somerset", 2023, _NOW_UNITARY),
     CodeChange(
-        "E08000037",
-        "Gateshead",
-        ("E08000020",),
-        ("Gateshead",),
-        2014,
-        "recode",
-        True,
-        "new code, same area",
-    ),
-    CodeChange(
-        "E06000057",
-        "Northumberland",
-        ("E06000048",),
-        ("Northumberland",),
-        2016,
-        "recode",
-        True,
-        "new code, same area",
-    ),
-    CodeChange(
-        "E06000060",
-        "Buckinghamshire",
-        ("E10000002",),
-        ("Buckinghamshire",),
-        2020,
-        "recode",
-        True,
-        "county became a unitary authority, same area",
-    ),
-    CodeChange(
-        "E06000065",
-        "North Yorkshire",
-        ("E10000023",),
-        ("North Yorkshire",),
-        2023,
-        "recode",
-        True,
-        "county became a unitary authority, same area",
-    ),
-    CodeChange(
-        "E06000066",
-        "Somerset",
-        ("E10000027",),
-        ("Somerset",),
-        2023,
-        "recode",
-        True,
-        "county became a unitary authority, same area",
-    ),
-    CodeChange(
-        "E06000058",
-        "Bournemouth, Christchurch and Poole",
-        ("E06000028", "E06000029", "E07000048"),
-        ("Bournemouth", "Poole", "Christchurch"),
-        2019,
-        "merger",
-        True,
-        "Bournemouth + Poole + Christchurch; education series have no Christchurch row "
+        successor="E06000058",
+        successor_name="Bournemouth, Christchurch and Poole",
+        predecessors=("E06000028", "E06000029", "E07000048"),
+        predecessor_names=("Bournemouth", "Poole", "Christchurch"),
+        year=2019,
+        kind="merger",
+        exact=True,
+        note="Bournemouth + Poole + Christchurch; education series have no Christchurch row "
         "(it was in Dorset county), so they give Bournemouth + Poole only",
     ),
     CodeChange(
-        "E06000059",
-        "Dorset",
-        ("E07000049", "E07000050", "E07000051", "E07000052", "E07000053"),
-        ("East Dorset", "North Dorset", "Purbeck", "West Dorset", "Weymouth and Portland"),
-        2019,
-        "merger",
-        True,
-        "the five Dorset districts",
+        successor="E06000059",
+        successor_name="Dorset",
+        predecessors=("E07000049", "E07000050", "E07000051", "E07000052", "E07000053"),
+        predecessor_names=(
+            "East Dorset",
+            "North Dorset",
+            "Purbeck",
+            "West Dorset",
+            "Weymouth and Portland",
+        ),
+        year=2019,
+        kind="merger",
+        exact=True,
+        note="the five Dorset districts",
     ),
     CodeChange(
-        "E06000059",
-        "Dorset",
-        ("E10000009",),
-        ("Dorset county",),
-        2019,
-        "merger",
-        False,
-        "Dorset county including Christchurch, which moved to BCP",
+        successor="E06000059",
+        successor_name="Dorset",
+        predecessors=("E10000009",),
+        predecessor_names=("Dorset county",),
+        year=2019,
+        kind="merger",
+        exact=False,
+        note="Dorset county including Christchurch, which moved to BCP",
     ),
-    CodeChange(
-        "E06000061",
-        "North Northamptonshire",
-        ("E10000021",),
-        ("Northamptonshire",),
-        2021,
-        "split",
-        False,
-        "county split into North and West Northamptonshire",
-    ),
-    CodeChange(
-        "E06000062",
-        "West Northamptonshire",
-        ("E10000021",),
-        ("Northamptonshire",),
-        2021,
-        "split",
-        False,
-        "county split into North and West Northamptonshire",
-    ),
-    CodeChange(
-        "E06000063",
-        "Cumberland",
-        ("E10000006",),
-        ("Cumbria",),
-        2023,
-        "split",
-        False,
-        "county split into Cumberland and Westmorland and Furness",
-    ),
-    CodeChange(
-        "E06000064",
-        "Westmorland and Furness",
-        ("E10000006",),
-        ("Cumbria",),
-        2023,
-        "split",
-        False,
-        "county split into Cumberland and Westmorland and Furness",
-    ),
+    _split(_NORTHAMPTONSHIRE, "E06000061", "North Northamptonshire", 2021, _NORTHAMPTONSHIRE_SPLIT),
+    _split(_NORTHAMPTONSHIRE, "E06000062", "West Northamptonshire", 2021, _NORTHAMPTONSHIRE_SPLIT),
+    _split(_CUMBRIA, "E06000063", "Cumberland", 2023, _CUMBRIA_SPLIT),
+    _split(_CUMBRIA, "E06000064", "Westmorland and Furness", 2023, _CUMBRIA_SPLIT),
 )
 
 #: Old code -> current code for recodes (same area).
@@ -386,7 +169,7 @@ def la_table() -> pd.DataFrame:
         ``la_number`` (int), ``gss_code``, ``la_name``, ``region_code``, ``region_name``,
         ``la_type`` (DfE: UA, MD, SC, OLB, ILB), ``current`` (bool: exists in 2025).
     """
-    table = pd.read_csv(io.StringIO(_LA_TABLE), dtype={"la_number": int, "current": int})
+    table = pd.read_csv(_LA_TABLE, dtype={"la_number": int, "current": int})
     table["current"] = table["current"].astype(bool)
     table["region_name"] = table["region_code"].map(REGION_NAMES)
     return table[

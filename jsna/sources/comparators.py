@@ -258,31 +258,19 @@ def _to_value_count_denominator(
     """One row per area and period with value, note, count and denominator columns."""
     base_columns = ["area_code", "period"]
     if "measure" not in frame.columns:
-        out = frame.copy()
+        values = frame.copy()
         for column in ("count", "denominator"):
-            if column not in out.columns:
-                out[column] = np.nan
-        out["n_neighbours"] = pd.NA
-        keep = [
-            *base_columns,
-            "area_name",
-            "area_type",
-            "value",
-            "note",
-            "count",
-            "denominator",
-            "harmonised",
-            "n_neighbours",
-        ]
-        return out[[c for c in keep if c in out.columns]]
-    values = frame.loc[frame["measure"].eq(measure)].copy()
-    for target, source in (("count", count_measure), ("denominator", denominator_measure)):
-        if source:
-            extra = frame.loc[frame["measure"].eq(source), [*base_columns, "value"]]
-            extra = extra.drop_duplicates(base_columns).rename(columns={"value": target})
-            values = values.merge(extra, on=base_columns, how="left")
-        else:
-            values[target] = np.nan
+            if column not in values.columns:
+                values[column] = np.nan
+    else:
+        values = frame.loc[frame["measure"].eq(measure)].copy()
+        for target, source in (("count", count_measure), ("denominator", denominator_measure)):
+            if source:
+                extra = frame.loc[frame["measure"].eq(source), [*base_columns, "value"]]
+                extra = extra.drop_duplicates(base_columns).rename(columns={"value": target})
+                values = values.merge(extra, on=base_columns, how="left")
+            else:
+                values[target] = np.nan
     values["n_neighbours"] = pd.NA
     keep = [
         *base_columns,

@@ -68,19 +68,25 @@ GEOGRAPHY: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "mat": (("trust_id",), ("trust_name",), "Multi-academy trust"),
 }
 
+#: The time and geography columns a local-authority-level EES file starts with, in the order of
+#: the SEN2 releases (some releases put ``la_name`` before ``old_la_code``).
+LA_LEVEL_COLUMNS = (
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "new_la_code",
+    "old_la_code",
+    "la_name",
+)
+
 #: Standard EES time and geography columns: never filters of interest, never measures.
 STANDARD_COLUMNS = frozenset(
     {
-        "time_period",
-        "time_identifier",
-        "geographic_level",
-        "country_code",
-        "country_name",
-        "region_code",
-        "region_name",
-        "new_la_code",
-        "old_la_code",
-        "la_name",
+        *LA_LEVEL_COLUMNS,
         "la_code",
         "lad_code",
         "lad_name",

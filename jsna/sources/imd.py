@@ -201,12 +201,18 @@ def read_imd_la_summary(path: str | Path) -> pd.DataFrame:
         }
     )
     for column in measures:
-        values, _, unreadable = parse_published_values(raw[column])
-        if unreadable.any():
-            raise first_unreadable(raw[column], unreadable, path, column, "a number")
-        out[column] = values
+        out[column] = _published_numbers(raw, column, path, "a number")
     out.attrs["path"] = str(path)
     return out
+
+
+def _published_numbers(raw: pd.DataFrame, column: str, path: Path, expected: str) -> np.ndarray:
+    """One column's numbers (NaN for published symbols and blanks); other text raises, saying
+    the cell should be ``expected``."""
+    values, _, unreadable = parse_published_values(raw[column])
+    if unreadable.any():
+        raise first_unreadable(raw[column], unreadable, path, column, expected)
+    return values
 
 
 def _domain_measure(column: str) -> tuple[str, str] | None:
@@ -311,11 +317,7 @@ def read_iod_denominators(path: str | Path) -> pd.DataFrame:
     out["lad_code"] = _text(raw, _match(columns, r"(?i)^local authority district code"))
     out["lad_name"] = _text(raw, _match(columns, r"(?i)^local authority district name"))
     for short, column in chosen.items():
-        if column is None:
-            continue
-        values, _, unreadable = parse_published_values(raw[column])
-        if unreadable.any():
-            raise first_unreadable(raw[column], unreadable, path, column, "a population count")
-        out[short] = values
+        if column is not None:
+            out[short] = _published_numbers(raw, column, path, "a population count")
     out.attrs["path"] = str(path)
     return out

@@ -146,7 +146,8 @@ def read_population(path: str | Path, *, period: str | int | None = None) -> pd.
             "population": counts.reshape(-1),
         }
     )
-    long["age"] = long["age_label"].str.extract(r"^(\d+)")[0].astype(int)
+    # the age of each label once (90+ is 90), not of each of the rows x ages cells
+    long["age"] = np.tile(np.array([int(_AGE.match(a).group(1)) for a in ages]), len(raw))
     long["year"] = long["period"].astype(int)
     for column in ("period", "area_code", "area_name", "area_type", "sex", "age_label"):
         long[column] = long[column].astype(str)
@@ -210,24 +211,20 @@ def read_lsoa_ward_lookup(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     raw = read_text_csv(path, LSOA_WARD_SOURCE)
-    columns = list(raw.columns)
-    lsoa = _find(columns, [], r"(?i)^lsoa\d{2}cd$")
-    ward = _find(columns, [], r"(?i)^wd\d{2}cd(_proposed)?$")
-    if lsoa is None or ward is None:
-        require_columns(
-            columns,
-            [n for n, c in (("LSOAyyCD", lsoa), ("WDyyCD", ward)) if c is None],
-            path,
-            LSOA_WARD_SOURCE,
-        )
+    lsoa, ward = _required_matches(
+        raw,
+        {"LSOAyyCD": r"(?i)^lsoa\d{2}cd$", "WDyyCD": r"(?i)^wd\d{2}cd(_proposed)?$"},
+        path,
+        LSOA_WARD_SOURCE,
+    )
     out = pd.DataFrame(
         {
             "lsoa_code": raw[lsoa].str.strip(),
-            "lsoa_name": _optional(raw, _find(columns, [], r"(?i)^lsoa\d{2}nm$")),
+            "lsoa_name": _first_match(raw, r"(?i)^lsoa\d{2}nm$"),
             "ward_code": raw[ward].str.strip(),
-            "ward_name": _optional(raw, _find(columns, [], r"(?i)^wd\d{2}nm(_proposed)?$")),
-            "lad_code": _optional(raw, _find(columns, [], r"(?i)^lad\d{2}cd$")),
-            "lad_name": _optional(raw, _find(columns, [], r"(?i)^lad\d{2}nm$")),
+            "ward_name": _first_match(raw, r"(?i)^wd\d{2}nm(_proposed)?$"),
+            "lad_code": _first_match(raw, r"(?i)^lad\d{2}cd$"),
+            "lad_name": _first_match(raw, r"(?i)^lad\d{2}nm$"),
         }
     )
     out["lsoa_vintage"] = lsoa[:6].upper()
@@ -254,22 +251,18 @@ def read_ltla_utla_lookup(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     raw = read_text_csv(path, LTLA_UTLA_SOURCE)
-    columns = list(raw.columns)
-    ltla = _find(columns, [], r"(?i)^(ltla|lad)\d{2}cd$")
-    utla = _find(columns, [], r"(?i)^(utla|cty|ctyua)\d{2}cd$")
-    if ltla is None or utla is None:
-        require_columns(
-            columns,
-            [n for n, c in (("LTLAyyCD", ltla), ("UTLAyyCD", utla)) if c is None],
-            path,
-            LTLA_UTLA_SOURCE,
-        )
+    ltla, utla = _required_matches(
+        raw,
+        {"LTLAyyCD": r"(?i)^(ltla|lad)\d{2}cd$", "UTLAyyCD": r"(?i)^(utla|cty|ctyua)\d{2}cd$"},
+        path,
+        LTLA_UTLA_SOURCE,
+    )
     out = pd.DataFrame(
         {
             "ltla_code": raw[ltla].str.strip(),
-            "ltla_name": _optional(raw, _find(columns, [], r"(?i)^(ltla|lad)\d{2}nm$")),
+            "ltla_name": _first_match(raw, r"(?i)^(ltla|lad)\d{2}nm$"),
             "utla_code": raw[utla].str.strip(),
-            "utla_name": _optional(raw, _find(columns, [], r"(?i)^(utla|cty|ctyua)\d{2}nm$")),
+            "utla_name": _first_match(raw, r"(?i)^(utla|cty|ctyua)\d{2}nm$"),
         }
     )
     out["vintage"] = re.sub(r"\D", "", ltla)
@@ -417,3 +410,24 @@ def _optional(raw: pd.DataFrame, column: str | None) -> pd.Series:
     if column is None:
         return pd.Series("", index=raw.index, dtype=str)
     return raw[column].str.strip().astype(str)
+
+
+def _first_match(raw: pd.DataFrame, pattern: str) -> pd.Series:
+    """The stripped text of the first column matching ``pattern``; blank when none does."""
+    return _optional(raw, _find(list(raw.columns), [], pattern))
+
+
+def _required_matches(
+    raw: pd.DataFrame, patterns: dict[str, str], path: Path, source: str
+) -> list[str]:
+    """The first column matching each pattern, in order.
+
+    ``patterns`` maps the name the error gives a missing column (e.g. ``"LSOAyyCD"``) to its
+    pattern; any pattern that no column matches raises, naming them all.
+    """
+    columns = list(raw.columns)
+    found = {name: _find(columns, [], pattern) for name, pattern in patterns.items()}
+    missing = [name for name, column in found.items() if column is None]
+    if missing:
+        require_columns(columns, missing, path, source)
+    return [column for column in found.values() if column is not None]

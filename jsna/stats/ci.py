@@ -322,8 +322,7 @@ def add_proportion_ci(
         A column is missing or not numeric, a count or denominator is negative, or a count
         exceeds its denominator.
     """
-    observed = _numeric_column(frame, count)
-    n = _numeric_column(frame, denominator)
+    observed, n, valid, messages = _counts_and_denominators(frame, count, denominator)
     too_big = (observed > n) & (n > 0)
     if too_big.any():
         position = np.flatnonzero(too_big)[0]
@@ -331,9 +330,6 @@ def add_proportion_ci(
             f"row {frame.index[position]!r}: column {count!r} ({observed[position]:g}) exceeds "
             f"column {denominator!r} ({n[position]:g}); a proportion needs count <= denominator"
         )
-    no_denominator = ~np.isfinite(n) | (n == 0)
-    no_count = ~np.isfinite(observed)
-    valid = ~no_denominator & ~no_count
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(valid, observed / n * multiplier, np.nan)
     limits = {}
@@ -341,15 +337,25 @@ def add_proportion_ci(
         lower, upper = wilson_limits(np.where(valid, observed, np.nan), n, level)
         limits[suffix] = (lower * multiplier, upper * multiplier)
     method = np.where(valid, WILSON, None).astype(object)
-    messages = _invalid_messages(no_denominator, no_count)
     return _attach(frame, value, limits, method, messages, note)
 
 
-def _invalid_messages(no_denominator: np.ndarray, no_count: np.ndarray) -> np.ndarray:
+def _counts_and_denominators(
+    frame: pd.DataFrame, count: str, denominator: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The count and denominator columns as numbers, which rows can be calculated, and why not.
+
+    Returns ``(observed, n, valid, messages)``: ``messages`` holds, for each row that is not
+    ``valid``, the note saying the count or the denominator is missing (None elsewhere).
+    """
+    observed = _numeric_column(frame, count)
+    n = _numeric_column(frame, denominator)
+    no_denominator = ~np.isfinite(n) | (n == 0)
+    no_count = ~np.isfinite(observed)
     messages = np.full(no_denominator.shape, None, dtype=object)
     messages[no_count] = "not calculated: count missing"
     messages[no_denominator] = "not calculated: denominator missing or zero"
-    return messages
+    return observed, n, ~no_denominator & ~no_count, messages
 
 
 def add_rate_ci(
@@ -386,11 +392,7 @@ def add_rate_ci(
     JsnaInputError
         A column is missing or not numeric, or a count or denominator is negative.
     """
-    observed = _numeric_column(frame, count)
-    n = _numeric_column(frame, denominator)
-    no_denominator = ~np.isfinite(n) | (n == 0)
-    no_count = ~np.isfinite(observed)
-    valid = ~no_denominator & ~no_count
+    observed, n, valid, messages = _counts_and_denominators(frame, count, denominator)
     safe_n = np.where(valid, n, np.nan)
     value = observed / safe_n * multiplier
     limits = {}
@@ -398,7 +400,6 @@ def add_rate_ci(
     for suffix, level in LEVELS.items():
         lower, upper, method = poisson_limits(np.where(valid, observed, np.nan), level)
         limits[suffix] = (lower / safe_n * multiplier, upper / safe_n * multiplier)
-    messages = _invalid_messages(no_denominator, no_count)
     return _attach(frame, value, limits, method, messages, note)
 
 

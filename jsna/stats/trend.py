@@ -90,6 +90,13 @@ def _robust_direction(slopes: np.ndarray) -> np.ndarray:
     return np.abs(signs.sum(axis=1)) == slopes.shape[1]
 
 
+def _labels(chi2: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """Increasing or decreasing where the chi-squared test is significant and all six slopes
+    share a sign, else no significant change."""
+    significant = (chi2 > CHI2_THRESHOLD) & _robust_direction(slopes)
+    return np.where(significant, np.where(slopes[:, 0] > 0, INCREASING, DECREASING), NO_CHANGE)
+
+
 def proportion_trend_chi2(counts: np.ndarray, denominators: np.ndarray) -> np.ndarray:
     """Chi-squared statistic for trend in proportions over five points (rows x 5 arrays).
 
@@ -142,10 +149,7 @@ def proportion_trends(counts: np.ndarray, denominators: np.ndarray) -> np.ndarra
     o, n = o_t[usable], n_t[usable]
     chi2 = proportion_trend_chi2(o, n)
     slopes = _ols_slopes(np.log(o / (n - o)))
-    significant = (chi2 > CHI2_THRESHOLD) & _robust_direction(slopes)
-    labels[usable] = np.where(
-        significant, np.where(slopes[:, 0] > 0, INCREASING, DECREASING), NO_CHANGE
-    )
+    labels[usable] = _labels(chi2, slopes)
     return labels
 
 
@@ -170,10 +174,7 @@ def value_trends(values: np.ndarray, lower95: np.ndarray, upper95: np.ndarray) -
     if not usable.any():
         return labels
     slopes, chi2 = _weighted_slopes(v[usable], 1.0 / se[usable] ** 2)
-    significant = (chi2 > CHI2_THRESHOLD) & _robust_direction(slopes)
-    labels[usable] = np.where(
-        significant, np.where(slopes[:, 0] > 0, INCREASING, DECREASING), NO_CHANGE
-    )
+    labels[usable] = _labels(chi2, slopes)
     return labels
 
 

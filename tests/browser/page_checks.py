@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,24 @@ NARROW = {"width": 320, "height": 640}
 A4_PRINTABLE_PX = (180 / 25.4 * 96, 267 / 25.4 * 96)
 #: A4 in PDF points (72 per inch): 210 mm = 595.28 pt, 297 mm = 841.89 pt.
 A4_POINTS = (210 / 25.4 * 72, 297 / 25.4 * 72)
+
+
+def problems_on_every_page(
+    open_page: Callable[..., tuple[Page, Any]],
+    site: Path,
+    pages: list[Path],
+    check: Callable[[Page], list[str]],
+) -> dict[str, list[str]]:
+    """Open each of ``pages`` of ``site`` and run ``check`` on it.
+
+    Returns the problems found, by page file name (empty when every page passes).
+    """
+    failures = {}
+    for path in pages:
+        page, _ = open_page(path, site=site)
+        if problems := check(page):
+            failures[path.name] = problems
+    return failures
 
 
 def find_chromium() -> str | None:

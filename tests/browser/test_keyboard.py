@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from page_checks import focus_indicator_visible, keyboard_problems, skip_link_problems
+from page_checks import (
+    focus_indicator_visible,
+    keyboard_problems,
+    problems_on_every_page,
+    skip_link_problems,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_skip_link_moves_focus_past_the_navigation(open_page, demo_site, site_pages):
-    failures = {}
-    for path in site_pages:
-        page, _ = open_page(path, site=demo_site)
-        if problems := skip_link_problems(page):
-            failures[path.name] = problems
+    failures = problems_on_every_page(open_page, demo_site, site_pages, skip_link_problems)
     assert not failures, failures
 
 
 def test_tab_reaches_every_link_in_order_with_visible_focus(open_page, demo_site, site_pages):
-    failures = {}
-    for path in site_pages:
-        page, _ = open_page(path, site=demo_site)
-        if problems := keyboard_problems(page):
-            failures[path.name] = problems
+    failures = problems_on_every_page(open_page, demo_site, site_pages, keyboard_problems)
     assert not failures, failures
 
 

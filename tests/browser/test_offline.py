@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from page_checks import link_problems
+from page_checks import link_problems, problems_on_every_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -14,11 +14,9 @@ def test_pages_request_nothing_outside_their_folder(visits):
 
 
 def test_links_stay_inside_the_site_and_resolve(open_page, demo_site, site_pages):
-    failures = {}
-    for path in site_pages:
-        page, _ = open_page(path, site=demo_site)
-        if problems := link_problems(page, demo_site):
-            failures[path.name] = problems
+    failures = problems_on_every_page(
+        open_page, demo_site, site_pages, lambda page: link_problems(page, demo_site)
+    )
     assert not failures, failures
 
 

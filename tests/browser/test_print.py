@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from page_checks import A4_POINTS, pdf_page_sizes, print_problems
+from page_checks import A4_POINTS, pdf_page_sizes, print_problems, problems_on_every_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -16,11 +16,7 @@ def _is_a4(size: tuple[float, float]) -> bool:
 
 
 def test_print_hides_navigation_and_keeps_charts_whole(open_page, demo_site, site_pages):
-    failures = {}
-    for path in site_pages:
-        page, _ = open_page(path, site=demo_site)
-        if problems := print_problems(page):
-            failures[path.name] = problems
+    failures = problems_on_every_page(open_page, demo_site, site_pages, print_problems)
     assert not failures, failures
 
 

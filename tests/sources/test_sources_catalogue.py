@@ -5,22 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from york import YORK_NEIGHBOURS_2025
 
 from jsna.config import load_config
 from jsna.sources.catalogue import INPUTS, describe_sources
-
-YORK_NEIGHBOURS = [
-    "E10000013",
-    "E06000022",
-    "E06000024",
-    "E10000015",
-    "E10000031",
-    "E10000025",
-    "E10000032",
-    "E08000009",
-    "E10000014",
-    "E08000007",
-]
 
 
 def _config(tmp_path: Path, real: Path, *, neighbours: list[str], census_header: str):
@@ -68,7 +56,7 @@ neighbours = [{quoted}]
 @pytest.mark.real_data
 def test_describe_sources_validates_present_files(tmp_path, real):
     header = "UPN,Surname,Forename,DOB,Gender,NCYearActual,EnrolStatus,SENprovision,SENType1"
-    config = _config(tmp_path, real, neighbours=YORK_NEIGHBOURS, census_header=header)
+    config = _config(tmp_path, real, neighbours=YORK_NEIGHBOURS_2025, census_header=header)
     table = describe_sources(config).set_index("key")
     # Every input the config can take is listed, with its publisher page.
     assert {
@@ -99,7 +87,7 @@ def test_describe_sources_validates_present_files(tmp_path, real):
 
 @pytest.mark.real_data
 def test_describe_sources_reports_layout_and_neighbour_problems(tmp_path, real):
-    config = _config(tmp_path, real, neighbours=YORK_NEIGHBOURS[::-1], census_header="a,b")
+    config = _config(tmp_path, real, neighbours=YORK_NEIGHBOURS_2025[::-1], census_header="a,b")
     table = describe_sources(config).set_index("key")
     census = table.loc["census.2025"]
     assert census["status"] == "problem"

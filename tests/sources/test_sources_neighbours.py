@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from york import YORK_NEIGHBOURS_2025
 
 from jsna.errors import JsnaInputError
 from jsna.sources.neighbours import neighbours_of, read_statistical_neighbours
-
-# York's 2025 statistical neighbours in published order (DfE, May 2025):
-# Gloucestershire, B&NES, North Somerset, Hertfordshire, Warwickshire, Oxfordshire,
-# West Sussex, Trafford, Hampshire, Stockport.
-YORK_2025 = [
-    "E10000013",
-    "E06000022",
-    "E06000024",
-    "E10000015",
-    "E10000031",
-    "E10000025",
-    "E10000032",
-    "E08000009",
-    "E10000014",
-    "E08000007",
-]
 
 
 def test_simple_long_layout(write_csv):
@@ -48,14 +33,14 @@ def test_unknown_layout(write_csv):
 def test_york_2025_neighbours_in_published_order(real):
     folder = real / "statistical_neighbours"
     from_csv = read_statistical_neighbours(folder / "sn_may_2025.csv")
-    assert neighbours_of(from_csv, "E06000014") == YORK_2025
+    assert neighbours_of(from_csv, "E06000014") == YORK_NEIGHBOURS_2025
     york = from_csv[from_csv["la_code"].eq("E06000014")]
     assert york["closeness"].tolist() == ["Very close"] * 3 + ["Close"] * 7
     assert york["neighbour_number"].tolist()[:3] == [916, 800, 802]
     from_xlsx = read_statistical_neighbours(folder / "sn_may_2025.xlsx")
     assert from_xlsx.equals(from_csv)
     wide = read_statistical_neighbours(folder / "stat_neighbours_wide_by_la_name.csv")
-    assert neighbours_of(wide, "E06000014") == YORK_2025
+    assert neighbours_of(wide, "E06000014") == YORK_NEIGHBOURS_2025
     assert wide["neighbour_code"].ne("").all()
     # The wide file by name agrees with the DfE workbook for every council in both.
     merged = from_csv.merge(wide, on=["la_code", "sn_rank"])

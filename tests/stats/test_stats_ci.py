@@ -140,6 +140,19 @@ def test_wilson_hand_worked_small_cases() -> None:
     assert wilson_limits([7], [7])[1][0] == 1.0
 
 
+def _dsr_of_two_bands(count: list[int], population: list[int], weight: list[float]) -> pd.Series:
+    """The DSR row of one area with two age bands (events, people, standard-population weight)."""
+    strata = pd.DataFrame(
+        {
+            "area_code": ["A", "A"],
+            "count": count,
+            "population": population,
+            "standard_population": weight,
+        }
+    )
+    return add_dsr_ci(strata, by=["area_code"]).iloc[0]
+
+
 def test_dsr_hand_worked_two_age_bands() -> None:
     # Band 1: 10 events / 1,000 people, weight 0.6; band 2: 20 / 4,000, weight 0.4.
     # DSR = (0.6 x 0.01 + 0.4 x 0.005) / 1.0 x 100,000 = 800.
@@ -147,16 +160,7 @@ def test_dsr_hand_worked_two_age_bands() -> None:
     # O = 30; Byar 95% limits of 30: 20.236939 and 42.828372; sqrt(38,000 / 30) = 35.590261.
     # lower = 800 + 35.590261 x (20.236939 - 30) = 452.5301
     # upper = 800 + 35.590261 x (42.828372 - 30) = 1256.5651
-    strata = pd.DataFrame(
-        {
-            "area_code": ["A", "A"],
-            "count": [10, 20],
-            "population": [1000, 4000],
-            "standard_population": [0.6, 0.4],
-        }
-    )
-    out = add_dsr_ci(strata, by=["area_code"])
-    row = out.iloc[0]
+    row = _dsr_of_two_bands(count=[10, 20], population=[1000, 4000], weight=[0.6, 0.4])
     assert row["count"] == 30
     assert row["denominator"] == 5000
     assert row["value"] == pytest.approx(800.0)
@@ -166,17 +170,9 @@ def test_dsr_hand_worked_two_age_bands() -> None:
 
 
 def test_dsr_not_calculated_below_ten_events() -> None:
-    strata = pd.DataFrame(
-        {
-            "area_code": ["A", "A"],
-            "count": [4, 5],
-            "population": [1000, 900],
-            "standard_population": [1, 1],
-        }
-    )
-    out = add_dsr_ci(strata, by=["area_code"])
-    assert np.isnan(out.loc[0, "value"])
-    assert "fewer than 10" in out.loc[0, "note"]
+    row = _dsr_of_two_bands(count=[4, 5], population=[1000, 900], weight=[1, 1])
+    assert np.isnan(row["value"])
+    assert "fewer than 10" in row["note"]
 
 
 def test_rate_ci_uses_exact_below_ten_and_scales_per_100000() -> None:

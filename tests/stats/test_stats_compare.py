@@ -29,6 +29,17 @@ def _exports() -> list[pd.DataFrame]:
     return [pd.read_csv(path) for path in files]
 
 
+def _labels(
+    rows: pd.DataFrame,
+    benchmark: float,
+    polarity: str,
+    lower: str = "Lower_CI_95.0_limit",
+    upper: str = "Upper_CI_95.0_limit",
+) -> list[str]:
+    """compare_to_benchmark on the Value and 95% limit columns of Fingertips export rows."""
+    return list(compare_to_benchmark(rows["Value"], rows[lower], rows[upper], benchmark, polarity))
+
+
 @pytest.mark.real_data
 @pytest.mark.parametrize("indicator", [91871, 90813, 92796])
 def test_ci_overlap_reproduces_published_labels_against_england_and_region(
@@ -42,23 +53,11 @@ def test_ci_overlap_reproduces_published_labels_against_england_and_region(
         england = rows.loc[rows["AreaType"] == "England", "Value"].iloc[0]
         region = rows.loc[rows["AreaType"] == "Region", "Value"].iloc[0]
         areas = rows[rows["AreaType"] != "England"]
-        labels = compare_to_benchmark(
-            areas["Value"],
-            areas["Lower_CI_95.0_limit"],
-            areas["Upper_CI_95.0_limit"],
-            england,
-            "Not applicable",
-        )
-        assert list(labels) == list(areas["Compared_to_England_value_or_percentiles"])
+        labels = _labels(areas, england, "Not applicable")
+        assert labels == list(areas["Compared_to_England_value_or_percentiles"])
         councils = rows[rows["AreaType"] == "County & UA"]
-        labels = compare_to_benchmark(
-            councils["Value"],
-            councils["Lower_CI_95.0_limit"],
-            councils["Upper_CI_95.0_limit"],
-            region,
-            "Not applicable",
-        )
-        assert list(labels) == list(councils["Compared_to_Region_value_or_percentiles"])
+        labels = _labels(councils, region, "Not applicable")
+        assert labels == list(councils["Compared_to_Region_value_or_percentiles"])
         checked += len(areas)
     assert checked > 60
 
@@ -74,14 +73,10 @@ def test_ci_overlap_with_low_is_good_reproduces_published_campylobacter_labels()
     for (_, _), group in rows.groupby(["Time period", "Age"]):
         england = group.loc[group["Area Code"] == "E92000001", "Value"].iloc[0]
         councils = group[group["Area Type"] == "County & UA"]
-        labels = compare_to_benchmark(
-            councils["Value"],
-            councils["Lower CI 95.0 limit"],
-            councils["Upper CI 95.0 limit"],
-            england,
-            "Low is good",
+        labels = _labels(
+            councils, england, "Low is good", "Lower CI 95.0 limit", "Upper CI 95.0 limit"
         )
-        assert list(labels) == list(councils["Compared to England value or percentiles"])
+        assert labels == list(councils["Compared to England value or percentiles"])
         compared += len(councils)
     assert compared >= 40
 

@@ -24,6 +24,7 @@ from jsna.chapters.common import (
 from jsna.config import Config
 from jsna.disclosure import TableRules, apply_disclosure, format_suppressed
 from jsna.errors import JsnaInputError
+from jsna.formatting import percent
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.ons import read_population
 from jsna.stats import Benchmarks, neighbour_ranks
@@ -349,10 +350,6 @@ def build(config: Config) -> Chapter:
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}%"
-
-
 def _row(indicators: pd.DataFrame, indicator: str, code: str, period: str) -> pd.Series | None:
     rows = indicators[(indicators["indicator_id"] == indicator)
                       & (indicators["area_code"] == code) & (indicators["period"] == period)]
@@ -369,25 +366,25 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
     mine = _row(indicators, TIMELINESS[0], areas.council, latest)
     if mine is not None:
         england = _row(indicators, TIMELINESS[0], "E92000001", latest)
-        sentence = (f"In {latest}, {council} issued {_pct(mine['value'])} of new EHC plans within "
+        sentence = (f"In {latest}, {council} issued {percent(mine['value'])} of new EHC plans within "
                     f"20 weeks, excluding exception cases ({int(mine['count']):,} of "
                     f"{int(mine['denominator']):,})")
         if england is not None:
             relation = {"Better": "significantly better than", "Worse": "significantly worse than",
                         "Similar": "similar to"}.get(mine["compared_to_england"], "compared with")
-            sentence += f", {relation} England ({_pct(england['value'])})"
+            sentence += f", {relation} England ({percent(england['value'])})"
         neighbours = indicators[(indicators["indicator_id"] == TIMELINESS[0])
                                 & (indicators["period"] == latest)
                                 & indicators["area_code"].isin(areas.neighbours)]["value"]
         if neighbours.notna().any():
             label = str(mine["compared_to_neighbours"] or "not compared").lower()
             sentence += (f", and the statistical neighbour average "
-                         f"({_pct(neighbours.mean())}; {label})")
+                         f"({percent(neighbours.mean())}; {label})")
         sentences.append(sentence + ".")
         start = _row(indicators, TIMELINESS[0], areas.council, first)
         trend = str(mine["recent_trend"] or "")
         if start is not None and first != latest:
-            sentence = f"The rate was {_pct(start['value'])} in {first}"
+            sentence = f"The rate was {percent(start['value'])} in {first}"
             if trend and trend != "Cannot be calculated":
                 sentence += f"; the recent trend is: {trend.lower()}"
             sentences.append(sentence + ".")
@@ -408,8 +405,8 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
         england = _row(indicators, REQUESTS[0], "E92000001", latest)
         sentence = (f"{council} received {int(refused['denominator']):,} requests for an EHC "
                     f"needs assessment in {latest} and decided not to assess "
-                    f"{_pct(refused['value'])} of them")
+                    f"{percent(refused['value'])} of them")
         if england is not None:
-            sentence += f" (England {_pct(england['value'])})"
+            sentence += f" (England {percent(england['value'])})"
         sentences.append(sentence + ".")
     return sentences

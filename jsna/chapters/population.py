@@ -19,6 +19,7 @@ from jsna.chapters.common import (
 )
 from jsna.config import Config
 from jsna.disclosure import RowTotal, TableRules, apply_disclosure, format_suppressed
+from jsna.formatting import percent
 from jsna.indicators.prevalence import (
     INDICATORS,
     council_need_mix,
@@ -238,10 +239,6 @@ def build(config: Config) -> Chapter:
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}%"
-
-
 def _findings(indicators: pd.DataFrame, council: str, periods: list[str]) -> list[str]:
     """Sentences written from the indicator table (never typed-in numbers)."""
     sentences = []
@@ -254,18 +251,18 @@ def _findings(indicators: pd.DataFrame, council: str, periods: list[str]) -> lis
         england = rows[rows["area_type"] == "England"].set_index("period")
         if last not in mine.index or pd.isna(mine.at[last, "value"]):
             continue
-        sentence = (f"In {last}, {_pct(mine.at[last, 'value'])} of pupils in {council}'s schools "
+        sentence = (f"In {last}, {percent(mine.at[last, 'value'])} of pupils in {council}'s schools "
                     f"({int(mine.at[last, 'count']):,} of {int(mine.at[last, 'denominator']):,}) "
                     f"{what}")
         if last in england.index and pd.notna(england.at[last, "value"]):
             label = mine.at[last, "compared_to_england"]
             relation = {"Higher": "significantly higher than", "Lower": "significantly lower than",
                         "Similar": "similar to"}.get(label, "compared with")
-            sentence += f", {relation} England ({_pct(england.at[last, 'value'])})"
+            sentence += f", {relation} England ({percent(england.at[last, 'value'])})"
         if first in mine.index and pd.notna(mine.at[first, "value"]) and first != last:
             change = mine.at[last, "value"] - mine.at[first, "value"]
             direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-            sentence += (f"; {direction} from {_pct(mine.at[first, 'value'])} in {first}")
+            sentence += (f"; {direction} from {percent(mine.at[first, 'value'])} in {first}")
         sentences.append(sentence + ".")
     for indicator, who in (("ehc_plan_primary_need_percent", "pupils with an EHC plan"),
                            ("sen_support_primary_need_percent", "pupils on SEN support")):
@@ -277,6 +274,6 @@ def _findings(indicators: pd.DataFrame, council: str, periods: list[str]) -> lis
         top = rows.sort_values("value", ascending=False).iloc[0]
         sentences.append(
             f"The most common primary need of {who} in {last} was "
-            f"{top['breakdown']} ({_pct(top['value'])})."
+            f"{top['breakdown']} ({percent(top['value'])})."
         )
     return sentences

@@ -39,6 +39,7 @@ from jsna.disclosure import (
     format_suppressed,
 )
 from jsna.errors import JsnaInputError
+from jsna.formatting import percent
 from jsna.indicators.table import academic_year_label
 from jsna.sources.ees import read_ees_wide
 from jsna.viz.charts import trend_chart
@@ -525,10 +526,6 @@ def build(config: Config) -> Chapter:
 # --------------------------------------------------------------------------- findings
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}%"
-
-
 def top_school_share(schools: pd.DataFrame, by_setting: pd.DataFrame, top: int = TOP_SCHOOLS
                      ) -> tuple[int, float, float, float] | None:
     """Share of mainstream pupils with an EHC plan in the mainstream schools with the most.
@@ -562,7 +559,7 @@ def _findings(indicators: pd.DataFrame, by_setting: pd.DataFrame, outside: pd.Da
     mine = rows[rows["area_name"] == council].set_index("period")
     england = rows[rows["area_type"] == "England"].set_index("period")
     if last in mine.index and pd.notna(mine.at[last, "value"]):
-        sentence = (f"In {last}, {_pct(mine.at[last, 'value'])} of pupils with an EHC plan in "
+        sentence = (f"In {last}, {percent(mine.at[last, 'value'])} of pupils with an EHC plan in "
                     f"{council}'s schools ({int(mine.at[last, 'count']):,} of "
                     f"{int(mine.at[last, 'denominator']):,}) attended a special school")
         if last in england.index and pd.notna(england.at[last, "value"]):
@@ -570,20 +567,20 @@ def _findings(indicators: pd.DataFrame, by_setting: pd.DataFrame, outside: pd.Da
                         "Lower": "significantly lower than",
                         "Similar": "similar to"}.get(mine.at[last, "compared_to_england"],
                                                      "compared with")
-            sentence += f", {relation} England ({_pct(england.at[last, 'value'])})"
+            sentence += f", {relation} England ({percent(england.at[last, 'value'])})"
         if first != last and first in mine.index and pd.notna(mine.at[first, "value"]):
             change = mine.at[last, "value"] - mine.at[first, "value"]
             direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-            sentence += f"; {direction} from {_pct(mine.at[first, 'value'])} in {first}"
+            sentence += f"; {direction} from {percent(mine.at[first, 'value'])} in {first}"
             if first in england.index and pd.notna(england.at[first, "value"]):
-                sentence += (f" (England: {_pct(england.at[first, 'value'])} in {first})")
+                sentence += (f" (England: {percent(england.at[first, 'value'])} in {first})")
         sentences.append(sentence + ".")
     special = outside[outside["setting"] == SPECIAL].iloc[0]
     if pd.notna(special[OUT_PLAN]) and pd.notna(special[PLAN]) and special[PLAN] > 0:
         sentences.append(
             f"In January {int(special['census_year'])}, {int(special[OUT_PLAN]):,} of the "
             f"{int(special[PLAN]):,} pupils with an EHC plan in {council}'s special schools "
-            f"({_pct(100 * special[OUT_PLAN] / special[PLAN])}) lived outside {council}.")
+            f"({percent(100 * special[OUT_PLAN] / special[PLAN])}) lived outside {council}.")
     elif pd.notna(special[PLAN]) and special[PLAN] > 0:
         sentences.append(f"The number of pupils with an EHC plan in {council}'s special schools "
                          f"who lived outside {council} is suppressed to protect "
@@ -595,13 +592,13 @@ def _findings(indicators: pd.DataFrame, by_setting: pd.DataFrame, outside: pd.Da
         sentences.append(
             f"{which[0].upper()}{which[1:]} with the most pupils with an EHC plan taught "
             f"{int(part):,} of the {int(whole):,} pupils with an EHC plan in mainstream "
-            f"schools ({_pct(share)}).")
+            f"schools ({percent(share)}).")
     year = by_setting["census_year"].max()
     latest = by_setting[by_setting["census_year"] == year].set_index("setting")
     support = latest.loc[MAINSTREAM, SUPPORT]
     if support.notna().all() and pd.notna(latest.at[ALL_SETTINGS, SUPPORT]) \
             and latest.at[ALL_SETTINGS, SUPPORT] > 0:
         sentences.append(
-            f"{_pct(100 * support.sum() / latest.at[ALL_SETTINGS, SUPPORT])} of pupils on SEN "
+            f"{percent(100 * support.sum() / latest.at[ALL_SETTINGS, SUPPORT])} of pupils on SEN "
             f"support in January {int(year)} were in mainstream primary or secondary schools.")
     return sentences

@@ -35,6 +35,7 @@ from jsna.disclosure import (
     apply_disclosure,
 )
 from jsna.errors import JsnaInputError
+from jsna.formatting import percent
 from jsna.indicators.table import academic_year_label
 from jsna.sources.boundaries import read_boundaries
 from jsna.stats.funnel import funnel_position
@@ -528,12 +529,8 @@ def _figures(indicators: pd.DataFrame, boundaries: pd.DataFrame, council_code: s
 # --------------------------------------------------------------------------- findings
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}%"
-
-
 def _listed(rows: pd.DataFrame) -> str:
-    items = [f"{n} ({_pct(v)})" for n, v in zip(rows["area_name"], rows["value"], strict=True)]
+    items = [f"{n} ({percent(v)})" for n, v in zip(rows["area_name"], rows["value"], strict=True)]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -574,7 +571,7 @@ def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,
     council = _council_row(indicators, sen, council_code)
     if pd.notna(council["value"]):
         sentences.append(
-            f"In January {year}, {_pct(council['value'])} of the {int(council['denominator']):,} "
+            f"In January {year}, {percent(council['value'])} of the {int(council['denominator']):,} "
             f"pupils in {council_name}'s schools who live in {council_name} "
             f"({int(council['count']):,}) {INDICATORS[sen][2]}.")
     wards = _ward_rows(indicators, sen, council_code)
@@ -584,7 +581,7 @@ def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,
     if pd.notna(council["value"]) and not published.empty:
         parts = []
         if not above.empty:
-            parts.append(f"above the council average ({_pct(council['value'])}) in "
+            parts.append(f"above the council average ({percent(council['value'])}) in "
                          f"{_listed(above)}")
         if not below.empty:
             parts.append(f"below it in {_listed(below.sort_values('value'))}")
@@ -594,7 +591,7 @@ def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,
         else:
             sentences.append(f"No ward's percentage of resident pupils with SEN was beyond the "
                              f"99.8% funnel limits around the council average "
-                             f"({_pct(council['value'])}).")
+                             f"({percent(council['value'])}).")
     hidden = int((wards["note"] == SUPPRESSED).sum())
     if hidden:
         sentences.append(f"Figures for {hidden} ward{'s' if hidden != 1 else ''} are suppressed "
@@ -607,8 +604,8 @@ def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,
         high, low, times = ratio
         sentences.append(
             f"Pupils living in the most deprived fifth of areas (IMD deciles 1 and 2) were "
-            f"{times:.1f} times as likely {what} ({_pct(high)}) as those in the least "
-            f"deprived fifth (deciles 9 and 10, {_pct(low)}).")
+            f"{times:.1f} times as likely {what} ({percent(high)}) as those in the least "
+            f"deprived fifth (deciles 9 and 10, {percent(low)}).")
     unknown = indicators[(indicators["indicator_id"] == sen)
                          & (indicators["area_code"] == unknown_ward_code(council_code))
                          & (indicators["breakdown"] == "All pupils")].iloc[0]
@@ -619,7 +616,7 @@ def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,
         share = 100 * unknown["denominator"] / council["denominator"]
         sentences.append(
             f"The home postcode of {int(unknown['denominator']):,} resident pupils "
-            f"({_pct(share)}) could not be matched to a ward; they are shown as "
+            f"({percent(share)}) could not be matched to a ward; they are shown as "
             f"'{UNKNOWN_WARD}' and counted in the council total.")
     else:
         sentences.append("Every resident pupil's home postcode was matched to a ward.")

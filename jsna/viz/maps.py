@@ -23,6 +23,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from jsna.disclosure import SUPPRESSED  # noqa: E402
 from jsna.errors import JsnaInputError  # noqa: E402
+from jsna.formatting import percent
 from jsna.stats.funnel import funnel_limits, funnel_position  # noqa: E402
 from jsna.viz.charts import COLOURS, STYLE  # noqa: E402
 from jsna.viz.display import Figure  # noqa: E402
@@ -36,10 +37,6 @@ MAX_LABELLED_AREAS = 30
 MAX_CLASSES = 5
 #: Fill colours from which labels are written in white (the two darkest blues).
 _DARK_FILLS = set(get_af_colours("sequential")[:2])
-
-
-def _pct(value: float) -> str:
-    return f"{value:.1f}%"
 
 
 def class_breaks(values: object, n_classes: int = MAX_CLASSES) -> list[tuple[float, float]]:
@@ -108,10 +105,10 @@ def choropleth_alt_text(data: pd.DataFrame, measure: str, place: str,
     parts = [f"Map of the {measure} in each of the {len(data)} wards of {place}."]
     if not shown.empty:
         top, bottom = shown.iloc[0], shown.iloc[-1]
-        parts.append(f"Highest: {top['name']} ({_pct(top['value'])}); "
-                     f"lowest: {bottom['name']} ({_pct(bottom['value'])}).")
+        parts.append(f"Highest: {top['name']} ({percent(top['value'])}); "
+                     f"lowest: {bottom['name']} ({percent(bottom['value'])}).")
     if average is not None and np.isfinite(average):
-        parts.append(f"{place} average: {_pct(average)}.")
+        parts.append(f"{place} average: {percent(average)}.")
     hidden = int(data["suppressed"].sum())
     if hidden:
         parts.append(f"{hidden} ward{'s' if hidden != 1 else ''} suppressed to protect "
@@ -177,7 +174,7 @@ def choropleth_map(
         for number, (low, high) in enumerate(breaks):
             part = frame[frame["_class"] == number]
             part.plot(ax=axes, facecolor=colours[number], edgecolor="none")
-            label = _pct(low) if low == high else f"{_pct(low)} to {_pct(high)}"
+            label = percent(low) if low == high else f"{percent(low)} to {percent(high)}"
             handles.append(Patch(facecolor=colours[number], edgecolor="#3D3D3D", label=label))
         hidden = frame[frame["_suppressed"]]
         if not hidden.empty:
@@ -219,14 +216,14 @@ def funnel_alt_text(data: pd.DataFrame, positions: np.ndarray, measure: str,
     """Describe a funnel plot: the council average and which areas lie outside the limits."""
     parts = [f"Funnel plot of the {measure} in each ward against its number of resident "
              f"pupils, with 95% and 99.8% control limits around the council average of "
-             f"{_pct(benchmark)}."]
+             f"{percent(benchmark)}."]
     counts = []
     for label in ("Above 99.8% limit", "Above 95% limit", "Below 95% limit",
                   "Below 99.8% limit"):
         chosen = data[positions == label].sort_values("value", ascending=False)
         if chosen.empty:
             continue
-        listed = ", ".join(f"{n} {_pct(v)}" for n, v in zip(chosen["name"], chosen["value"],
+        listed = ", ".join(f"{n} {percent(v)}" for n, v in zip(chosen["name"], chosen["value"],
                                                              strict=True))
         where = label.lower().replace(" limit", "")
         counts.append(f"{len(chosen)} {where} limit ({listed})")
@@ -286,7 +283,7 @@ def funnel_plot(
         axes.plot(grid, limits["lower_95"], color=COLOURS[4], linewidth=1.5,
                   linestyle=(0, (5, 3)))
         axes.axhline(benchmark_proportion * 100, color=COLOURS[1], linewidth=2,
-                     linestyle=(0, (1, 1.5)), label=f"Council average ({_pct(100 * benchmark_proportion)})")
+                     linestyle=(0, (1, 1.5)), label=f"Council average ({percent(100 * benchmark_proportion)})")
         for label, (colour, marker) in styles.items():
             chosen = data[positions == label]
             if chosen.empty:
@@ -361,8 +358,8 @@ def gradient_alt_text(data: pd.DataFrame, measure: str) -> str:
             parts.append(f"{series}: no published values")
             continue
         first, last = line.iloc[0], line.iloc[-1]
-        parts.append(f"{series} {_pct(first['value'])} in decile {int(first['decile'])} and "
-                     f"{_pct(last['value'])} in decile {int(last['decile'])}")
+        parts.append(f"{series} {percent(first['value'])} in decile {int(first['decile'])} and "
+                     f"{percent(last['value'])} in decile {int(last['decile'])}")
     return (f"Line chart of the {measure} by deprivation decile of the home area, from decile 1 "
             "(most deprived) to decile 10 (least deprived). " + "; ".join(parts) + ".")
 

@@ -1,8 +1,8 @@
 """Chapter: EHC needs assessments, plans and 20-week timeliness.
 
 From the DfE SEN2 "Education, health and care plans" files: EHC plans maintained in January over
-time; requests for an EHC needs assessment and the share the council decided not to assess; and
-the percentage of new EHC plans issued within the statutory 20 weeks (including and excluding
+time; requests for an EHC needs assessment and the share the council decided not to assess; the
+share of EHC needs assessments that ended in a decision not to issue a plan; and the percentage of new EHC plans issued within the statutory 20 weeks (including and excluding
 exception cases), with Wilson confidence intervals, comparisons with England, the region and the
 statistical neighbours, the recent trend, the LAIT quartile band across every council in the file
 and the council's rank among itself and its ten neighbours. Every number is read from the
@@ -54,9 +54,16 @@ INDICATORS: dict[str, tuple[str, str, str, str]] = {
         "ehcp_requests", "requests_decided_to_assess", "requests_received_in_year",
         "Requests for an EHC needs assessment the council decided to assess (%)",
     ),
+    # DfE's own percentage: out of all assessments in the year, including those still undecided
+    # or withdrawn (total first published for 2022)
+    "ehcp_assessments_no_plan_percent": (
+        "ehcp_assessments", "assess_not_issued", "assess_in_year",
+        "EHC needs assessments that ended in a decision not to issue a plan (%)",
+    ),
 }
 TIMELINESS = ("ehcp_issued_20_weeks_ex_percent", "ehcp_issued_20_weeks_percent")
 REQUESTS = ("ehcp_requests_not_assessed_percent", "ehcp_requests_assessed_percent")
+ASSESSMENTS = ("ehcp_assessments_no_plan_percent",)
 
 
 def published_rates(config: Config, indicators: tuple[str, ...]) -> pd.DataFrame:
@@ -267,7 +274,7 @@ def build(config: Config) -> Chapter:
     ----------
     config : Config
         The council's validated configuration (needs ``inputs.comparators.ehcp_caseload``,
-        ``ehcp_requests`` and ``ehcp_timeliness``).
+        ``ehcp_requests``, ``ehcp_assessments`` and ``ehcp_timeliness``).
 
     Returns
     -------
@@ -283,7 +290,9 @@ def build(config: Config) -> Chapter:
     timely, timely_audit = _pipeline(timely_rows, config, areas, POLARITY_TIMELY)
     request_rows = published_rates(config, REQUESTS)
     requests, request_audit = _pipeline(request_rows, config, areas, "Not applicable")
-    indicators = pd.concat([timely, requests], ignore_index=True)
+    assessments, assessment_audit = _pipeline(published_rates(config, ASSESSMENTS), config, areas,
+                                              "Not applicable")
+    indicators = pd.concat([timely, requests, assessments], ignore_index=True)
     benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))
     ranks = neighbour_ranks(timely, benchmarks, POLARITY_TIMELY)
 
@@ -309,17 +318,21 @@ def build(config: Config) -> Chapter:
          "including exceptions", "Within 20 weeks", "Plans issued"),
         (REQUESTS[0], "requests_not_assessed", "percentage of requests for an EHC needs "
          "assessment the council decided not to assess", "Not assessed", "Requests"),
+        (ASSESSMENTS[0], "assessments_no_plan", "percentage of EHC needs assessments that ended "
+         "in a decision not to issue a plan", "No plan issued", "Assessments"),
     ):
         name = f"{KEY}_{short}"
-        caption = (f"{INDICATORS[indicator][3][:-4]}, {area.name} compared with "
-                   f"{areas.region_name} and England, {periods[0]} to {latest}")
         rows = indicators[(indicators["indicator_id"] == indicator)
                           & indicators["area_name"].isin(shown)]
+        caption = (f"{INDICATORS[indicator][3][:-4]}, {area.name} compared with "
+                   f"{areas.region_name} and England, {periods[0]} to {latest}")
         if indicator != TIMELINESS[1]:
+            charted = rows[rows["value"].notna()]  # years DfE published a denominator for
             figures[short] = trend_chart(
-                rows[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
-                name=name, caption=caption, measure=measure, y_label="Per cent",
-                highlight=area.name, source=SOURCE,
+                charted[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
+                name=name, caption=caption.replace(
+                    f"{periods[0]} to", f"{min(charted['period'], default=periods[0])} to"),
+                measure=measure, y_label="Per cent", highlight=area.name, source=SOURCE,
             )
         extra = ((REQUESTS[1], "Decided to assess (%)") if indicator == REQUESTS[0] else None)
         tables[short] = _trend_table(indicators, indicator, caption, name, shown, count_label,
@@ -346,7 +359,8 @@ def build(config: Config) -> Chapter:
     )
 
     findings = Findings(_findings(indicators, ranks, area.name, areas, periods))
-    disclosure = pd.concat([timely_audit, request_audit, caseload_audit], ignore_index=True)
+    disclosure = pd.concat([timely_audit, request_audit, assessment_audit, caseload_audit],
+                           ignore_index=True)
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
 
 
@@ -408,5 +422,15 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
                     f"{percent(refused['value'])} of them")
         if england is not None:
             sentence += f" (England {percent(england['value'])})"
+        sentences.append(sentence + ".")
+    no_plan = _row(indicators, ASSESSMENTS[0], areas.council, latest)
+    if no_plan is not None:
+        england = _row(indicators, ASSESSMENTS[0], "E92000001", latest)
+        sentence = (f"Of {int(no_plan['denominator']):,} EHC needs assessments in {latest}, "
+                    f"{percent(no_plan['value'])} ended in a decision not to issue a plan")
+        if england is not None:
+            relation = {"Higher": "higher than", "Lower": "lower than",
+                        "Similar": "similar to"}.get(no_plan["compared_to_england"], "compared with")
+            sentence += f", {relation} England ({percent(england['value'])})"
         sentences.append(sentence + ".")
     return sentences

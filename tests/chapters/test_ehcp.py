@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,8 @@ from jsna.demo import write_demo
 COUNCIL = "Z06000001"
 ENGLAND = "E92000001"
 TIMELY = "ehcp_issued_20_weeks_ex_percent"
+NO_PLAN = "ehcp_assessments_no_plan_percent"
+REAL_SEN2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "send_dfe"
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +99,60 @@ def test_requests_not_assessed_matches_the_published_file(demo):
     # England 2024 (DfE SEN2 2025): 38,889 of 154,489 = 25.17%
     england = _indicator(chapter, "ehcp_requests_not_assessed_percent", ENGLAND, "2024")
     assert england["value"] == pytest.approx(25.17, abs=0.01)
+
+
+def test_assessments_without_a_plan_match_the_published_file(demo):
+    config, chapter, _ = demo
+    raw = _raw(config, "ehcp_assessments")
+    threshold = config.disclosure.threshold
+    checked = {COUNCIL: 0, ENGLAND: 0}
+    for code in (COUNCIL, ENGLAND):
+        mine = raw[(raw["new_la_code"] == code) if code == COUNCIL
+                   else (raw["geographic_level"] == "National")]
+        for _, published in mine.iterrows():
+            row = _indicator(chapter, NO_PLAN, code, published["time_period"])
+            not_issued = int(published["assess_not_issued"])
+            if not_issued < threshold:  # a small count is hidden, whatever DfE published
+                assert pd.isna(row["value"]) and row["note"] == "[c]"
+                continue
+            if published["assess_in_year"] == "x":  # total not published before 2022
+                assert pd.isna(row["value"]) and row["note"] == "[x]"
+                continue
+            total = int(published["assess_in_year"])
+            assert row["count"] == not_issued and row["denominator"] == total
+            assert row["value"] == pytest.approx(100 * not_issued / total)
+            assert row["value"] == pytest.approx(float(published["assess_not_issued_pc"]),
+                                                 abs=0.0501)
+            lower, upper = _wilson(not_issued, total)
+            assert row["lower_ci_95"] == pytest.approx(lower, abs=1e-6)
+            assert row["upper_ci_95"] == pytest.approx(upper, abs=1e-6)
+            checked[code] += 1
+    assert checked[ENGLAND] == 3  # 2022 to 2024
+    table = chapter.tables["assessments_no_plan"].frame
+    early = table[(table["Area"] == "England") & (table["Calendar year"] < "2022")]
+    assert set(early["No plan issued (%)"]) == {"[x]"}  # never shown as zero
+    assert "2022 to 2024" in chapter.figures["assessments_no_plan"].caption
+    latest = _indicator(chapter, NO_PLAN, COUNCIL, "2024")
+    stated = any("EHC needs assessments in 2024" in sentence
+                 for sentence in chapter.findings.sentences)
+    assert stated == pd.notna(latest["value"])  # a finding only for a published value
+
+
+@pytest.mark.real_data
+def test_assessments_without_a_plan_reproduce_dfe_england_percentages():
+    path = REAL_SEN2 / "ehcp_2025" / "assessments.csv"
+    if not path.exists():
+        pytest.skip(f"real data file {path} is absent")
+    config = SimpleNamespace(path=Path("jsna.toml"),
+                             inputs=SimpleNamespace(comparators={"ehcp_assessments": path}))
+    rates = ehcp.published_rates(config, ehcp.ASSESSMENTS)
+    england = rates[rates["area_code"] == ENGLAND].set_index("period")
+    # DfE SEN2 2025, assessments.csv, assess_not_issued_pc: 2022 5.7, 2023 5.1, 2024 6.1
+    for period, published in (("2022", 5.7), ("2023", 5.1), ("2024", 6.1)):
+        value = 100 * england.loc[period, "count"] / england.loc[period, "denominator"]
+        assert round(value, 1) == published
+    assert england.loc["2024", "count"] == 6_404 and england.loc["2024", "denominator"] == 105_340
+    assert england.loc["2021", "note"] == "[x]" and pd.isna(england.loc["2021", "denominator"])
 
 
 def test_rank_and_quartile_band_against_an_independent_count(demo):

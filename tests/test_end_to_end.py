@@ -18,6 +18,10 @@ from jsna.refresh import refresh
 pytestmark = pytest.mark.slow
 
 TEXT_OUTPUTS = ("*.html", "*.csv", "*.svg", "*.json")
+#: Columns of the published tables that are not counts (labels, percentages, limits, ranks...).
+NOT_COUNTS = re.compile(
+    r"%|CI|per cent|per 10,000|index|rank|quartile|compared|trend|year|january|census|^area$|"
+    r"^ward$|^school$|type of setting|primary need|decile|england|region", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +122,34 @@ def test_england_and_region_come_from_the_published_file(demo_site):
     assert row["value"] == pytest.approx(100 * float(latest["sen_support"])
                                          / float(latest["total_pupils"]))
     assert row["lower_ci_95"] < row["value"] < row["upper_ci_95"]
+
+
+def test_no_published_count_of_the_council_is_below_the_threshold(demo_site):
+    """A safety net over every CSV a reader can download: whatever chapter wrote it, no count of
+    the council, its wards or its schools lies between 1 and the threshold minus 1. (Counts that
+    England, regions and other councils publish themselves are exempt by design.)"""
+    _, report = demo_site
+    config = report.config
+    threshold = config.disclosure.threshold
+    checked, problems = 0, []
+    for path in sorted((config.output_dir / "data").glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "indicator_id" in frame.columns:
+            own = (frame["area_code"] == config.area.code) | frame["area_type"].isin(
+                ["Ward", "LSOA"])
+            rows, columns = frame[own], ["count", "denominator"]
+        else:
+            own = (frame["Area"].str.startswith(config.area.name) if "Area" in frame.columns
+                   else pd.Series(True, index=frame.index))
+            rows = frame[own]
+            columns = [c for c in frame.columns if not NOT_COUNTS.search(c)]
+        for column in columns:
+            numbers = pd.to_numeric(rows[column].str.replace(",", ""), errors="coerce")
+            checked += int(numbers.notna().sum())
+            small = numbers[(numbers > 0) & (numbers < threshold)]
+            problems += [f"{path.name} row {i + 2} {column} = {v:g}" for i, v in small.items()]
+    assert checked > 1000  # the scan found the tables' counts
+    assert not problems, problems
 
 
 def test_no_identifiers_reach_any_output(demo_site):

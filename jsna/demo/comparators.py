@@ -680,7 +680,10 @@ def sen2_activity_tables(
     issued = np.rint(england("assess_issued")[:, None] * scale * noise[3]).astype(np.int64)
     not_issued_rate = (england("assess_not_issued") / england("assess_issued"))[:, None]
     counts["assess_issued"] = issued
-    counts["assess_not_issued"] = np.rint(issued * not_issued_rate).astype(np.int64)
+    # councils differ persistently in how often an assessment ends without a plan (a child
+    # generator, so that adding this left every other demo figure as it was)
+    no_plan = np.exp(rng.spawn(1)[0].normal(0, 0.35, n))
+    counts["assess_not_issued"] = np.rint(issued * not_issued_rate * no_plan).astype(np.int64)
     counts["assess_in_year"] = counts["assess_issued"] + counts["assess_not_issued"]
     den = np.rint(issued * (england("plans_issued_den")
                             / england("assess_issued"))[:, None]).astype(np.int64)

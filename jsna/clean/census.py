@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -642,8 +642,7 @@ def _prepare(table: pa.Table, pseudonymiser: Pseudonymiser, geography: _Geograph
         has_value |= table.column(name).is_valid().to_numpy(zero_copy_only=False)
     names = [*_CODED_COLUMNS, "SENprovision"]
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        upns = pool.submit(lambda: pseudonymiser.encrypted(normalise_upns(_column(table, "UPN"))))
-        shared = pool.submit(lambda: _shared_upns(upns.result(), table))
+        upns = pool.submit(_encrypt_upns, table, pseudonymiser)  # the longest task first
         dob = pool.submit(_parse_distinct_dates, _column(table, "DOB"))
         located = pool.submit(lambda: _locate(_column(table, "Postcode"), geography))
         encoded = dict(zip(names, pool.map(lambda n: coding.encode(_column(table, n)), names),
@@ -656,12 +655,19 @@ def _prepare(table: pa.Table, pseudonymiser: Pseudonymiser, geography: _Geograph
                                                   _VALUE_TYPES.get(name))
                    for name, normaliser in _CODED_COLUMNS.items()},
             provision=encoded["SENprovision"],
-            upns=upns.result(),
-            shared_upn=shared.result(),
+            upns=upns.result()[0],
+            shared_upn=upns.result()[1],
             dob=dob.result(),
             postcodes=located.result(),
             geography=geography,
         )
+
+
+def _encrypt_upns(table: pa.Table, pseudonymiser: Pseudonymiser,
+                  ) -> tuple[PseudonymisedUpns, np.ndarray]:
+    """Every row's UPN normalised and encrypted, and the rows that may repeat a UPN."""
+    upns = pseudonymiser.encrypted(normalise_upns(_column(table, "UPN")))
+    return upns, _shared_upns(upns, table)
 
 
 def _shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
@@ -673,7 +679,11 @@ def _shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
     """
     years = table.column("census_year").to_numpy().astype(np.uint64)
     mixed = upns.high ^ (years * np.uint64(0x9E3779B97F4A7C15))
-    shared = pd.Series(mixed).duplicated(keep=False).to_numpy()
+    # a count per bucket of the top 22 bits first: only rows in a bucket with others are hashed
+    bucket = (mixed >> np.uint64(42)).astype(np.intp)
+    crowded = np.flatnonzero(np.bincount(bucket, minlength=1 << 22)[bucket] > 1)
+    shared = np.zeros(len(mixed), dtype=bool)
+    shared[crowded] = pd.Series(mixed[crowded]).duplicated(keep=False).to_numpy()
     return shared & upns.valid
 
 
@@ -734,28 +744,30 @@ def _clean_one_census(
     the kept rows are checked and built in a few threads (they are independent).
     """
     n = positions.size
-    rows = prepared.rows[positions]
+    # a view, not a copy, when the table holds this census only
+    select: np.ndarray | slice = slice(None) if n == len(prepared.rows) else positions
+    rows = prepared.rows[select]
 
     # 1. rows set aside: blank rows, enrolment status, duplicate UPNs
-    has_value = prepared.has_value[positions]
+    has_value = prepared.has_value[select]
     blank = ~has_value
     collector.add(year, "blank_row", "", rows[blank])
     enrol = prepared.coded["EnrolStatus"]
-    enrol_status = enrol.row_statuses(positions)
+    enrol_status = enrol.row_statuses(select)
     _check_kind(enrol_status[has_value], (coding.UNKNOWN_CODE,), coding.MISSING_CODE,
                 rows[has_value], "EnrolStatus", "enrolment status codes C, M, S or G", source)
-    subsidiary = enrol.is_value(("S",), positions) & has_value
-    guest = enrol.is_value(("G",), positions) & has_value
+    subsidiary = enrol.is_value(("S",), select) & has_value
+    guest = enrol.is_value(("G",), select) & has_value
     status_unknown = (enrol_status != coding.OK_CODE) & has_value
     collector.add(year, "enrol_status_unknown", "EnrolStatus", rows[status_unknown])
-    counted = enrol.is_value(coding.COUNTED_STATUSES, positions) & has_value
+    counted = enrol.is_value(coding.COUNTED_STATUSES, select) & has_value
 
     # a UPN twice among the counted rows is one pupil: keep its first row
     upns = prepared.upns
-    with_upn = upns.valid[positions]
+    with_upn = upns.valid[select]
     duplicate, orphan = _repeated_upns(
-        upns.cipher[positions], rows, counted & with_upn, subsidiary & with_upn,
-        prepared.shared_upn[positions],
+        upns.cipher[select], rows, counted & with_upn, subsidiary & with_upn,
+        prepared.shared_upn[select],
     )
     orphan |= subsidiary & ~with_upn
     collector.add(year, "duplicate_upn", "UPN", rows[duplicate])
@@ -792,6 +804,7 @@ class _Kept:
     year: int
     collector: FindingsCollector
     source: str
+    _views: dict[str, coding.Coded] = field(default_factory=dict)
 
     def add(self, finding: str, column: str, mask: np.ndarray) -> None:
         """Record a finding for the kept rows where ``mask`` is True."""
@@ -802,10 +815,18 @@ class _Kept:
         """Stop when most values of a column are of the wrong kind (see :func:`_check_kind`)."""
         _check_kind(statuses, bad, missing, self.rows, column, expected, self.source)
 
+    def coded(self, name: str) -> coding.Coded:
+        """A coded column restricted to the kept rows (each row's code gathered once)."""
+        if name not in self._views:
+            column = self.prepared.coded[name]
+            self._views[name] = coding.Coded(column.codes[self.positions], column.values,
+                                             column.statuses)
+        return self._views[name]
+
     def record(self, column: coding.Coded, name: str, expected: str,
                findings: Mapping[int, str]) -> np.ndarray:
-        """Check a coded column, record its findings; return the kept rows' status codes."""
-        statuses = column.row_statuses(self.positions)
+        """Check a coded column of the kept rows, record its findings; return its status codes."""
+        statuses = column.row_statuses()
         self.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name, expected)
         for status, finding in findings.items():
             self.add(finding, name, statuses == status)
@@ -813,9 +834,11 @@ class _Kept:
 
     @cached_property
     def provision(self) -> coding.Coded:
-        """SEN provision normalised with the legacy codes of this census year."""
+        """SEN provision of the kept rows, with the legacy codes of this census year."""
+        codes, distinct = self.prepared.provision
         return coding.normalise_encoded(
-            self.prepared.provision, lambda v: coding.normalise_sen_provision(v, self.year))
+            (codes[self.positions], distinct),
+            lambda v: coding.normalise_sen_provision(v, self.year))
 
 
 _MISSING_OR_UNKNOWN = {coding.MISSING_CODE: "{}_missing", coding.UNKNOWN_CODE: "{}_unknown"}
@@ -841,28 +864,26 @@ def _upn_columns(kept: _Kept) -> dict[str, pa.Array]:
 
 def _coded_columns(kept: _Kept) -> dict[str, pa.Array]:
     """Sex, year group and SEN provision."""
-    coded = kept.prepared.coded
-    kept.record(coded["Gender"], "Gender", "M or F", _findings_named("sex"))
-    kept.record(coded["NCYearActual"], "NCYearActual", "NC year groups (N1, N2, R, 1-14, X)",
+    sex, nc_year = kept.coded("Gender"), kept.coded("NCYearActual")
+    kept.record(sex, "Gender", "M or F", _findings_named("sex"))
+    kept.record(nc_year, "NCYearActual", "NC year groups (N1, N2, R, 1-14, X)",
                 _findings_named("nc_year"))
     kept.record(kept.provision, "SENprovision", "SEN provision codes E, K or N",
                 {**_findings_named("sen_provision"),
                  coding.RECODED_CODE: "sen_provision_recoded"})
-    return {"sex": coded["Gender"].row_dictionary(kept.positions),
-            "nc_year": coded["NCYearActual"].row_dictionary(kept.positions),
-            "sen_provision": kept.provision.row_dictionary(kept.positions)}
+    return {"sex": sex.row_dictionary(), "nc_year": nc_year.row_dictionary(),
+            "sen_provision": kept.provision.row_dictionary()}
 
 
 def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
     """Primary and secondary need, checked against SEN provision."""
-    positions = kept.positions
-    with_plan = kept.provision.is_value(("E",), positions)
-    with_sen = kept.provision.is_value(("E", "K"), positions)
-    no_sen = kept.provision.is_value(("N",), positions)
+    with_plan = kept.provision.is_value(("E",))
+    with_sen = kept.provision.is_value(("E", "K"))
+    no_sen = kept.provision.is_value(("N",))
     unknown, missing = (coding.UNKNOWN_CODE,), coding.MISSING_CODE
 
-    primary = kept.prepared.coded["SENType1"]
-    primary_status = primary.row_statuses(positions)
+    primary = kept.coded("SENType1")
+    primary_status = primary.row_statuses()
     kept.check_kind(primary_status, unknown, missing, "SENType1",
                     "DfE need codes (ASD, HI, MLD, ...)")
     need_missing = with_sen & (primary_status == coding.MISSING_CODE)
@@ -870,23 +891,23 @@ def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
     kept.add("need_code_unknown", "SENType1", ~no_sen & (primary_status == coding.UNKNOWN_CODE))
     kept.add("need_recoded", "SENType1", ~no_sen & (primary_status == coding.RECODED_CODE))
     kept.add("need_without_sen", "SENType1", no_sen & (primary_status != coding.MISSING_CODE))
-    kept.add("nsa_with_ehc_plan", "SENType1", with_plan & primary.is_value(("NSA",), positions))
-    need_index, needs = primary.row_indices(positions)
+    kept.add("nsa_with_ehc_plan", "SENType1", with_plan & primary.is_value(("NSA",)))
+    need_index, needs = primary.row_indices()
     if need_missing.any():
         if "UNKNOWN" not in needs.to_pylist():
             needs = pa.concat_arrays([needs, pa.array(["UNKNOWN"])])
         need_index[need_missing] = needs.to_pylist().index("UNKNOWN")
     need_index[no_sen] = -1
 
-    secondary = kept.prepared.coded["SENType2"]
-    secondary_status = secondary.row_statuses(positions)
+    secondary = kept.coded("SENType2")
+    secondary_status = secondary.row_statuses()
     kept.check_kind(secondary_status, unknown, missing, "SENType2",
                     "DfE need codes (ASD, HI, MLD, ...)")
     kept.add("secondary_need_unknown", "SENType2",
              ~no_sen & (secondary_status == coding.UNKNOWN_CODE))
     kept.add("secondary_need_recoded", "SENType2",
              ~no_sen & (secondary_status == coding.RECODED_CODE))
-    second_index, second_needs = secondary.row_indices(positions)
+    second_index, second_needs = secondary.row_indices()
     second_index[no_sen] = -1
     return {"primary_need": coding.dictionary_array(need_index, needs),
             "secondary_need": coding.dictionary_array(second_index, second_needs)}
@@ -894,23 +915,25 @@ def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
 
 def _school_columns(kept: _Kept) -> dict[str, pa.Array]:
     """Free school meals, school URN and LAEstab (null when the extract has no such column)."""
-    coded, present = kept.prepared.coded, kept.prepared.table.column_names
+    present = kept.prepared.table.column_names
     size = kept.positions.size
     columns: dict[str, pa.Array] = {"fsm": pa.nulls(size, pa.bool_())}
     if "FSMeligible" in present:
-        kept.record(coded["FSMeligible"], "FSMeligible", "true/false, 1/0 or Y/N",
+        fsm = kept.coded("FSMeligible")
+        kept.record(fsm, "FSMeligible", "true/false, 1/0 or Y/N",
                     {coding.MISSING_CODE: "fsm_missing", coding.UNKNOWN_CODE: "fsm_unrecognised"})
-        columns["fsm"] = coded["FSMeligible"].row_values(kept.positions)
+        columns["fsm"] = fsm.row_values()
     for name, output, expected, finding in (
             ("URN", "school_urn", "6-digit URNs", "school_urn_invalid"),
             ("LAEstab", "la_estab", "7-digit LAEstab numbers", "la_estab_invalid")):
         if name not in present:
             columns[output] = pa.nulls(size, pa.string())
             continue
-        statuses = coded[name].row_statuses(kept.positions)
+        school = kept.coded(name)
+        statuses = school.row_statuses()
         kept.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name, expected)
         kept.add(finding, name, statuses != coding.OK_CODE)
-        columns[output] = coded[name].row_dictionary(kept.positions)
+        columns[output] = school.row_dictionary()
     return columns
 
 
@@ -929,10 +952,10 @@ def _age_column(kept: _Kept) -> dict[str, pa.Array]:
     out_of_range = ~np.isnan(age) & ((age < AGE_RANGE[0]) | (age > AGE_RANGE[1]))
     kept.add("dob_out_of_range", "DOB", out_of_range)
     age[out_of_range] = np.nan
-    nc_coded = kept.prepared.coded["NCYearActual"]
+    nc_coded = kept.coded("NCYearActual")
     expected_by_value = coding.expected_age(
         np.array(nc_coded.values.to_pylist() + [None], dtype=object)[:-1])
-    expected = coding.decode(nc_coded.codes[kept.positions], expected_by_value, -1)
+    expected = coding.decode(nc_coded.codes, expected_by_value, -1)
     kept.add("age_outside_year_group", "DOB",
              (expected >= 0) & ~np.isnan(age) & (np.abs(age - expected) > 1))
     return {"age": _integers(age)}

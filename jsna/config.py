@@ -23,16 +23,17 @@ from jsna.errors import JsnaConfigError
 #: Chapters the toolkit can render, in reading order.
 KNOWN_CHAPTERS: tuple[str, ...] = tuple(CHAPTERS)
 
-#: Inputs under ``[inputs]`` (other than census and comparators) and whether a file is required.
-INPUT_KEYS: dict[str, bool] = {
-    "postcode_lookup": True,
-    "lsoa_ward_lookup": True,
-    "ward_boundaries": False,
-    "lsoa_boundaries": False,
-    "imd": False,
-    "population": False,
-    "schools": False,
-}
+#: Inputs under ``[inputs]`` (other than census and comparators). Which ones a council must set
+#: depends on the chapters it runs (each chapter lists its inputs in :mod:`jsna.chapters.registry`).
+INPUT_KEYS: tuple[str, ...] = (
+    "postcode_lookup",
+    "lsoa_ward_lookup",
+    "ward_boundaries",
+    "lsoa_boundaries",
+    "imd",
+    "population",
+    "schools",
+)
 
 #: Comparator files under ``[inputs.comparators]``.
 COMPARATOR_KEYS: tuple[str, ...] = (
@@ -211,13 +212,9 @@ def _read_inputs(
             problems.append(f"inputs.{key} should be a file path string, got {value!r}")
             continue
         paths[key] = _resolve(root, value)
-    for key, required in INPUT_KEYS.items():
-        if required and key not in table:
-            problems.append(f"missing key inputs.{key}")
-
     census: dict[int, Path] = {}
     census_table = table.get("census", {})
-    if not isinstance(census_table, dict) or not census_table:
+    if not isinstance(census_table, dict):
         problems.append(
             "inputs.census should be a table of census year = file path, e.g. 2025 = \"census_2025.csv\""
         )
@@ -257,7 +254,25 @@ def _read_inputs(
     return Inputs(census=census, comparators=comparators, **paths)
 
 
-def load_config(path: str | os.PathLike[str], *, check_files: bool = True) -> Config:
+def _missing_chapter_inputs(inputs: Any, chapters: list[Any]) -> list[str]:
+    """One problem per input a chapter in ``chapters.run`` needs but the config does not set."""
+    inputs = inputs if isinstance(inputs, dict) else {}
+    problems = []
+    for name in chapters:
+        for key in CHAPTERS[name].inputs if isinstance(name, str) and name in CHAPTERS else ():
+            section, _, item = key.partition(".")
+            given = inputs.get(section)
+            if item:
+                given = given.get(item) if isinstance(given, dict) else None
+            if not given:
+                problems.append(f"inputs.{key} is needed by the {name} chapter (chapters.run) "
+                                f"but is not set")
+    return problems
+
+
+def load_config(
+    path: str | os.PathLike[str], *, check_files: bool = True, check_chapters: bool = True
+) -> Config:
     """Load and validate a council's ``jsna.toml``.
 
     Parameters
@@ -266,6 +281,9 @@ def load_config(path: str | os.PathLike[str], *, check_files: bool = True) -> Co
         The TOML file.
     check_files : bool, default True
         Also report input files that do not exist.
+    check_chapters : bool, default True
+        Also report inputs that a chapter in ``chapters.run`` needs but the config does not set
+        (``jsna sources`` turns this off: it lists what is missing instead).
 
     Returns
     -------
@@ -309,6 +327,18 @@ def load_config(path: str | os.PathLike[str], *, check_files: bool = True) -> Co
                 f"(years given: {', '.join(map(str, sorted(inputs.census)))})"
             )
 
+    chapters = chap_t.get("run", list(KNOWN_CHAPTERS))
+    if isinstance(chapters, list):
+        for name in chapters:
+            if name not in KNOWN_CHAPTERS:
+                problems.append(
+                    f"chapters.run: unknown chapter {name!r} (known: {', '.join(KNOWN_CHAPTERS)})"
+                )
+        if check_chapters:
+            problems += _missing_chapter_inputs(data.get("inputs", {}), chapters)
+    uses_census = check_chapters and isinstance(chapters, list) and any(
+        CHAPTERS[name].uses_census for name in chapters if isinstance(name, str) and name in CHAPTERS)
+
     salt = census_t.get("salt")
     salt_env = census_t.get("salt_env")
     if isinstance(salt_env, str):
@@ -317,7 +347,8 @@ def load_config(path: str | os.PathLike[str], *, check_files: bool = True) -> Co
             problems.append(
                 f"census.salt_env names the environment variable {salt_env}, which is not set"
             )
-    if salt is None and "salt" not in census_t and "salt_env" not in census_t:
+    if (salt is None and "salt" not in census_t and "salt_env" not in census_t
+            and (uses_census or inputs.census)):
         problems.append(
             "missing key census.salt or census.salt_env (the secret used to pseudonymise UPNs)"
         )
@@ -334,14 +365,6 @@ def load_config(path: str | os.PathLike[str], *, check_files: bool = True) -> Co
     threshold = disc_t.get("threshold", 5)
     if isinstance(threshold, int) and not isinstance(threshold, bool) and threshold < 1:
         problems.append(f"disclosure.threshold should be 1 or more, got {threshold}")
-
-    chapters = chap_t.get("run", list(KNOWN_CHAPTERS))
-    if isinstance(chapters, list):
-        for name in chapters:
-            if name not in KNOWN_CHAPTERS:
-                problems.append(
-                    f"chapters.run: unknown chapter {name!r} (known: {', '.join(KNOWN_CHAPTERS)})"
-                )
 
     if problems:
         raise JsnaConfigError(problems, str(path))
@@ -361,7 +384,7 @@ def load_config(path: str | os.PathLike[str], *, check_files: bool = True) -> Co
         year=year,
         title=jsna_t.get("title", f"{area.name} SEND Joint Strategic Needs Assessment {year}"),
         inputs=inputs,
-        census=CensusOptions(columns=dict(columns), salt=str(salt)),
+        census=CensusOptions(columns=dict(columns), salt="" if salt is None else str(salt)),
         neighbours=list(neighbours),
         disclosure=DisclosureOptions(
             threshold=threshold, suppress_zeros=disc_t.get("suppress_zeros", False)

@@ -59,6 +59,10 @@ def chapter_jobs(
         raise JsnaConfigError(
             f"unknown chapter(s) {', '.join(unknown)} (known: {', '.join(CHAPTERS)})"
         )
+    missing = [f"inputs.{need} (needed by the {key} chapter)" for key in keys
+               for need in CHAPTERS[key].inputs if not _is_set(config, need)]
+    if missing:
+        raise JsnaConfigError(f"{config.path.name}: not set: {'; '.join(missing)}")
     jobs = []
     for key in keys:
         info = CHAPTERS[key]
@@ -74,6 +78,16 @@ def chapter_jobs(
     return jobs
 
 
+def _is_set(config: Config, key: str) -> bool:
+    """True when the config sets the input ``key`` (e.g. ``"census"``, ``"comparators.x"``)."""
+    section, _, item = key.partition(".")
+    if section == "comparators":
+        return item in config.inputs.comparators
+    if section == "census":
+        return bool(config.inputs.census)
+    return getattr(config.inputs, section, None) is not None
+
+
 def refresh(
     config_path: str | Path,
     *,
@@ -85,7 +99,7 @@ def refresh(
     notebooks: Path = NOTEBOOKS,
     force_clean: bool = False,
 ) -> RefreshReport:
-    """Clean the census, execute the chapters and build the site.
+    """Clean the census (when a chapter to run needs it), execute the chapters, build the site.
 
     Parameters
     ----------
@@ -112,9 +126,10 @@ def refresh(
         Results per chapter and the site's paths.
     """
     config = load_config(config_path)
-    if force_clean or not clean_is_fresh(config):
-        clean_census_to_disk(config)
     jobs = chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout)
+    if any(CHAPTERS[job.name].uses_census for job in jobs) and (
+            force_clean or not clean_is_fresh(config)):
+        clean_census_to_disk(config)
     config.output_dir.mkdir(parents=True, exist_ok=True)
     # nbconvert, pandas and matplotlib take seconds to import and the first page render
     # compiles its templates: do both while the chapters run rather than after

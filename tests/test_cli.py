@@ -27,7 +27,8 @@ def test_malformed_config_names_the_keys(tmp_path):
     message = result.stderr.strip()
     assert len(message.splitlines()) == 1
     for expected in ("area.code should be a string", "jsna.year should be an integer",
-                     "missing key area.name", "missing key inputs.postcode_lookup"):
+                     "missing key area.name",
+                     "inputs.postcode_lookup is needed by the wards chapter"):
         assert expected in message
     assert "Traceback" not in result.stderr
 
@@ -54,9 +55,8 @@ def test_failing_chapter_is_reported_with_its_cell_and_exit_code(tmp_path):
     from jsna.demo import write_demo
 
     config = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
-    text = config.read_text()
-    config.write_text("\n".join(line for line in text.splitlines()
-                                if not line.startswith("sen_phase_type")) + "\n")
+    # a comparator file that is not the DfE table the config says it is
+    (config.parent / "comparators" / "sen_phase_type.csv").write_text("not,a,dfe,table\n1,2,3,4\n")
     result = _jsna("refresh", "--config", str(config), "--chapters", "population", "--quiet")
     assert result.returncode == 3
     message = [line for line in result.stderr.splitlines() if line.startswith("jsna: chapter")]

@@ -24,10 +24,19 @@ year = 2025
 [inputs]
 postcode_lookup = "postcodes.csv"
 lsoa_ward_lookup = "lsoa_to_ward.csv"
+ward_boundaries = "wards.gpkg"
+schools = "schools.csv"
 
 [inputs.census]
 2024 = "census_2024.csv"
 2025 = "census_2025.csv"
+
+[inputs.comparators]
+sen_phase_type = "sen_phase_type.csv"
+ehcp_caseload = "caseload.csv"
+ehcp_requests = "requests.csv"
+ehcp_assessments = "assessments.csv"
+ehcp_timeliness = "timeliness.csv"
 
 [census]
 salt = "not-secret"
@@ -37,8 +46,34 @@ neighbours = ["Z06000002"]
 """
 
 
-def _write(folder, text, files=("postcodes.csv", "lsoa_to_ward.csv", "census_2024.csv",
-                                "census_2025.csv")):
+#: Every file VALID names.
+FILES = ("postcodes.csv", "lsoa_to_ward.csv", "wards.gpkg", "schools.csv", "census_2024.csv",
+         "census_2025.csv", "sen_phase_type.csv", "caseload.csv", "requests.csv",
+         "assessments.csv", "timeliness.csv")
+
+#: A council running only the chapter built from published DfE files.
+PUBLISHED_ONLY = """
+[area]
+code = "E06000014"
+name = "York"
+region_code = "E12000003"
+region_name = "Yorkshire and The Humber"
+
+[jsna]
+year = 2025
+
+[inputs.comparators]
+ehcp_caseload = "caseload.csv"
+ehcp_requests = "requests.csv"
+ehcp_assessments = "assessments.csv"
+ehcp_timeliness = "timeliness.csv"
+
+[chapters]
+run = ["ehcp"]
+"""
+
+
+def _write(folder, text, files=FILES):
     for name in files:
         (folder / name).write_text("x\n")
     path = folder / "jsna.toml"
@@ -61,7 +96,8 @@ def test_every_problem_is_reported_at_once_with_its_key(tmp_path):
     text = VALID.replace('la_number = 990', 'la_number = "990"').replace(
         "[jsna]\nyear = 2025", "[jsna]\nyear = 2025\ncolour = \"blue\""
     ) + '\n[disclosure]\nthreshold = "five"\n'
-    path = _write(tmp_path, text, files=("postcodes.csv", "census_2025.csv"))
+    path = _write(tmp_path, text, files=[f for f in FILES
+                                         if f not in ("lsoa_to_ward.csv", "census_2024.csv")])
     with pytest.raises(JsnaConfigError) as caught:
         load_config(path)
     problems = caught.value.problems
@@ -108,3 +144,25 @@ def test_malformed_and_missing_files(tmp_path):
     bad.write_text("[area\ncode = 1")
     with pytest.raises(JsnaConfigError, match="bad.toml: not valid TOML"):
         load_config(bad)
+
+
+def test_a_council_may_run_the_published_data_chapter_without_a_census(tmp_path):
+    config = load_config(_write(tmp_path, PUBLISHED_ONLY))
+    assert config.inputs.census == {} and config.census_years == []
+    assert config.chapters == ["ehcp"]
+
+
+def test_each_chapter_names_the_inputs_it_still_needs(tmp_path):
+    text = PUBLISHED_ONLY.replace('run = ["ehcp"]', 'run = ["ehcp", "wards"]').replace(
+        'ehcp_requests = "requests.csv"\n', "")
+    with pytest.raises(JsnaConfigError) as caught:
+        load_config(_write(tmp_path, text))
+    problems = caught.value.problems
+    assert ("inputs.comparators.ehcp_requests is needed by the ehcp chapter (chapters.run) but is "
+            "not set") in problems
+    for key in ("census", "postcode_lookup", "lsoa_ward_lookup", "ward_boundaries"):
+        assert f"inputs.{key} is needed by the wards chapter (chapters.run) but is not set" in (
+            problems)
+    # a census chapter needs the pseudonymisation secret too
+    assert any("census.salt" in problem for problem in problems)
+    assert len(problems) == 6

@@ -7,19 +7,35 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ChapterInfo:
-    """A chapter: its key, notebook file (in ``notebooks/``) and page title."""
+    """A chapter: its key, notebook file (in ``notebooks/``), page title and the inputs it needs.
+
+    ``inputs`` are config keys below ``[inputs]`` (``"census"``, ``"schools"``,
+    ``"comparators.ehcp_timeliness"``...): the configuration must set each one for the chapter to
+    run. Inputs a chapter uses when given but can do without are not listed.
+    """
 
     key: str
     notebook: str
     title: str
+    inputs: tuple[str, ...] = ()
+
+    @property
+    def uses_census(self) -> bool:
+        """True when the chapter reads the council's cleaned pupil-level census."""
+        return "census" in self.inputs
 
 
 CHAPTERS: dict[str, ChapterInfo] = {
     info.key: info
     for info in (
-        ChapterInfo("population", "01_population.ipynb", "Population and SEND prevalence"),
-        ChapterInfo("wards", "02_wards.ipynb", "Where children with SEND live"),
-        ChapterInfo("settings", "03_settings.ipynb", "Where pupils with SEND are educated"),
-        ChapterInfo("ehcp", "04_ehcp.ipynb", "EHC needs assessments and plans"),
+        ChapterInfo("population", "01_population.ipynb", "Population and SEND prevalence",
+                    ("census", "comparators.sen_phase_type")),
+        ChapterInfo("wards", "02_wards.ipynb", "Where children with SEND live",
+                    ("census", "postcode_lookup", "lsoa_ward_lookup", "ward_boundaries")),
+        ChapterInfo("settings", "03_settings.ipynb", "Where pupils with SEND are educated",
+                    ("census", "schools", "comparators.sen_phase_type")),
+        ChapterInfo("ehcp", "04_ehcp.ipynb", "EHC needs assessments and plans",
+                    ("comparators.ehcp_caseload", "comparators.ehcp_requests",
+                     "comparators.ehcp_assessments", "comparators.ehcp_timeliness")),
     )
 }

@@ -1093,6 +1093,9 @@ def clean_census(config: Config) -> CensusCleanResult:
     JsnaInputError
         One line naming the file and the problem.
     """
+    if not config.inputs.census:
+        raise JsnaInputError(f"{config.path.name}: inputs.census is not set: there is no school "
+                             f"census to clean")
     columns_map = dict(config.census.columns)
     check_columns_map(columns_map, (*CENSUS_HEADINGS, *DIRECTORY_COLUMNS))
     inputs = config.inputs

@@ -274,6 +274,9 @@ def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Li
             items.append(f'<li>{title} <span class="status-failed">not produced: '
                          f"{escape(result.status)}</span></li>")
     years = ", ".join(str(y) for y in config.census_years)
+    censuses = (f"School censuses used: January {escape(years)}." if years and any(
+        CHAPTERS[r.name].uses_census for r in results if r.name in CHAPTERS)
+        else "No school census was used: these chapters draw on published data only.")
     all_data = (f'<p>All indicators in one file: <a href="{DATA_FOLDER}/indicators.csv" download>'
                 f"indicators.csv</a> (long format, one row per indicator, area, period and "
                 f"breakdown).</p>")
@@ -286,7 +289,7 @@ def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Li
         ("markdown", "## Chapters"),
         ("html", f'<ol class="chapter-list">{"".join(items)}</ol>'),
         ("markdown", "## Data"),
-        ("html", all_data + f"<p>School censuses used: January {escape(years)}. Comparators: "
+        ("html", all_data + f"<p>{censuses} Comparators: "
                  f"England, {escape(config.area.region_name)} and "
                  f"{len(config.neighbours)} statistical neighbours.</p>"),
     ]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from jsna.chapters.registry import CHAPTERS
 from jsna.errors import JsnaError, JsnaInputError
 
 #: Pupil-level census header (see the contracts); only these columns are checked here.
@@ -29,7 +30,6 @@ class InputSpec:
     description: str
     publisher: str
     url: str
-    required: bool = False
 
 
 INPUTS: tuple[InputSpec, ...] = (
@@ -38,21 +38,18 @@ INPUTS: tuple[InputSpec, ...] = (
         "January school census, pupil level, one file per year (council's own extract)",
         "the council (COLLECT / MIS export)",
         "https://www.gov.uk/guidance/school-census",
-        required=True,
     ),
     InputSpec(
         "postcode_lookup",
         "postcode -> LSOA, ward, local authority (ONS Postcode Directory)",
         "ONS Open Geography Portal",
         "https://geoportal.statistics.gov.uk/ (search: ONS Postcode Directory)",
-        required=True,
     ),
     InputSpec(
         "lsoa_ward_lookup",
         "LSOA (2021) -> ward best-fit lookup",
         "ONS Open Geography Portal",
         "https://geoportal.statistics.gov.uk/ (search: LSOA to Electoral Ward lookup)",
-        required=True,
     ),
     InputSpec(
         "ward_boundaries",
@@ -186,13 +183,20 @@ def describe_sources(config: Any) -> pd.DataFrame:
     """
     rows: list[dict[str, object]] = []
     inputs = config.inputs
+    # an input is required when a chapter the council runs needs it
+    needed = {key: name for name in reversed(config.chapters) if name in CHAPTERS
+              for key in CHAPTERS[name].inputs}
+
+    def required(key: str) -> str:
+        return f"required by the {needed[key]} chapter" if key in needed else ""
+
     for spec in INPUTS:
         if spec.key in _NOT_IN_CONFIG:
             rows.append(_row(spec, "not in config", None, detail="optional; not read by chapters"))
             continue
         if spec.key == "census":
             if not inputs.census:
-                rows.append(_row(spec, "not configured", None, detail="required"))
+                rows.append(_row(spec, "not configured", None, detail=required("census")))
             for year, path in sorted(inputs.census.items()):
                 rows.append(_check(spec, f"census.{year}", path, config, _validate_census, year))
             continue
@@ -204,9 +208,7 @@ def describe_sources(config: Any) -> pd.DataFrame:
             path = getattr(inputs, spec.key, None)
             validator = _VALIDATORS[spec.key]
         if path is None:
-            rows.append(
-                _row(spec, "not configured", None, detail="required" if spec.required else "")
-            )
+            rows.append(_row(spec, "not configured", None, detail=required(spec.key)))
             continue
         rows.append(_check(spec, spec.key, path, config, validator, None))
     table = pd.DataFrame(rows, columns=RESULT_COLUMNS)

@@ -285,3 +285,70 @@ def test_hand_worked_interval_in_the_chapter(edited):
     assert row["value"] == pytest.approx(25.0)
     assert row["lower_ci_95"] == pytest.approx(18.11, abs=0.01)
     assert row["upper_ci_95"] == pytest.approx(33.44, abs=0.01)
+
+
+YORK_CONFIG = """
+[area]
+code = "E06000014"
+name = "York"
+la_number = 816
+region_code = "E12000003"
+region_name = "Yorkshire and The Humber"
+
+[jsna]
+year = 2025
+
+[inputs]
+population = "{real}/population/ons_mye_mid2020_utla20_single_year_of_age.csv"
+
+[inputs.comparators]
+ehcp_caseload = "{real}/send_dfe/ehcp_2025/caseload.csv"
+ehcp_requests = "{real}/send_dfe/ehcp_2025/requests.csv"
+ehcp_assessments = "{real}/send_dfe/ehcp_2025/assessments.csv"
+ehcp_timeliness = "{real}/send_dfe/ehcp_2025/timeliness_20_week.csv"
+
+[comparators]
+# York's 2025 statistical neighbours (DfE, May 2025), in published order
+neighbours = ["E10000013", "E06000022", "E06000024", "E10000015", "E10000031", "E10000025",
+              "E10000032", "E08000009", "E10000014", "E08000007"]
+
+[chapters]
+run = ["ehcp"]
+
+[output]
+folder = "outputs"
+"""
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_a_real_council_without_a_census_gets_its_ehcp_chapter(tmp_path):
+    """York from the real DfE SEN2 2025 files alone: no census, no lookups, no salt."""
+    real = REAL_SEN2.parent
+    if not (real / "send_dfe" / "ehcp_2025").exists():
+        pytest.skip(f"real data folder {real} is absent")
+    from jsna.refresh import refresh
+
+    path = tmp_path / "jsna.toml"
+    path.write_text(YORK_CONFIG.format(real=real.resolve()))
+    report = refresh(path, workers=1, timeout=300)
+    assert report.ok, [(r.name, r.status, r.message) for r in report.results]
+    indicators = pd.read_csv(report.config.output_dir / "data" / "indicators.csv",
+                             dtype={"period": str})
+    published = pd.read_csv(real / "send_dfe" / "ehcp_2025" / "timeliness_20_week.csv",
+                            dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    york = published[(published["new_la_code"] == "E06000014")
+                      & (published["breakdown"] == published["breakdown_topic"])]
+    for _, row in york.iterrows():
+        if "x" in (row["plans_issued_20_weeks_ex"], row["plans_issued_den_ex"]):
+            continue
+        mine = indicators[(indicators["indicator_id"] == TIMELY)
+                          & (indicators["area_code"] == "E06000014")
+                          & (indicators["period"] == row["time_period"])].iloc[0]
+        assert mine["count"] == int(row["plans_issued_20_weeks_ex"])
+        assert mine["denominator"] == int(row["plans_issued_den_ex"])
+        assert round(mine["value"], 1) == pytest.approx(float(row["PC_plans_issued_20_weeks_ex"]),
+                                                        abs=0.051)
+    index = (report.config.output_dir / "index.html").read_text()
+    assert "No school census was used" in index
+    assert "York" in index and "EHC needs assessments and plans" in index

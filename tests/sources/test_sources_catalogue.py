@@ -50,7 +50,7 @@ neighbours = [{quoted}]
 """
     path = tmp_path / "jsna.toml"
     path.write_text(toml)
-    return load_config(path, check_files=False)
+    return load_config(path, check_files=False, check_chapters=False)
 
 
 @pytest.mark.real_data

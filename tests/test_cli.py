@@ -77,3 +77,36 @@ def test_lab_passes_its_options_to_jupyterlab(monkeypatch):
     command = called["c"]
     assert command[1:4] == ["-m", "jupyter", "lab"]
     assert command[4].endswith("notebooks") and command[5:] == ["--no-browser", "--port", "8899"]
+
+
+def test_ctrl_c_stops_the_refresh_and_its_kernels_quietly(tmp_path):
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    from jsna.demo import write_demo
+
+    config = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jsna.cli", "refresh", "--config", str(config), "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # a terminal's Ctrl-C goes to the whole foreground process group
+        preexec_fn=lambda: (os.setsid(), signal.signal(signal.SIGINT, signal.SIG_DFL)),
+    )
+    kernels: list[psutil.Process] = []
+    deadline = time.monotonic() + 90
+    while not kernels and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        kernels = [child for child in psutil.Process(process.pid).children(recursive=True)
+                   if "ipykernel_launcher" in " ".join(child.cmdline())]
+    assert kernels, "no chapter kernel started"
+    time.sleep(2)  # the chapters' cells are running
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.strip().splitlines() == ["jsna: interrupted"]
+    time.sleep(1)
+    assert not [kernel.pid for kernel in kernels if kernel.is_running()
+                and kernel.status() != psutil.STATUS_ZOMBIE]

@@ -247,6 +247,9 @@ def _start_worker(attempts: SimpleQueue) -> None:
     _attempts = attempts
     # a broken pool terminates its workers: take their kernels with them
     signal.signal(signal.SIGTERM, _stop_worker)
+    # Ctrl-C reaches the whole process group: the parent stops the workers and their kernels
+    # (see _run_on_own_pool), so that each worker does not print its own traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("papermill").addHandler(logging.NullHandler())
     import papermill  # noqa: F401
 
@@ -410,6 +413,11 @@ def _run_on_own_pool(
                         _kill_tree(running[job.name][0])
                     for job in silent:
                         finish(job, "timed out", _killed_message(job))
+        except KeyboardInterrupt:
+            # stop at once: every worker with the kernels it started, then let the caller report
+            for child in psutil.Process().children():
+                _kill_tree(child.pid)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         remaining = [job for job in remaining if job.name not in results]

@@ -126,7 +126,8 @@ def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: s
     frame = pd.DataFrame({
         "Calendar year": rows["period"],
         "Area": rows["area_name"],
-        count_label: _shown(rows, "count"),
+        # a published count stays shown when only its denominator was not published
+        count_label: rows["count"].astype(object).where(rows["count"].notna(), rows["note"]),
         denominator_label: rows["denominator"].astype(object).where(
             rows["denominator"].notna(), rows["note"]),
         f"{count_label} (%)": _shown(rows, "value"),

@@ -131,6 +131,10 @@ def test_assessments_without_a_plan_match_the_published_file(demo):
     table = chapter.tables["assessments_no_plan"].frame
     early = table[(table["Area"] == "England") & (table["Calendar year"] < "2022")]
     assert set(early["No plan issued (%)"]) == {"[x]"}  # never shown as zero
+    assert set(early["Assessments"]) == {"[x]"}
+    # DfE published the count itself: it is shown, only the percentage cannot be worked out
+    published = raw[(raw["geographic_level"] == "National") & (raw["time_period"] < "2022")]
+    assert early["No plan issued"].tolist() == published["assess_not_issued"].astype(int).tolist()
     assert "2022 to 2024" in chapter.figures["assessments_no_plan"].caption
     latest = _indicator(chapter, NO_PLAN, COUNCIL, "2024")
     stated = any("EHC needs assessments in 2024" in sentence

@@ -1,7 +1,7 @@
 """Normalise the coded census fields: enrolment status, SEN provision, need, year group, sex, FSM.
 
 Every function works on the *distinct* values of a column (a census of a million pupils has a
-handful of distinct SEN codes), so cleaning stays vectorised: :func:`normalise_column` splits a column
+handful of distinct SEN codes), so cleaning stays vectorised: :func:`encode` splits a column
 into integer codes and its distinct values, a normaliser maps the distinct values, and the
 :class:`Coded` result spreads them back over the rows.
 
@@ -154,19 +154,9 @@ def dictionary_array(indices: np.ndarray, dictionary: pa.Array) -> pa.Dictionary
         pa.array(indices, mask=missing if missing.any() else None, type=pa.int32()), dictionary)
 
 
-def present(indices: np.ndarray, size: int) -> np.ndarray:
-    """Boolean mask of length ``size``: True at every non-negative value of ``indices``.
-
-    A fast replacement for ``np.unique``/``np.isin`` on dense integer codes.
-    """
-    mask = np.zeros(size, dtype=bool)
-    mask[indices[indices >= 0]] = True
-    return mask
-
-
 @dataclass(frozen=True)
 class Coded:
-    """A text column normalised value by value (see :func:`normalise_column`).
+    """A text column normalised value by value (see :func:`normalise_encoded`).
 
     Attributes
     ----------
@@ -216,29 +206,6 @@ class Coded:
         values = self.values.to_pylist()
         per_value = np.array([v in wanted for v in values] + [False], dtype=bool)
         return per_value[self._codes(rows)]
-
-
-def normalise_column(
-    column: pa.Array | pa.ChunkedArray,
-    normalise: Callable[[list[str]], tuple[list[object], list[str]]],
-    value_type: pa.DataType | None = None,
-) -> Coded:
-    """Apply a normaliser to the distinct values of a text column.
-
-    Parameters
-    ----------
-    column : pyarrow.Array or pyarrow.ChunkedArray
-        Text column.
-    normalise : callable
-        Given the distinct raw values (list of str), returns (normalised values, statuses).
-    value_type : pyarrow.DataType
-        Type of the normalised values.
-
-    Returns
-    -------
-    Coded
-    """
-    return normalise_encoded(encode(column), normalise, value_type)
 
 
 def normalise_encoded(

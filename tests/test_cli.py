@@ -110,3 +110,18 @@ def test_ctrl_c_stops_the_refresh_and_its_kernels_quietly(tmp_path):
     time.sleep(1)
     assert not [kernel.pid for kernel in kernels if kernel.is_running()
                 and kernel.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_sources_fails_when_a_chapter_to_run_needs_an_input_that_is_not_set(tmp_path):
+    from jsna.demo import write_demo
+
+    config = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
+    config.write_text("\n".join(line for line in config.read_text().splitlines()
+                                if not line.startswith("ehcp_requests")) + "\n")
+    result = _jsna("sources", "--config", str(config))
+    assert result.returncode == 2
+    assert "required by the ehcp chapter" in " ".join(result.stdout.split())
+    # refresh says so up front, naming the chapter, rather than failing in a cell
+    result = _jsna("refresh", "--config", str(config))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "inputs.comparators.ehcp_requests is needed by the ehcp chapter" in result.stderr

@@ -152,6 +152,46 @@ def test_no_published_count_of_the_council_is_below_the_threshold(demo_site):
     assert not problems, problems
 
 
+def test_chapters_agree_where_they_count_the_same_pupils(demo_site):
+    """Numbers two chapters publish about the same pupils agree, and parts add up to totals."""
+    _, report = demo_site
+    config = report.config
+    table = pd.read_csv(config.output_dir / "data" / "indicators.csv", dtype={"period": str})
+    council = table[table["area_code"] == config.area.code]
+
+    def rows(indicator: str, frame: pd.DataFrame = council) -> pd.DataFrame:
+        return frame[frame["indicator_id"] == indicator]
+
+    def add_up(parts: pd.DataFrame, total: float, what: str) -> None:
+        published = parts["count"].dropna()
+        if len(published) == len(parts):  # nothing hidden: the parts add up exactly
+            assert published.sum() == total, what
+        else:  # hidden parts are at least 1 each and never negative
+            assert published.sum() + (len(parts) - len(published)) <= total, what
+
+    plans = rows("pupils_ehc_plan_percent").set_index("period")["count"]
+    assert len(plans) == 5
+    for period, total in plans.items():
+        special = rows("ehc_plan_special_school_percent")
+        assert special.loc[special["period"] == period, "denominator"].item() == total  # settings
+        needs = rows("ehc_plan_primary_need_percent")
+        needs = needs[needs["period"] == period]
+        assert set(needs["denominator"]) == {total}
+        add_up(needs, total, f"EHC plan primary needs, {period}")
+    latest = plans.index.max()
+    for indicator in ("resident_pupils_ehc_plan_percent", "resident_pupils_sen_percent"):
+        residents = rows(indicator)
+        residents = residents[residents["period"] == latest]
+        total = residents.loc[residents["breakdown"] == "All pupils", "count"].item()
+        deciles = residents[residents["breakdown"].str.startswith("IMD decile")]
+        assert len(deciles) == 11  # ten deciles and "not known"
+        add_up(deciles, total, f"{indicator} by IMD decile")
+        wards = rows(indicator, table[table["area_type"] == "Ward"])
+        wards = wards[(wards["period"] == latest) & (wards["breakdown"] == "All pupils")]
+        assert len(wards) >= 6
+        add_up(wards, total, f"{indicator} by ward")
+
+
 def test_no_identifiers_reach_any_output(demo_site):
     _, report = demo_site
     raw = pd.read_csv(report.config.inputs.census[report.config.year], dtype=str)

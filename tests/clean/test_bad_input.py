@@ -119,32 +119,18 @@ def test_bad_census_file(tmp_path: Path, case: str) -> None:
     assert expected in message
 
 
-def test_census_date_disagrees_with_config_year(tmp_path: Path) -> None:
-    frame = census_frame(MAIN_ROWS[:2])
-    frame.insert(0, "CensusDate", ["16/01/2025", "18/01/2024"])
+@pytest.mark.parametrize(("heading", "dates", "message"), [
+    ("CensusDate", ["16/01/2025", "18/01/2024"],
+     r"census_2025.csv: row 3, column CensusDate: census year 2024 disagrees with the config"),
+    ("Census Date", ["2024-10-03"], "row 2, column CensusDate: 2024-10-03 is not in January"),
+    ("CensusDate", ["spring"], "row 2, column CensusDate: expected a date"),
+], ids=["year disagrees with the config", "not in January", "unreadable"])
+def test_bad_census_date(tmp_path: Path, heading: str, dates: list[str], message: str) -> None:
+    frame = census_frame(MAIN_ROWS[:len(dates)])
+    frame.insert(0, heading, dates)
     path = tmp_path / "census_2025.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(JsnaInputError, match=r"census_2025.csv: row 3, column CensusDate: census "
-                                             r"year 2024 disagrees with the config"):
-        read_census_file(path, 2025)
-
-
-def test_census_date_not_in_january(tmp_path: Path) -> None:
-    frame = census_frame(MAIN_ROWS[:1])
-    frame.insert(0, "Census Date", ["2024-10-03"])
-    path = tmp_path / "census_2025.csv"
-    frame.to_csv(path, index=False)
-    with pytest.raises(JsnaInputError, match="row 2, column CensusDate: 2024-10-03 is not in "
-                                             "January"):
-        read_census_file(path, 2025)
-
-
-def test_census_date_unreadable(tmp_path: Path) -> None:
-    frame = census_frame(MAIN_ROWS[:1])
-    frame.insert(0, "CensusDate", ["spring"])
-    path = tmp_path / "census_2025.csv"
-    frame.to_csv(path, index=False)
-    with pytest.raises(JsnaInputError, match="row 2, column CensusDate: expected a date"):
+    with pytest.raises(JsnaInputError, match=message):
         read_census_file(path, 2025)
 
 

@@ -88,6 +88,7 @@ from jsna.clean.validation import (
     render_validation_html,
 )
 from jsna.errors import JsnaInputError
+from jsna.memory import retain_freed_memory
 
 if TYPE_CHECKING:
     from jsna.config import Config
@@ -298,6 +299,7 @@ def read_census_table(
     JsnaInputError
         Bad files, missing columns, census dates that disagree with ``year``.
     """
+    retain_freed_memory()
     path = Path(path)
     source = source or path.name
     years = sorted({year} if isinstance(year, int) else set(year or ()))
@@ -479,6 +481,7 @@ def clean_census_frames(
     JsnaInputError
         Missing columns or a column whose values are mostly of the wrong kind.
     """
+    retain_freed_memory()
     if isinstance(frames, Mapping):
         frames = _stack_years(frames)
     names = frames.column_names if isinstance(frames, pa.Table) else list(frames.columns)
@@ -599,15 +602,6 @@ class _PostcodeGeography:
     ward: tuple[np.ndarray, pa.Array]
     decile: np.ndarray
 
-    def spread(self, values: np.ndarray, missing: object, rows: np.ndarray) -> np.ndarray:
-        """Per-postcode ``values`` for the given rows (``missing`` where the postcode is blank)."""
-        return coding.decode(self.codes[rows], values, missing)
-
-    def take(self, values: tuple[np.ndarray, pa.Array], rows: np.ndarray) -> pa.DictionaryArray:
-        """Per-postcode dictionary ``values`` for the given rows (null where none or blank)."""
-        positions, dictionary = values
-        return coding.dictionary_array(coding.decode(self.codes[rows], positions, -1), dictionary)
-
 
 @dataclass(frozen=True)
 class _Prepared:
@@ -637,9 +631,6 @@ def _prepare(table: pa.Table, pseudonymiser: Pseudonymiser, geography: _Geograph
     The columns are independent, so they are encoded in a few threads: Arrow and numpy release
     the interpreter lock while they work.
     """
-    has_value = np.zeros(table.num_rows, dtype=bool)
-    for name in (c for c in table.column_names if c in _DATA_COLUMNS):
-        has_value |= table.column(name).is_valid().to_numpy(zero_copy_only=False)
     names = [*_CODED_COLUMNS, "SENprovision"]
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         upns = pool.submit(_encrypt_upns, table, pseudonymiser)  # the longest task first
@@ -650,7 +641,7 @@ def _prepare(table: pa.Table, pseudonymiser: Pseudonymiser, geography: _Geograph
         return _Prepared(
             table=table,
             rows=table.column("source_row").to_numpy(),
-            has_value=has_value,
+            has_value=_has_value(table),
             coded={name: coding.normalise_encoded(encoded[name], normaliser,
                                                   _VALUE_TYPES.get(name))
                    for name, normaliser in _CODED_COLUMNS.items()},
@@ -661,6 +652,17 @@ def _prepare(table: pa.Table, pseudonymiser: Pseudonymiser, geography: _Geograph
             postcodes=located.result(),
             geography=geography,
         )
+
+
+def _has_value(table: pa.Table) -> np.ndarray:
+    """True for rows with at least one census value (False for blank rows)."""
+    columns = [table.column(name) for name in table.column_names if name in _DATA_COLUMNS]
+    if columns and any(column.null_count == 0 for column in columns):
+        return np.ones(table.num_rows, dtype=bool)  # a column without blanks: no blank rows
+    valid = pa.chunked_array([pa.array(np.zeros(table.num_rows, dtype=bool))])
+    for column in columns:  # OR the validity bitmaps in Arrow, 8 rows a byte
+        valid = pc.or_(valid, pc.is_valid(column))
+    return valid.to_numpy(zero_copy_only=False)
 
 
 def _encrypt_upns(table: pa.Table, pseudonymiser: Pseudonymiser,
@@ -677,8 +679,10 @@ def _shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
     value is unique certainly have a UPN of their own in their census. The others (repeated UPNs,
     and the rare rows sharing a half by chance) are compared in full by :func:`_repeated_upns`.
     """
-    years = table.column("census_year").to_numpy().astype(np.uint64)
-    mixed = upns.high ^ (years * np.uint64(0x9E3779B97F4A7C15))
+    years = table.column("census_year")
+    mixed = upns.high
+    if pc.count_distinct(years).as_py() > 1:
+        mixed = mixed ^ (years.to_numpy().astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
     # a count per bucket of the top 22 bits first: only rows in a bucket with others are hashed
     bucket = (mixed >> np.uint64(42)).astype(np.intp)
     crowded = np.flatnonzero(np.bincount(bucket, minlength=1 << 22)[bucket] > 1)
@@ -819,7 +823,7 @@ class _Kept:
         """A coded column restricted to the kept rows (each row's code gathered once)."""
         if name not in self._views:
             column = self.prepared.coded[name]
-            self._views[name] = coding.Coded(column.codes[self.positions], column.values,
+            self._views[name] = coding.Coded(column.codes.take(self.positions), column.values,
                                              column.statuses)
         return self._views[name]
 
@@ -837,7 +841,7 @@ class _Kept:
         """SEN provision of the kept rows, with the legacy codes of this census year."""
         codes, distinct = self.prepared.provision
         return coding.normalise_encoded(
-            (codes[self.positions], distinct),
+            (codes.take(self.positions), distinct),
             lambda v: coding.normalise_sen_provision(v, self.year))
 
 
@@ -852,7 +856,7 @@ def _findings_named(prefix: str, names: Mapping[int, str] = _MISSING_OR_UNKNOWN,
 def _upn_columns(kept: _Kept) -> dict[str, pa.Array]:
     """UPN findings (the UPN is never output) and the pupil key."""
     upns = kept.prepared.upns
-    row_status = upns.status[kept.positions]
+    row_status = upns.status.take(kept.positions)
     kept.check_kind(row_status, (BAD_FORMAT,), UPN_MISSING, "UPN",
                     "13-character unique pupil numbers")
     for status, finding in ((UPN_MISSING, "upn_missing"), (BAD_FORMAT, "upn_invalid_format"),
@@ -940,7 +944,7 @@ def _school_columns(kept: _Kept) -> dict[str, pa.Array]:
 def _age_column(kept: _Kept) -> dict[str, pa.Array]:
     """Age on 31 August, worked out once per distinct date of birth; date findings."""
     dob_codes, dob_dates = kept.prepared.dob
-    codes = dob_codes[kept.positions]
+    codes = dob_codes.take(kept.positions)
     code_of = DATE_STATUSES.index
     dob_status = coding.decode(codes, dob_dates.status_codes, code_of("missing"))
     kept.check_kind(dob_status, (code_of(UNREADABLE), code_of(IMPOSSIBLE)), code_of("missing"),
@@ -963,8 +967,10 @@ def _age_column(kept: _Kept) -> dict[str, pa.Array]:
 
 def _integers(values: np.ndarray) -> pa.Array:
     """Whole numbers held as floats (NaN = missing) as an Arrow int64 array with nulls."""
-    missing = np.isnan(values)
-    return pa.array(np.where(missing, 0, values).astype(np.int64), mask=missing, type=pa.int64())
+    if not values.size or np.isnan(values).all():
+        return pa.nulls(values.size, pa.int64())
+    # NaN becomes null; the cast checks that every value is a whole number
+    return pa.array(values, type=pa.float64(), from_pandas=True).cast(pa.int64())
 
 
 def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
@@ -1027,33 +1033,38 @@ def _encoded(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
 def _geography_columns(kept: _Kept) -> dict[str, pa.Array]:
     """LSOA, ward, IMD decile and residence of every kept row; postcode findings recorded."""
     located, geography = kept.prepared.postcodes, kept.prepared.geography
+    codes = located.codes.take(kept.positions)  # each kept row's distinct postcode, gathered once
 
-    def spread(values: np.ndarray, missing: bool) -> np.ndarray:
-        return located.spread(values, missing, kept.positions).astype(bool)
+    def spread(values: np.ndarray, missing: object) -> np.ndarray:
+        return coding.decode(codes, values, missing)
 
-    row_blank = spread(located.blank, True)
-    row_malformed = ~row_blank & ~spread(located.well_formed, False)
-    row_matched = spread(located.matched, False)
+    def take(values: tuple[np.ndarray, pa.Array]) -> pa.DictionaryArray:
+        positions, dictionary = values
+        return coding.dictionary_array(spread(positions, -1), dictionary)
+
+    row_blank = spread(located.blank, True).astype(bool)
+    row_malformed = ~row_blank & ~spread(located.well_formed, False).astype(bool)
+    row_matched = spread(located.matched, False).astype(bool)
     statuses = np.where(row_blank, 1, np.where(row_malformed, 2, 0)).astype(np.int8)
     kept.check_kind(statuses, (2,), 1, "Postcode", "UK postcodes")
     kept.add("postcode_missing", "Postcode", row_blank)
     kept.add("postcode_malformed", "Postcode", row_malformed)
     kept.add("postcode_unmatched", "Postcode", ~row_blank & ~row_malformed & ~row_matched)
     kept.add("postcode_corrected", "Postcode",
-             spread(located.corrected & located.well_formed, False))
-    row_outside = spread(located.outside, False)
+             spread(located.corrected & located.well_formed, False).astype(bool))
+    row_outside = spread(located.outside, False).astype(bool)
     kept.add("postcode_outside_council", "Postcode", row_outside)
-    row_ward = located.take(located.ward, kept.positions)
+    row_ward = take(located.ward)
     if geography.lsoa_wards is not None or geography.ward_codes:
         no_ward = row_ward.is_null().to_numpy(zero_copy_only=False)
         kept.add("ward_not_found", "Postcode", row_matched & ~row_outside & no_ward)
-    row_decile = located.spread(located.decile, np.nan, kept.positions).astype(float)
+    row_decile = spread(located.decile, np.nan).astype(float)
     if geography.imd is not None:
         # the IMD file may cover only the council's LSOAs: report residents only
         kept.add("lsoa_not_in_imd", "Postcode",
                  row_matched & ~row_outside & np.isnan(row_decile))
     return {
-        "lsoa_code": located.take(located.lsoa, kept.positions),
+        "lsoa_code": take(located.lsoa),
         "ward_code": row_ward,
         "imd_decile": _integers(row_decile),
         "resident": _mask(~row_outside),

@@ -31,6 +31,7 @@ bytes of HMAC-SHA256 under a second derived key instead.
 from __future__ import annotations
 
 import hmac
+import sys
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -48,6 +49,11 @@ VALID, TEMPORARY, MISSING, BAD_FORMAT, BAD_CHECK_LETTER = range(5)
 STATUS_NAMES: tuple[str, ...] = ("valid", "temporary", "missing", "format", "check_letter")
 #: The two hexadecimal digits of each byte value, as one 16-bit unit of text.
 _HEX_PAIRS = np.frombuffer(bytes(range(256)).hex().encode("ascii"), dtype=np.uint16)
+#: The four hexadecimal digits of every two bytes, indexed by those bytes read as one uint16 in
+#: the machine's byte order: one table lookup per two bytes of a key.
+_HEX_QUADS = np.ascontiguousarray(
+    _HEX_PAIRS[np.arange(65536, dtype=np.uint16).view(np.uint8).reshape(-1, 2)]
+).view(np.uint32).ravel()
 #: Bytes of one AES block: values up to one byte shorter are padded into a single block.
 _BLOCK = 16
 
@@ -57,7 +63,8 @@ _DIGIT[np.frombuffer(b"0123456789", dtype=np.uint8)] = np.arange(10)
 _LETTER = np.full(256, -1, dtype=np.int8)
 _LETTER[np.frombuffer(CHECK_ALPHABET.encode(), dtype=np.uint8)] = np.arange(23)
 # weights of characters 2-13; float32 sums of at most 22 x 90 are exact
-_WEIGHTS = np.arange(2, 14, dtype=np.float32)
+#: Check-letter weights of characters 2-12 (character 13's weight, 13, is applied apart).
+_WEIGHTS = np.arange(2, 13, dtype=np.uint8)
 _ALPHABET_BYTES = np.frombuffer(CHECK_ALPHABET.encode(), dtype=np.uint8)
 
 
@@ -199,12 +206,15 @@ def _fill_blocks(values: pa.Array, blocks: np.ndarray) -> np.ndarray:
     return lengths
 
 
-def _all_digits(words: np.ndarray, mask: int) -> np.ndarray:
-    """True where every byte of ``words`` (big-endian uint64) selected by ``mask`` is 0-9.
+def _all_digits(words: np.ndarray, selected: range) -> np.ndarray:
+    """True where every byte of ``words`` (native uint64) at a ``selected`` position is 0-9.
 
     Bitwise test of 8 bytes at once: the high nibble is 3 and adding 6 to the low nibble does
-    not carry (it is at most 9).
+    not carry (it is at most 9). The words are in the machine's byte order (no byte swapping), so
+    the byte positions are turned into a mask in that order.
     """
+    mask = int.from_bytes(bytes(0xFF if i in selected else 0 for i in range(8)), sys.byteorder)
+
     def part(pattern: int) -> np.uint64:
         return np.uint64(mask & pattern)
 
@@ -225,21 +235,21 @@ def _status_codes(blocks: np.ndarray, lengths: np.ndarray, valid: np.ndarray) ->
     if chosen.shape[0] == 0:
         return status
     # characters 2-12 are digits: bytes 1-7 of the first 8-byte word, bytes 0-3 of the second
-    words = chosen.view(">u8")
-    middle_digits = (_all_digits(words[:, 0], 0x00FFFFFFFFFFFFFF)
-                     & _all_digits(words[:, 1], 0xFFFFFFFF00000000))
+    words = chosen.view(np.uint64)
+    middle_digits = _all_digits(words[:, 0], range(1, 8)) & _all_digits(words[:, 1], range(4))
     last_character = chosen[:, UPN_LENGTH - 1]
     last_digit = _DIGIT[last_character]
     last = np.where(last_digit >= 0, last_digit, _LETTER[last_character])
     well_formed = middle_digits & (last >= 0) & (_LETTER[chosen[:, 0]] >= 0)
-    # weighted sum of characters 2-13 (digit values are the bytes minus 48)
-    middle = chosen[:, 1:UPN_LENGTH - 1].astype(np.float32) @ _WEIGHTS[:-1]
-    total = (middle - 48 * _WEIGHTS[:-1].sum()).astype(np.int64) + last.astype(np.int64) * 13
-    check_ok = _ALPHABET_BYTES[total % 23] == chosen[:, 0]
-    status[candidate] = np.where(
-        ~well_formed, BAD_FORMAT,
-        np.where(~check_ok, BAD_CHECK_LETTER, np.where(last_digit >= 0, VALID, TEMPORARY)),
-    ).astype(np.int8)
+    # weighted sum of characters 2-13 (digit values are the bytes minus 48). An integer einsum,
+    # not a matrix product: BLAS threads would spin on the cores the other columns' work needs.
+    middle = np.einsum("ij,j->i", chosen[:, 1:UPN_LENGTH - 1], _WEIGHTS, dtype=np.int32)
+    total = middle - np.int32(48 * int(_WEIGHTS.sum())) + last.astype(np.int32) * np.int32(13)
+    check_ok = _ALPHABET_BYTES[total % np.int32(23)] == chosen[:, 0]
+    codes = np.where(last_digit >= 0, np.int8(VALID), np.int8(TEMPORARY))
+    codes[~check_ok] = BAD_CHECK_LETTER
+    codes[~well_formed] = BAD_FORMAT
+    status[candidate] = codes
     return status
 
 
@@ -389,10 +399,12 @@ class PseudonymisedUpns:
         -------
         pyarrow.Array of str
         """
-        cipher = self.cipher if rows is None else self.cipher[rows]
+        # the first 8 bytes of each block, as one number each
+        key_bytes = np.ascontiguousarray(self.cipher).view(np.uint64)[:, 0]
+        key_bytes = np.ascontiguousarray(key_bytes) if rows is None else key_bytes.take(rows)
         valid = self.valid if rows is None else self.valid[rows]
-        n = len(cipher)
-        text = _HEX_PAIRS[cipher[:, :KEY_LENGTH // 2]]  # two hexadecimal digits per byte
+        n = len(key_bytes)
+        text = _HEX_QUADS.take(key_bytes.view(np.uint16))  # four hexadecimal digits per 2 bytes
         offsets = np.arange(n + 1, dtype=np.int32) * KEY_LENGTH
         keys = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
         if valid.all():

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jsna.clean import codes
 
@@ -55,3 +58,40 @@ def test_sex_fsm_and_school_numbers() -> None:
         "9902001", "9902001", None, None]
     assert codes.normalise_urn(["100001", " 100002 ", "100001.0", "12345"])[0] == [
         "100001", "100002", "100001", None]
+
+
+def _reference_encoding(chunks: list[list[str | None]]) -> tuple[list[int], list[str]]:
+    """Codes by first appearance, worked out in plain Python (-1 for a blank)."""
+    distinct: list[str] = []
+    codes_: list[int] = []
+    for value in (v for chunk in chunks for v in chunk):
+        if value is None:
+            codes_.append(-1)
+            continue
+        if value not in distinct:
+            distinct.append(value)
+        codes_.append(distinct.index(value))
+    return codes_, distinct
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 10).flatmap(lambda width: st.lists(
+    st.lists(st.one_of(st.text("ABCEK1 é", min_size=width, max_size=width), st.none()),
+             max_size=12),
+    min_size=1, max_size=4)))
+def test_encode_matches_first_appearance_order(chunks: list[list[str | None]]) -> None:
+    # fixed-width columns (1-8 bytes, no blanks) take the packed path; others the general one
+    column = pa.chunked_array([pa.array(chunk, type=pa.string()) for chunk in chunks])
+    found, values = codes.encode(column)
+    expected_codes, expected_values = _reference_encoding(chunks)
+    assert found.tolist() == expected_codes
+    assert values.to_pylist() == expected_values
+
+
+def test_encode_packed_path_on_sliced_chunks() -> None:
+    urns = pa.array(["100001", "100002", "100001", "123456", "100002"])
+    column = pa.chunked_array([urns.slice(1, 3), urns.slice(0, 2)])
+    assert codes._packed_fixed_width(column) is not None
+    found, values = codes.encode(column)
+    assert found.tolist() == [0, 1, 2, 1, 0]
+    assert values.to_pylist() == ["100002", "100001", "123456"]

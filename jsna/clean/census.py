@@ -683,12 +683,23 @@ def _shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
     mixed = upns.high
     if pc.count_distinct(years).as_py() > 1:
         mixed = mixed ^ (years.to_numpy().astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    # a count per bucket of the top 22 bits first: only rows in a bucket with others are hashed
-    bucket = (mixed >> np.uint64(42)).astype(np.intp)
-    crowded = np.flatnonzero(np.bincount(bucket, minlength=1 << 22)[bucket] > 1)
+    # counts per bucket of 21 bits, twice (bits 43-63, then 22-42 of the rows left): only rows
+    # sharing both buckets with another row are hashed. 2**21 counts (16 MB) stay below the
+    # allocator's mmap threshold, so their memory is reused rather than new.
+    crowded: np.ndarray | None = None
+    values = mixed
+    for shift in (43, 22):
+        bucket = ((values >> np.uint64(shift)) & np.uint64(_BUCKETS - 1)).astype(np.intp)
+        with_others = np.bincount(bucket, minlength=_BUCKETS).take(bucket) > 1
+        crowded = np.flatnonzero(with_others) if crowded is None else crowded[with_others]
+        values = mixed.take(crowded)
     shared = np.zeros(len(mixed), dtype=bool)
-    shared[crowded] = pd.Series(mixed[crowded]).duplicated(keep=False).to_numpy()
+    shared[crowded] = pd.Series(values).duplicated(keep=False).to_numpy()
     return shared & upns.valid
+
+
+#: Buckets of the repeated-UPN prefilter (:func:`_shared_upns`).
+_BUCKETS = 1 << 21
 
 
 def _repeated_upns(
@@ -758,8 +769,9 @@ def _clean_one_census(
     collector.add(year, "blank_row", "", rows[blank])
     enrol = prepared.coded["EnrolStatus"]
     enrol_status = enrol.row_statuses(select)
-    _check_kind(enrol_status[has_value], (coding.UNKNOWN_CODE,), coding.MISSING_CODE,
-                rows[has_value], "EnrolStatus", "enrolment status codes C, M, S or G", source)
+    given = slice(None) if not blank.any() else has_value
+    _check_kind(enrol_status[given], (coding.UNKNOWN_CODE,), coding.MISSING_CODE,
+                rows[given], "EnrolStatus", "enrolment status codes C, M, S or G", source)
     subsidiary = enrol.is_value(("S",), select) & has_value
     guest = enrol.is_value(("G",), select) & has_value
     status_unknown = (enrol_status != coding.OK_CODE) & has_value
@@ -952,25 +964,30 @@ def _age_column(kept: _Kept) -> dict[str, pa.Array]:
     for status, finding in (("missing", "dob_missing"), (UNREADABLE, "dob_unreadable"),
                             (IMPOSSIBLE, "dob_impossible")):
         kept.add(finding, "DOB", dob_status == code_of(status))
-    age = coding.decode(codes, age_on_31_august(dob_dates.dates, kept.year), np.nan)
-    out_of_range = ~np.isnan(age) & ((age < AGE_RANGE[0]) | (age > AGE_RANGE[1]))
-    kept.add("dob_out_of_range", "DOB", out_of_range)
-    age[out_of_range] = np.nan
+    # ages per distinct date of birth, as small integers (-1: none) so the per-row work is light
+    by_date = age_on_31_august(dob_dates.dates, kept.year)
+    by_date[np.isnan(by_date)] = -1
+    out_of_range_by_date = (by_date >= 0) & ((by_date < AGE_RANGE[0]) | (by_date > AGE_RANGE[1]))
+    kept.add("dob_out_of_range", "DOB", coding.decode(codes, out_of_range_by_date, False))
+    by_date[out_of_range_by_date] = -1
+    age = coding.decode(codes, by_date.astype(np.int8), -1)
     nc_coded = kept.coded("NCYearActual")
     expected_by_value = coding.expected_age(
-        np.array(nc_coded.values.to_pylist() + [None], dtype=object)[:-1])
+        np.array(nc_coded.values.to_pylist() + [None], dtype=object)[:-1]).astype(np.int8)
     expected = coding.decode(nc_coded.codes, expected_by_value, -1)
     kept.add("age_outside_year_group", "DOB",
-             (expected >= 0) & ~np.isnan(age) & (np.abs(age - expected) > 1))
-    return {"age": _integers(age)}
+             (expected >= 0) & (age >= 0) & (np.abs(age - expected) > 1))
+    return {"age": _whole_numbers(age)}
 
 
-def _integers(values: np.ndarray) -> pa.Array:
-    """Whole numbers held as floats (NaN = missing) as an Arrow int64 array with nulls."""
-    if not values.size or np.isnan(values).all():
+def _whole_numbers(values: np.ndarray) -> pa.Array:
+    """Small whole numbers (-1 = missing) as an Arrow int64 array with nulls."""
+    valid = values >= 0
+    if valid.all():
+        return pa.array(values.astype(np.int64))
+    if not valid.any():
         return pa.nulls(values.size, pa.int64())
-    # NaN becomes null; the cast checks that every value is a whole number
-    return pa.array(values, type=pa.float64(), from_pandas=True).cast(pa.int64())
+    return pa.array(values, mask=~valid).cast(pa.int64())
 
 
 def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
@@ -1058,15 +1075,14 @@ def _geography_columns(kept: _Kept) -> dict[str, pa.Array]:
     if geography.lsoa_wards is not None or geography.ward_codes:
         no_ward = row_ward.is_null().to_numpy(zero_copy_only=False)
         kept.add("ward_not_found", "Postcode", row_matched & ~row_outside & no_ward)
-    row_decile = spread(located.decile, np.nan).astype(float)
+    row_decile = spread(np.nan_to_num(located.decile, nan=-1).astype(np.int8), -1)
     if geography.imd is not None:
         # the IMD file may cover only the council's LSOAs: report residents only
-        kept.add("lsoa_not_in_imd", "Postcode",
-                 row_matched & ~row_outside & np.isnan(row_decile))
+        kept.add("lsoa_not_in_imd", "Postcode", row_matched & ~row_outside & (row_decile < 0))
     return {
         "lsoa_code": take(located.lsoa),
         "ward_code": row_ward,
-        "imd_decile": _integers(row_decile),
+        "imd_decile": _whole_numbers(row_decile),
         "resident": _mask(~row_outside),
     }
 

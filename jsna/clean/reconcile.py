@@ -62,10 +62,10 @@ def reconciliation_rows(
     rows += [(census_year, SET_ASIDE, text, int(set_aside.get(code, 0)))
              for code, text in SET_ASIDE_REASONS.items()]
     rows.append((census_year, KEPT, "pupils counted (one row per pupil)", int(rows_kept)))
+    _check_totals(census_year, int(rows_read), sum(row[3] for row in rows[1:-1]), int(rows_kept))
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["census_year"] = table["census_year"].astype("int64")
     table["rows"] = table["rows"].astype("int64")
-    check_balanced(table)
     return table
 
 
@@ -86,8 +86,12 @@ def check_balanced(table: pd.DataFrame) -> None:
         read = int(group.loc[group["step"] == READ, "rows"].sum())
         aside = int(group.loc[group["step"] == SET_ASIDE, "rows"].sum())
         kept = int(group.loc[group["step"] == KEPT, "rows"].sum())
-        if read != kept + aside:
-            raise JsnaError(
-                f"census {year}: {read} rows read but {kept} kept + {aside} set aside = "
-                f"{kept + aside}; rows were lost"
-            )
+        _check_totals(year, read, aside, kept)
+
+
+def _check_totals(year: object, read: int, aside: int, kept: int) -> None:
+    if read != kept + aside:
+        raise JsnaError(
+            f"census {year}: {read} rows read but {kept} kept + {aside} set aside = "
+            f"{kept + aside}; rows were lost"
+        )

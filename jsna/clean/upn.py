@@ -54,6 +54,7 @@ _HEX_PAIRS = np.frombuffer(bytes(range(256)).hex().encode("ascii"), dtype=np.uin
 _HEX_QUADS = np.ascontiguousarray(
     _HEX_PAIRS[np.arange(65536, dtype=np.uint16).view(np.uint8).reshape(-1, 2)]
 ).view(np.uint32).ravel()
+_HEX_QUAD_ARRAY = pa.array(_HEX_QUADS)
 #: Bytes of one AES block: values up to one byte shorter are padded into a single block.
 _BLOCK = 16
 
@@ -402,11 +403,11 @@ class PseudonymisedUpns:
         # the first 8 bytes of each block, as one number each
         key_bytes = np.ascontiguousarray(self.cipher).view(np.uint64)[:, 0]
         key_bytes = np.ascontiguousarray(key_bytes) if rows is None else key_bytes.take(rows)
-        valid = self.valid if rows is None else self.valid[rows]
+        valid = self.valid if rows is None else self.valid.take(rows)
         n = len(key_bytes)
-        text = _HEX_QUADS.take(key_bytes.view(np.uint16))  # four hexadecimal digits per 2 bytes
+        # four hexadecimal digits per 2 bytes (an Arrow take: numpy's would first copy the
+        # indices to 64-bit integers)
+        text = pc.take(_HEX_QUAD_ARRAY, pa.array(key_bytes.view(np.uint16))).buffers()[1]
         offsets = np.arange(n + 1, dtype=np.int32) * KEY_LENGTH
-        keys = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
-        if valid.all():
-            return keys
-        return pc.if_else(pa.array(valid, type=pa.bool_()), keys, pa.scalar(None, pa.string()))
+        nulls = None if valid.all() else pa.array(valid, type=pa.bool_()).buffers()[1]
+        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), text, nulls)

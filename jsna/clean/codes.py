@@ -86,9 +86,9 @@ def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     if isinstance(column, pa.ChunkedArray):
         if not len(column):
             return np.zeros(0, dtype=np.int32), pa.array([], column.type)
-        packed = _packed_fixed_width(column)
+        packed = _packed_short_text(column)
         if packed is not None:
-            return _encode_packed(*packed)
+            return _encode_packed(packed)
         # the chunks of an encoded ChunkedArray share one dictionary
         encoded = pc.dictionary_encode(column)
         codes = np.concatenate([_indices(chunk) for chunk in encoded.chunks])
@@ -97,57 +97,63 @@ def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     return _indices(encoded), encoded.dictionary
 
 
-def _packed_fixed_width(column: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
-    """A text column whose values all have the same length of 1-8 bytes, as one uint64 each.
+def _packed_short_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A text column whose values are all at most 8 bytes long, as one uint64 each.
 
-    Codes such as sex, enrolment status, URN and LAEstab are written with a fixed number of
-    characters. Each value's bytes are read as the low bytes of one 8-byte word (a strided view of
-    the text buffer, masked), and words hash several times faster than text. Returns None for
-    anything else: nulls, values of differing lengths, longer values, another type, or a
-    big-endian machine.
+    Codes such as sex, enrolment status, year group, URN, LAEstab and postcodes are short. Each
+    value's bytes become the low bytes of one 8-byte word, read in place through an overlapping
+    view of the text buffer and masked to the value's length; words hash several times faster
+    than text. A text with a NUL byte keeps the general path, so equal words always mean equal
+    values. Returns None for anything else: blanks, longer values, another type or a big-endian
+    machine.
     """
-    if (not pa.types.is_string(column.type) or column.null_count or sys.byteorder != "little"
-            or not len(column)):
+    if (not pa.types.is_string(column.type) or sys.byteorder != "little" or not len(column)
+            or column.null_count):  # blanks: Arrow's text hashing skips them, which is faster
         return None
-    width = 0
-    words = np.empty(len(column), dtype=np.uint64)
-    start = 0
+    packed: list[pa.Array] = []
     for chunk in column.chunks:
         n = len(chunk)
         if not n:
             continue
         offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
             chunk.offset:chunk.offset + n + 1]
-        size = int(offsets[-1] - offsets[0])
-        width = width or size // n
-        if size != width * n or not 1 <= width <= 8 or (np.diff(offsets) != width).any():
+        lengths = np.diff(offsets)
+        if lengths.max() > 8:
             return None
-        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-        # rows whose 8-byte read stays inside the buffer are read in place; the last few rows
-        # (at most 7) are read from a padded copy
-        direct = max(0, (data.size - 8) // width + 1)
-        if direct:
-            words[start:start + direct] = np.ndarray(
-                (direct,), dtype="<u8", buffer=data, strides=(width,))
-        tail = np.zeros((n - direct) * width + 8, dtype=np.uint8)
-        tail[:(n - direct) * width] = data[direct * width:]
-        words[start + direct:start + n] = np.ndarray(
-            (n - direct,), dtype="<u8", buffer=tail, strides=(width,))
-        start += n
-    if width < 8:
-        words &= np.uint64((1 << (8 * width)) - 1)
-    return words, width
+        buffer = chunk.buffers()[2]
+        text = (np.frombuffer(buffer, dtype=np.uint8)[offsets[0]:offsets[-1]]
+                if buffer is not None else np.zeros(0, dtype=np.uint8))
+        if not text.all():  # a NUL byte
+            return None
+        padded = np.zeros(text.size + 8, dtype=np.uint8)
+        padded[:text.size] = text
+        width = int(lengths[0])
+        if width and text.size == width * n:  # one width (no blanks): every word a fixed step on
+            words = np.ndarray((n,), dtype="<u8", buffer=padded, strides=(width,))
+            words = words & _LENGTH_MASKS[width]
+        else:  # the 8 bytes from each value's first byte
+            windows = np.ndarray((text.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
+            words = windows.take(offsets[:-1] - offsets[0])
+            words &= _LENGTH_MASKS.take(lengths)
+        packed.append(pa.array(words, type=pa.uint64()))
+    return pa.chunked_array(packed, type=pa.uint64())
 
 
-def _encode_packed(words: np.ndarray, width: int) -> tuple[np.ndarray, pa.Array]:
-    """:func:`encode` of the words from :func:`_packed_fixed_width`."""
-    encoded = pc.dictionary_encode(pa.array(words, type=pa.uint64()))
-    distinct = encoded.dictionary.to_numpy()
-    characters = np.ascontiguousarray(distinct.view(np.uint8).reshape(-1, 8)[:, :width])
-    offsets = np.arange(len(distinct) + 1, dtype=np.int32) * width
+#: Mask keeping the first ``length`` bytes of a little-endian word, for lengths 0-8.
+_LENGTH_MASKS = np.array([(1 << (8 * length)) - 1 for length in range(9)], dtype=np.uint64)
+
+
+def _encode_packed(words: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """:func:`encode` of the words from :func:`_packed_short_text`."""
+    encoded = pc.dictionary_encode(words)
+    codes = np.concatenate([_indices(chunk) for chunk in encoded.chunks])
+    distinct = encoded.chunks[-1].dictionary.to_numpy().view(np.uint8).reshape(-1, 8)
+    present = distinct != 0  # no NUL inside a value: its bytes are the non-zero ones
+    offsets = np.zeros(len(distinct) + 1, dtype=np.int32)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
     values = pa.StringArray.from_buffers(len(distinct), pa.py_buffer(offsets),
-                                         pa.py_buffer(characters.tobytes()))
-    return _indices(encoded), values
+                                         pa.py_buffer(distinct[present].tobytes()))
+    return codes, values
 
 
 def _indices(encoded: pa.DictionaryArray) -> np.ndarray:

@@ -107,10 +107,13 @@ def _kill_tree(pid: int) -> None:
     """Kill a process and every process it started.
 
     jupyter_client starts each kernel in a session of its own, so a kernel's process group is
-    killed as well as every descendant psutil finds (collected before anything is killed).
+    killed as well as every descendant psutil finds. The process is stopped (``SIGSTOP``) before
+    its descendants are collected, so it cannot start a kernel that the list would miss and that
+    would outlive it.
     """
     try:
         root = psutil.Process(pid)
+        root.suspend()
         family = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
         return

@@ -115,6 +115,10 @@ def _kill_tree(pid: int) -> None:
         root = psutil.Process(pid)
         root.suspend()
         family = [root, *root.children(recursive=True)]
+        # never reap a child of this process (a pool worker): waiting would take its exit status
+        # from multiprocessing, which would then think it alive and spin for ever shutting the
+        # pool down
+        others = [member for member in family if _parent_pid(member) != os.getpid()]
     except psutil.NoSuchProcess:
         return
     for member in family:
@@ -124,7 +128,14 @@ def _kill_tree(pid: int) -> None:
             member.kill()
         except (psutil.NoSuchProcess, ProcessLookupError):
             pass
-    psutil.wait_procs(family, timeout=5)
+    psutil.wait_procs(others, timeout=5)
+
+
+def _parent_pid(process: psutil.Process) -> int | None:
+    try:
+        return process.ppid()
+    except psutil.NoSuchProcess:
+        return None
 
 
 class _Watchdog:

@@ -142,3 +142,17 @@ def test_a_silent_worker_is_killed_and_the_chapters_it_stopped_are_rerun(tmp_pat
     kernels = [int(line) for line in pid_file.read_text().split()]
     assert 1 <= len(kernels) <= 2
     assert not any(Path(f"/proc/{pid}").exists() for pid in kernels)
+
+
+def test_killing_a_worker_leaves_its_exit_status_to_multiprocessing():
+    # _kill_tree must not reap a child of this process itself: multiprocessing would then take
+    # the worker for alive, and a pool shutting down spins for ever (how a Ctrl-C'd refresh once
+    # kept running at full CPU)
+    import multiprocessing
+    import signal
+
+    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    worker.start()
+    runner._kill_tree(worker.pid)
+    worker.join(timeout=10)
+    assert worker.exitcode == -signal.SIGKILL

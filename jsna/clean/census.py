@@ -1007,7 +1007,10 @@ def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
     directory = geography.postcodes
     if directory is not None and n_unique:
         lookup = directory.table
-        position = lookup.index.get_indexer(pd.Index(normalised.to_pylist(), dtype=object))
+        # Arrow hashes the distinct postcodes against the directory without Python objects
+        known = pa.array(lookup.index.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        position = pc.index_in(normalised, value_set=known).fill_null(-1).to_numpy(
+            zero_copy_only=False)
         matched = (position >= 0) & well_formed
         hit = np.flatnonzero(matched)
         found = lookup.iloc[position[hit]]
@@ -1015,7 +1018,10 @@ def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
         lsoa[hit] = found[_lsoa_column(directory, geography.lsoa_wards)].to_numpy(dtype=object)
         # ward: the directory's own ward when it is of the boundaries' vintage, else best fit
         own_ward = found["ward_code"].to_numpy(dtype=object)
-        in_boundaries = np.array([w in geography.ward_codes for w in own_ward], dtype=bool)
+        in_boundaries = pc.is_in(
+            pa.array(own_ward, type=pa.string(), from_pandas=True),
+            value_set=pa.array(sorted(geography.ward_codes), type=pa.string()),
+        ).fill_null(False).to_numpy(zero_copy_only=False)
         best_fit = np.full(hit.size, None, dtype=object)
         if geography.lsoa_wards is not None:
             fit_lsoa = found[_lsoa_column(directory, geography.lsoa_wards,

@@ -82,11 +82,13 @@ def check_balanced(table: pd.DataFrame) -> None:
     JsnaError
         Naming the year and the three totals when they do not add up.
     """
-    for year, group in table.groupby("census_year", sort=True):
-        read = int(group.loc[group["step"] == READ, "rows"].sum())
-        aside = int(group.loc[group["step"] == SET_ASIDE, "rows"].sum())
-        kept = int(group.loc[group["step"] == KEPT, "rows"].sum())
-        _check_totals(year, read, aside, kept)
+    totals: dict[object, dict[str, int]] = {}
+    for year, step, rows in zip(table["census_year"], table["step"], table["rows"], strict=True):
+        by_step = totals.setdefault(year, {READ: 0, SET_ASIDE: 0, KEPT: 0})
+        if step in by_step:
+            by_step[step] += int(rows)
+    for year in sorted(totals):
+        _check_totals(year, totals[year][READ], totals[year][SET_ASIDE], totals[year][KEPT])
 
 
 def _check_totals(year: object, read: int, aside: int, kept: int) -> None:

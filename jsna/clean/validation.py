@@ -154,12 +154,16 @@ class FindingsCollector:
         rows = np.asarray(rows)
         if rows.size == 0:
             return
-        examples = np.sort(rows)[:EXAMPLES]
+        if rows.size > EXAMPLES:  # the first rows by number, without sorting them all
+            rows_ = np.partition(rows, EXAMPLES - 1)[:EXAMPLES]
+            examples, size = np.sort(rows_), rows.size
+        else:
+            examples, size = np.sort(rows), rows.size
         self.records.append({
             "census_year": int(census_year),
             "finding": finding,
             "column": column,
-            "rows": int(rows.size),
+            "rows": int(size),
             "example_rows": ", ".join(str(int(r)) for r in examples),
         })
 
@@ -180,11 +184,10 @@ def findings_frame(records: Iterable[dict[str, object]]) -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    frame = pd.DataFrame(list(records), columns=FINDING_COLUMNS)
     order = {name: i for i, name in enumerate(FINDING_TYPES)}
-    frame = frame.assign(_order=frame["finding"].map(order))
-    frame = frame.sort_values(["census_year", "_order", "column"], kind="stable")
-    frame = frame.drop(columns="_order").reset_index(drop=True)
+    ordered = sorted(records, key=lambda record: (
+        record["census_year"], order.get(str(record["finding"]), len(order)), record["column"]))
+    frame = pd.DataFrame(ordered, columns=FINDING_COLUMNS)
     frame["census_year"] = frame["census_year"].astype("int64")
     frame["rows"] = frame["rows"].astype("int64")
     frame["finding"] = frame["finding"].astype(object)

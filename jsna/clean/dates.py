@@ -17,20 +17,17 @@ before the census** (the start of the academic year): for the January 2025 censu
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jsna.clean.codes import decode, encode
 
 OK, MISSING, UNREADABLE, IMPOSSIBLE = "ok", "missing", "unreadable", "impossible"
 STATUS_NAMES: tuple[str, ...] = (OK, MISSING, UNREADABLE, IMPOSSIBLE)
 
-_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?$")
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: .*)?$")
-_SERIAL = re.compile(r"^(\d{1,7})(?:\.0+)?$")
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _LARGEST_SERIAL = 2958465  # 31 December 9999
 
@@ -56,32 +53,54 @@ class ParsedDates:
         return np.array(STATUS_NAMES)[self.status_codes]
 
 
-def _parse_one(text: str) -> tuple[np.datetime64, str]:
-    text = text.strip()
-    if not text:
-        return np.datetime64("NaT", "D"), MISSING
-    match = _ISO.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _DMY.match(text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-        else:
-            match = _SERIAL.match(text)
-            if not match:
-                return np.datetime64("NaT", "D"), UNREADABLE
-            serial = int(match.group(1))
-            if not 1 <= serial <= _LARGEST_SERIAL:
-                return np.datetime64("NaT", "D"), IMPOSSIBLE
-            return _EXCEL_EPOCH + np.timedelta64(serial, "D"), OK
-    if not (1 <= month <= 12 and 1 <= day <= 31 and year >= 1):
-        return np.datetime64("NaT", "D"), IMPOSSIBLE
-    try:
-        value = np.datetime64(f"{year:04d}-{month:02d}-{day:02d}", "D")
-    except ValueError:
-        return np.datetime64("NaT", "D"), IMPOSSIBLE
-    return value, OK
+#: The accepted forms as named-group patterns, tried in order (see the module docstring).
+_FORMS: tuple[str, ...] = (
+    r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?:[T ].*)?$",
+    r"^(?P<day>\d{1,2})[/.\-](?P<month>\d{1,2})[/.\-](?P<year>\d{4})(?: .*)?$",
+)
+_SERIAL_FORM = r"^(?P<serial>\d{1,7})(?:\.0+)?$"
+
+
+def _parse_distinct(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Dates and status codes of distinct raw values, every form matched by Arrow at once."""
+    text = pc.utf8_trim_whitespace(values)
+    n = len(text)
+    status = np.full(n, STATUS_NAMES.index(UNREADABLE), dtype=np.int8)
+    dates = np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
+    blank = pc.fill_null(pc.equal(pc.binary_length(text), 0), True).to_numpy(zero_copy_only=False)
+    status[blank] = STATUS_NAMES.index(MISSING)
+    year, month, day = (np.zeros(n, dtype=np.int64) for _ in range(3))
+    matched = np.zeros(n, dtype=bool)
+    for form in _FORMS:
+        found = pc.extract_regex(text, form)
+        hit = found.is_valid().to_numpy(zero_copy_only=False) & ~matched
+        if hit.any():
+            for part, out in (("year", year), ("month", month), ("day", day)):
+                numbers = pc.cast(pc.struct_field(found, part), pa.int64())
+                out[hit] = numbers.fill_null(0).to_numpy(zero_copy_only=False)[hit]
+            matched |= hit
+    # a real calendar date: month 1-12 and day within that month (leap years included)
+    month_start = (np.maximum(year, 1) - 1970).astype("datetime64[Y]").astype("datetime64[M]") \
+        + np.clip(month - 1, 0, 11).astype("timedelta64[M]")
+    days_in_month = ((month_start + np.timedelta64(1, "M")).astype("datetime64[D]")
+                     - month_start.astype("datetime64[D]")).astype(np.int64)
+    real = matched & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) \
+        & (day <= days_in_month)
+    dates[real] = month_start[real].astype("datetime64[D]") + (day[real] - 1).astype(
+        "timedelta64[D]")
+    status[real] = STATUS_NAMES.index(OK)
+    status[matched & ~real] = STATUS_NAMES.index(IMPOSSIBLE)
+    # Excel serial day numbers (1 = 1 January 1900, Excel's leap-year slip included)
+    serial = pc.extract_regex(text, _SERIAL_FORM)
+    is_serial = serial.is_valid().to_numpy(zero_copy_only=False) & ~matched & ~blank
+    if is_serial.any():
+        number = pc.cast(pc.struct_field(serial, "serial"), pa.int64()).fill_null(0).to_numpy(
+            zero_copy_only=False)
+        in_range = is_serial & (number >= 1) & (number <= _LARGEST_SERIAL)
+        dates[in_range] = _EXCEL_EPOCH + number[in_range].astype("timedelta64[D]")
+        status[in_range] = STATUS_NAMES.index(OK)
+        status[is_serial & ~in_range] = STATUS_NAMES.index(IMPOSSIBLE)
+    return dates, status
 
 
 def parse_dates(column: pa.Array | pa.ChunkedArray | list[str | None]) -> ParsedDates:
@@ -102,9 +121,7 @@ def parse_dates(column: pa.Array | pa.ChunkedArray | list[str | None]) -> Parsed
     if isinstance(column, list):
         column = pa.array(column, type=pa.string())
     codes, values = encode(column)
-    parsed = [_parse_one(v) for v in values.to_pylist()]
-    dates = np.array([p[0] for p in parsed], dtype="datetime64[D]")
-    status = np.array([STATUS_NAMES.index(p[1]) for p in parsed], dtype=np.int8)
+    dates, status = _parse_distinct(values)
     return ParsedDates(
         dates=decode(codes, dates, np.datetime64("NaT", "D")).astype("datetime64[D]"),
         status_codes=decode(codes, status, STATUS_NAMES.index(MISSING)),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jsna.clean.dates import age_on_31_august, parse_dates
 
@@ -36,3 +40,40 @@ def test_age_on_31_august_before_the_census() -> None:
     assert np.isnan(age[5])
     # per-row census years: the same child one census earlier is a year younger
     assert age_on_31_august(dates[:2], np.array([2024, 2026])).tolist() == [4, 5]
+
+
+def _reference(year: int, month: int, day: int) -> tuple[str, np.datetime64]:
+    """Status and date by Python's own calendar (an independent check of leap years etc.)."""
+    try:
+        value = datetime.date(year, month, day)
+    except ValueError:
+        return "impossible", np.datetime64("NaT", "D")
+    return "ok", np.datetime64(value.isoformat(), "D")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9999), st.integers(0, 19), st.integers(0, 39),
+                          st.sampled_from(["iso", "dmy", "serial"]), st.sampled_from("-/."),
+                          st.integers(0, 3_000_000)), min_size=1, max_size=30))
+def test_every_form_against_pythons_calendar(cases) -> None:
+    texts, expected = [], []
+    for year, month, day, form, separator, serial in cases:
+        if form == "serial":
+            texts.append(str(serial))
+            # Excel serial n is 30 December 1899 + n days (Excel's leap-year slip included)
+            if 1 <= serial <= 2958465:
+                expected.append(("ok", np.datetime64("1899-12-30") + np.timedelta64(serial, "D")))
+            else:
+                expected.append(("impossible", np.datetime64("NaT", "D")))
+            continue
+        if form == "iso":
+            separator = separator if separator != "." else "-"  # ISO takes - or /
+            texts.append(f"{year:04d}{separator}{month}{separator}{day:02d}")
+        else:
+            texts.append(f" {day}{separator}{month:02d}{separator}{year:04d} ")
+        expected.append(_reference(year, month, day))
+    parsed = parse_dates(texts)
+    assert parsed.status.tolist() == [status for status, _ in expected]
+    got = parsed.dates.astype("datetime64[D]")
+    for value, (_, date) in zip(got, expected, strict=True):
+        assert (np.isnat(value) and np.isnat(date)) or value == date

@@ -8,7 +8,7 @@ then, each in a fresh process:
 * **clean**: :func:`jsna.clean.read_census_table` + :func:`jsna.clean.clean_census_frames` (reading
   the lookups included): every check, the reconciliation, the findings and the cleaned table.
 
-Each is run ``--repeats`` times (default 3), alternating; prints the median wall-clock times
+Each is run ``--repeats`` times (default 5: this VM's timings vary by up to 2x), alternating; prints the median wall-clock times
 with the single runs, their ratio (target: at most 3) and each median run's peak memory (maximum
 resident set size).
 
@@ -135,7 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write the synthetic files here and keep them")
-    parser.add_argument("--repeats", type=int, default=3, help="fresh-process runs of each")
+    parser.add_argument("--repeats", type=int, default=5, help="fresh-process runs of each")
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

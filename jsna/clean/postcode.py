@@ -182,14 +182,17 @@ def read_postcode_directory(
 
     read = read_selected_columns(path, select).table
     postcodes = normalise_postcodes(read.column("pcds").combine_chunks())
-    frame = pd.DataFrame({"postcode": postcodes.to_pylist()})
-    frame["la_code"] = read.column("oslaua").to_pylist()
-    frame["ward_code"] = (read.column("osward").to_pylist() if "osward" in read.column_names
-                          else [None] * read.num_rows)
+    def text(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        return column.to_numpy(zero_copy_only=False)  # str or None, without a Python loop
+
+    frame = pd.DataFrame({"postcode": text(postcodes)})
+    frame["la_code"] = text(read.column("oslaua"))
+    frame["ward_code"] = (text(read.column("osward")) if "osward" in read.column_names
+                          else np.full(read.num_rows, None, dtype=object))
     lsoa_columns = tuple(sorted((c for c in read.column_names if c.startswith("lsoa")),
                                 reverse=True))
     for name in lsoa_columns:
-        frame[name] = read.column(name).to_pylist()
+        frame[name] = text(read.column(name))
     frame = frame[frame["postcode"].notna()]
     if "doterm" in read.column_names:  # live postcodes first, then the most recently terminated
         ended = pd.Series(read.column("doterm").to_pylist(), dtype=object)

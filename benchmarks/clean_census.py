@@ -8,9 +8,9 @@ then, each in a fresh process:
 * **clean**: :func:`jsna.clean.read_census_table` + :func:`jsna.clean.clean_census_frames` (reading
   the lookups included): every check, the reconciliation, the findings and the cleaned table.
 
-Each is run ``--repeats`` times (default 5: this VM's timings vary by up to 2x), alternating; prints the median wall-clock times
-with the single runs, their ratio (target: at most 3) and each median run's peak memory (maximum
-resident set size).
+Each is run ``--repeats`` times (default 5: timings on a shared VM vary by up to 2x), alternating;
+prints the median wall-clock times with the single runs, their ratio (target: at most 3) and each
+median run's peak memory (maximum resident set size).
 
 Usage::
 

@@ -299,7 +299,6 @@ def read_census_table(
     JsnaInputError
         Bad files, missing columns, census dates that disagree with ``year``.
     """
-    retain_freed_memory()
     path = Path(path)
     source = source or path.name
     years = sorted({year} if isinstance(year, int) else set(year or ()))

@@ -965,10 +965,10 @@ def _age_column(kept: _Kept) -> dict[str, pa.Array]:
         kept.add(finding, "DOB", dob_status == code_of(status))
     # ages per distinct date of birth, as small integers (-1: none) so the per-row work is light
     by_date = age_on_31_august(dob_dates.dates, kept.year)
-    by_date[np.isnan(by_date)] = -1
-    out_of_range_by_date = (by_date >= 0) & ((by_date < AGE_RANGE[0]) | (by_date > AGE_RANGE[1]))
+    known = ~np.isnan(by_date)
+    out_of_range_by_date = known & ((by_date < AGE_RANGE[0]) | (by_date > AGE_RANGE[1]))
     kept.add("dob_out_of_range", "DOB", coding.decode(codes, out_of_range_by_date, False))
-    by_date[out_of_range_by_date] = -1
+    by_date[~known | out_of_range_by_date] = -1
     age = coding.decode(codes, by_date.astype(np.int8), -1)
     nc_coded = kept.coded("NCYearActual")
     expected_by_value = coding.expected_age(

@@ -19,6 +19,9 @@ from census_fixtures import (
     U1,
     U2,
     U3,
+    U4,
+    U6,
+    U7,
     census_frame,
     reference_pupil_key,
 )
@@ -191,6 +194,26 @@ def test_subsidiary_without_main_is_reported(geography_files) -> None:
     result = _clean({2025: census_frame(rows)}, geography_files)
     assert result.pupils.empty
     assert result.findings.set_index("finding").loc["subsidiary_without_main", "rows"] == 1
+
+
+def test_ages_outside_the_plausible_range_are_reported_and_left_blank(geography_files) -> None:
+    def pupil(upn: str, dob: str, nc: str) -> tuple:
+        return (upn, dob, "F", nc, "C", "N", None, None, "false", "ZZ1 1AA", "9902001", "100001")
+
+    # January 2025 census: ages on 31 August 2024, plausible from 1 to 25
+    rows = [pupil(U1, "01/01/2026", "R"),   # row 2: born after that day -> age -2
+            pupil(U2, "01/09/2023", "N1"),  # row 3: age 0
+            pupil(U3, "01/05/1990", "14"),  # row 4: age 34
+            pupil(U4, "31/08/1998", "14"),  # row 5: age 26 (26th birthday that day)
+            pupil(U6, "01/09/1998", "14"),  # row 6: age 25, the oldest plausible
+            pupil(U7, "31/08/2023", "N1")]  # row 7: age 1 (first birthday that day)
+    result = _clean({2025: census_frame(rows)}, geography_files)
+    findings = result.findings.set_index("finding")
+    assert findings.loc["dob_out_of_range", "rows"] == 4
+    assert findings.loc["dob_out_of_range", "example_rows"] == "2, 3, 4, 5"
+    ages = result.pupils.set_index("pupil_key")["age"]
+    assert ages.loc[[_key(u) for u in (U1, U2, U3, U4)]].isna().all()
+    assert ages.loc[_key(U6)] == 25 and ages.loc[_key(U7)] == 1
 
 
 def _write_csv(path: Path, rows: list[tuple]) -> Path:

@@ -823,7 +823,8 @@ class _Kept:
 
     def add(self, finding: str, column: str, mask: np.ndarray) -> None:
         """Record a finding for the kept rows where ``mask`` is True."""
-        self.collector.add(self.year, finding, column, self.rows[mask])
+        rows = self.rows[mask] if mask.any() else self.rows[:0]  # most findings have no rows
+        self.collector.add(self.year, finding, column, rows)
 
     def check_kind(self, statuses: np.ndarray, bad: tuple[int, ...], missing: int, column: str,
                    expected: str) -> None:

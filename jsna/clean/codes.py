@@ -78,23 +78,35 @@ def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
 
     Returns
     -------
-    codes : numpy.ndarray of int32
-        Position of each row's value in ``values``; ``-1`` for a null.
+    codes : numpy.ndarray of int8, int16 or int32
+        Position of each row's value in ``values``; ``-1`` for a null. The smallest type that
+        holds every position: a coded column of a million rows takes 1 MB, not 4.
     values : pyarrow.Array
         The distinct non-null values, in order of first appearance.
     """
     if isinstance(column, pa.ChunkedArray):
         if not len(column):
-            return np.zeros(0, dtype=np.int32), pa.array([], column.type)
+            return np.zeros(0, dtype=np.int8), pa.array([], column.type)
         packed = _packed_short_text(column)
         if packed is not None:
             return _encode_packed(packed)
         # the chunks of an encoded ChunkedArray share one dictionary
         encoded = pc.dictionary_encode(column)
-        codes = np.concatenate([_indices(chunk) for chunk in encoded.chunks])
-        return codes, encoded.chunks[-1].dictionary
+        dictionary = encoded.chunks[-1].dictionary
+        return _compact_codes(encoded.chunks, len(dictionary)), dictionary
     encoded = pc.dictionary_encode(column)
-    return _indices(encoded), encoded.dictionary
+    return _compact_codes([encoded], len(encoded.dictionary)), encoded.dictionary
+
+
+def _compact_codes(chunks: list[pa.DictionaryArray], n_values: int) -> np.ndarray:
+    """The chunks' indices (-1 for null) in one array of the smallest type that holds them."""
+    dtype = next(t for t in (np.int8, np.int16, np.int32) if n_values <= np.iinfo(t).max)
+    codes = np.empty(sum(len(chunk) for chunk in chunks), dtype=dtype)
+    start = 0
+    for chunk in chunks:
+        codes[start:start + len(chunk)] = _indices(chunk)
+        start += len(chunk)
+    return codes
 
 
 def _packed_short_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
@@ -146,8 +158,8 @@ _LENGTH_MASKS = np.array([(1 << (8 * length)) - 1 for length in range(9)], dtype
 def _encode_packed(words: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """:func:`encode` of the words from :func:`_packed_short_text`."""
     encoded = pc.dictionary_encode(words)
-    codes = np.concatenate([_indices(chunk) for chunk in encoded.chunks])
     distinct = encoded.chunks[-1].dictionary.to_numpy().view(np.uint8).reshape(-1, 8)
+    codes = _compact_codes(encoded.chunks, len(distinct))
     present = distinct != 0  # no NUL inside a value: its bytes are the non-zero ones
     offsets = np.zeros(len(distinct) + 1, dtype=np.int32)
     np.cumsum(present.sum(axis=1), out=offsets[1:])
@@ -223,7 +235,7 @@ class Coded:
 
     Attributes
     ----------
-    codes : numpy.ndarray of int32
+    codes : numpy.ndarray of int8, int16 or int32
         Per row: position of the row's raw value among the distinct raw values, ``-1`` if null.
     values : pyarrow.Array
         Normalised value of each distinct raw value (null where not recognised).

@@ -385,8 +385,11 @@ class PseudonymisedUpns:
 
     @cached_property
     def high(self) -> np.ndarray:
-        """First 8 bytes of each block as unsigned integers (the pupil key's value)."""
-        return self.cipher[:, :8].copy().view(">u8").ravel().astype(np.uint64)
+        """First 8 bytes of each block as one unsigned integer each, in the machine's byte order.
+
+        The bits of the pupil key, for hashing and bucketing (not its printed value).
+        """
+        return np.ascontiguousarray(np.ascontiguousarray(self.cipher).view(np.uint64)[:, 0])
 
     def keys(self, rows: np.ndarray | None = None) -> pa.Array:
         """Pupil keys (16 hex characters) of the given rows (all by default); null for null UPNs.

@@ -420,11 +420,15 @@ def _census_table(frames: pd.DataFrame | pa.Table, source: str) -> pa.Table:
         else:
             arrays[name] = _text_column(frames[heading])
     n = frames.num_rows if isinstance(frames, pa.Table) else len(frames)
-    if "source_row" in names:
-        arrays["source_row"] = pa.array(np.asarray(frames["source_row"], dtype=np.int64))
-    else:
-        arrays["source_row"] = pa.array(np.arange(2, n + 2, dtype=np.int64))
-    arrays["census_year"] = pa.array(np.asarray(frames["census_year"], dtype=np.int64))
+
+    def numbers(name: str) -> pa.ChunkedArray | pa.Array:
+        if isinstance(frames, pa.Table):  # used as they are (no copy when already int64)
+            return frames.column(name).cast(pa.int64())
+        return pa.array(np.asarray(frames[name], dtype=np.int64))
+
+    arrays["source_row"] = (numbers("source_row") if "source_row" in names
+                            else pa.array(np.arange(2, n + 2, dtype=np.int64)))
+    arrays["census_year"] = numbers("census_year")
     return pa.table({name: (column if isinstance(column, pa.ChunkedArray)
                             else pa.chunked_array([column]))
                      for name, column in arrays.items()})
@@ -798,7 +802,9 @@ def _clean_one_census(
     }, int(kept_here.size))
 
     # 2. the kept rows' columns, each part checked and recorded independently
-    kept = _Kept(prepared, positions[kept_here], rows[kept_here], year, collector, source)
+    # one census alone: its positions are 0, 1, 2, ... so the kept rows' positions are kept_here
+    kept_positions = kept_here if isinstance(select, slice) else positions.take(kept_here)
+    kept = _Kept(prepared, kept_positions, rows.take(kept_here), year, collector, source)
     parts = (_upn_columns, _coded_columns, _need_columns, _school_columns, _age_column,
              _geography_columns)
     with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:

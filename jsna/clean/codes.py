@@ -196,13 +196,19 @@ def decode(codes: np.ndarray, mapped: np.ndarray, missing: object = None) -> np.
     numpy.ndarray
         One result per row.
     """
-    mapped = np.asarray(mapped)
+    codes, mapped = np.asarray(codes), np.asarray(mapped)
     if mapped.dtype.kind == "U" and isinstance(missing, str):
         dtype = np.dtype(f"U{max(mapped.dtype.itemsize // 4, len(missing), 1)}")
     elif mapped.dtype.kind in "USO" or (not mapped.size and missing is None):
         dtype = np.dtype(object)
     else:  # numbers stay numbers, also when no value is mapped (a column left blank)
         dtype = mapped.dtype
+    if codes.dtype == np.int8:
+        # one byte per row: look up all 256 byte values (-1 is byte 255), with no negative index
+        table = np.empty(256, dtype=dtype)
+        table[:len(mapped)] = mapped
+        table[255] = missing
+        return table.take(codes.view(np.uint8))
     extended = np.empty(len(mapped) + 1, dtype=dtype)
     extended[:-1] = mapped
     extended[-1] = missing
@@ -280,9 +286,8 @@ class Coded:
 
     def is_value(self, wanted: tuple[object, ...], rows: np.ndarray | None = None) -> np.ndarray:
         """Boolean mask over the given rows: True where the normalised value is in ``wanted``."""
-        values = self.values.to_pylist()
-        per_value = np.array([v in wanted for v in values] + [False], dtype=bool)
-        return per_value.take(self._codes(rows))
+        per_value = np.array([v in wanted for v in self.values.to_pylist()], dtype=bool)
+        return decode(self._codes(rows), per_value, False)
 
 
 def normalise_encoded(

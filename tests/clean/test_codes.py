@@ -95,3 +95,15 @@ def test_encode_packed_path_on_sliced_chunks() -> None:
     found, values = codes.encode(column)
     assert found.tolist() == [0, 1, 2, 1, 0]
     assert values.to_pylist() == ["100002", "100001", "123456"]
+
+
+def test_decode_spreads_per_value_results_for_every_code_width() -> None:
+    mapped = np.array([10, 20, 30], dtype=np.int16)
+    for dtype in (np.int8, np.int16, np.int32):
+        rows = np.array([2, -1, 0, 1, 2, -1], dtype=dtype)
+        assert codes.decode(rows, mapped, -7).tolist() == [30, -7, 10, 20, 30, -7]
+    # text and booleans too; no mapped value at all leaves every row missing
+    assert codes.decode(np.array([1, -1], dtype=np.int8), np.array(["A", "BB"]), "").tolist() \
+        == ["BB", ""]
+    assert codes.decode(np.array([-1, -1], dtype=np.int8), np.zeros(0, dtype=bool),
+                        False).tolist() == [False, False]

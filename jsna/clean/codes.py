@@ -140,7 +140,7 @@ def _packed_short_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
         padded = np.zeros(text.size + 8, dtype=np.uint8)
         padded[:text.size] = text
         width = int(lengths[0])
-        if width and text.size == width * n:  # one width (no blanks): every word a fixed step on
+        if width and (lengths == width).all():  # one width: every word a fixed step on
             words = np.ndarray((n,), dtype="<u8", buffer=padded, strides=(width,))
             words = words & _LENGTH_MASKS[width]
         else:  # the 8 bytes from each value's first byte

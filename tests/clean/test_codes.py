@@ -108,3 +108,18 @@ def test_decode_spreads_per_value_results_for_every_code_width() -> None:
         == ["BB", ""]
     assert codes.decode(np.array([-1, -1], dtype=np.int8), np.zeros(0, dtype=bool),
                         False).tolist() == [False, False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text("AB1 é\x00", max_size=9), min_size=1, max_size=40),
+       st.integers(0, 5), st.integers(0, 5))
+def test_encode_of_sliced_chunks_of_any_lengths(values: list[str], left: int, right: int) -> None:
+    # chunks that are slices of one buffer (as Arrow's CSV reader and filters make them)
+    whole = pa.array(values, type=pa.string())
+    left = min(left, len(values))
+    right = min(right, len(values) - left)
+    chunks = [whole.slice(left, len(values) - left - right), whole.slice(0, left)]
+    found, distinct = codes.encode(pa.chunked_array(chunks, type=pa.string()))
+    expected_codes, expected_values = _reference_encoding([c.to_pylist() for c in chunks])
+    assert found.tolist() == expected_codes
+    assert distinct.to_pylist() == expected_values

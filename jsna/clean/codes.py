@@ -84,23 +84,22 @@ def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     values : pyarrow.Array
         The distinct non-null values, in order of first appearance.
     """
-    if isinstance(column, pa.ChunkedArray):
-        if not len(column):
-            return np.zeros(0, dtype=np.int8), pa.array([], column.type)
-        packed = _packed_short_text(column)
-        if packed is not None:
-            return _encode_packed(packed)
-        # the chunks of an encoded ChunkedArray share one dictionary
-        encoded = pc.dictionary_encode(column)
-        dictionary = encoded.chunks[-1].dictionary
-        return _compact_codes(encoded.chunks, len(dictionary)), dictionary
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column], type=column.type)
+    if column.null_count == len(column):  # nothing but blanks (or no rows)
+        return np.full(len(column), -1, dtype=np.int8), pa.array([], column.type)
+    packed = _packed_short_text(column)
+    if packed is not None:
+        return _encode_packed(packed)
+    # the chunks of an encoded ChunkedArray share one dictionary
     encoded = pc.dictionary_encode(column)
-    return _compact_codes([encoded], len(encoded.dictionary)), encoded.dictionary
+    dictionary = encoded.chunks[-1].dictionary
+    return _compact_codes(encoded.chunks, len(dictionary)), dictionary
 
 
 def _compact_codes(chunks: list[pa.DictionaryArray], n_values: int) -> np.ndarray:
     """The chunks' indices (-1 for null) in one array of the smallest type that holds them."""
-    dtype = next(t for t in (np.int8, np.int16, np.int32) if n_values <= np.iinfo(t).max)
+    dtype = _code_type(n_values)
     codes = np.empty(sum(len(chunk) for chunk in chunks), dtype=dtype)
     start = 0
     for chunk in chunks:
@@ -109,57 +108,60 @@ def _compact_codes(chunks: list[pa.DictionaryArray], n_values: int) -> np.ndarra
     return codes
 
 
-def _packed_short_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
+def _code_type(n_values: int) -> type[np.signedinteger]:
+    """The smallest signed integer type that holds positions ``0 .. n_values - 1`` and -1."""
+    return next(t for t in (np.int8, np.int16, np.int32) if n_values <= np.iinfo(t).max)
+
+
+def _packed_short_text(column: pa.ChunkedArray) -> np.ndarray | None:
     """A text column whose values are all at most 8 bytes long, as one uint64 each.
 
     Codes such as sex, enrolment status, year group, URN, LAEstab and postcodes are short. Each
     value's bytes become the low bytes of one 8-byte word, read in place through an overlapping
     view of the text buffer and masked to the value's length; words hash several times faster
-    than text. A text with a NUL byte keeps the general path, so equal words always mean equal
-    values. Returns None for anything else: blanks, longer values, another type or a big-endian
-    machine.
+    than text. The chunks are joined first (a copy of a few megabytes at most), so the work is a
+    handful of whole-column steps rather than a handful per chunk.
+
+    Returns None for anything else: blanks (Arrow's text hashing skips them, which is faster),
+    longer values, a text with a NUL byte (equal words must mean equal values), another type or
+    a big-endian machine.
     """
     if (not pa.types.is_string(column.type) or sys.byteorder != "little" or not len(column)
-            or column.null_count):  # blanks: Arrow's text hashing skips them, which is faster
+            or column.null_count):
         return None
-    packed: list[pa.Array] = []
-    for chunk in column.chunks:
-        n = len(chunk)
-        if not n:
-            continue
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
-            chunk.offset:chunk.offset + n + 1]
-        lengths = np.diff(offsets)
-        if lengths.max() > 8:
-            return None
-        buffer = chunk.buffers()[2]
-        text = (np.frombuffer(buffer, dtype=np.uint8)[offsets[0]:offsets[-1]]
-                if buffer is not None else np.zeros(0, dtype=np.uint8))
-        if not text.all():  # a NUL byte
-            return None
-        padded = np.zeros(text.size + 8, dtype=np.uint8)
-        padded[:text.size] = text
-        width = int(lengths[0])
-        if width and (lengths == width).all():  # one width: every word a fixed step on
-            words = np.ndarray((n,), dtype="<u8", buffer=padded, strides=(width,))
-            words = words & _LENGTH_MASKS[width]
-        else:  # the 8 bytes from each value's first byte
-            windows = np.ndarray((text.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
-            words = windows.take(offsets[:-1] - offsets[0])
-            words &= _LENGTH_MASKS.take(lengths)
-        packed.append(pa.array(words, type=pa.uint64()))
-    return pa.chunked_array(packed, type=pa.uint64())
+    lengths = pc.min_max(pc.binary_length(column))
+    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
+    if longest > 8:
+        return None
+    whole = column.combine_chunks()
+    n = len(whole)
+    offsets = np.frombuffer(whole.buffers()[1], dtype=np.int32)[whole.offset:whole.offset + n + 1]
+    buffer = whole.buffers()[2]
+    text = (np.frombuffer(buffer, dtype=np.uint8)[offsets[0]:offsets[-1]]
+            if buffer is not None else np.zeros(0, dtype=np.uint8))
+    if not text.all():  # a NUL byte
+        return None
+    padded = np.zeros(text.size + 8, dtype=np.uint8)
+    padded[:text.size] = text
+    if shortest == longest and longest:  # one width: every word a fixed step on
+        words = np.ndarray((n,), dtype="<u8", buffer=padded, strides=(longest,))
+        return words & _LENGTH_MASKS[longest]
+    # the 8 bytes from each value's first byte, masked to its length
+    windows = np.ndarray((text.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    words = windows.take(offsets[:-1] - offsets[0])
+    words &= _LENGTH_MASKS.take(np.diff(offsets))
+    return words
 
 
 #: Mask keeping the first ``length`` bytes of a little-endian word, for lengths 0-8.
 _LENGTH_MASKS = np.array([(1 << (8 * length)) - 1 for length in range(9)], dtype=np.uint64)
 
 
-def _encode_packed(words: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+def _encode_packed(words: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     """:func:`encode` of the words from :func:`_packed_short_text`."""
-    encoded = pc.dictionary_encode(words)
-    distinct = encoded.chunks[-1].dictionary.to_numpy().view(np.uint8).reshape(-1, 8)
-    codes = _compact_codes(encoded.chunks, len(distinct))
+    encoded = pc.dictionary_encode(pa.array(words, type=pa.uint64()))
+    distinct = encoded.dictionary.to_numpy().view(np.uint8).reshape(-1, 8)
+    codes = _compact_codes([encoded], len(distinct))
     present = distinct != 0  # no NUL inside a value: its bytes are the non-zero ones
     offsets = np.zeros(len(distinct) + 1, dtype=np.int32)
     np.cumsum(present.sum(axis=1), out=offsets[1:])

@@ -79,3 +79,35 @@ def test_key_of_an_array_slice_uses_the_slice() -> None:
 def test_empty_salt_is_refused() -> None:
     with pytest.raises(ValueError):
         Pseudonymiser("")
+
+
+@given(st.lists(st.tuples(digits, last_character, st.booleans()), min_size=1, max_size=30),
+       st.integers(0, 30))
+def test_status_of_chunked_upns_matches_the_scalar_algorithm(
+    upns: list[tuple[str, str, bool]], cut: int,
+) -> None:
+    # every value 13 characters in sliced chunks (as read from a CSV): the fixed-width path
+    values, expected = [], []
+    for body_digits, last, correct in upns:
+        good = make_upn(body_digits + last)
+        values.append(good if correct else next(c for c in CHECK_ALPHABET if c != good[0])
+                      + good[1:])
+        expected.append(("valid" if last.isdigit() else "temporary") if correct
+                        else "check_letter")
+    whole = pa.array(values, type=pa.string())
+    cut = min(cut, len(values))
+    chunked = pa.chunked_array([whole.slice(0, cut), whole.slice(cut)], type=pa.string())
+    assert upn_status(chunked).tolist() == expected
+
+
+@given(st.integers(9, 15).flatmap(lambda width: st.lists(
+    st.text("AB19", min_size=width, max_size=width), min_size=1, max_size=20)),
+    st.integers(0, 20))
+def test_keys_of_chunked_values_of_one_width_match_the_reference(values: list[str], cut: int,
+                                                                  ) -> None:
+    whole = pa.array(values, type=pa.string())
+    cut = min(cut, len(values))
+    chunked = pa.chunked_array([whole.slice(cut), whole.slice(0, cut)], type=pa.string())
+    keys = Pseudonymiser("council-secret").encrypted(chunked).keys().to_pylist()
+    assert keys == [reference_pupil_key("council-secret", value)
+                    for value in values[cut:] + values[:cut]]

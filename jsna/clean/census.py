@@ -846,13 +846,19 @@ class _Kept:
         return self._views[name]
 
     def record(self, column: coding.Coded, name: str, expected: str,
-               findings: Mapping[int, str]) -> np.ndarray:
-        """Check a coded column of the kept rows, record its findings; return its status codes."""
+               findings: Mapping[int, str]) -> None:
+        """Check a coded column of the kept rows and record its findings.
+
+        Row statuses are only worked out when a status with a finding (or an unknown value) is
+        possible: when every distinct value is fine and no kept row is blank, as in most columns
+        of most extracts, there is nothing to find.
+        """
+        if not (column.possible_statuses() & {*findings, coding.UNKNOWN_CODE}):
+            return
         statuses = column.row_statuses()
         self.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name, expected)
         for status, finding in findings.items():
             self.add(finding, name, statuses == status)
-        return statuses
 
     @cached_property
     def provision(self) -> coding.Coded:
@@ -910,10 +916,14 @@ def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
                     "DfE need codes (ASD, HI, MLD, ...)")
     need_missing = with_sen & (primary_status == coding.MISSING_CODE)
     kept.add("need_missing_for_sen", "SENType1", need_missing)
-    kept.add("need_code_unknown", "SENType1", ~no_sen & (primary_status == coding.UNKNOWN_CODE))
-    kept.add("need_recoded", "SENType1", ~no_sen & (primary_status == coding.RECODED_CODE))
+    possible = primary.possible_statuses()
+    for status, finding in ((coding.UNKNOWN_CODE, "need_code_unknown"),
+                            (coding.RECODED_CODE, "need_recoded")):
+        if status in possible:
+            kept.add(finding, "SENType1", ~no_sen & (primary_status == status))
     kept.add("need_without_sen", "SENType1", no_sen & (primary_status != coding.MISSING_CODE))
-    kept.add("nsa_with_ehc_plan", "SENType1", with_plan & primary.is_value(("NSA",)))
+    if "NSA" in primary.values.to_pylist():
+        kept.add("nsa_with_ehc_plan", "SENType1", with_plan & primary.is_value(("NSA",)))
     need_index, needs = primary.row_indices()
     if need_missing.any():
         if "UNKNOWN" not in needs.to_pylist():
@@ -922,13 +932,15 @@ def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
     need_index[no_sen] = -1
 
     secondary = kept.coded("SENType2")
-    secondary_status = secondary.row_statuses()
-    kept.check_kind(secondary_status, unknown, missing, "SENType2",
-                    "DfE need codes (ASD, HI, MLD, ...)")
-    kept.add("secondary_need_unknown", "SENType2",
-             ~no_sen & (secondary_status == coding.UNKNOWN_CODE))
-    kept.add("secondary_need_recoded", "SENType2",
-             ~no_sen & (secondary_status == coding.RECODED_CODE))
+    possible = secondary.possible_statuses()
+    if possible & {coding.UNKNOWN_CODE, coding.RECODED_CODE}:  # else nothing to check or find
+        secondary_status = secondary.row_statuses()
+        kept.check_kind(secondary_status, unknown, missing, "SENType2",
+                        "DfE need codes (ASD, HI, MLD, ...)")
+        kept.add("secondary_need_unknown", "SENType2",
+                 ~no_sen & (secondary_status == coding.UNKNOWN_CODE))
+        kept.add("secondary_need_recoded", "SENType2",
+                 ~no_sen & (secondary_status == coding.RECODED_CODE))
     second_index, second_needs = secondary.row_indices()
     second_index[no_sen] = -1
     return {"primary_need": coding.dictionary_array(need_index, needs),
@@ -952,9 +964,11 @@ def _school_columns(kept: _Kept) -> dict[str, pa.Array]:
             columns[output] = pa.nulls(size, pa.string())
             continue
         school = kept.coded(name)
-        statuses = school.row_statuses()
-        kept.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name, expected)
-        kept.add(finding, name, statuses != coding.OK_CODE)
+        if school.possible_statuses() != {coding.OK_CODE}:  # else every kept row is fine
+            statuses = school.row_statuses()
+            kept.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name,
+                            expected)
+            kept.add(finding, name, statuses != coding.OK_CODE)
         columns[output] = school.row_dictionary()
     return columns
 
@@ -964,17 +978,19 @@ def _age_column(kept: _Kept) -> dict[str, pa.Array]:
     dob_codes, dob_dates = kept.prepared.dob
     codes = dob_codes.take(kept.positions)
     code_of = DATE_STATUSES.index
-    dob_status = coding.decode(codes, dob_dates.status_codes, code_of("missing"))
-    kept.check_kind(dob_status, (code_of(UNREADABLE), code_of(IMPOSSIBLE)), code_of("missing"),
-                    "DOB", "dates of birth (ISO, DD/MM/YYYY or Excel serial)")
-    for status, finding in (("missing", "dob_missing"), (UNREADABLE, "dob_unreadable"),
-                            (IMPOSSIBLE, "dob_impossible")):
-        kept.add(finding, "DOB", dob_status == code_of(status))
+    if not (dob_dates.status_codes == code_of("ok")).all() or (codes.size and codes.min() < 0):
+        dob_status = coding.decode(codes, dob_dates.status_codes, code_of("missing"))
+        kept.check_kind(dob_status, (code_of(UNREADABLE), code_of(IMPOSSIBLE)),
+                        code_of("missing"), "DOB", "dates of birth (ISO, DD/MM/YYYY or Excel serial)")
+        for status, finding in (("missing", "dob_missing"), (UNREADABLE, "dob_unreadable"),
+                                (IMPOSSIBLE, "dob_impossible")):
+            kept.add(finding, "DOB", dob_status == code_of(status))
     # ages per distinct date of birth, as small integers (-1: none) so the per-row work is light
     by_date = age_on_31_august(dob_dates.dates, kept.year)
     known = ~np.isnan(by_date)
     out_of_range_by_date = known & ((by_date < AGE_RANGE[0]) | (by_date > AGE_RANGE[1]))
-    kept.add("dob_out_of_range", "DOB", coding.decode(codes, out_of_range_by_date, False))
+    if out_of_range_by_date.any():
+        kept.add("dob_out_of_range", "DOB", coding.decode(codes, out_of_range_by_date, False))
     by_date[~known | out_of_range_by_date] = -1
     age = coding.decode(codes, by_date.astype(np.int8), -1)
     nc_coded = kept.coded("NCYearActual")
@@ -1059,43 +1075,71 @@ def _encoded(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     return codes.astype(np.int32), distinct
 
 
+#: Bits of a home postcode's findings (:func:`_geography_columns`), one per finding type.
+_POSTCODE_FINDINGS: tuple[str, ...] = (
+    "postcode_missing", "postcode_malformed", "postcode_unmatched", "postcode_corrected",
+    "postcode_outside_council", "ward_not_found", "lsoa_not_in_imd",
+)
+(_BLANK, _MALFORMED, _UNMATCHED, _CORRECTED, _OUTSIDE, _NO_WARD,
+ _NOT_IN_IMD) = (np.uint8(1 << bit) for bit in range(len(_POSTCODE_FINDINGS)))
+
+
+def _postcode_flags(located: _PostcodeGeography, geography: _Geography) -> np.ndarray:
+    """The findings of each distinct home postcode, as bits (uint8) of :data:`_POSTCODE_FINDINGS`."""
+    blank = located.blank.astype(bool)
+    well_formed = located.well_formed.astype(bool)
+    resident = located.matched & ~located.outside
+    bits = [
+        (_BLANK, blank),
+        (_MALFORMED, ~blank & ~well_formed),
+        (_UNMATCHED, ~blank & well_formed & ~located.matched),
+        (_CORRECTED, located.corrected & well_formed),
+        (_OUTSIDE, located.outside),
+    ]
+    if geography.lsoa_wards is not None or geography.ward_codes:
+        bits.append((_NO_WARD, resident & (located.ward[0] < 0)))
+    if geography.imd is not None:
+        # the IMD file may cover only the council's LSOAs: report residents only
+        bits.append((_NOT_IN_IMD, resident & np.isnan(located.decile)))
+    flags = np.zeros(len(blank), dtype=np.uint8)
+    for bit, where in bits:
+        flags[where] |= bit
+    return flags
+
+
 def _geography_columns(kept: _Kept) -> dict[str, pa.Array]:
-    """LSOA, ward, IMD decile and residence of every kept row; postcode findings recorded."""
+    """LSOA, ward, IMD decile and residence of every kept row; postcode findings recorded.
+
+    Each distinct postcode's findings are worked out once, as bits of one byte; the rows get
+    them in one gather, and only findings that some postcode has are looked for among the rows.
+    """
     located, geography = kept.prepared.postcodes, kept.prepared.geography
     codes = located.codes.take(kept.positions)  # each kept row's distinct postcode, gathered once
 
-    def spread(values: np.ndarray, missing: object) -> np.ndarray:
-        return coding.decode(codes, values, missing)
-
     def take(values: tuple[np.ndarray, pa.Array]) -> pa.DictionaryArray:
         positions, dictionary = values
-        return coding.dictionary_array(spread(positions, -1), dictionary)
+        return coding.dictionary_array(coding.decode(codes, positions, -1), dictionary)
 
-    row_blank = spread(located.blank, True).astype(bool)
-    row_malformed = ~row_blank & ~spread(located.well_formed, False).astype(bool)
-    row_matched = spread(located.matched, False).astype(bool)
-    statuses = np.where(row_blank, 1, np.where(row_malformed, 2, 0)).astype(np.int8)
-    kept.check_kind(statuses, (2,), 1, "Postcode", "UK postcodes")
-    kept.add("postcode_missing", "Postcode", row_blank)
-    kept.add("postcode_malformed", "Postcode", row_malformed)
-    kept.add("postcode_unmatched", "Postcode", ~row_blank & ~row_malformed & ~row_matched)
-    kept.add("postcode_corrected", "Postcode",
-             spread(located.corrected & located.well_formed, False).astype(bool))
-    row_outside = spread(located.outside, False).astype(bool)
-    kept.add("postcode_outside_council", "Postcode", row_outside)
-    row_ward = take(located.ward)
-    if geography.lsoa_wards is not None or geography.ward_codes:
-        no_ward = row_ward.is_null().to_numpy(zero_copy_only=False)
-        kept.add("ward_not_found", "Postcode", row_matched & ~row_outside & no_ward)
-    row_decile = spread(np.nan_to_num(located.decile, nan=-1).astype(np.int8), -1)
-    if geography.imd is not None:
-        # the IMD file may cover only the council's LSOAs: report residents only
-        kept.add("lsoa_not_in_imd", "Postcode", row_matched & ~row_outside & (row_decile < 0))
+    flags_by_postcode = _postcode_flags(located, geography)
+    row_flags = coding.decode(codes, flags_by_postcode, _BLANK)  # a blank row: no postcode
+    present = np.bitwise_or.reduce(flags_by_postcode) if flags_by_postcode.size else 0
+    if codes.size and codes.min() < 0:
+        present |= _BLANK
+    if present & _MALFORMED:
+        statuses = np.where(row_flags & _BLANK, 1, np.where(row_flags & _MALFORMED, 2, 0))
+        kept.check_kind(statuses.astype(np.int8), (2,), 1, "Postcode", "UK postcodes")
+    for bit, finding in enumerate(_POSTCODE_FINDINGS):
+        flag = np.uint8(1 << bit)
+        if present & flag:
+            kept.add(finding, "Postcode", (row_flags & flag) != 0)
+    resident = ((row_flags & _OUTSIDE) == 0 if present & _OUTSIDE
+                else np.ones(codes.size, dtype=bool))
+    row_decile = coding.decode(codes, np.nan_to_num(located.decile, nan=-1).astype(np.int8), -1)
     return {
         "lsoa_code": take(located.lsoa),
-        "ward_code": row_ward,
+        "ward_code": take(located.ward),
         "imd_decile": _whole_numbers(row_decile),
-        "resident": _mask(~row_outside),
+        "resident": _mask(resident),
     }
 
 

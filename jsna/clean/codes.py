@@ -282,6 +282,17 @@ class Coded:
         """Normalised values of the given rows, dictionary-encoded (no text is copied per row)."""
         return dictionary_array(*self.row_indices(rows))
 
+    def possible_statuses(self) -> set[int]:
+        """Status codes the rows may have: those of the distinct values, and missing for blanks.
+
+        A superset (a distinct value need not be on any of these rows), found without a pass
+        over the rows' statuses: when it holds no status of interest, no row has one.
+        """
+        possible = set(np.unique(self.statuses).tolist())
+        if self.codes.size and self.codes.min() < 0:
+            possible.add(MISSING_CODE)
+        return possible
+
     def row_statuses(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Status codes (int8) of the given rows (all rows by default); missing for blank rows."""
         return decode(self._codes(rows), self.statuses, MISSING_CODE)

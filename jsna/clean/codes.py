@@ -141,16 +141,30 @@ def _packed_short_text(column: pa.ChunkedArray) -> np.ndarray | None:
             if buffer is not None else np.zeros(0, dtype=np.uint8))
     if not text.all():  # a NUL byte
         return None
-    padded = np.zeros(text.size + 8, dtype=np.uint8)
+    padded = np.zeros(text.size + 16, dtype=np.uint8)
     padded[:text.size] = text
     if shortest == longest and longest:  # one width: every word a fixed step on
         words = np.ndarray((n,), dtype="<u8", buffer=padded, strides=(longest,))
         return words & _LENGTH_MASKS[longest]
     # the 8 bytes from each value's first byte, masked to its length
-    windows = np.ndarray((text.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    words = windows.take(offsets[:-1] - offsets[0])
+    starts = offsets[:-1] - offsets[0]
+    if text.size <= _CACHED_TEXT:  # read in place, each word from an unaligned address
+        windows = np.ndarray((text.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
+        words = windows.take(starts)
+    else:  # from the two aligned words it spans: unaligned reads are slow out of the cache
+        aligned = padded[:padded.size // 8 * 8].view("<u8")
+        shift = ((starts & 7) << 3).astype(np.uint64)
+        words = aligned.take(starts >> 3)
+        words >>= shift
+        following = aligned.take((starts >> 3) + 1)
+        following <<= np.uint64(64) - shift  # numpy shifts by 64 to 0: aligned, nothing added
+        words |= following
     words &= _LENGTH_MASKS.take(np.diff(offsets))
     return words
+
+
+#: Texts up to this many bytes are read by unaligned 8-byte loads (see _packed_short_text).
+_CACHED_TEXT = 1 << 21
 
 
 #: Mask keeping the first ``length`` bytes of a little-endian word, for lengths 0-8.

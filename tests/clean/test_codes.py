@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pyarrow as pa
 from hypothesis import example, given, settings
@@ -87,6 +89,21 @@ def test_encode_matches_first_appearance_order(chunks: list[list[str | None]]) -
     expected_codes, expected_values = _reference_encoding(chunks)
     assert found.tolist() == expected_codes
     assert values.to_pylist() == expected_values
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text("ABCEK1 é", min_size=1, max_size=8), min_size=1, max_size=30),
+       st.integers(0, 30))
+def test_encode_reads_long_texts_by_aligned_words(values: list[str], cut: int) -> None:
+    # texts too long for the cache are read as two aligned words per value: force that path
+    whole = pa.array(values, type=pa.string())
+    cut = min(cut, len(values))
+    chunks = [whole.slice(cut), whole.slice(0, cut)]
+    with patch.object(codes, "_CACHED_TEXT", 0):
+        found, distinct = codes.encode(pa.chunked_array(chunks, type=pa.string()))
+    expected_codes, expected_values = _reference_encoding([c.to_pylist() for c in chunks])
+    assert found.tolist() == expected_codes
+    assert distinct.to_pylist() == expected_values
 
 
 def test_encode_packed_path_on_sliced_chunks() -> None:

@@ -1013,7 +1013,11 @@ def _whole_numbers(values: np.ndarray) -> pa.Array:
 
 
 def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
-    """LSOA, ward, IMD decile and residence of each distinct home postcode."""
+    """LSOA, ward, IMD decile and residence of each distinct home postcode.
+
+    The distinct postcodes are matched to the directory by Arrow hashing, and the directory's
+    columns gathered as Arrow arrays: no Python object per postcode.
+    """
     raw_codes, raw = coding.encode(column)
     normalised = normalise_postcodes(raw)
     well_formed = is_well_formed(normalised)
@@ -1021,47 +1025,45 @@ def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
     blank_value = pc.is_null(normalised).to_numpy(zero_copy_only=False)
     n_unique = len(raw)
 
-    la = np.full(n_unique, None, dtype=object)
-    lsoa = np.full(n_unique, None, dtype=object)
-    ward = np.full(n_unique, None, dtype=object)
+    no_text = pa.nulls(n_unique, pa.string())
+    lsoa, ward = no_text, no_text
     decile = np.full(n_unique, np.nan)
     matched = np.zeros(n_unique, dtype=bool)
+    outside = np.zeros(n_unique, dtype=bool)
     directory = geography.postcodes
     if directory is not None and n_unique:
-        lookup = directory.table
-        # Arrow hashes the distinct postcodes against the directory without Python objects
-        known = pa.array(lookup.index.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-        position = pc.index_in(normalised, value_set=known).fill_null(-1).to_numpy(
+        position = pc.index_in(normalised, value_set=directory.postcodes).fill_null(-1).to_numpy(
             zero_copy_only=False)
         matched = (position >= 0) & well_formed
-        hit = np.flatnonzero(matched)
-        found = lookup.iloc[position[hit]]
-        la[hit] = found["la_code"].to_numpy(dtype=object)
-        lsoa[hit] = found[_lsoa_column(directory, geography.lsoa_wards)].to_numpy(dtype=object)
-        # ward: the directory's own ward when it is of the boundaries' vintage, else best fit
-        own_ward = found["ward_code"].to_numpy(dtype=object)
-        in_boundaries = pc.is_in(
-            pa.array(own_ward, type=pa.string(), from_pandas=True),
-            value_set=pa.array(sorted(geography.ward_codes), type=pa.string()),
-        ).fill_null(False).to_numpy(zero_copy_only=False)
-        best_fit = np.full(hit.size, None, dtype=object)
-        if geography.lsoa_wards is not None:
-            fit_lsoa = found[_lsoa_column(directory, geography.lsoa_wards,
-                                          geography.lsoa_wards.lsoa_vintage)]
-            best_fit = geography.lsoa_wards.ward_by_lsoa.reindex(
-                fit_lsoa.to_numpy(dtype=object)).to_numpy(dtype=object)
-        ward[hit] = np.where(in_boundaries, own_ward, best_fit)
-        if geography.imd is not None:
-            imd_lsoa = found[_lsoa_column(directory, None, geography.imd.lsoa_vintage)]
-            decile[hit] = geography.imd.decile_by_lsoa.reindex(
-                imd_lsoa.to_numpy(dtype=object)).to_numpy(dtype=float)
-    ward[pd.isna(ward)] = None
-    lsoa[pd.isna(lsoa)] = None
+        # per distinct postcode: its directory row, null when unmatched
+        rows = pa.array(position, mask=~matched, type=pa.int64())
 
-    area = geography.area_code
-    outside = matched & (la != area) if area is not None else np.zeros(n_unique, dtype=bool)
+        def gathered(name: str) -> pa.Array:
+            return directory.column(name).take(rows)
+
+        lsoa = gathered(_lsoa_column(directory, geography.lsoa_wards))
+        if geography.area_code is not None:
+            outside = matched & pc.not_equal(gathered("la_code"), geography.area_code).fill_null(
+                True).to_numpy(zero_copy_only=False)
+        # ward: the directory's own ward when it is of the boundaries' vintage, else best fit
+        ward = gathered("ward_code")
+        in_boundaries = pc.is_in(
+            ward, value_set=pa.array(sorted(geography.ward_codes), type=pa.string()))
+        best_fit = no_text
+        if geography.lsoa_wards is not None:
+            fit_lsoa = gathered(_lsoa_column(directory, geography.lsoa_wards,
+                                             geography.lsoa_wards.lsoa_vintage))
+            best_fit = pa.array(geography.lsoa_wards.ward_by_lsoa.reindex(
+                fit_lsoa.to_numpy(zero_copy_only=False)).to_numpy(dtype=object),
+                type=pa.string(), from_pandas=True)
+        ward = pc.if_else(in_boundaries.fill_null(False), ward, best_fit)
+        if geography.imd is not None:
+            imd_lsoa = gathered(_lsoa_column(directory, None, geography.imd.lsoa_vintage))
+            decile = geography.imd.decile_by_lsoa.reindex(
+                imd_lsoa.to_numpy(zero_copy_only=False)).to_numpy(dtype=float, copy=True)
+            decile[~matched] = np.nan
     # ward_code is the council ward of the home: none for pupils living elsewhere
-    ward[outside] = None
+    ward = pc.if_else(pa.array(outside), pa.scalar(None, pa.string()), ward)
     return _PostcodeGeography(
         codes=raw_codes, blank=blank_value, well_formed=well_formed, matched=matched,
         corrected=corrected, outside=outside, lsoa=_encoded(lsoa), ward=_encoded(ward),
@@ -1069,9 +1071,9 @@ def _locate(column: pa.Array, geography: _Geography) -> _PostcodeGeography:
     )
 
 
-def _encoded(values: np.ndarray) -> tuple[np.ndarray, pa.Array]:
-    """Text values (None = null) as int32 positions among the distinct values (-1 = null)."""
-    codes, distinct = coding.encode(pa.array(values, type=pa.string()))
+def _encoded(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Text values as int32 positions among the distinct values (-1 = null), and those values."""
+    codes, distinct = coding.encode(values)
     return codes.astype(np.int32), distinct
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -59,9 +60,30 @@ def normalise_postcodes(values: pa.Array) -> pa.Array:
         spaces) get one space before the inward code; others are returned upper-cased, without
         spaces, so they fail :func:`is_well_formed`.
     """
-    squashed = pc.utf8_upper(pc.replace_substring_regex(values, r"\s+", ""))
-    spaced = pc.replace_substring_regex(squashed, r"^(.{2,4})(.{3})$", r"\1 \2")
-    return pc.if_else(pc.equal(squashed, ""), pa.scalar(None, pa.string()), spaced)
+    if _has_control_characters(values):  # tabs or line breaks: the regular expressions
+        squashed = pc.utf8_upper(pc.replace_substring_regex(values, r"\s+", ""))
+        spaced = pc.replace_substring_regex(squashed, r"^(.{2,4})(.{3})$", r"\1 \2")
+        return pc.if_else(pc.equal(squashed, ""), pa.scalar(None, pa.string()), spaced)
+    # spaces only (the usual case): the same by plain kernels, several times faster
+    squashed = pc.utf8_upper(pc.replace_substring(values, " ", ""))
+    length = pc.utf8_length(squashed)
+    spaced = pc.binary_join_element_wise(pc.utf8_slice_codeunits(squashed, 0, -3),
+                                         pc.utf8_slice_codeunits(squashed, -3), " ")
+    fits = pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 7))
+    return pc.if_else(pc.equal(length, 0), pa.scalar(None, pa.string()),
+                      pc.if_else(fits, spaced, squashed))
+
+
+def _has_control_characters(values: pa.Array | pa.ChunkedArray) -> bool:
+    """True when any text holds a byte below 32 (tab, line break ...), or cannot be checked."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        if not pa.types.is_string(chunk.type):
+            return True
+        data = chunk.buffers()[2]
+        if data is not None and (np.frombuffer(data, dtype=np.uint8) < 32).any():
+            return True
+    return False
 
 
 def normalise_postcode(value: str | None) -> str | None:
@@ -110,6 +132,21 @@ class PostcodeDirectory:
 
     table: pd.DataFrame
     lsoa_columns: tuple[str, ...]
+
+    @cached_property
+    def postcodes(self) -> pa.Array:
+        """The normalised postcodes (the table's index) as an Arrow array, for hashing."""
+        return pa.array(self.table.index.to_numpy(dtype=object), type=pa.string(),
+                        from_pandas=True)
+
+    def column(self, name: str) -> pa.Array:
+        """One column of the table as an Arrow array (made once), for gathers by position."""
+        return self._columns[name]
+
+    @cached_property
+    def _columns(self) -> dict[str, pa.Array]:
+        return {name: pa.array(self.table[name].to_numpy(dtype=object), type=pa.string(),
+                               from_pandas=True) for name in self.table.columns}
 
 
 def _lsoa_vintage(form: str) -> str | None:

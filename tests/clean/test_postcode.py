@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -124,3 +125,22 @@ def test_real_lewisham_postcode_lookup() -> None:
     assert lsoa_wards.lsoa_vintage == "lsoa11"
     assert len(lsoa_wards.ward_by_lsoa) == 169  # published file: 169 LSOAs
     assert lsoa_wards.ward_by_lsoa["E01003316"] == "E05013729"  # Perry Vale
+
+
+def _reference_normalised(text: str | None) -> str | None:
+    """Normalisation in plain Python: drop whitespace, upper case, a space before the last 3."""
+    if text is None:
+        return None
+    squashed = re.sub(r"[ \t\n\f\r]+", "", text).upper()
+    if not squashed:
+        return None
+    return f"{squashed[:-3]} {squashed[-3:]}" if 5 <= len(squashed) <= 7 else squashed
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=" \tabzAZ019é", max_size=10)),
+                max_size=20))
+def test_normalisation_matches_the_plain_python_reference(values: list[str | None]) -> None:
+    # with and without tabs: both the regular-expression and the plain-kernel paths
+    for texts in (values, [v.replace("\t", " ") if v else v for v in values]):
+        assert normalise_postcodes(pa.array(texts, type=pa.string())).to_pylist() == [
+            _reference_normalised(v) for v in texts]

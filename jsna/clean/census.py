@@ -693,7 +693,7 @@ def _shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
     values = mixed
     for shift in (43, 22):
         bucket = ((values >> np.uint64(shift)) & np.uint64(_BUCKETS - 1)).astype(np.intp)
-        with_others = np.bincount(bucket, minlength=_BUCKETS).take(bucket) > 1
+        with_others = (np.bincount(bucket, minlength=_BUCKETS) > 1).take(bucket)
         crowded = np.flatnonzero(with_others) if crowded is None else crowded[with_others]
         values = mixed.take(crowded)
     shared = np.zeros(len(mixed), dtype=bool)

@@ -290,7 +290,7 @@ class Coded:
     def row_indices(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, pa.Array]:
         """Dictionary indices (int32, -1 for null) of the given rows' values, and the dictionary."""
         positions, dictionary = self._unique
-        return decode(self._codes(rows), positions, -1).astype(np.int32), dictionary
+        return decode(self._codes(rows), positions, -1).astype(np.int32, copy=False), dictionary
 
     def row_dictionary(self, rows: np.ndarray | None = None) -> pa.DictionaryArray:
         """Normalised values of the given rows, dictionary-encoded (no text is copied per row)."""

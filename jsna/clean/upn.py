@@ -399,11 +399,12 @@ class Pseudonymiser:
         valid = upns.is_valid().to_numpy(zero_copy_only=False)
         status = _status_codes(blocks, lengths, valid)
         encryptor = self._cipher.encryptor()
-        cipher = np.frombuffer(encryptor.update(blocks) + encryptor.finalize(),
-                               dtype=np.uint8).reshape(-1, _BLOCK)
+        # written straight into an array (the API asks for one block of room to spare)
+        out = np.empty(blocks.size + _BLOCK, dtype=np.uint8)
+        written = encryptor.update_into(np.ascontiguousarray(blocks), out) if blocks.size else 0
+        encryptor.finalize()  # ECB holds nothing back
+        cipher = out[:written].reshape(-1, _BLOCK)
         long_rows = np.flatnonzero(valid & ~fits)
-        if long_rows.size or not valid.all():
-            cipher = cipher.copy()
         if long_rows.size:
             values = upns.take(pa.array(long_rows, type=pa.int64())).to_pylist()
             cipher[long_rows] = np.frombuffer(b"".join(

@@ -123,30 +123,35 @@ class PostcodeDirectory:
 
     Attributes
     ----------
-    table : pandas.DataFrame
-        Indexed by normalised postcode; columns ``la_code``, ``ward_code`` (may be all null) and
-        ``lsoa11``/``lsoa21``/``lsoa`` for each LSOA vintage present.
+    arrow : pyarrow.Table
+        One row per normalised postcode (column ``postcode``, unique); columns ``la_code``,
+        ``ward_code`` (may be all null) and ``lsoa11``/``lsoa21``/``lsoa`` for each LSOA vintage
+        present, all text.
     lsoa_columns : tuple of str
         The LSOA columns present, newest first.
     """
 
-    table: pd.DataFrame
+    arrow: pa.Table
     lsoa_columns: tuple[str, ...]
 
-    @cached_property
+    @property
     def postcodes(self) -> pa.Array:
-        """The normalised postcodes (the table's index) as an Arrow array, for hashing."""
-        return pa.array(self.table.index.to_numpy(dtype=object), type=pa.string(),
-                        from_pandas=True)
+        """The normalised postcodes, for hashing."""
+        return self.column("postcode")
 
     def column(self, name: str) -> pa.Array:
-        """One column of the table as an Arrow array (made once), for gathers by position."""
+        """One column as a single Arrow array, for gathers by position."""
         return self._columns[name]
 
     @cached_property
     def _columns(self) -> dict[str, pa.Array]:
-        return {name: pa.array(self.table[name].to_numpy(dtype=object), type=pa.string(),
-                               from_pandas=True) for name in self.table.columns}
+        return {name: self.arrow.column(name).combine_chunks() for name in self.arrow.column_names}
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The directory as a pandas DataFrame indexed by postcode (for reading, not cleaning)."""
+        return pd.DataFrame({name: column.to_numpy(zero_copy_only=False)
+                             for name, column in self._columns.items()}).set_index("postcode")
 
 
 def _lsoa_vintage(form: str) -> str | None:
@@ -218,26 +223,27 @@ def read_postcode_directory(
         return chosen
 
     read = read_selected_columns(path, select).table
-    postcodes = normalise_postcodes(read.column("pcds").combine_chunks())
-    def text(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        return column.to_numpy(zero_copy_only=False)  # str or None, without a Python loop
-
-    frame = pd.DataFrame({"postcode": text(postcodes)})
-    frame["la_code"] = text(read.column("oslaua"))
-    frame["ward_code"] = (text(read.column("osward")) if "osward" in read.column_names
-                          else np.full(read.num_rows, None, dtype=object))
     lsoa_columns = tuple(sorted((c for c in read.column_names if c.startswith("lsoa")),
                                 reverse=True))
-    for name in lsoa_columns:
-        frame[name] = text(read.column(name))
-    frame = frame[frame["postcode"].notna()]
-    if "doterm" in read.column_names:  # live postcodes first, then the most recently terminated
-        ended = pd.Series(read.column("doterm").to_pylist(), dtype=object)
-        ended = ended.loc[frame.index]
-        frame = frame.assign(_ended=ended.notna().to_numpy())
-        frame = frame.sort_values("_ended", kind="stable").drop(columns="_ended")
-    frame = frame.drop_duplicates("postcode", keep="first").set_index("postcode")
-    return PostcodeDirectory(table=frame, lsoa_columns=lsoa_columns)
+    text = pa.string()
+    directory = pa.table({
+        "postcode": normalise_postcodes(read.column("pcds").combine_chunks()),
+        "la_code": read.column("oslaua").cast(text),
+        "ward_code": (read.column("osward").cast(text) if "osward" in read.column_names
+                      else pa.nulls(read.num_rows, text)),
+        **{name: read.column(name).cast(text) for name in lsoa_columns},
+    })
+    # rows with a postcode; live postcodes first (stable), then the first row of each postcode
+    order = np.flatnonzero(pc.is_valid(directory.column("postcode")).to_numpy(
+        zero_copy_only=False))
+    if "doterm" in read.column_names:
+        ended = pc.is_valid(read.column("doterm")).to_numpy(zero_copy_only=False)
+        order = order[np.argsort(ended[order], kind="stable")]
+    directory = directory.take(order)
+    postcode_codes = pc.dictionary_encode(directory.column("postcode")).combine_chunks().indices
+    first = ~pd.Series(postcode_codes.to_numpy(zero_copy_only=False)).duplicated().to_numpy()
+    directory = directory.filter(pa.array(first))
+    return PostcodeDirectory(arrow=directory, lsoa_columns=lsoa_columns)
 
 
 @dataclass(frozen=True)

@@ -1116,7 +1116,11 @@ def _geography_columns(kept: _Kept) -> dict[str, pa.Array]:
     them in one gather, and only findings that some postcode has are looked for among the rows.
     """
     located, geography = kept.prepared.postcodes, kept.prepared.geography
-    codes = located.codes.take(kept.positions)  # each kept row's distinct postcode, gathered once
+    # each kept row's distinct postcode, gathered once; as 64-bit positions when numpy's take
+    # would otherwise widen them again for each of the four lookups below
+    codes = located.codes.take(kept.positions)
+    if codes.dtype == np.int32:
+        codes = codes.astype(np.intp)
 
     def take(values: tuple[np.ndarray, pa.Array]) -> pa.DictionaryArray:
         positions, dictionary = values

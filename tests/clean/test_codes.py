@@ -125,6 +125,13 @@ def test_decode_spreads_per_value_results_for_every_code_width() -> None:
         == ["BB", ""]
     assert codes.decode(np.array([-1, -1], dtype=np.int8), np.zeros(0, dtype=bool),
                         False).tolist() == [False, False]
+    for dtype in (np.int8, np.int16, np.int32):
+        rows = np.array([1, -1, 0, 1], dtype=dtype)
+        flags = codes.decode(rows, np.array([True, False]), True)
+        assert flags.dtype == bool and flags.tolist() == [False, True, True, False]
+        spread = codes.decode(rows, np.array([0.5, 2.5]), np.nan)
+        assert spread[[0, 2, 3]].tolist() == [2.5, 0.5, 2.5] and np.isnan(spread[1])
+        spread[0] = 7.0  # the result is the caller's to change
 
 
 @settings(max_examples=200, deadline=None)

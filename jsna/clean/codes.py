@@ -38,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jsna.clean.words import fixed_step_words
 from jsna.dfe_codes import NEED_CODES
 
 #: Enrolment statuses counted in DfE headcounts.
@@ -141,11 +142,12 @@ def _packed_short_text(column: pa.ChunkedArray) -> np.ndarray | None:
             if buffer is not None else np.zeros(0, dtype=np.uint8))
     if not text.all():  # a NUL byte
         return None
+    if shortest == longest and longest:  # one width: every word a fixed step on, read in place
+        words = fixed_step_words(text, n, longest)
+        words &= _LENGTH_MASKS[longest]
+        return words
     padded = np.zeros(text.size + 16, dtype=np.uint8)
     padded[:text.size] = text
-    if shortest == longest and longest:  # one width: every word a fixed step on
-        words = np.ndarray((n,), dtype="<u8", buffer=padded, strides=(longest,))
-        return words & _LENGTH_MASKS[longest]
     # the 8 bytes from each value's first byte, masked to its length
     starts = offsets[:-1] - offsets[0]
     if text.size <= _CACHED_TEXT:  # read in place, each word from an unaligned address

@@ -40,6 +40,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from jsna.clean.words import fixed_step_words
+
 CHECK_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
 UPN_LENGTH = 13
 KEY_LENGTH = 16
@@ -194,14 +196,13 @@ def _fixed_width_blocks(values: pa.Array, width: int) -> np.ndarray:
     """
     n = len(values)
     offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset:values.offset + n + 1]
-    text = np.zeros(n * width + 8, dtype=np.uint8)  # 8 spare bytes: the last word reads past
-    text[:n * width] = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    text = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     tail = width - 8
     padding = _BLOCK - width
     pad_word = int.from_bytes(bytes(tail) + bytes([padding]) * padding, "little")
     blocks = np.empty((n, 2), dtype="<u8")
-    blocks[:, 0] = np.ndarray((n,), dtype="<u8", buffer=text, strides=(width,))
-    second = np.ndarray((n,), dtype="<u8", buffer=text, offset=8, strides=(width,))
+    blocks[:, 0] = fixed_step_words(text, n, width)
+    second = fixed_step_words(text, n, width, offset=8)
     np.bitwise_and(second, np.uint64((1 << (8 * tail)) - 1), out=blocks[:, 1])
     blocks[:, 1] |= np.uint64(pad_word)
     return blocks.view(np.uint8)

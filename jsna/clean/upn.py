@@ -201,9 +201,9 @@ def _fixed_width_blocks(values: pa.Array, width: int) -> np.ndarray:
     padding = _BLOCK - width
     pad_word = int.from_bytes(bytes(tail) + bytes([padding]) * padding, "little")
     blocks = np.empty((n, 2), dtype="<u8")
-    blocks[:, 0] = fixed_step_words(text, n, width)
-    second = fixed_step_words(text, n, width, offset=8)
-    np.bitwise_and(second, np.uint64((1 << (8 * tail)) - 1), out=blocks[:, 1])
+    fixed_step_words(text, n, width, out=blocks[:, 0])
+    fixed_step_words(text, n, width, offset=8, out=blocks[:, 1])
+    blocks[:, 1] &= np.uint64((1 << (8 * tail)) - 1)
     blocks[:, 1] |= np.uint64(pad_word)
     return blocks.view(np.uint8)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 
-def fixed_step_words(text: np.ndarray, n: int, step: int, offset: int = 0) -> np.ndarray:
+def fixed_step_words(text: np.ndarray, n: int, step: int, offset: int = 0,
+                     out: np.ndarray | None = None) -> np.ndarray:
     """The 8 bytes at ``offset + i * step`` of ``text``, for ``i < n``, as little-endian words.
 
     Bytes past the end of ``text`` read as zero. All but the last few words are read in place
@@ -27,11 +28,13 @@ def fixed_step_words(text: np.ndarray, n: int, step: int, offset: int = 0) -> np
         Bytes from one word's start to the next (at least 1).
     offset : int
         Position of the first word's first byte.
+    out : numpy.ndarray of ``<u8``, optional
+        Where to write the words (it may be strided, such as one column of a 2-D array).
 
     Returns
     -------
     numpy.ndarray of ``<u8``
-        A new array of ``n`` words.
+        ``out``, or a new array of ``n`` words.
 
     Examples
     --------
@@ -39,7 +42,7 @@ def fixed_step_words(text: np.ndarray, n: int, step: int, offset: int = 0) -> np
     >>> [int(w).to_bytes(8, "little") for w in fixed_step_words(text, 2, 5)]
     [b'ABCDEFGH', b'FGHIJ\\x00\\x00\\x00']
     """
-    words = np.empty(n, dtype="<u8")
+    words = np.empty(n, dtype="<u8") if out is None else out
     inside = max(0, min(n, (text.size - offset - 8) // step + 1)) if text.size >= offset + 8 else 0
     if inside:
         words[:inside] = np.ndarray((inside,), dtype="<u8", buffer=text, offset=offset,

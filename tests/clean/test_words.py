@@ -22,3 +22,12 @@ def test_documented_example() -> None:
     text = np.frombuffer(b"ABCDEFGHIJ", dtype=np.uint8)
     words = fixed_step_words(text, 2, 5)
     assert [int(w).to_bytes(8, "little") for w in words] == [b"ABCDEFGH", b"FGHIJ\0\0\0"]
+
+
+def test_words_are_written_into_a_strided_column() -> None:
+    text = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
+    pairs = np.zeros((3, 2), dtype="<u8")
+    fixed_step_words(text, 3, 12, offset=8, out=pairs[:, 1])
+    assert pairs[:, 0].tolist() == [0, 0, 0]
+    assert [int(w).to_bytes(8, "little") for w in pairs[:, 1]] == [
+        b"89ABCDEF", b"KLMNOPQR", b"WXYZ\0\0\0\0"]

@@ -169,6 +169,8 @@ def _padded_blocks(
         Length in bytes (0 for null).
     fits : numpy.ndarray of bool
         True where the value is not null and fits one block.
+
+    ``lengths`` and ``fits`` may be read-only views of a single value.
     """
     n = len(values)
     if isinstance(values, pa.ChunkedArray) and n and not values.null_count:
@@ -176,7 +178,8 @@ def _padded_blocks(
         width = lengths_range["max"].as_py()
         if width == lengths_range["min"].as_py() and 8 < width < _BLOCK:
             blocks = _fixed_width_blocks(values.combine_chunks(), width)
-            return blocks, np.full(n, width, dtype=np.int64), np.ones(n, dtype=bool)
+            # one length and no blank: read-only views of one value, no memory per row
+            return blocks, np.broadcast_to(np.int64(width), (n,)), np.broadcast_to(True, (n,))
     blocks = np.zeros((n, _BLOCK), dtype=np.uint8)
     lengths = np.zeros(n, dtype=np.int64)
     start = 0
@@ -445,7 +448,7 @@ class PseudonymisedUpns:
 
         The bits of the pupil key, for hashing and bucketing (not its printed value).
         """
-        return np.ascontiguousarray(np.ascontiguousarray(self.cipher).view(np.uint64)[:, 0])
+        return np.ascontiguousarray(self.cipher).view(np.uint64)[:, 0]  # a view, every 16 bytes
 
     def keys(self, rows: np.ndarray | None = None) -> pa.Array:
         """Pupil keys (16 hex characters) of the given rows (all by default); null for null UPNs.

@@ -288,3 +288,26 @@ def test_headings_in_other_styles_give_the_same_result(geography_files, result) 
     other = _clean({2025: renamed}, geography_files)
     pd.testing.assert_frame_equal(other.pupils, result.pupils)
     pd.testing.assert_frame_equal(other.findings, result.findings)
+
+
+def test_blank_postcodes_are_reported_and_kept_as_residents(geography_files) -> None:
+    # rows 2-4: a blank postcode, one of spaces only (blank once normalised), and a good one
+    rows = [
+        (U1, "15/03/2015", "M", "4", "C", "E", "ASD", None, "true", None, "9902001", "100001"),
+        (U2, "2014-11-20", "F", "5", "C", "K", "SLCN", None, "false", "   ", "9902001",
+         "100001"),
+        (U3, "01/09/2012", "F", "7", "C", "N", None, None, "0", "ZZ2 2BB", "9904001", "100003"),
+    ]
+    result = _clean({2025: census_frame(rows)}, geography_files)
+    findings = result.findings.set_index("finding")
+    # both blanks are "missing", and neither is also malformed, unmatched or outside
+    assert findings.loc["postcode_missing", ["rows", "example_rows"]].tolist() == [2, "2, 3"]
+    assert not {"postcode_malformed", "postcode_unmatched", "postcode_outside_council",
+                "ward_not_found", "lsoa_not_in_imd"} & set(findings.index)
+    pupils = result.pupils.set_index("pupil_key")
+    # a pupil without a postcode counts in the council's total (resident) with no ward or LSOA
+    for upn in (U1, U2):
+        row = pupils.loc[_key(upn)]
+        assert row["resident"] and pd.isna(row["ward_code"]) and pd.isna(row["lsoa_code"])
+        assert pd.isna(row["imd_decile"])
+    assert pupils.loc[_key(U3), ["ward_code", "imd_decile"]].tolist() == ["Z05000003", 5]

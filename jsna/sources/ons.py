@@ -330,7 +330,11 @@ def read_postcode_lookup(
         No postcode or LSOA column; a duplicated live postcode.
     """
     path = Path(path)
-    raw = read_text_csv(path, POSTCODE_SOURCE)
+    # only the columns that may be used are read: the ONSPD has dozens over millions of rows
+    wanted = {name for candidates in POSTCODE_COLUMNS.values() for name in candidates}
+    given = set((columns or {}).values())
+    raw = read_text_csv(path, POSTCODE_SOURCE,
+                        keep=lambda column: column.lower() in wanted or column in given)
     lower = {c.lower(): c for c in raw.columns}
     chosen: dict[str, str | None] = {}
     for field, candidates in POSTCODE_COLUMNS.items():
@@ -338,7 +342,7 @@ def read_postcode_lookup(
             if columns[field] not in raw.columns:
                 raise JsnaInputError(
                     f"{path}: column {columns[field]!r} (given for {field}) not found; columns "
-                    f"found: {', '.join(raw.columns)}"
+                    f"found: {', '.join(_headings(path))}"
                 )
             chosen[field] = columns[field]
         else:
@@ -348,7 +352,7 @@ def read_postcode_lookup(
         raise JsnaInputError(
             f"{path}: not in the expected layout of {POSTCODE_SOURCE}: no column for "
             f"{', '.join(missing)} (tried {', '.join(POSTCODE_COLUMNS[missing[0]])}); columns "
-            f"found: {', '.join(raw.columns)}"
+            f"found: {', '.join(_headings(path))}"
         )
     out = pd.DataFrame(index=raw.index)
     out["postcode"] = normalise_postcode(raw[chosen["postcode"]])
@@ -375,6 +379,12 @@ def read_postcode_lookup(
         )
     out.attrs["path"] = str(path)
     return out.reset_index(drop=True)
+
+
+def _headings(path: Path) -> list[str]:
+    """Every column heading of a CSV (for messages about a file read in part)."""
+    header = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", encoding_errors="replace")
+    return [str(column).strip() for column in header.columns]
 
 
 def normalise_postcode(postcodes: pd.Series) -> pd.Series:

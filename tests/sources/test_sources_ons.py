@@ -61,6 +61,9 @@ def test_postcode_lookup_onspd_style(write_csv):
     assert len(read_postcode_lookup(write_csv("pc.csv", text), include_terminated=False)) == 1
     with pytest.raises(JsnaInputError, match="no column for lsoa_code"):
         read_postcode_lookup(write_csv("pc2.csv", "pcds,ward\nDM4 7QX,Z05000001\n"))
+    # only the usable columns are read, but the message lists every heading of the file
+    with pytest.raises(JsnaInputError, match="columns found: pcds, ward, usertype$"):
+        read_postcode_lookup(write_csv("pc3.csv", "pcds,ward,usertype\nDM4 7QX,Z05000001,0\n"))
 
 
 def test_lsoa_ward_lookup_rejects_two_wards_for_one_lsoa(write_csv):

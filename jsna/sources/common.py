@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from jsna.errors import JsnaInputError
 
@@ -78,14 +80,22 @@ def read_text_csv(
     last_error: Exception | None = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
-                usecols=None if keep is None else (
-                    lambda column: keep(str(column).strip().lstrip("\ufeff"))),
-            )
+            if keep is not None:
+                frame = _read_kept_columns(path, encoding, keep)
+            else:
+                frame = pd.read_csv(
+                    path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding
+                )
             break
         except UnicodeDecodeError as error:
             last_error = error
+        except pa.ArrowInvalid as error:
+            if "utf8" in str(error).lower() or "utf-8" in str(error).lower():
+                last_error = error  # not UTF-8 after the heading: try Windows-1252
+                continue
+            raise JsnaInputError(
+                f"{path}: not a readable CSV ({error}) (expected {source})"
+            ) from error
         except pd.errors.EmptyDataError as error:
             raise JsnaInputError(f"{path}: file is empty (expected {source})") from error
         except pd.errors.ParserError as error:
@@ -95,6 +105,32 @@ def read_text_csv(
     else:
         raise JsnaInputError(f"{path}: cannot decode text ({last_error}) (expected {source})")
     frame.columns = [str(column).strip().lstrip("\ufeff") for column in frame.columns]
+    return frame
+
+
+def _read_kept_columns(path: Path, encoding: str, keep: Callable[[str], bool]) -> pd.DataFrame:
+    """The kept columns of a CSV, all text, read by Arrow (see :func:`read_text_csv`).
+
+    The heading is read by pandas (so names and errors match the full read); the columns are
+    then chosen by position, so unusual headings cannot be mistaken for one another.
+    """
+    names = [str(name) for name in
+             pd.read_csv(path, nrows=0, dtype=str, encoding=encoding).columns]
+    positions = [i for i, name in enumerate(names) if keep(name.strip().lstrip("\ufeff"))]
+    placeholders = [f"column {i}" for i in range(len(names))]
+    kept = [placeholders[i] for i in positions]
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            encoding="utf8" if encoding == "utf-8-sig" else encoding, skip_rows=1,
+            column_names=placeholders),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=kept, column_types={name: pa.string() for name in kept},
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    frame = table.to_pandas()
+    frame.columns = [names[i] for i in positions]
     return frame
 
 

@@ -853,7 +853,7 @@ class _Kept:
         possible: when every distinct value is fine and no kept row is blank, as in most columns
         of most extracts, there is nothing to find.
         """
-        if not (column.possible_statuses() & {*findings, coding.UNKNOWN_CODE}):
+        if not column.may_have({*findings, coding.UNKNOWN_CODE}):
             return
         statuses = column.row_statuses()
         self.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name, expected)
@@ -916,10 +916,9 @@ def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
                     "DfE need codes (ASD, HI, MLD, ...)")
     need_missing = with_sen & (primary_status == coding.MISSING_CODE)
     kept.add("need_missing_for_sen", "SENType1", need_missing)
-    possible = primary.possible_statuses()
     for status, finding in ((coding.UNKNOWN_CODE, "need_code_unknown"),
                             (coding.RECODED_CODE, "need_recoded")):
-        if status in possible:
+        if primary.may_have((status,)):
             kept.add(finding, "SENType1", ~no_sen & (primary_status == status))
     kept.add("need_without_sen", "SENType1", no_sen & (primary_status != coding.MISSING_CODE))
     if "NSA" in primary.values.to_pylist():
@@ -932,8 +931,7 @@ def _need_columns(kept: _Kept) -> dict[str, pa.Array]:
     need_index[no_sen] = -1
 
     secondary = kept.coded("SENType2")
-    possible = secondary.possible_statuses()
-    if possible & {coding.UNKNOWN_CODE, coding.RECODED_CODE}:  # else nothing to check or find
+    if secondary.may_have((coding.UNKNOWN_CODE, coding.RECODED_CODE)):  # else nothing to find
         secondary_status = secondary.row_statuses()
         kept.check_kind(secondary_status, unknown, missing, "SENType2",
                         "DfE need codes (ASD, HI, MLD, ...)")
@@ -964,7 +962,7 @@ def _school_columns(kept: _Kept) -> dict[str, pa.Array]:
             columns[output] = pa.nulls(size, pa.string())
             continue
         school = kept.coded(name)
-        if school.possible_statuses() != {coding.OK_CODE}:  # else every kept row is fine
+        if school.may_have((coding.UNKNOWN_CODE, coding.MISSING_CODE)):  # else all fine
             statuses = school.row_statuses()
             kept.check_kind(statuses, (coding.UNKNOWN_CODE,), coding.MISSING_CODE, name,
                             expected)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -335,16 +335,17 @@ class Coded:
         """Normalised values of the given rows, dictionary-encoded (no text is copied per row)."""
         return dictionary_array(*self.row_indices(rows))
 
-    def possible_statuses(self) -> set[int]:
-        """Status codes the rows may have: those of the distinct values, and missing for blanks.
+    def may_have(self, statuses: Iterable[int]) -> bool:
+        """Whether any row may have one of these status codes (missing for blank rows).
 
-        A superset (a distinct value need not be on any of these rows), found without a pass
-        over the rows' statuses: when it holds no status of interest, no row has one.
+        Decided from the distinct values' statuses and whether any row is blank, without a pass
+        over the rows' statuses. It may say yes for a status only on rows left out of this view
+        (a distinct value need not be on any of these rows), never no for one that is there.
         """
-        possible = set(np.unique(self.statuses).tolist())
-        if self.codes.size and self.codes.min() < 0:
-            possible.add(MISSING_CODE)
-        return possible
+        wanted = set(statuses)
+        if MISSING_CODE in wanted and self.codes.size and self.codes.min() < 0:
+            return True
+        return bool(np.isin(self.statuses, list(wanted)).any())
 
     def row_statuses(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Status codes (int8) of the given rows (all rows by default); missing for blank rows."""

@@ -147,3 +147,14 @@ def test_encode_of_sliced_chunks_of_any_lengths(values: list[str], left: int, ri
     expected_codes, expected_values = _reference_encoding([c.to_pylist() for c in chunks])
     assert found.tolist() == expected_codes
     assert distinct.to_pylist() == expected_values
+
+
+def test_may_have_looks_at_distinct_values_and_blank_rows() -> None:
+    column = codes.Coded(codes=np.array([0, 1, 0], dtype=np.int8), values=pa.array(["E", None]),
+                         statuses=np.array([codes.OK_CODE, codes.UNKNOWN_CODE], dtype=np.int8))
+    assert column.may_have((codes.UNKNOWN_CODE,))
+    assert not column.may_have((codes.RECODED_CODE, codes.MISSING_CODE))  # no blank row
+    with_blank = codes.Coded(codes=np.array([0, -1], dtype=np.int8), values=pa.array(["E"]),
+                             statuses=np.array([codes.OK_CODE], dtype=np.int8))
+    assert with_blank.may_have((codes.MISSING_CODE,))
+    assert not with_blank.may_have((codes.UNKNOWN_CODE,))

@@ -501,7 +501,7 @@ def clean_census_frames(
     pupils: list[pa.Table] = []
     reconciliation: list[pd.DataFrame] = []
     all_years = table.column("census_year").to_numpy()
-    years = np.sort(pc.unique(table.column("census_year")).to_numpy())
+    years = _census_years_present(table)
     for year in years.tolist():
         positions = (np.arange(table.num_rows) if years.size == 1
                      else np.flatnonzero(all_years == year))
@@ -522,6 +522,16 @@ def clean_census_frames(
         pupils_table=pa.concat_tables(pupils) if pupils else _TABLE_SCHEMA.empty_table(),
         reconciliation=recon, findings=findings, title=title,
     )
+
+
+def _census_years_present(table: pa.Table) -> np.ndarray:
+    """The distinct census years of a table, sorted (one pass when there is only one)."""
+    column = table.column("census_year")
+    bounds = pc.min_max(column)
+    if bounds["min"].as_py() == bounds["max"].as_py():
+        return np.array([] if bounds["min"].as_py() is None else [bounds["min"].as_py()],
+                        dtype=np.int64)
+    return np.sort(pc.unique(column).to_numpy())
 
 
 def _stack_years(frames: Mapping[int, pd.DataFrame | pa.Table]) -> pd.DataFrame | pa.Table:
@@ -684,7 +694,7 @@ def _shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
     """
     years = table.column("census_year")
     mixed = upns.high
-    if pc.count_distinct(years).as_py() > 1:
+    if _census_years_present(table).size > 1:
         mixed = mixed ^ (years.to_numpy().astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
     # counts per bucket of 21 bits, twice (bits 43-63, then 22-42 of the rows left): only rows
     # sharing both buckets with another row are hashed. 2**21 counts (16 MB) stay below the

@@ -198,8 +198,8 @@ def _fixed_width_blocks(values: pa.Array, width: int) -> np.ndarray:
     bytes, and the next ``width - 8`` bytes followed by the padding bytes.
     """
     n = len(values)
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset:values.offset + n + 1]
-    text = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    offsets = _offsets(values)
+    text = _data_bytes(values)[offsets[0]:offsets[-1]]
     tail = width - 8
     padding = _BLOCK - width
     pad_word = int.from_bytes(bytes(tail) + bytes([padding]) * padding, "little")

@@ -10,7 +10,8 @@ Values, LA Number, Region``. Its quirks:
   (``"816.0"``), mapped here to GSS codes; England is 970 and regions 980-990;
   reorganised councils appear as ``"Bournemouth (Pre LG)"`` with their old numbers;
 * ``Data item`` (the indicator's long name) is filled on the first row of each indicator only;
-* ``Years`` mixes ``"2024"``, ``"2025 (prov)"`` and ``"2016-17 (OT)"`` (outturn).
+* ``Years`` mixes ``"2024"``, ``"2025 (prov)"`` and ``"2016-17 (OT)"`` (outturn); the SEND
+  outcomes sheet writes academic years as ``"2015/16"``.
 
 Periods
 -------
@@ -19,7 +20,7 @@ follows the dictionary's ``Year_Type`` when a dictionary is given: academic-year
 January counts are labelled by LAIT with the year of the January census / ending summer, so
 ``"2025"`` becomes ``"2024/25"`` (the same period the DfE explore-education-statistics files give);
 financial years become ``"2016-17"``; other measures keep the 4-digit year. Without a dictionary
-``period`` is the year as published (``"2016-17"`` kept). ``status`` is ``"provisional"`` for
+``period`` is the year as published with a hyphen (``"2016-17"``; ``"2015/16"`` → ``"2015-16"``). ``status`` is ``"provisional"`` for
 ``(prov)`` and ``"outturn"`` for ``(OT)``.
 """
 
@@ -103,11 +104,12 @@ def read_lait(
         out["indicator_name"] = ""
 
     years = raw["Years"].str.strip()
-    parsed = years.str.extract(r"^(\d{4})(?:-(\d{2}))?\s*(?:\((\w+)\))?$")
+    parsed = years.str.extract(r"^(\d{4})(?:[-/](\d{2}))?\s*(?:\((\w+)\))?$")
     bad = parsed[0].isna().to_numpy()
     if bad.any():
         raise first_unreadable(
-            years, bad, path, "Years", "a year such as 2024, 2025 (prov) or 2016-17 (OT)"
+            years, bad, path, "Years",
+            "a year such as 2024, 2025 (prov), 2016-17 (OT) or 2015/16"
         )
     start = parsed[0].astype(int)
     is_span = parsed[1].notna()

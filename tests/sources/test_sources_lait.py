@@ -42,6 +42,16 @@ def test_values_symbols_codes_and_years(write_csv):
     assert set(frame.loc[frame["indicator"].eq("SEN_TotStat"), "indicator_name"]) == {"TOTAL % EHC"}
 
 
+def test_academic_years_written_with_a_slash(write_csv):
+    # LAIT's SEND outcomes sheet writes "2015/16" where other sheets write "2016-17 (OT)"
+    text = LAIT + "KS4_SEN_A8,,2015/16,York,31.2,816.0,Yorkshire and The Humber\n"
+    frame = read_lait(write_csv("lait.csv", text))
+    row = frame[frame["indicator"].eq("KS4_SEN_A8")].iloc[0]
+    assert (row["period"], row["year"], row["time_period"]) == ("2015-16", 2016, "2015/16")
+    with pytest.raises(JsnaInputError, match=r"row 8, column 'Years': value '2015\.16'"):
+        read_lait(write_csv("bad.csv", text.replace("2015/16", "2015.16")))
+
+
 def test_dictionary_sets_polarity_names_and_academic_periods(write_csv):
     dictionary = read_lait_dictionary(write_csv("dict.csv", DICTIONARY))
     assert dictionary["polarity"].tolist() == ["", "High"]  # "NA" is no polarity

@@ -1,4 +1,8 @@
-"""Every file in ../shared/data/real reads through a jsna.sources reader without error."""
+"""Every file in ../shared/data/real reads through a jsna.sources reader without error.
+
+Files whose reader is still to be written are listed by name in :data:`AWAITING_READER` with the
+issue that adds it, so a new file nobody has looked at fails this test rather than being skipped.
+"""
 
 from __future__ import annotations
 
@@ -20,18 +24,40 @@ from jsna.sources.ons import (
     read_postcode_lookup,
 )
 
+#: Real files in formats no reader handles yet, and the issue that adds one.
+AWAITING_READER: dict[str, str] = {
+    "attainment/201819_LA_characteristics_data_including_sen_description.xlsx":
+        "issue 17 (outcomes: key stage 4 by SEN)",
+    "finance/dedicated-schools-grant_2024_07_20.ods": "issue 17 (high needs block)",
+    "tribunals/send_appeal_rate_table_2022.ods": "issue 17 (tribunals)",
+    "send_dfe/ehcp_2025/supporting-files/SEND Tribunals and appeal rate 2014-2024.csv":
+        "issue 17 (tribunals: spreadsheet-style CSV)",
+    "send_dfe/ehcp_2025/supporting-files/sen2_dmo_dco.csv":
+        "issue 18 (designated officers: text values, no measures)",
+    "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods":
+        "issue 18 (area SEND inspections)",
+    "nhs/community_health_2023-12-01.xlsx": "issue 16 (community health waiting lists)",
+    "nhs/AutismStatsDec22_subICB_selected.csv": "issue 16 (autism referrals and waits)",
+    "nhs/MHSDS Time_Series_data_Apr_2016_NovPrf_2022_cyp_selected.csv":
+        "issue 16 (CYP mental health)",
+}
+
+#: Folders of DfE explore-education-statistics CSVs (tidy data, read by ``read_ees``).
+EES_FOLDERS = ("alternative_provision", "cin_cla", "eyfs", "neet")
+
 
 def reader_for(relative: str):
     """The reader for a file of the real data folder, chosen by where it sits."""
     name = Path(relative).name
     folder = relative.split("/")[0]
-    if name in {"SOURCES.md", "data-guidance.txt"}:
+    if name in {"SOURCES.md", "data-guidance.txt"} or relative in AWAITING_READER:
         return None
     rules = [
         (folder == "boundaries", read_boundaries),
         (folder == "fingertips", read_fingertips),
         (folder == "population", read_population),
         (relative.startswith("send_dfe/ehcp"), read_ees),
+        (folder in EES_FOLDERS, read_ees),
         (name.startswith("lait_bds_long"), read_lait),
         (name.startswith("lait_data_dictionary"), read_lait_dictionary),
         (name.startswith("la_code_list"), read_dfe_la_list),
@@ -44,7 +70,11 @@ def reader_for(relative: str):
         ("postcode" in name, read_postcode_lookup),
         (folder == "lookups", read_lsoa_ward_lookup),
     ]
-    return next(reader for matches, reader in rules if matches)
+    matching = [reader for matches, reader in rules if matches]
+    if not matching:
+        pytest.fail(f"{relative}: no reader chosen for this real file; add a rule or list it in "
+                    "AWAITING_READER with the issue that adds its reader")
+    return matching[0]
 
 
 @pytest.mark.real_data
@@ -59,4 +89,7 @@ def test_every_real_file_reads(real):
         frame = reader(path)
         assert len(frame) > 0, relative
         read += 1
-    assert read == len(files) - 3  # SOURCES.md and the two data-guidance.txt files
+    awaiting = [p for p in files if p.relative_to(real).as_posix() in AWAITING_READER]
+    guidance = [p for p in files if p.name in {"SOURCES.md", "data-guidance.txt"}]
+    assert read == len(files) - len(awaiting) - len(guidance)
+    assert read > 60

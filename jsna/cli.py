@@ -107,12 +107,17 @@ def _print_sources(frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``jsna`` command."""
-    parser = _parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "lab":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    """Entry point of the ``jsna`` command.
+
+    Ctrl-C at any moment from here on ends with ``jsna: interrupted`` and exit code 130 (the
+    published site is left as it was; executed notebooks are kept).
+    """
+    args = argparse.Namespace(debug=False)
     try:
+        parser = _parser()
+        args, extra = parser.parse_known_args(argv)
+        if extra and args.command != "lab":
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "demo":
             from jsna.demo import write_demo
 

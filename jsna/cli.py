@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from jsna.errors import JsnaError
@@ -173,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jsna: unexpected error: {type(error).__name__}: {error} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return EXIT_UNEXPECTED
+    finally:
+        if argv is None and threading.current_thread() is threading.main_thread():
+            # the command has its outcome: a Ctrl-C while Python shuts down must not turn it
+            # into a traceback or a death by signal
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     return 0
 
 

@@ -8,6 +8,7 @@ interrupted at a known moment rather than after a sleep).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -200,6 +201,17 @@ def _alive(processes: list[psutil.Process]) -> list[int]:
     return alive
 
 
+@contextlib.contextmanager
+def _killed_afterwards(processes: list[psutil.Process]):
+    """Whatever the test finds, leave no process of it running on the machine."""
+    try:
+        yield
+    finally:
+        for pid in _alive(processes):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).kill()
+
+
 def test_sigkill_mid_refresh_leaves_the_old_site_and_no_process_behind(council):
     notebooks, config = council
     site = _site(config)
@@ -217,9 +229,10 @@ def test_sigkill_mid_refresh_leaves_the_old_site_and_no_process_behind(council):
     kernel = int(running.read_text())
     assert kernel in {member.pid for member in family}
     process.kill()
-    # the workers die with their parent: nothing keeps the pipes open
-    process.communicate(timeout=120)
-    _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=60)
+    with _killed_afterwards(family):
+        # the workers die with their parent: nothing keeps the pipes open
+        process.communicate(timeout=120)
+        _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=60)
     assert _digests(site) == before
     # the next refresh cleans up and succeeds
     (config.parent / "ehcp.mode").unlink()
@@ -241,10 +254,11 @@ def test_ctrl_c_keeps_the_old_site_and_the_notebooks_run_so_far(council):
     assert process.poll() is None, process.communicate()
     family = _family(process)
     os.killpg(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130, stderr
-    assert stderr.strip().splitlines() == ["jsna: interrupted"]
-    _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=60)
+    with _killed_afterwards([psutil.Process(process.pid), *family]):
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 130, stderr
+        assert stderr.strip().splitlines() == ["jsna: interrupted"]
+        _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=60)
     assert _digests(site) == before
     assert not staging_dir(site).exists()
     # the interrupted chapter's notebook holds what it had run, for debugging

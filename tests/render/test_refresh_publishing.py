@@ -253,8 +253,9 @@ def test_ctrl_c_keeps_the_old_site_and_the_notebooks_run_so_far(council):
     _wait_for(lambda: running.exists() or process.poll() is not None, "the ehcp chapter to run")
     assert process.poll() is None, process.communicate()
     family = _family(process)
+    parent = psutil.Process(process.pid)
     os.killpg(process.pid, signal.SIGINT)
-    with _killed_afterwards([psutil.Process(process.pid), *family]):
+    with _killed_afterwards([parent, *family]):
         _, stderr = process.communicate(timeout=120)
         assert process.returncode == 130, stderr
         assert stderr.strip().splitlines() == ["jsna: interrupted"]

@@ -140,10 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "clean":
             from jsna.cleaned import clean_census_to_disk
             from jsna.config import load_config
+            from jsna.render.publish import site_lock
 
             # cleaning needs the census and its lookups only, whatever chapters the council runs
             config = load_config(args.config, check_chapters=False)
-            for path in clean_census_to_disk(config, Path(args.out) if args.out else None):
+            # a refresh of this council reads the cleaned folder: never rewrite it under one
+            with site_lock(config.output_dir):
+                written = clean_census_to_disk(config, Path(args.out) if args.out else None)
+            for path in written:
                 print(path)
             return 0
         if args.command == "sources":

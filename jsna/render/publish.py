@@ -199,7 +199,11 @@ def swap_in(staging: Path, site: Path) -> None:
         return
     previous = previous_dir(site)
     os.rename(site, previous)
-    os.rename(staging, site)
+    try:
+        os.rename(staging, site)
+    except OSError:
+        os.rename(previous, site)  # the old site back at once, not only at the next refresh
+        raise
     shutil.rmtree(previous, ignore_errors=True)
 
 

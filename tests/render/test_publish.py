@@ -152,3 +152,24 @@ def test_a_refresh_of_a_locked_site_is_refused_in_one_line(tmp_path):
         f"jsna: error: {site} is being refreshed by another jsna process (pid {holder.pid}); "
         "wait for it to finish, then run the refresh again"]
     assert not site.exists() and not staging_dir(site).exists()
+
+
+def test_a_failed_second_rename_puts_the_old_site_back_at_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "_exchange", lambda first, second: False)
+    site = tmp_path / "Z06000001"
+    site.mkdir()
+    old = _site(site, "old")
+    staging = start_staging(site)
+    _site(staging, "new")
+    real_rename = os.rename
+
+    def rename(source, target):
+        if Path(source) == staging:
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(source))
+        real_rename(source, target)
+
+    monkeypatch.setattr(publish.os, "rename", rename)
+    with pytest.raises(OSError):
+        swap_in(staging, site)
+    monkeypatch.undo()
+    assert _contents(site) == old and not previous_dir(site).exists()

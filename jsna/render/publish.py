@@ -99,7 +99,7 @@ def site_lock(site: Path) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise SiteBusy(f"{_display(site)} is being refreshed by another jsna process "
-                           f"(pid {holder}); wait for it to finish, then run the refresh again")
+                           f"(pid {holder}); wait for it to finish and try again")
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")

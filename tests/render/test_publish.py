@@ -150,7 +150,7 @@ def test_a_refresh_of_a_locked_site_is_refused_in_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"jsna: error: {site} is being refreshed by another jsna process (pid {holder.pid}); "
-        "wait for it to finish, then run the refresh again"]
+        "wait for it to finish and try again"]
     assert not site.exists() and not staging_dir(site).exists()
 
 

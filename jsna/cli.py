@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from jsna.errors import JsnaError
@@ -107,12 +109,17 @@ def _print_sources(frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``jsna`` command."""
-    parser = _parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "lab":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    """Entry point of the ``jsna`` command.
+
+    Ctrl-C at any moment from here on ends with ``jsna: interrupted`` and exit code 130 (the
+    published site is left as it was; executed notebooks are kept).
+    """
+    args = argparse.Namespace(debug=False)
     try:
+        parser = _parser()
+        args, extra = parser.parse_known_args(argv)
+        if extra and args.command != "lab":
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "demo":
             from jsna.demo import write_demo
 
@@ -133,10 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "clean":
             from jsna.cleaned import clean_census_to_disk
             from jsna.config import load_config
+            from jsna.render.publish import site_lock
 
             # cleaning needs the census and its lookups only, whatever chapters the council runs
             config = load_config(args.config, check_chapters=False)
-            for path in clean_census_to_disk(config, Path(args.out) if args.out else None):
+            # a refresh of this council reads the cleaned folder: never rewrite it under one
+            with site_lock(config.output_dir):
+                written = clean_census_to_disk(config, Path(args.out) if args.out else None)
+            for path in written:
                 print(path)
             return 0
         if args.command == "sources":
@@ -168,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jsna: unexpected error: {type(error).__name__}: {error} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return EXIT_UNEXPECTED
+    finally:
+        if argv is None and threading.current_thread() is threading.main_thread():
+            # the command has its outcome: a Ctrl-C while Python shuts down must not turn it
+            # into a traceback or a death by signal
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     return 0
 
 

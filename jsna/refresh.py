@@ -1,10 +1,16 @@
-"""``jsna refresh``: clean, run every chapter notebook, assemble the site.
+"""``jsna refresh``: clean, run every chapter notebook, assemble the site, publish it whole.
 
 The one command an analyst runs each year once the configuration points at the new files.
+The new site is built from empty in a staging folder beside the published one and swapped in
+only when it is complete and has passed :func:`jsna.render.publish.verify_staged_site`; until
+then the old site stays as it was (see :mod:`jsna.render.publish`). Executed chapter notebooks,
+kept for debugging, are written beside the cleaned data (never published), with paths relative to
+the configuration's folder so that two refreshes write identical files.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -15,6 +21,14 @@ from jsna.chapters.registry import CHAPTERS
 from jsna.cleaned import clean_census_to_disk, clean_is_fresh
 from jsna.config import Config, load_config
 from jsna.errors import JsnaConfigError
+from jsna.render.publish import (
+    JsnaOutputError,
+    discard_staging,
+    site_lock,
+    start_staging,
+    swap_in,
+    verify_staged_site,
+)
 from jsna.render.runner import DEFAULT_TIMEOUT, ChapterJob, ChapterResult, run_chapters
 
 if TYPE_CHECKING:
@@ -45,14 +59,37 @@ def _import_site_builder() -> None:
     warm_up()
 
 
+def executed_notebooks_dir(config: Config) -> Path:
+    """Where a refresh keeps the executed chapter notebooks: beside the cleaned data.
+
+    They are for debugging, not for publishing: the cleaned folder is never published, and the
+    site's folder is replaced whole by each refresh.
+    """
+    return config.clean_dir / "notebooks"
+
+
+def _relative(path: Path, start: Path) -> str:
+    """``path`` relative to ``start`` (absolute only where no relative path exists)."""
+    try:
+        return Path(os.path.relpath(path, start)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
 def chapter_jobs(
     config: Config,
     chapters: list[str] | None = None,
     *,
     notebooks: Path = NOTEBOOKS,
     timeout: float = DEFAULT_TIMEOUT,
+    output_dir: Path | None = None,
 ) -> list[ChapterJob]:
-    """One job per chapter to run, parameterised for this council."""
+    """One job per chapter to run, parameterised for this council.
+
+    Each notebook's kernel runs in the configuration's folder and is given the configuration
+    and ``output_dir`` (where it writes its downloads; default ``config.output_dir``) as paths
+    relative to it, so that the executed notebooks hold no machine-specific path.
+    """
     keys = chapters or config.chapters
     unknown = [k for k in keys if k not in CHAPTERS]
     if unknown:
@@ -64,15 +101,18 @@ def chapter_jobs(
     if missing:
         raise JsnaConfigError(f"{config.path.name}: not set: {'; '.join(missing)}")
     jobs = []
+    parameters = {"config_path": _relative(config.path, config.root),
+                  "output_dir": _relative(output_dir or config.output_dir, config.root)}
     for key in keys:
         info = CHAPTERS[key]
         jobs.append(
             ChapterJob(
                 name=key,
                 notebook=notebooks / info.notebook,
-                output=config.output_dir / "notebooks" / info.notebook,
-                parameters={"config_path": str(config.path), "output_dir": str(config.output_dir)},
+                output=executed_notebooks_dir(config) / info.notebook,
+                parameters=parameters,
                 timeout=timeout,
+                cwd=config.root,
             )
         )
     return jobs
@@ -99,7 +139,11 @@ def refresh(
     notebooks: Path = NOTEBOOKS,
     force_clean: bool = False,
 ) -> RefreshReport:
-    """Clean the census (when a chapter to run needs it), execute the chapters, build the site.
+    """Clean the census (when a chapter to run needs it), execute the chapters, publish the site.
+
+    The whole refresh holds the site's lock. The site is built from empty in a staging folder,
+    checked, and swapped in whole; on any failure (including Ctrl-C) the published site is left
+    as it was. Chapters that fail, and chapters not run, leave nothing of themselves in it.
 
     Parameters
     ----------
@@ -123,19 +167,40 @@ def refresh(
     Returns
     -------
     RefreshReport
-        Results per chapter and the site's paths.
+        Results per chapter and the published site's paths.
+
+    Raises
+    ------
+    SiteBusy
+        Another process is refreshing the same site.
+    JsnaOutputError
+        The site could not be written or published (one line naming the file).
     """
     config = load_config(config_path)
-    jobs = chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout)
-    if any(CHAPTERS[job.name].uses_census for job in jobs) and (
-            force_clean or not clean_is_fresh(config)):
-        clean_census_to_disk(config)
-    config.output_dir.mkdir(parents=True, exist_ok=True)
-    # nbconvert, pandas and matplotlib take seconds to import and the first page render
-    # compiles its templates: do both while the chapters run rather than after
-    results = run_chapters(jobs, executor=executor, workers=workers, on_done=on_done,
-                           while_running=_import_site_builder)
-    from jsna.render.site import build_site
+    published = config.output_dir
+    chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout)  # checks, before the lock
+    with site_lock(published):
+        staging = start_staging(published)
+        try:
+            jobs = chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout,
+                                output_dir=staging)
+            if any(CHAPTERS[job.name].uses_census for job in jobs) and (
+                    force_clean or not clean_is_fresh(config)):
+                clean_census_to_disk(config)
+            # nbconvert, pandas and matplotlib take seconds to import and the first page render
+            # compiles its templates: do both while the chapters run rather than after
+            results = run_chapters(jobs, executor=executor, workers=workers, on_done=on_done,
+                                   while_running=_import_site_builder)
+            from jsna.render.site import build_site
 
-    site = build_site(config, results)
-    return RefreshReport(config, results, site)
+            site = build_site(config, results, folder=staging)
+            verify_staged_site(staging, config)
+            try:
+                swap_in(staging, published)
+            except OSError as error:
+                raise JsnaOutputError(f"cannot publish the site at {published}: "
+                                      f"{error.strerror or error}") from error
+        except BaseException:
+            discard_staging(staging)
+            raise
+    return RefreshReport(config, results, site.moved(staging, published))

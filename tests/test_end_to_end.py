@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from jsna.demo import write_demo
 from jsna.demo.previous import write_previous_year_config
-from jsna.refresh import refresh
+from jsna.refresh import executed_notebooks_dir, refresh
 
 pytestmark = pytest.mark.slow
 
@@ -35,9 +36,8 @@ def demo_site(tmp_path_factory):
     return config_path, report
 
 
-def _digests(folder: Path) -> dict[str, str]:
-    files = [p for pattern in TEXT_OUTPUTS for p in folder.rglob(pattern)
-             if "notebooks" not in p.parts]
+def _digests(folder: Path, patterns: tuple[str, ...] = TEXT_OUTPUTS) -> dict[str, str]:
+    files = [p for pattern in patterns for p in folder.rglob(pattern)]
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
@@ -198,7 +198,8 @@ def test_no_identifiers_reach_any_output(demo_site):
     upns = set(raw["UPN"].head(200))
     postcodes = set(raw["Postcode"].dropna().head(200))
     surnames = {s for s in raw["Surname"].head(200) if len(s) > 5}
-    for path in report.config.output_dir.rglob("*"):
+    kept = [*report.config.output_dir.rglob("*"), *executed_notebooks_dir(report.config).iterdir()]
+    for path in kept:
         if path.is_file() and path.suffix in (".html", ".csv", ".svg", ".ipynb"):
             text = path.read_text(errors="replace")
             assert not any(u in text for u in upns), path
@@ -209,10 +210,33 @@ def test_no_identifiers_reach_any_output(demo_site):
 def test_refresh_is_byte_for_byte_reproducible(demo_site, tmp_path):
     config_path, report = demo_site
     first = _digests(report.config.output_dir)
+    notebooks = executed_notebooks_dir(report.config)
+    executed = _digests(notebooks, ("*.ipynb",))
+    assert len(executed) == 4
     shutil.rmtree(report.config.output_dir)
     again = refresh(config_path, workers=1, timeout=300)
     assert again.ok
     assert _digests(again.config.output_dir) == first
+    # the executed notebooks too: fixed cell ids, paths relative to the council's folder
+    assert _digests(notebooks, ("*.ipynb",)) == executed
+
+
+def test_no_file_of_the_site_holds_a_local_path(demo_site):
+    """Nothing published names the machine's folders (often the analyst's user name)."""
+    _, report = demo_site
+    site = report.config.output_dir
+    local = {str(Path.home()), tempfile.gettempdir(), str(Path(__file__).resolve().parents[1]),
+             str(report.config.root), str(site)}
+    files = [path for path in site.rglob("*") if path.is_file()]
+    assert len(files) > 20
+    assert not [path for path in files if path.suffix == ".ipynb"]
+    found = [f"{path.relative_to(site)} holds {folder}" for path in files
+             for folder in local if folder.encode() in path.read_bytes()]
+    assert not found, found
+    # the executed notebooks, kept for debugging outside the site, are given relative paths
+    for path in executed_notebooks_dir(report.config).glob("*.ipynb"):
+        text = path.read_text()
+        assert str(report.config.root) not in text and str(site.parent) not in text, path.name
 
 
 def test_last_years_values_are_reproduced_exactly(demo_site):

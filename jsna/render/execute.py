@@ -21,9 +21,14 @@ OTHER_ERROR = 3
 #: Outcomes of :func:`run_notebook`.
 OK, CELL_ERROR_STATUS, FAILED = "ok", "cell error", "failed"
 
+#: Id given to the parameters cell papermill injects (it would otherwise get a random one).
+INJECTED_CELL_ID = "injected-parameters"
+
 
 def strip_run_metadata(path: Path) -> None:
     """Remove papermill timings and execution timestamps so reruns give identical files.
+
+    The cell papermill injects with the parameters gets a fixed id instead of a random one.
 
     Parameters
     ----------
@@ -37,6 +42,8 @@ def strip_run_metadata(path: Path) -> None:
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = INJECTED_CELL_ID
     nbformat.write(notebook, path)
 
 
@@ -46,10 +53,12 @@ def run_notebook(
     parameters: dict[str, Any],
     *,
     kernel_manager_class: type | None = None,
+    cwd: str | Path | None = None,
 ) -> tuple[str, str]:
     """Execute ``source`` into ``target`` with papermill, in this process.
 
-    The kernel starts in the notebook's folder. The process's own working directory is left
+    The kernel starts in ``cwd`` (default: the notebook's folder), so that parameters can be
+    paths relative to it. The process's own working directory is left
     alone (papermill's ``cwd`` changes it for the whole process, which threads would share).
     The executed notebook is written once at the end, not after every cell (re-serialising it
     twice a cell costs more CPU than some chapters); when the run stops for any other reason
@@ -66,6 +75,8 @@ def run_notebook(
     kernel_manager_class : type, optional
         A ``jupyter_client`` kernel manager class for nbclient to start the kernel with (the
         runner passes one that lets its watchdog find the kernel's process).
+    cwd : str or Path, optional
+        The kernel's working folder (default: the notebook's folder).
 
     Returns
     -------
@@ -81,7 +92,7 @@ def run_notebook(
     target.unlink(missing_ok=True)  # never leave last run's notebook looking like this run's
     running: list[Any] = []  # the notebook as nbclient fills it in, once the kernel is up
     engine_options: dict[str, Any] = {
-        "resources": {"metadata": {"path": str(source.parent)}},
+        "resources": {"metadata": {"path": str(Path(cwd).absolute() if cwd else source.parent)}},
         "on_notebook_start": lambda notebook: running.append(notebook),
         # every output is in once the last cell has replied: stop the kernel at once rather than
         # ask it to shut down and wait while it tears down pandas, matplotlib ...

@@ -12,6 +12,12 @@ run kills the kernel's whole process tree when the time limit passes; the notebo
 with a dead kernel and the chapter is reported as timed out. If a worker of the default pool
 stops responding altogether, the parent kills it and runs the chapters it had not finished in a
 fresh pool.
+
+Workers never outlive the parent: each watches it and, once it is gone (killed with ``SIGKILL``
+too), kills its kernels and exits, so nothing keeps a caller's pipes open. On Ctrl-C the parent
+kills the running kernels first and gives the workers a moment to write what the notebooks had
+run, so an interrupted refresh keeps its executed notebooks for debugging; no chapter starts
+after the interrupt.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from typing import Any
 
 import psutil
 
-from jsna.render.execute import CELL_ERROR_STATUS, OK, run_notebook
+from jsna.render.execute import CELL_ERROR_STATUS, FAILED, OK, run_notebook
 
 #: Seconds a chapter notebook may run before it is killed.
 DEFAULT_TIMEOUT = 600.0
@@ -53,9 +59,19 @@ WORKER_GRACE = 30.0
 #: parent has imported and are ready at once; the platform's default elsewhere.
 START_METHOD = "fork" if sys.platform == "linux" else None
 
+#: Seconds the parent waits after Ctrl-C for workers to write the notebooks whose kernels it
+#: killed, before it kills the workers too.
+INTERRUPT_GRACE = 15.0
+
+#: Seconds between a worker's checks that its parent is still alive.
+PARENT_CHECK_INTERVAL = 0.25
+
 #: In a worker of the default pool: where each attempt reports ``(chapter, pid, start time)``
 #: so that the parent can tell a silent worker from a busy one.
 _attempts: SimpleQueue | None = None
+
+#: In a worker of the default pool: set by the parent on Ctrl-C (start no further attempt).
+_stopping: Any = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,9 @@ class ChapterJob:
         Hard limit in seconds for one attempt.
     retries : int
         Further attempts after a failure that is not a cell error (kernel start can hang).
+    cwd : Path, optional
+        The kernel's working folder, which relative paths in ``parameters`` are taken from
+        (default: the notebook's folder).
     """
 
     name: str
@@ -84,6 +103,7 @@ class ChapterJob:
     parameters: dict = field(default_factory=dict)
     timeout: float = DEFAULT_TIMEOUT
     retries: int = 1
+    cwd: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -198,13 +218,15 @@ def _watched_kernel_manager(watchdog: _Watchdog) -> type:
 
 def _attempt(job: ChapterJob) -> tuple[str, str]:
     """Run the notebook once in this process, under a watchdog; return ``(status, message)``."""
+    if _stopping is not None and _stopping.is_set():  # interrupted: keep the last notebook
+        return FAILED, f"{job.notebook.name}: interrupted"
     if _attempts is not None:
         _attempts.put((job.name, os.getpid(), time.monotonic()))
     job.output.parent.mkdir(parents=True, exist_ok=True)
     with _Watchdog(job.timeout) as watchdog:
         status, message = run_notebook(
             job.notebook, job.output, job.parameters,
-            kernel_manager_class=_watched_kernel_manager(watchdog),
+            kernel_manager_class=_watched_kernel_manager(watchdog), cwd=job.cwd,
         )
     if watchdog.expired.is_set() and status != OK:
         return "timed out", _killed_message(job)
@@ -250,15 +272,27 @@ def execute_chapter(job: ChapterJob) -> ChapterResult:
     )
 
 
-def _start_worker(attempts: SimpleQueue) -> None:
-    """Initialise a worker of the default pool: report attempts, have papermill imported.
+def _start_worker(attempts: SimpleQueue, stopping: Any, parent: int) -> None:
+    """Initialise a worker of the default pool: report attempts, die with the parent, import.
 
     A forked worker has papermill from the parent already; a spawned one imports it now, while
     the parent carries on, rather than when its first chapter arrives. Papermill's log lines
     are dropped: each chapter's outcome comes back as a one-line message instead.
+
+    Parameters
+    ----------
+    attempts : SimpleQueue
+        Where each attempt is reported.
+    stopping : multiprocessing.Event
+        Set by the parent on Ctrl-C.
+    parent : int
+        The parent's process id: once it is gone, this worker kills its kernels and exits.
     """
-    global _attempts
+    global _attempts, _stopping
     _attempts = attempts
+    _stopping = stopping
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="jsna-parent-watch",
+                     daemon=True).start()
     # a broken pool terminates its workers: take their kernels with them
     signal.signal(signal.SIGTERM, _stop_worker)
     # Ctrl-C reaches the whole process group: the parent stops the workers and their kernels
@@ -266,6 +300,17 @@ def _start_worker(attempts: SimpleQueue) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("papermill").addHandler(logging.NullHandler())
     import papermill  # noqa: F401
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Wait until ``parent`` is gone (this process is then re-parented), then stop the worker.
+
+    A thread rather than a signal handler, so that it works whatever the main thread is doing
+    (blocked on a read, in C code) and on every platform.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_INTERVAL)
+    _stop_worker(signal.SIGTERM, None)
 
 
 def _stop_worker(signum: int, frame: object) -> None:
@@ -375,11 +420,13 @@ def _run_on_own_pool(
             # importing in each worker's initializer while the parent worked.
             import papermill  # noqa: F401
         reports: SimpleQueue = context.SimpleQueue()
+        stopping = context.Event()
         pool = ProcessPoolExecutor(
             max_workers=min(workers, len(remaining)), mp_context=context,
-            initializer=_start_worker, initargs=(reports,),
+            initializer=_start_worker, initargs=(reports, stopping, os.getpid()),
         )
         progress = killed_here = False
+        futures = {}
         try:
             futures = {pool.submit(execute_chapter, job): job for job in remaining}
             if while_running is not None:
@@ -428,9 +475,7 @@ def _run_on_own_pool(
                     for job in silent:
                         finish(job, "timed out", _killed_message(job))
         except KeyboardInterrupt:
-            # stop at once: every worker with the kernels it started, then let the caller report
-            for child in psutil.Process().children():
-                _kill_tree(child.pid)
+            _interrupt(futures, stopping)
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -440,3 +485,43 @@ def _run_on_own_pool(
                 finish(job, "failed", "the worker processes failed to start")
             remaining = []
     return results
+
+
+def _interrupt(futures: dict, stopping: Any) -> None:
+    """Stop a pool on Ctrl-C: no new attempt, kernels killed, the notebooks so far kept.
+
+    Killing a kernel ends its notebook run the way a time-out does: the worker writes the cells
+    run so far and returns. Once every run has returned (or after :data:`INTERRUPT_GRACE`, or
+    at a second Ctrl-C) every worker is killed with whatever it started.
+    """
+    stopping.set()
+    for future in futures:
+        future.cancel()
+    deadline = time.monotonic() + INTERRUPT_GRACE
+    try:
+        while not all(future.done() for future in futures) and time.monotonic() < deadline:
+            # again and again: a worker may have been starting a kernel at that moment
+            for worker in psutil.Process().children():
+                for kernel in _children(worker):
+                    _kill_now(kernel)
+            wait(list(futures), timeout=0.2)
+    finally:
+        for child in psutil.Process().children():
+            _kill_tree(child.pid)
+
+
+def _kill_now(process: psutil.Process) -> None:
+    """Kill a process (and its group when it leads one, as a kernel does) without waiting."""
+    try:
+        if os.getpgid(process.pid) == process.pid:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.kill()
+    except (psutil.NoSuchProcess, ProcessLookupError):
+        pass
+
+
+def _children(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return process.children()
+    except psutil.NoSuchProcess:
+        return []

@@ -2,23 +2,27 @@
 
 Reads only what the chapter notebooks wrote (executed notebooks and their downloads); writes
 ``index.html``, one page per chapter, ``data/indicators.csv`` and ``review/disclosure.csv``.
+A refresh builds the site in an empty staging folder and publishes it whole (see
+:mod:`jsna.render.publish`); every file is written through :func:`jsna.render.publish.write_text`,
+so a write that fails (a full disk) is one line naming the file.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
-from jsna.chapters.base import DATA_FOLDER, REVIEW_PARTS_FOLDER
+from jsna.chapters.base import DATA_FOLDER, FIGURE_FOLDER, REVIEW_PARTS_FOLDER
 from jsna.chapters.registry import CHAPTERS
 from jsna.config import Config
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
+from jsna.render.publish import write_text
 from jsna.render.runner import ChapterResult
 from jsna.review.changes import (
     compare_indicators,
@@ -26,7 +30,7 @@ from jsna.review.changes import (
     read_indicators,
     summarise_changes,
 )
-from jsna.review.manifest import write_manifest
+from jsna.review.manifest import build_manifest
 from jsna.viz.display import Table, escape
 
 DEMO_BANNER = (
@@ -44,6 +48,16 @@ class Site:
     indicators: Path
     disclosure: Path
     manifest: Path
+
+    def moved(self, old: Path, new: Path) -> Site:
+        """The same site with every path below ``old`` now below ``new`` (after publishing)."""
+        def move(path: Path) -> Path:
+            return new / path.relative_to(old)
+
+        return replace(self, index=move(self.index),
+                       pages={key: move(path) for key, path in self.pages.items()},
+                       indicators=move(self.indicators), disclosure=move(self.disclosure),
+                       manifest=move(self.manifest))
 
 
 def page_name(key: str) -> str:
@@ -93,30 +107,45 @@ def _footer(config: Config) -> str:
             "are suppressed ([c]).")
 
 
+def chapter_files(output_dir: Path, key: str) -> list[Path]:
+    """Every file a chapter's notebook wrote under ``output_dir`` (see ``Chapter.save``)."""
+    return sorted([*(output_dir / DATA_FOLDER).glob(f"{key}_*"),
+                   *(output_dir / FIGURE_FOLDER).glob(f"{key}_*"),
+                   *(output_dir / REVIEW_PARTS_FOLDER).glob(f"*_{key}.*")])
+
+
+def remove_chapter_files(output_dir: Path, key: str) -> None:
+    """Delete what a chapter wrote: a chapter that failed after saving publishes nothing."""
+    for path in chapter_files(output_dir, key):
+        path.unlink()
+
+
 def combine_parts(output_dir: Path, keys: list[str]) -> tuple[Path, Path]:
-    """Combine each chapter's indicator and disclosure files into the site-wide files."""
+    """Combine the given chapters' indicator and disclosure files into the site-wide files."""
     data = output_dir / DATA_FOLDER
     parts = [pd.read_csv(data / f"{k}_indicators.csv", dtype={"period": str}, keep_default_na=False,
                          na_values=[""]) for k in keys if (data / f"{k}_indicators.csv").exists()]
     indicators = finalise(pd.concat(parts, ignore_index=True)) if parts else finalise(
         pd.DataFrame())
-    indicators_path = data / "indicators.csv"
-    data.mkdir(parents=True, exist_ok=True)
-    indicators.to_csv(indicators_path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
+    indicators_path = write_text(data / "indicators.csv", indicators.to_csv(
+        index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT))
     review = output_dir / REVIEW_PARTS_FOLDER
     audits = [pd.read_csv(review / f"disclosure_{k}.csv", keep_default_na=False)
               for k in keys if (review / f"disclosure_{k}.csv").exists()
               and (review / f"disclosure_{k}.csv").stat().st_size > 1]
     audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
         columns=["table", "row_key", "column", "reason"])
-    disclosure_path = output_dir / "review" / "disclosure.csv"
-    disclosure_path.parent.mkdir(parents=True, exist_ok=True)
-    audit.to_csv(disclosure_path, index=False, lineterminator="\n")
+    disclosure_path = write_text(output_dir / "review" / "disclosure.csv",
+                                 audit.to_csv(index=False, lineterminator="\n"))
     return indicators_path, disclosure_path
 
 
-def build_site(config: Config, results: list[ChapterResult]) -> Site:
+def build_site(config: Config, results: list[ChapterResult], *,
+               folder: Path | None = None) -> Site:
     """Render every successful chapter, the changes page (when a previous JSNA exists) and the index.
+
+    A chapter that did not succeed contributes nothing: whatever its notebook wrote before it
+    failed (tables, figures, indicator rows) is deleted, and the index says it was not produced.
 
     Parameters
     ----------
@@ -124,16 +153,28 @@ def build_site(config: Config, results: list[ChapterResult]) -> Site:
         The council's configuration.
     results : list of ChapterResult
         From :func:`jsna.render.runner.run_chapters`, in chapter order.
+    folder : Path, optional
+        Where the chapters wrote their downloads and where the site is written: the refresh's
+        staging folder (default: ``config.output_dir``, the published folder itself).
 
     Returns
     -------
     Site
         Where the index, pages and combined files were written.
+
+    Raises
+    ------
+    JsnaOutputError
+        A file could not be written (one line naming it).
     """
-    output_dir = config.output_dir
+    output_dir = folder or config.output_dir
     ok = [r for r in results if r.ok]
-    indicators_path, disclosure_path = combine_parts(output_dir, [r.name for r in results])
-    manifest = write_manifest(config, {r.name: r.status for r in results})
+    for result in results:
+        if not result.ok:
+            remove_chapter_files(output_dir, result.name)
+    indicators_path, disclosure_path = combine_parts(output_dir, [r.name for r in ok])
+    manifest = write_text(output_dir / "review" / "manifest.json", json.dumps(
+        build_manifest(config, {r.name: r.status for r in results}), indent=2) + "\n")
     previous = previous_indicators_path(config)
     nav_items = [Link("Overview", "index.html")] + [
         Link(CHAPTERS[r.name].title, page_name(r.name)) for r in ok
@@ -156,14 +197,13 @@ def build_site(config: Config, results: list[ChapterResult]) -> Site:
             previous=nav_items[position - 1],
             next=nav_items[position + 1] if position + 1 < len(nav_items) else None,
         )
-        path = output_dir / page_name(result.name)
-        path.write_text(render_page(notebook, context), encoding="utf-8")
-        pages[result.name] = path
+        pages[result.name] = write_text(output_dir / page_name(result.name),
+                                        render_page(notebook, context))
     if previous.exists():
-        pages["changes"] = _write_changes_page(config, indicators_path, previous, nav_items,
-                                               banner)
-    index = output_dir / "index.html"
-    index.write_text(_index_page(config, results, nav_items, banner), encoding="utf-8")
+        pages["changes"] = _write_changes_page(config, output_dir, indicators_path, previous,
+                                               nav_items, banner)
+    index = write_text(output_dir / "index.html",
+                       _index_page(config, output_dir, results, nav_items, banner))
     return Site(index, pages, indicators_path, disclosure_path, manifest)
 
 
@@ -171,13 +211,12 @@ def build_site(config: Config, results: list[ChapterResult]) -> Site:
 CHANGES_PAGE = "changes.html"
 
 
-def _write_changes_page(config: Config, current_path: Path, previous_path: Path,
-                        nav_items: list[Link], banner: str) -> Path:
+def _write_changes_page(config: Config, output_dir: Path, current_path: Path,
+                        previous_path: Path, nav_items: list[Link], banner: str) -> Path:
     """Render ``changes.html`` and write ``review/changes.csv`` (every row compared)."""
     changes = compare_indicators(read_indicators(current_path), read_indicators(previous_path))
-    output_dir = config.output_dir
-    changes.to_csv(output_dir / "review" / "changes.csv", index=False, lineterminator="\n",
-                   float_format=CSV_FLOAT_FORMAT)
+    write_text(output_dir / "review" / "changes.csv",
+               changes.to_csv(index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT))
     summary = Table("changes_summary", "Rows of the indicator table by kind of change",
                     summarise_changes(changes), formats={"Rows": "count"})
     revised = changes[changes["kind"] == "revised"]
@@ -219,14 +258,12 @@ def _write_changes_page(config: Config, current_path: Path, previous_path: Path,
     context = PageContext(site_title=config.title, page_title=f"Changes since {year - 1}",
                           nav=nav, downloads=[], footer=_footer(config), banner=banner,
                           previous=nav_items[position - 1])
-    path = output_dir / CHANGES_PAGE
-    path.write_text(render_page(html_notebook(cells), context), encoding="utf-8")
-    return path
+    return write_text(output_dir / CHANGES_PAGE, render_page(html_notebook(cells), context))
 
 
-def _scorecard_cells(config: Config) -> list[tuple[str, str]]:
+def _scorecard_cells(config: Config, output_dir: Path) -> list[tuple[str, str]]:
     """The SEND scorecard: each headline indicator's latest value beside England."""
-    path = config.output_dir / DATA_FOLDER / "indicators.csv"
+    path = output_dir / DATA_FOLDER / "indicators.csv"
     if not path.exists():
         return []
     card = scorecard(read_indicators(path), config.area.code)
@@ -256,16 +293,16 @@ def _scorecard_cells(config: Config) -> list[tuple[str, str]]:
     return [("markdown", "## SEND scorecard"), ("html", table.to_html())]
 
 
-def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Link],
-                banner: str) -> str:
+def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
+                nav_items: list[Link], banner: str) -> str:
     items = []
     for result in results:
         title = escape(CHAPTERS[result.name].title)
         if result.ok:
-            downloads = _downloads(config.output_dir, result.name)
+            downloads = _downloads(output_dir, result.name)
             links = ", ".join(f'<a href="{escape(d.href)}" download>{escape(d.title)}</a>'
                               for d in downloads)
-            findings = _findings(config.output_dir, result.name)
+            findings = _findings(output_dir, result.name)
             summary = ("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in findings) + "</ul>"
                        if findings else "")
             items.append(f'<li><a href="{escape(page_name(result.name))}">{title}</a>{summary}'
@@ -285,7 +322,7 @@ def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Li
         ("html", f'<p class="lead">A Joint Strategic Needs Assessment of children and young '
                  f"people with special educational needs and disabilities (SEND) in "
                  f"{escape(config.area.name)}.</p>"),
-        *_scorecard_cells(config),
+        *_scorecard_cells(config, output_dir),
         ("markdown", "## Chapters"),
         ("html", f'<ol class="chapter-list">{"".join(items)}</ol>'),
         ("markdown", "## Data"),
@@ -293,7 +330,7 @@ def _index_page(config: Config, results: list[ChapterResult], nav_items: list[Li
                  f"England, {escape(config.area.region_name)} and "
                  f"{len(config.neighbours)} statistical neighbours.</p>"),
     ]
-    suppressed = _count_rows(config.output_dir / "review" / "disclosure.csv")
+    suppressed = _count_rows(output_dir / "review" / "disclosure.csv")
     cells.append(("markdown", "## For reviewers"))
     cells.append(("html", (
         "<ul>"

@@ -156,3 +156,16 @@ def test_killing_a_worker_leaves_its_exit_status_to_multiprocessing():
     runner._kill_tree(worker.pid)
     worker.join(timeout=10)
     assert worker.exitcode == -signal.SIGKILL
+
+
+def test_two_runs_write_byte_identical_notebooks(tmp_path):
+    # papermill gives the cell it injects with the parameters a random id: it is fixed instead
+    quick = _notebook(tmp_path, "q.ipynb", "print(marker)")
+    job = ChapterJob("q", quick, tmp_path / "out" / "q.ipynb", parameters={"marker": "m"},
+                     timeout=120)
+    assert execute_chapter(job).ok
+    first = job.output.read_bytes()
+    assert execute_chapter(job).ok
+    assert job.output.read_bytes() == first
+    injected = nbformat.read(job.output, as_version=4).cells[1]
+    assert injected.id == "injected-parameters" and "marker = " in injected.source

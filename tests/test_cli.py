@@ -264,3 +264,18 @@ def test_sources_details_are_printed_as_text_not_markup(capsys):
     _print_sources(frame)
     printed = " ".join(capsys.readouterr().out.split())
     assert "map headings in [census.columns] [bold]" in printed
+
+
+@pytest.mark.parametrize("command", ["refresh", "sources"])
+def test_a_named_pipe_as_an_input_is_refused_at_once(tmp_path, command):
+    import os
+
+    config = _published_only(tmp_path)
+    (tmp_path / "caseload.csv").unlink()
+    os.mkfifo(tmp_path / "caseload.csv")  # reading it would wait for a writer for ever
+    result = subprocess.run([sys.executable, "-m", "jsna.cli", command, "--config", str(config)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"jsna: error: {config}: inputs.comparators.ehcp_caseload: not a regular file (a folder, "
+        f"pipe or device): {tmp_path.resolve() / 'caseload.csv'}"]

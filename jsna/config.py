@@ -313,6 +313,9 @@ def _salt(census: dict[str, Any], problems: list[str]) -> str | None:
         problems.append("census.salt is empty: set a long random secret (or census.salt_env, the "
                         "name of an environment variable holding it)")
     salt_env = census.get("salt_env")
+    if "salt" in census and "salt_env" in census:
+        problems.append("census.salt and census.salt_env are both set: keep one (salt_env, naming "
+                        "an environment variable, keeps the secret out of the file)")
     if isinstance(salt_env, str):
         if not salt_env.strip():
             problems.append("census.salt_env is empty: it should name the environment variable "

@@ -280,3 +280,12 @@ def test_inputs_must_be_regular_files(tmp_path, check_files):
         f"{tmp_path.resolve() / 'census_2024.csv'}",
         f"inputs.comparators.ehcp_caseload: not a regular file (a folder, pipe or device): "
         f"{tmp_path.resolve() / 'caseload.csv'}"]
+
+
+def test_a_salt_given_twice_is_refused(tmp_path, monkeypatch):
+    # which one pseudonymised the census would otherwise be a silent choice
+    monkeypatch.setenv("JSNA_TEST_SALT", "s3cret")
+    text = VALID.replace('salt = "not-secret"', 'salt = "not-secret"\nsalt_env = "JSNA_TEST_SALT"')
+    problems = _problems(tmp_path, text)
+    assert len(problems) == 1 and problems[0].startswith(
+        "census.salt and census.salt_env are both set: keep one")

@@ -7,6 +7,8 @@ non-zero exit code; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import errno
+import math
 import os
 import signal
 import subprocess
@@ -30,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="generate the synthetic demo council and render it")
     demo.add_argument("--folder", default="data/demo", help="where to write the demo inputs")
+    demo.add_argument("--output", default="outputs",
+                      help="where the rendered sites go (default: outputs in the current folder)")
     demo.add_argument("--seed", type=int, default=2025, help="same seed, same council")
     demo.add_argument("--dirt-rate", type=float, default=0.01,
                       help="share of census rows given each kind of data-quality problem")
@@ -55,9 +59,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds above zero (argparse reports anything else)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds above 0, such as 600, got {text!r}")
+    return value
+
+
+def _positive_count(text: str) -> int:
+    """``--workers``: a whole number of 1 or more (argparse reports anything else)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
 def _refresh_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, default=None, help="notebooks run in parallel")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per notebook")
+    parser.add_argument("--workers", type=_positive_count, default=None,
+                        help="notebooks run in parallel")
+    parser.add_argument("--timeout", type=_positive_seconds, default=600.0,
+                        help="seconds per notebook")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -95,6 +124,7 @@ def _run_refresh(config_path: str, chapters: list[str] | None, args: argparse.Na
 def _print_sources(frame) -> None:
     """Print the source catalogue as a readable table (details wrap; paths are not repeated)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Inputs", show_lines=False)
@@ -103,9 +133,33 @@ def _print_sources(frame) -> None:
     for row in frame.itertuples(index=False):
         colour = {"ok": "green", "not in config": "yellow"}.get(row.status, "red")
         detail = row.detail if row.status == "ok" else f"{row.detail} — {row.publisher}: {row.url}"
-        table.add_row(row.key, f"[{colour}]{row.status}[/{colour}]", str(row.periods or ""),
-                      str(detail))
+        # details quote file contents and keys such as [census.columns]: text, not markup
+        table.add_row(escape(row.key), f"[{colour}]{row.status}[/{colour}]",
+                      escape(str(row.periods or "")), escape(str(detail)))
     Console(width=max(120, Console().width)).print(table)
+
+
+def _demo_output_folder(folder: Path, outputs: Path) -> str:
+    """``output.folder`` for the demo's ``jsna.toml``.
+
+    Relative to the demo folder when the demo sits under the folder that holds ``outputs`` (the
+    project layout: ``data/demo`` gives ``../../outputs``), so the folder can be moved with the
+    project; absolute otherwise (never ``../../outputs`` from a folder near the root, which is
+    ``/outputs``).
+    """
+    folder, outputs = folder.resolve(), outputs.resolve()
+    if outputs.parent == folder or outputs.parent in folder.parents:
+        return os.path.relpath(outputs, folder)
+    return str(outputs)
+
+
+def _os_error_line(error: OSError) -> str:
+    """One line naming the file (or both files of a rename) and what went wrong."""
+    files = str(error.filename) + (f" -> {error.filename2}" if error.filename2 else "")
+    reason = error.strerror or type(error).__name__
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason += " (free some space on that disk)"
+    return f"{files}: {reason}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from jsna.demo import write_demo
 
-            config_path = write_demo(Path(args.folder), seed=args.seed, dirt_rate=args.dirt_rate)
+            folder = Path(args.folder)
+            config_path = write_demo(folder, seed=args.seed, dirt_rate=args.dirt_rate,
+                                     output_folder=_demo_output_folder(folder, Path(args.output)))
             if args.no_refresh:
                 print(config_path)
                 return 0
@@ -139,11 +195,16 @@ def main(argv: list[str] | None = None) -> int:
             return _run_refresh(args.config, args.chapters, args)
         if args.command == "clean":
             from jsna.cleaned import clean_census_to_disk
-            from jsna.config import load_config
+            from jsna.config import load_config, published_folder_problems
             from jsna.render.publish import site_lock
 
             # cleaning needs the census and its lookups only, whatever chapters the council runs
             config = load_config(args.config, check_chapters=False)
+            if args.out:
+                problems = published_folder_problems(Path(args.out).resolve(),
+                                                     config.output_folder, "--out")
+                if problems:
+                    raise JsnaError(problems[0])
             # a refresh of this council reads the cleaned folder: never rewrite it under one
             with site_lock(config.output_dir):
                 written = clean_census_to_disk(config, Path(args.out) if args.out else None)
@@ -176,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - last resort: one line, not a traceback
         if args.debug:
             raise
+        if isinstance(error, OSError) and error.filename is not None:
+            # a file that could not be read or written (a full disk, a permission): name it
+            print(f"jsna: error: {_os_error_line(error)}", file=sys.stderr)
+            return EXIT_UNEXPECTED
         print(f"jsna: unexpected error: {type(error).__name__}: {error} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return EXIT_UNEXPECTED

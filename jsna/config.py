@@ -12,6 +12,7 @@ each naming its key, so an analyst fixes the file in one pass.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,14 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "chapters": {"run": list},
     "output": {"folder": str, "clean_folder": str},
 }
+#: A GSS area code (a letter for the nation, E, W, S or N, then 8 digits), or a demo code (``Z``
+#: and 8 digits, which no real area has). The code names the site's folder, so nothing else is taken.
+AREA_CODE = re.compile(r"[EWSNZ][0-9]{8}")
+
+#: Text settings that are shown on every page and may not be blank.
+_NOT_BLANK: tuple[tuple[str, str], ...] = (
+    ("area", "name"), ("area", "region_name"), ("jsna", "title"))
+
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "area": ("code", "name", "region_code", "region_name"),
     "jsna": ("year",),
@@ -143,6 +152,11 @@ class Config:
     def census_years(self) -> list[int]:
         """Census years configured, oldest first."""
         return sorted(self.inputs.census)
+
+    @property
+    def output_folder(self) -> Path:
+        """``output.folder``: every year's published site lives under it."""
+        return self.output_dir.parent.parent
 
 
 def _check_types(
@@ -244,13 +258,16 @@ def _read_inputs(
             continue
         comparators[key] = _resolve(root, value)
 
-    if check_files:
-        named: list[tuple[str, Path]] = [(f"inputs.{k}", p) for k, p in paths.items() if p]
-        named += [(f"inputs.census.{y}", p) for y, p in census.items()]
-        named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
-        for key, path in named:
-            if not path.exists():
+    named: list[tuple[str, Path]] = [(f"inputs.{k}", p) for k, p in paths.items() if p]
+    named += [(f"inputs.census.{y}", p) for y, p in census.items()]
+    named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
+    for key, path in named:
+        if not path.exists():
+            if check_files:
                 problems.append(f"{key}: file not found: {path}")
+        elif not path.is_file():
+            # a folder, a named pipe or a device: reading a pipe would wait for ever
+            problems.append(f"{key}: not a regular file (a folder, pipe or device): {path}")
     return Inputs(census=census, comparators=comparators, **paths)
 
 
@@ -270,6 +287,76 @@ def _missing_chapter_inputs(inputs: Any, chapters: list[Any]) -> list[str]:
     return problems
 
 
+def _area_problems(area: dict[str, Any], jsna: dict[str, Any]) -> list[str]:
+    """Area codes that are not GSS codes, and blank names or titles."""
+    problems = []
+    for key in ("code", "region_code"):
+        code = area.get(key)
+        if isinstance(code, str) and not AREA_CODE.fullmatch(code):
+            problems.append(
+                f"area.{key} should be a GSS code such as E06000014 (E, W, S or N and 8 digits; "
+                f"the demo's codes start with Z), got {code!r}")
+    for section, key in _NOT_BLANK:
+        value = (area if section == "area" else jsna).get(key)
+        if isinstance(value, str) and not value.strip():
+            problems.append(f"{section}.{key} is empty: it names the council on every page")
+    return problems
+
+
+def _salt(census: dict[str, Any], problems: list[str]) -> str | None:
+    """The pseudonymisation secret (``census.salt``, or the variable ``census.salt_env`` names).
+
+    An empty or blank secret is a problem: every pupil key would then be computable from the UPN.
+    """
+    salt = census.get("salt")
+    if isinstance(salt, str) and not salt.strip():
+        problems.append("census.salt is empty: set a long random secret (or census.salt_env, the "
+                        "name of an environment variable holding it)")
+    salt_env = census.get("salt_env")
+    if "salt" in census and "salt_env" in census:
+        problems.append("census.salt and census.salt_env are both set: keep one (salt_env, naming "
+                        "an environment variable, keeps the secret out of the file)")
+    if isinstance(salt_env, str):
+        if not salt_env.strip():
+            problems.append("census.salt_env is empty: it should name the environment variable "
+                            "that holds the secret")
+            return salt
+        salt = os.environ.get(salt_env)
+        if salt is None:
+            problems.append(
+                f"census.salt_env names the environment variable {salt_env}, which is not set"
+            )
+        elif not salt.strip():
+            problems.append(
+                f"census.salt_env names the environment variable {salt_env}, which is empty"
+            )
+    return salt
+
+
+def published_folder_problems(folder: Path, output_folder: Path, key: str) -> list[str]:
+    """A problem when ``folder`` (for record-level data) lies in the published output folder.
+
+    Parameters
+    ----------
+    folder : Path
+        Where cleaned, pseudonymised record-level tables would be written (resolved).
+    output_folder : Path
+        ``output.folder`` (resolved): every site under it may be put on a website.
+    key : str
+        The setting or option that gave ``folder``, for the message.
+
+    Returns
+    -------
+    list of str
+        Empty when ``folder`` is outside ``output_folder``.
+    """
+    if folder == output_folder or output_folder in folder.parents:
+        return [f"{key} = {folder} is inside output.folder = {output_folder}, which is "
+                "published: the cleaned pupil-level data would be put on the website; choose a "
+                "folder outside it (default: clean, beside jsna.toml)"]
+    return []
+
+
 def load_config(
     path: str | os.PathLike[str], *, check_files: bool = True, check_chapters: bool = True
 ) -> Config:
@@ -280,7 +367,8 @@ def load_config(
     path : str or PathLike
         The TOML file.
     check_files : bool, default True
-        Also report input files that do not exist.
+        Also report input files that do not exist (an input that exists but is not a regular
+        file, such as a folder or a named pipe, is always reported).
     check_chapters : bool, default True
         Also report inputs that a chapter in ``chapters.run`` needs but the config does not set
         (``jsna sources`` turns this off: it lists what is missing instead).
@@ -339,14 +427,8 @@ def load_config(
     uses_census = check_chapters and isinstance(chapters, list) and any(
         CHAPTERS[name].uses_census for name in chapters if isinstance(name, str) and name in CHAPTERS)
 
-    salt = census_t.get("salt")
-    salt_env = census_t.get("salt_env")
-    if isinstance(salt_env, str):
-        salt = os.environ.get(salt_env)
-        if not salt:
-            problems.append(
-                f"census.salt_env names the environment variable {salt_env}, which is not set"
-            )
+    problems += _area_problems(area_t, jsna_t)
+    salt = _salt(census_t, problems)
     if (salt is None and "salt" not in census_t and "salt_env" not in census_t
             and (uses_census or inputs.census)):
         problems.append(
@@ -366,6 +448,11 @@ def load_config(
     if isinstance(threshold, int) and not isinstance(threshold, bool) and threshold < 1:
         problems.append(f"disclosure.threshold should be 1 or more, got {threshold}")
 
+    folders = out_t.get("folder", "outputs"), out_t.get("clean_folder", "clean")
+    if all(isinstance(folder, str) for folder in folders):  # else a type problem is reported
+        output_folder, clean_folder = (_resolve(root, folder).resolve() for folder in folders)
+        problems += published_folder_problems(clean_folder, output_folder, "output.clean_folder")
+
     if problems:
         raise JsnaConfigError(problems, str(path))
 
@@ -376,7 +463,6 @@ def load_config(
         region_code=area_t["region_code"],
         region_name=area_t["region_name"],
     )
-    output_folder = _resolve(root, out_t.get("folder", "outputs"))
     return Config(
         path=path.resolve(),
         root=root,
@@ -391,5 +477,5 @@ def load_config(
         ),
         chapters=list(chapters),
         output_dir=(output_folder / str(year) / area.code).resolve(),
-        clean_dir=_resolve(root, out_t.get("clean_folder", "clean")).resolve(),
+        clean_dir=clean_folder,
     )

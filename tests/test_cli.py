@@ -176,3 +176,155 @@ def test_sources_fails_when_a_chapter_to_run_needs_an_input_that_is_not_set(tmp_
     result = _jsna("refresh", "--config", str(config))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "inputs.comparators.ehcp_requests is needed by the ehcp chapter" in result.stderr
+
+
+# --- issue 14 items 5 and 7: options, paths and files named in one line -----------------------
+
+#: A council running only the chapter built from published files (any file content will do: these
+#: tests stop before anything is read).
+_PUBLISHED_ONLY = """
+[area]
+code = "E06000014"
+name = "York"
+region_code = "E12000003"
+region_name = "Yorkshire and The Humber"
+
+[jsna]
+year = 2025
+
+[inputs.comparators]
+ehcp_caseload = "caseload.csv"
+ehcp_requests = "requests.csv"
+ehcp_assessments = "assessments.csv"
+ehcp_timeliness = "timeliness.csv"
+
+[chapters]
+run = ["ehcp"]
+"""
+
+
+def _published_only(folder):
+    for name in ("caseload.csv", "requests.csv", "assessments.csv", "timeliness.csv"):
+        (folder / name).write_text("x\n")
+    path = folder / "jsna.toml"
+    path.write_text(_PUBLISHED_ONLY)
+    return path
+
+
+@pytest.mark.parametrize("option, value", [("--timeout", "-5"), ("--timeout", "nan"),
+                                           ("--timeout", "0"), ("--timeout", "inf"),
+                                           ("--timeout", "soon"), ("--workers", "0"),
+                                           ("--workers", "-2"), ("--workers", "two")])
+def test_timeout_and_workers_must_be_positive(option, value, capsys):
+    from jsna.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["refresh", "--config", "jsna.toml", option, value])
+    assert caught.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    expected = ("a number of seconds above 0, such as 600" if option == "--timeout"
+                else "a whole number of 1 or more")
+    assert error == f"jsna refresh: error: argument {option}: expected {expected}, got {value!r}"
+
+
+def test_a_full_disk_is_one_line_naming_the_file(tmp_path, monkeypatch, capsys):
+    import errno
+    import os
+
+    import jsna.demo
+    from jsna.cli import main
+
+    target = tmp_path / "demo" / "census" / "census_2025.csv"
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(jsna.demo, "write_demo", full_disk)
+    assert main(["demo", "--folder", str(tmp_path / "demo"), "--no-refresh"]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"jsna: error: {target}: No space left on device (free some space on that disk)"]
+
+
+def _small_demo(monkeypatch):
+    """``jsna demo`` writes a small council (quick), with whatever output folder it is given."""
+    import jsna.demo
+
+    write = jsna.demo.write_demo
+    monkeypatch.setattr(jsna.demo, "write_demo",
+                        lambda folder, **kwargs: write(folder, n_wards=4, years=2, **kwargs))
+
+
+@pytest.mark.parametrize("folder, outputs", [("elsewhere/demo", "project/outputs"),
+                                             ("project/data/demo", "project/outputs"),
+                                             ("project/demo", "project/outputs"),
+                                             ("demo", "project/outputs")])
+def test_demo_outputs_go_to_the_outputs_folder_wherever_the_demo_is(tmp_path, monkeypatch, folder,
+                                                                    outputs):
+    from jsna.cli import main
+    from jsna.config import load_config
+
+    _small_demo(monkeypatch)
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    # an absolute folder two levels below tmp_path (old: <folder>/../../outputs, outside it)
+    assert main(["demo", "--folder", str(tmp_path / folder), "--no-refresh"]) == 0
+    config = load_config(tmp_path / folder / "jsna.toml")
+    assert config.output_dir == (tmp_path / outputs / "2025" / "Z06000001").resolve()
+
+
+def test_demo_output_folder_is_relative_in_the_project_layout(tmp_path, monkeypatch):
+    import tomllib
+
+    from jsna.cli import main
+
+    _small_demo(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--folder", "data/demo", "--no-refresh"]) == 0
+    text = (tmp_path / "data" / "demo" / "jsna.toml").read_text()
+    assert tomllib.loads(text)["output"]["folder"] == "../../outputs"  # the folder can be moved
+    assert main(["demo", "--folder", "data/demo", "--output", str(tmp_path / "site"),
+                 "--no-refresh"]) == 0
+    text = (tmp_path / "data" / "demo" / "jsna.toml").read_text()
+    assert tomllib.loads(text)["output"]["folder"] == "../../site"
+
+
+def test_clean_out_inside_the_published_folder_is_refused(tmp_path, capsys):
+    from jsna.cli import main
+
+    config = _published_only(tmp_path)
+    out = tmp_path / "outputs" / "private"
+    assert main(["clean", "census", "--config", str(config), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"jsna: error: --out = {out.resolve()} is inside output.folder = "
+        f"{(tmp_path / 'outputs').resolve()}, which is published: the cleaned pupil-level data "
+        "would be put on the website; choose a folder outside it (default: clean, beside "
+        "jsna.toml)"]
+    assert not out.exists()
+
+
+def test_sources_details_are_printed_as_text_not_markup(capsys):
+    import pandas as pd
+
+    from jsna.cli import _print_sources
+
+    frame = pd.DataFrame([{"key": "census.2025", "status": "problem", "periods": "",
+                           "detail": "map headings in [census.columns] [bold]", "publisher": "DfE",
+                           "url": "https://example.org"}])
+    _print_sources(frame)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "map headings in [census.columns] [bold]" in printed
+
+
+@pytest.mark.parametrize("command", ["refresh", "sources"])
+def test_a_named_pipe_as_an_input_is_refused_at_once(tmp_path, command):
+    import os
+
+    config = _published_only(tmp_path)
+    (tmp_path / "caseload.csv").unlink()
+    os.mkfifo(tmp_path / "caseload.csv")  # reading it would wait for a writer for ever
+    result = subprocess.run([sys.executable, "-m", "jsna.cli", command, "--config", str(config)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"jsna: error: {config}: inputs.comparators.ehcp_caseload: not a regular file (a folder, "
+        f"pipe or device): {tmp_path.resolve() / 'caseload.csv'}"]

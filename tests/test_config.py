@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -166,3 +167,125 @@ def test_each_chapter_names_the_inputs_it_still_needs(tmp_path):
     # a census chapter needs the pseudonymisation secret too
     assert any("census.salt" in problem for problem in problems)
     assert len(problems) == 6
+
+
+def _problems(folder, text, files=FILES) -> list[str]:
+    with pytest.raises(JsnaConfigError) as caught:
+        load_config(_write(folder, text, files))
+    return caught.value.problems
+
+
+@pytest.mark.parametrize("code", ["../../../escaped", "/tmp/escaped", "", " ", "E0600001",
+                                  "E060000140", "e06000014", "X06000014", "E06000014/..",
+                                  "E06000014\n", "E0600001\u0664"])
+def test_area_code_must_be_a_gss_code(tmp_path, code):
+    # the code names the site's folder: a path in it would write the site outside output.folder
+    text = VALID.replace('code = "Z06000001"', f"code = {json.dumps(code)}")
+    problems = _problems(tmp_path, text)
+    assert problems == [f"area.code should be a GSS code such as E06000014 (E, W, S or N and 8 "
+                        f"digits; the demo's codes start with Z), got {code!r}"]
+
+
+@pytest.mark.parametrize("code", ["E06000014", "W06000015", "S12000033", "N09000003", "Z06000001"])
+def test_gss_and_demo_codes_are_accepted(tmp_path, code):
+    config = load_config(_write(tmp_path, VALID.replace('code = "Z06000001"', f'code = "{code}"')))
+    assert config.output_dir == (tmp_path / "outputs" / "2025" / code).resolve()
+
+
+def test_blank_names_and_a_bad_region_code_are_reported_with_the_other_problems(tmp_path):
+    text = (VALID.replace('name = "Demoton"', 'name = "  "')
+            .replace('region_code = "Z12000001"', 'region_code = "../x"')
+            .replace('code = "Z06000001"', 'code = "../../escaped"')
+            .replace("[jsna]\nyear = 2025", '[jsna]\nyear = 2025\ntitle = ""'))
+    problems = _problems(tmp_path, text, files=[f for f in FILES if f != "schools.csv"])
+    assert len(problems) == 5, problems
+    joined = " | ".join(problems)
+    for expected in ("area.code should be a GSS code", "got '../../escaped'",
+                     "area.region_code should be a GSS code", "got '../x'",
+                     "area.name is empty", "jsna.title is empty",
+                     "inputs.schools: file not found"):
+        assert expected in joined
+
+
+@pytest.mark.parametrize("clean, folder", [("outputs/clean", None), ("outputs", None),
+                                           ("site/2025", "site"), (".", ".")])
+def test_a_clean_folder_inside_the_published_folder_is_refused(tmp_path, clean, folder):
+    output = f'folder = "{folder}"\n' if folder else ""
+    problems = _problems(tmp_path, VALID + f'\n[output]\n{output}clean_folder = "{clean}"\n')
+    assert len(problems) == 1
+    assert problems[0].startswith(f"output.clean_folder = {(tmp_path / clean).resolve()} is inside "
+                                  f"output.folder = {(tmp_path / (folder or 'outputs')).resolve()}")
+    assert "published" in problems[0] and "pupil-level data would be put on the website" in (
+        problems[0])
+
+
+def test_a_clean_folder_beside_the_published_folder_is_accepted(tmp_path):
+    text = VALID + '\n[output]\nfolder = "site"\nclean_folder = "private/clean"\n'
+    config = load_config(_write(tmp_path, text))
+    assert config.clean_dir == (tmp_path / "private" / "clean").resolve()
+    assert config.output_folder == (tmp_path / "site").resolve()
+
+
+@pytest.mark.parametrize("salt", ["", "   ", "\t"])
+def test_an_empty_salt_is_refused(tmp_path, salt):
+    problems = _problems(tmp_path, VALID.replace('salt = "not-secret"', f"salt = {json.dumps(salt)}"))
+    assert len(problems) == 1 and problems[0].startswith("census.salt is empty")
+
+
+def test_a_salt_env_naming_an_empty_or_no_variable_is_refused(tmp_path, monkeypatch):
+    text = VALID.replace('salt = "not-secret"', 'salt_env = "JSNA_TEST_SALT"')
+    monkeypatch.setenv("JSNA_TEST_SALT", "  ")
+    assert _problems(tmp_path, text) == [
+        "census.salt_env names the environment variable JSNA_TEST_SALT, which is empty"]
+    monkeypatch.delenv("JSNA_TEST_SALT")
+    assert _problems(tmp_path, text) == [
+        "census.salt_env names the environment variable JSNA_TEST_SALT, which is not set"]
+    problems = _problems(tmp_path, VALID.replace('salt = "not-secret"', 'salt_env = ""'))
+    assert len(problems) == 1 and problems[0].startswith("census.salt_env is empty")
+
+
+def _within(seconds: float, function):
+    """Run ``function`` in a thread and fail (rather than hang the suite) if it takes too long."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # noqa: BLE001 - handed to the test
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
+
+
+@pytest.mark.parametrize("check_files", [True, False])
+def test_inputs_must_be_regular_files(tmp_path, check_files):
+    import os
+
+    path = _write(tmp_path, VALID, files=[f for f in FILES
+                                          if f not in ("census_2024.csv", "caseload.csv")])
+    os.mkfifo(tmp_path / "census_2024.csv")  # reading a named pipe waits for a writer for ever
+    (tmp_path / "caseload.csv").mkdir()
+    with pytest.raises(JsnaConfigError) as caught:
+        _within(20, lambda: load_config(path, check_files=check_files))
+    assert caught.value.problems == [
+        f"inputs.census.2024: not a regular file (a folder, pipe or device): "
+        f"{tmp_path.resolve() / 'census_2024.csv'}",
+        f"inputs.comparators.ehcp_caseload: not a regular file (a folder, pipe or device): "
+        f"{tmp_path.resolve() / 'caseload.csv'}"]
+
+
+def test_a_salt_given_twice_is_refused(tmp_path, monkeypatch):
+    # which one pseudonymised the census would otherwise be a silent choice
+    monkeypatch.setenv("JSNA_TEST_SALT", "s3cret")
+    text = VALID.replace('salt = "not-secret"', 'salt = "not-secret"\nsalt_env = "JSNA_TEST_SALT"')
+    problems = _problems(tmp_path, text)
+    assert len(problems) == 1 and problems[0].startswith(
+        "census.salt and census.salt_env are both set: keep one")

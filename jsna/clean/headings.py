@@ -439,14 +439,16 @@ def _read_xlsx(
 ) -> TextTable:
     import openpyxl  # imported here: only needed for workbooks
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise JsnaInputError(f"{source}: is not a readable .xlsx workbook ({error})") from None
-    try:
-        return _read_workbook(workbook, select, source)
-    finally:
-        workbook.close()
+    # opened here, as openpyxl refuses a workbook by name when it is saved under a .csv name
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise JsnaInputError(f"{source}: is not a readable .xlsx workbook ({error})") from None
+        try:
+            return _read_workbook(workbook, select, source)
+        finally:
+            workbook.close()
 
 
 def _read_workbook(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def write_demo(
     last_year: int = 2025,
     *,
     n_wards: int = 24,
+    output_folder: str | Path | None = None,
 ) -> Path:
     """Write the synthetic demo council and return the path of its ``jsna.toml``.
 
@@ -77,6 +79,10 @@ def write_demo(
         Latest January census (the JSNA year).
     n_wards : int, default 24
         Number of wards; the council's size scales with it (24 gives about 30,000 pupils).
+    output_folder : str or Path, optional
+        ``output.folder`` of the demo's ``jsna.toml``: where the rendered sites go. A relative
+        path is taken from ``folder``. Default ``../../outputs``: the project's ``outputs/`` when
+        ``folder`` is ``data/demo``.
 
     Returns
     -------
@@ -131,7 +137,8 @@ def write_demo(
         bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
     path = folder / "jsna.toml"
-    path.write_text(_toml(census_years, neighbours, last_year), encoding="utf-8")
+    outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
+    path.write_text(_toml(census_years, neighbours, last_year, outputs), encoding="utf-8")
     return path
 
 
@@ -215,7 +222,7 @@ def _write_geography(folder: Path, geography: DemoGeography, last_year: int) -> 
     _write_csv(postcodes, geo / "postcode_lookup.csv")
 
 
-def _toml(census_years: list[int], neighbours: list[str], last_year: int) -> str:
+def _toml(census_years: list[int], neighbours: list[str], last_year: int, outputs: str) -> str:
     census = "\n".join(f'{y} = "census/census_{y}.csv"' for y in census_years)
     neighbour_list = ", ".join(f'"{code}"' for code in neighbours)
     chapter_list = ", ".join(f'"{key}"' for key in CHAPTERS)  # every chapter the toolkit has
@@ -268,5 +275,5 @@ suppress_zeros = false
 run = [{chapter_list}]
 
 [output]
-folder = "../../outputs"
+folder = {json.dumps(outputs, ensure_ascii=False)}
 '''

@@ -16,6 +16,7 @@ import pandas as pd
 
 from jsna.chapters.registry import CHAPTERS
 from jsna.errors import JsnaError, JsnaInputError
+from jsna.sources.common import is_workbook, refuse_spreadsheet
 
 #: Pupil-level census header (see the contracts); only these columns are checked here.
 CENSUS_COLUMNS = ("UPN", "DOB", "Gender", "NCYearActual", "EnrolStatus", "SENprovision")
@@ -263,7 +264,9 @@ def _yes_no(found: bool) -> str:
 
 
 def _header(path: Path) -> list[str]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    refuse_spreadsheet(path, "a CSV file")
+    # headings are plain text; a Windows-1252 file (Excel's "CSV") is read, not refused
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
         return [c.strip() for c in next(csv.reader(handle), [])]
 
 
@@ -283,11 +286,16 @@ def _count_rows_checking_header(
             f"{path}: not in the expected layout of {source}: missing "
             f"column(s) {', '.join(missing)}; columns found: {', '.join(header)}"
         )
-    with open(path, encoding="utf-8-sig") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
         return sum(1 for _ in handle) - 1
 
 
 def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str, str]:
+    if is_workbook(path):  # an XLSX census (whatever its name) is read as the cleaner reads it
+        from jsna.clean import read_census_file
+
+        frame, _ = read_census_file(path, year, config.census.columns)
+        return len(frame), str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
     rows = _count_rows_checking_header(
         path, CENSUS_COLUMNS, "a pupil-level school census", config.census.columns
     )

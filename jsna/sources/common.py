@@ -45,6 +45,56 @@ NOTE_MEANINGS: dict[str, str] = {
 }
 
 
+#: First bytes of the files a spreadsheet program saves: a zip archive (``.xlsx``, ``.ods``) and
+#: an OLE compound file (``.xls``, or a password-protected ``.xlsx``).
+SPREADSHEET_SIGNATURES: dict[bytes, str] = {
+    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        "an old-format (.xls) or password-protected Excel workbook",
+}
+
+
+def _spreadsheet_kind(path: str | Path) -> str | None:
+    """What spreadsheet a file is, from its first bytes; None for anything else."""
+    if not Path(path).is_file():
+        return None  # the reader reports a missing file, a folder or a pipe (never opened: it blocks)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return None  # the reader reports a file it cannot open
+    return next((kind for signature, kind in SPREADSHEET_SIGNATURES.items()
+                 if head.startswith(signature)), None)
+
+
+def is_workbook(path: str | Path) -> bool:
+    """True when a file is an XLSX workbook (a zip archive), whatever its name."""
+    return _spreadsheet_kind(path) == SPREADSHEET_SIGNATURES[b"PK\x03\x04"]
+
+
+def refuse_spreadsheet(path: str | Path, source: str) -> None:
+    """Raise a clear error when a file meant to be CSV is a spreadsheet saved under a CSV name.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    source : str
+        Human name of the expected source, used in the message.
+
+    Raises
+    ------
+    JsnaInputError
+        Naming the file, what it is and what was expected, when its first bytes are a workbook's.
+    """
+    kind = _spreadsheet_kind(path)
+    if kind is not None:
+        raise JsnaInputError(
+            f"{path}: is a spreadsheet ({kind}) saved under a {Path(path).suffix or 'CSV'} "
+            f"name, not a CSV text file; open it and save it as CSV UTF-8 (expected {source})"
+        )
+
+
 def read_text_csv(
     path: str | Path, source: str, keep: Callable[[str], bool] | None = None
 ) -> pd.DataFrame:
@@ -72,11 +122,16 @@ def read_text_csv(
     Raises
     ------
     JsnaInputError
-        If the file is missing, empty or not a readable CSV.
+        If the file is missing, not a regular file, a spreadsheet saved under a CSV name, empty
+        or not a readable CSV.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise JsnaInputError(f"{path}: file not found (expected {source})")
+    if not path.is_file():
+        raise JsnaInputError(
+            f"{path}: not a regular file (a folder, pipe or device) (expected {source})")
+    refuse_spreadsheet(path, source)
     last_error: Exception | None = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -118,7 +173,9 @@ def _read_kept_columns(path: Path, encoding: str, keep: Callable[[str], bool]) -
              pd.read_csv(path, nrows=0, dtype=str, encoding=encoding).columns]
     positions = [i for i, name in enumerate(names) if keep(name.strip().lstrip("\ufeff"))]
     placeholders = [f"column {i}" for i in range(len(names))]
-    kept = [placeholders[i] for i in positions]
+    # no column kept: read the first one, for the number of rows (Arrow reads every column when
+    # it is asked for none)
+    kept = [placeholders[i] for i in positions] or placeholders[:1]
     table = pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(
@@ -130,6 +187,8 @@ def _read_kept_columns(path: Path, encoding: str, keep: Callable[[str], bool]) -
             strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
     frame = table.to_pandas()
+    if not positions:
+        return frame.drop(columns=frame.columns)
     frame.columns = [names[i] for i in positions]
     return frame
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from jsna.errors import JsnaInputError
 from jsna.sources.codes import canonical_code, gss_to_la_number, la_number_to_gss, la_table
+from jsna.sources.common import refuse_spreadsheet
 
 SOURCE = "DfE statistical neighbours (workbook, CSV dump, or la_code/sn_rank/neighbour_code list)"
 COLUMNS = [
@@ -129,6 +130,7 @@ def _read_grid(path: Path) -> pd.DataFrame:
             next(iter(sheets.values())),
         )
         return _as_text(chosen)
+    refuse_spreadsheet(path, SOURCE)  # a workbook saved under a .csv name
     try:
         grid = pd.read_csv(
             path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig"

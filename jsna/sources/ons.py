@@ -349,10 +349,12 @@ def read_postcode_lookup(
             chosen[field] = next((lower[c] for c in candidates if c in lower), None)
     missing = [f for f in ("postcode", "lsoa_code") if chosen[f] is None]
     if missing:
+        expected = " and ".join(
+            f"no column for {field} (expected one of {', '.join(POSTCODE_COLUMNS[field])})"
+            for field in missing)
         raise JsnaInputError(
-            f"{path}: not in the expected layout of {POSTCODE_SOURCE}: no column for "
-            f"{', '.join(missing)} (tried {', '.join(POSTCODE_COLUMNS[missing[0]])}); columns "
-            f"found: {', '.join(_headings(path))}"
+            f"{path}: not in the expected layout of {POSTCODE_SOURCE}: {expected}, in any case; "
+            f"columns found: {', '.join(_headings(path)) or '(none)'}"
         )
     out = pd.DataFrame(index=raw.index)
     out["postcode"] = normalise_postcode(raw[chosen["postcode"]])

@@ -76,6 +76,18 @@ def test_xlsx_with_typed_cells_and_trailing_blank_rows(tmp_path: Path) -> None:
     assert "Surname" not in frame.columns
 
 
+def test_a_workbook_saved_under_a_csv_name_is_read_as_the_workbook(tmp_path: Path) -> None:
+    # an MIS export saved as .xlsx but named .csv: openpyxl refuses it by name
+    workbook = openpyxl.Workbook()
+    for values in (HEADER, [U1, "S", "A", "15/03/2015", "M", "4", "C", "E", "ASD", None, "true",
+                            "ZZ1 1AA", "9902001", "100001"]):
+        workbook.active.append(values)
+    path = tmp_path / "census_2025.csv"
+    workbook.save(path)
+    frame, _ = read_census_file(path, 2025)
+    assert frame["UPN"].tolist() == [U1] and frame["Postcode"].tolist() == ["ZZ1 1AA"]
+
+
 def test_one_file_with_a_census_date_column_via_config(tmp_path: Path, geography_files) -> None:
     rows = census_frame([ROW, ROW, (U2,) + ROW[1:]])
     rows.insert(0, "Census Date", ["2024-01-18", "16/01/2025", "16/01/2025"])

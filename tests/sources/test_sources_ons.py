@@ -61,6 +61,15 @@ def test_postcode_lookup_onspd_style(write_csv):
     assert len(read_postcode_lookup(write_csv("pc.csv", text), include_terminated=False)) == 1
     with pytest.raises(JsnaInputError, match="no column for lsoa_code"):
         read_postcode_lookup(write_csv("pc2.csv", "pcds,ward\nDM4 7QX,Z05000001\n"))
+    # no usable heading at all: both fields named with the headings expected, and those found
+    path = write_csv("pc4.csv", "a,b,c\nDM4 7QX,Z01000001,Z05000001\n")
+    with pytest.raises(JsnaInputError) as caught:
+        read_postcode_lookup(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: not in the expected layout of the ONS Postcode Directory")
+    assert ("no column for postcode (expected one of pcds, postcodenatural, postcode, pcd, pcd2, "
+            "postcode8, postcode7) and no column for lsoa_code (expected one of lsoa21, lsoa21cd, "
+            "lsoa11, lsoa11cd, lsoa), in any case; columns found: a, b, c") in message
     # only the usable columns are read, but the message lists every heading of the file
     with pytest.raises(JsnaInputError, match="columns found: pcds, ward, usertype$"):
         read_postcode_lookup(write_csv("pc3.csv", "pcds,ward,usertype\nDM4 7QX,Z05000001,0\n"))

@@ -1,0 +1,133 @@
+"""Names and titles from the config and input files, published as the text they are.
+
+Council, region, ward, school and neighbour names, and the site title, come from files that a
+council (or anyone who can edit them) controls. Wherever the site shows them they must stay text,
+never become markup, mathematics or a formula:
+
+- **HTML**: every such text is escaped (:func:`jsna.viz.display.escape`; the page template
+  autoescapes what it prints), so ``<script>`` or ``</title>`` in a name is shown, not run.
+- **Charts**: a pair of ``$`` in a matplotlib text starts mathtext (``$x$`` is drawn as an italic
+  *x*), so :func:`literal_chart_text` draws every text of a chart as written.
+- **CSV**: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return as a formula (``=HYPERLINK(...)`` in a school's name becomes a live link when a
+  reader opens the download), so :func:`write_csv` writes every published CSV through
+  :func:`csv_safe`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure as MatplotlibFigure
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain number written as text, e.g. ``-1.5`` or ``+2e-3``: a spreadsheet reads it as that
+#: number, never as a formula, so it is left as it is.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """Neutralise one CSV cell that a spreadsheet would run as a formula.
+
+    Follows OWASP's rule for CSV injection: a text cell starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return gets a single quote in front, so spreadsheets show it as text
+    (``=HYPERLINK("http://x")`` becomes ``'=HYPERLINK("http://x")``). Numbers, including negative
+    numbers written as text (``-1.5``), and every other value are returned unchanged.
+
+    Parameters
+    ----------
+    value : object
+        A cell (or a column heading).
+
+    Returns
+    -------
+    object
+        The value, quoted when it would otherwise start a formula.
+
+    Examples
+    --------
+    >>> csv_cell("=1+1"), csv_cell("-2"), csv_cell(-2), csv_cell("[c]")
+    ("'=1+1", '-2', -2, '[c]')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(
+            value):
+        return "'" + value
+    return value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column headings pass through :func:`csv_cell`.
+
+    Numeric columns are not touched, so numbers are written exactly as before.
+    """
+    safe = frame.copy()
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(column.dtype):
+            continue
+        cells = [csv_cell(value) for value in column]
+        # only a column with a changed cell is replaced (as text), so no other column's type,
+        # and no number's written form, changes
+        if any(new is not old for new, old in zip(cells, column, strict=True)):
+            safe.isetitem(position, pd.Series(cells, index=column.index, dtype=object))
+    safe.columns = [csv_cell(name) for name in frame.columns]
+    return safe
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, float_format: str | None = None) -> Path:
+    """Write a published CSV: UTF-8, ``\\n`` line ends, no index, formulas neutralised.
+
+    Every CSV of the site goes through this function, so no name from an input file reaches a
+    reader's spreadsheet as a formula (see :func:`csv_cell`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table as published.
+    path : pathlib.Path
+        Where to write it (its folder must exist).
+    float_format : str, optional
+        ``printf``-style format of floating-point numbers.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    csv_safe(frame).to_csv(path, index=False, lineterminator="\n", float_format=float_format)
+    return path
+
+
+def literal_chart_text(figure: MatplotlibFigure) -> None:
+    """Make every text of a chart (titles, labels, legends, annotations) be drawn as written.
+
+    Turns off matplotlib's mathtext, which a pair of ``$`` in a name would otherwise start. Tick
+    labels given as strings (``set_xticks(positions, names)``, which installs a
+    ``FixedFormatter`` or a ``FuncFormatter`` depending on the matplotlib version) are names and
+    are made literal too; tick labels that a number formatter writes are left alone (it may use
+    mathtext on purpose, e.g. powers of ten on a log axis).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The chart, changed in place.
+    """
+    from_numbers: set[int] = set()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            from_numbers.add(id(axis.offsetText))
+            # get_*_ticks makes every tick the axis will draw (findobj below would make them
+            # too, after this list was taken)
+            for formatter, ticks in ((axis.get_major_formatter(), axis.get_major_ticks()),
+                                     (axis.get_minor_formatter(), axis.get_minor_ticks())):
+                if not isinstance(formatter, FixedFormatter | FuncFormatter):
+                    from_numbers.update(id(label) for tick in ticks
+                                        for label in (tick.label1, tick.label2))
+    for text in figure.findobj(Text):
+        if id(text) not in from_numbers:
+            text.set_parse_math(False)

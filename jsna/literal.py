@@ -10,8 +10,9 @@ never become markup, mathematics or a formula:
   *x*), so :func:`literal_chart_text` draws every text of a chart as written.
 - **CSV**: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
   carriage return as a formula (``=HYPERLINK(...)`` in a school's name becomes a live link when a
-  reader opens the download), so :func:`write_csv` writes every published CSV through
-  :func:`csv_safe`.
+  reader opens the download), so every CSV a chapter publishes (its tables, indicator rows and
+  disclosure audit) is written by :func:`write_csv`, which quotes such cells; the site-wide
+  files (``data/indicators.csv``, ``review/*.csv``) are combined from those, quotes included.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ never become markup, mathematics or a formula:
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -100,8 +101,20 @@ def write_csv(frame: pd.DataFrame, path: Path, *, float_format: str | None = Non
     pathlib.Path
         ``path``.
     """
-    csv_safe(frame).to_csv(path, index=False, lineterminator="\n", float_format=float_format)
+    safe = csv_safe(frame)
+    # Python's CSV writer leaves a cell holding a bare carriage return unquoted when lines end in
+    # "\n", and a spreadsheet starts a new row there (a formula could start that row): a file
+    # with such a cell quotes every text cell
+    quoting = csv.QUOTE_NONNUMERIC if _holds_carriage_return(safe) else csv.QUOTE_MINIMAL
+    safe.to_csv(path, index=False, lineterminator="\n", float_format=float_format,
+                quoting=quoting)
     return path
+
+
+def _holds_carriage_return(frame: pd.DataFrame) -> bool:
+    texts = [frame.columns] + [frame.iloc[:, position] for position in range(frame.shape[1])
+                               if not pd.api.types.is_numeric_dtype(frame.iloc[:, position].dtype)]
+    return any(isinstance(value, str) and "\r" in value for cells in texts for value in cells)
 
 
 def literal_chart_text(figure: MatplotlibFigure) -> None:

@@ -45,7 +45,17 @@ def test_table_csv_quotes_cells_that_would_start_a_formula(tmp_path):
 def test_table_csv_quotes_a_cell_starting_with_a_carriage_return(tmp_path):
     frame = pd.DataFrame({"School": ["\r=1+1"], "Pupils": [3]})
     path = Table("cr", "c", frame, formats={"Pupils": "count"}).write_csv(tmp_path)
-    assert path.read_bytes() == b"School,Pupils\n'\r=1+1,3\n"
+    assert _cells(path) == [["School", "Pupils"], ["'\r=1+1", "3"]]
+
+
+def test_a_carriage_return_inside_a_name_cannot_start_a_row(tmp_path):
+    # unquoted, the CR would end the row in a spreadsheet and start the next with a formula
+    frame = pd.DataFrame({"School": ["Ash\r=SUM(1+1)", "Birch"],
+                          "Pupils": [3, 4], "Percent": [1.5, -2.0]})
+    path = Table("cr", "c", frame, formats={"Pupils": "count"}).write_csv(tmp_path)
+    rows = _cells(path)
+    assert rows == [["School", "Pupils", "Percent"],
+                    ["Ash\r=SUM(1+1)", "3", "1.5"], ["Birch", "4", "-2"]]
 
 
 def test_table_csv_quotes_a_column_heading_that_would_start_a_formula(tmp_path):

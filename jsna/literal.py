@@ -81,11 +81,37 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def write_csv(frame: pd.DataFrame, path: Path, *, float_format: str | None = None) -> Path:
-    """Write a published CSV: UTF-8, ``\\n`` line ends, no index, formulas neutralised.
+def csv_text(frame: pd.DataFrame, *, float_format: str | None = None) -> str:
+    """A published CSV as text: ``\n`` line ends, no index, formulas neutralised.
 
-    Every CSV of the site goes through this function, so no name from an input file reaches a
-    reader's spreadsheet as a formula (see :func:`csv_cell`).
+    Cells that a spreadsheet would run as a formula are quoted (:func:`csv_cell`), and a file with
+    a cell holding a bare carriage return quotes every text cell: Python's CSV writer leaves such
+    a cell unquoted when lines end in ``\n``, and a spreadsheet would start a new row there (a
+    row that could start with a formula).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table as published.
+    float_format : str, optional
+        ``printf``-style format of floating-point numbers.
+
+    Returns
+    -------
+    str
+        The file's text (write it as UTF-8 without newline translation).
+    """
+    safe = csv_safe(frame)
+    quoting = csv.QUOTE_NONNUMERIC if _holds_carriage_return(safe) else csv.QUOTE_MINIMAL
+    return safe.to_csv(index=False, lineterminator="\n", float_format=float_format,
+                       quoting=quoting)
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, float_format: str | None = None) -> Path:
+    """Write a published CSV (UTF-8) as :func:`csv_text` makes it, and return ``path``.
+
+    Every CSV a chapter publishes is written by this function, so no name from an input file
+    reaches a reader's spreadsheet as a formula.
 
     Parameters
     ----------
@@ -101,13 +127,8 @@ def write_csv(frame: pd.DataFrame, path: Path, *, float_format: str | None = Non
     pathlib.Path
         ``path``.
     """
-    safe = csv_safe(frame)
-    # Python's CSV writer leaves a cell holding a bare carriage return unquoted when lines end in
-    # "\n", and a spreadsheet starts a new row there (a formula could start that row): a file
-    # with such a cell quotes every text cell
-    quoting = csv.QUOTE_NONNUMERIC if _holds_carriage_return(safe) else csv.QUOTE_MINIMAL
-    safe.to_csv(path, index=False, lineterminator="\n", float_format=float_format,
-                quoting=quoting)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(csv_text(frame, float_format=float_format))
     return path
 
 

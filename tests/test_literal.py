@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jsna.literal import csv_cell, csv_safe, write_csv
+from jsna.literal import csv_cell, csv_safe, csv_text, write_csv
 
 
 def test_only_text_starting_a_formula_is_quoted():
@@ -39,3 +39,10 @@ def test_written_file_holds_the_quoted_cells(tmp_path):
     path = write_csv(frame, tmp_path / "t.csv", float_format="%.10g")
     assert path.read_text(encoding="utf-8") == (
         'name,value\n"\'=HYPERLINK(""http://x"")",-0.25\nAsh,1\n')
+
+
+def test_csv_text_is_the_written_file(tmp_path):
+    frame = pd.DataFrame({"name": ["@x", "Ash\r=1+1", "Birch"], "value": [1.5, None, -2.0]})
+    path = write_csv(frame, tmp_path / "t.csv", float_format="%.10g")
+    assert path.read_bytes().decode("utf-8") == csv_text(frame, float_format="%.10g")
+    assert csv_text(frame, float_format="%.10g").startswith('"name","value"\n"\'@x","1.5"\n')

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.indicators.table import CSV_FLOAT_FORMAT
+from jsna.literal import write_csv
 from jsna.viz.display import Figure, Table, escape
 
 #: Sub-folders of a council's output folder.
@@ -87,12 +88,12 @@ class Chapter:
         written += [figure.write_svg(output_dir / FIGURE_FOLDER) for figure in self.figures.values()]
         data.mkdir(parents=True, exist_ok=True)
         path = data / f"{self.key}_indicators.csv"
-        self.indicators.to_csv(path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
+        write_csv(self.indicators, path, float_format=CSV_FLOAT_FORMAT)
         written.append(path)
         parts = output_dir / REVIEW_PARTS_FOLDER
         parts.mkdir(parents=True, exist_ok=True)
         path = parts / f"disclosure_{self.key}.csv"
-        self.disclosure.to_csv(path, index=False, lineterminator="\n")
+        write_csv(self.disclosure, path)
         written.append(path)
         path = parts / f"findings_{self.key}.json"
         path.write_text(json.dumps(self.findings.sentences, indent=1) + "\n", encoding="utf-8")

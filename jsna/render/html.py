@@ -48,7 +48,12 @@ class PageContext:
 
 
 def markdown_to_html(text: str) -> str:
-    """Render Markdown prose (trusted, written by the analyst or the toolkit) to HTML."""
+    """Render Markdown prose (trusted, written by the analyst or the toolkit) to HTML.
+
+    Raw HTML in the prose is kept, so no text from the config or an input file (a council,
+    ward or school name, the site title) may be put into Markdown: build such text as an
+    escaped HTML cell instead (see :mod:`jsna.literal`).
+    """
     return _markdown(text)
 
 

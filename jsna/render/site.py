@@ -227,7 +227,7 @@ def _write_changes_page(config: Config, output_dir: Path, current_path: Path,
         "current_value": "This JSNA", "change": "Change"})
     year = config.year
     cells: list[tuple[str, str]] = [
-        ("markdown", f"# Changes since the {year - 1} JSNA"),
+        ("html", f"<h1>Changes since the {year - 1} JSNA</h1>"),
         ("markdown",
          f"This page compares every published indicator value with the {year - 1} JSNA "
          "(its `indicators.csv`). **New** rows are periods the last JSNA did not have. "
@@ -318,7 +318,7 @@ def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
                 f"indicators.csv</a> (long format, one row per indicator, area, period and "
                 f"breakdown).</p>")
     cells = [
-        ("markdown", f"# {config.title}"),
+        ("html", f"<h1>{escape(config.title)}</h1>"),  # text, never Markdown: from the config
         ("html", f'<p class="lead">A Joint Strategic Needs Assessment of children and young '
                  f"people with special educational needs and disabilities (SEND) in "
                  f"{escape(config.area.name)}.</p>"),

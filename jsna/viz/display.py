@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from jsna.indicators.table import CSV_FLOAT_FORMAT  # noqa: E402
+from jsna.literal import literal_chart_text, write_csv  # noqa: E402
 
 
 def escape(text: object) -> str:
@@ -116,7 +117,11 @@ class Table:
         return self.to_html()
 
     def write_csv(self, folder: Path) -> Path:
-        """Write the table as ``<folder>/<name>.csv`` (UTF-8, symbols kept) and return the path."""
+        """Write the table as ``<folder>/<name>.csv`` (UTF-8, symbols kept) and return the path.
+
+        A text cell that a spreadsheet would run as a formula (a school named ``=HYPERLINK(...)``)
+        is written with a single quote in front (:func:`jsna.literal.csv_cell`).
+        """
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
         frame = self.frame.copy()
@@ -127,8 +132,7 @@ class Table:
                     v if isinstance(v, str) or pd.isna(v) else int(round(float(v)))
                     for v in frame[column]
                 ]
-        frame.to_csv(path, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
-        return path
+        return write_csv(frame, path, float_format=CSV_FLOAT_FORMAT)
 
 
 @dataclass
@@ -157,8 +161,13 @@ class Figure:
     _svg: bytes | None = field(default=None, repr=False)
 
     def svg(self) -> bytes:
-        """The chart as SVG bytes, identical from run to run."""
+        """The chart as SVG bytes, identical from run to run.
+
+        Every text is drawn as written: a name holding ``$x$`` is not typeset as mathematics
+        (:func:`jsna.literal.literal_chart_text`).
+        """
         if self._svg is None:
+            literal_chart_text(self.figure)
             buffer = io.BytesIO()
             with plt.rc_context({"svg.hashsalt": self.name, "svg.fonttype": "none"}):
                 self.figure.savefig(

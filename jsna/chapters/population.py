@@ -34,13 +34,16 @@ from jsna.viz.display import Table
 KEY = "population"
 TITLE = "Population and SEND prevalence"
 NC_YEAR_ORDER = ["N1", "N2", "R", *[str(n) for n in range(1, 15)]]
+UNKNOWN_YEAR_GROUP = "not known"
 SOURCE_CENSUS = "Source: school census (January), pupils on roll in the council's schools."
 SOURCE_DFE = "Source: DfE, Special educational needs in England; council school census."
 
 
 def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[Table, pd.DataFrame]:
     latest = pupils[pupils["census_year"] == year]
-    counts = pd.crosstab(latest["nc_year"], latest["sen_provision"])
+    # a year group or provision the census left blank (kept by the cleaner) is still a pupil
+    counts = pd.crosstab(latest["nc_year"].astype(object).fillna(UNKNOWN_YEAR_GROUP),
+                         latest["sen_provision"].astype(object).fillna(""))
     for provision in ("E", "K", "N"):
         if provision not in counts:
             counts[provision] = 0
@@ -82,7 +85,8 @@ def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[
 
 
 def _year_group_name(code: str) -> str:
-    names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception"}
+    names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception",
+             UNKNOWN_YEAR_GROUP: "Year group not known", "X": "Year X (no year group)"}
     return names.get(code, f"Year {code}")
 
 

@@ -40,6 +40,7 @@ from jsna.disclosure import (
 )
 from jsna.errors import JsnaInputError
 from jsna.formatting import percent
+from jsna.indicators.prevalence import other_filters_at_total
 from jsna.indicators.table import academic_year_label
 from jsna.sources.ees import read_ees_wide
 from jsna.viz.charts import trend_chart
@@ -318,7 +319,7 @@ def published_indicator_rows(path: str | Path, exclude_area: str | None = None) 
     DataFrame
         Indicator rows (``count``, ``denominator``, ``note``) per area and period.
     """
-    wide = read_ees_wide(path, measures=["ehc_plan"])
+    wide = other_filters_at_total(read_ees_wide(path, measures=["ehc_plan"]))
     grouping = wide["phase_type_grouping"].astype(str).str.strip().str.lower()
     wide = wide.assign(setting=grouping.map(PUBLISHED_SETTING))
     wide = wide[wide["setting"].notna()]

@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -496,6 +496,9 @@ def clean_census_frames(
         lsoa_wards.ward_codes if lsoa_wards is not None else frozenset())
     geography = _Geography(postcodes, lsoa_wards, wards, imd, area_code)
     prepared = _prepare(table, Pseudonymiser(salt), geography)
+    if read_findings is not None and not read_findings.empty:
+        absent = read_findings.loc[read_findings["finding"] == "fsm_column_absent", "census_year"]
+        prepared = replace(prepared, fsm_absent_years=frozenset(int(y) for y in absent))
 
     collector = FindingsCollector()
     pupils: list[pa.Table] = []
@@ -630,6 +633,8 @@ class _Prepared:
     dob: tuple[np.ndarray, ParsedDates]  # per row: distinct date of birth; the distinct dates
     postcodes: _PostcodeGeography
     geography: _Geography
+    #: Census years whose file has no FSM column (reported once, not as a blank per pupil).
+    fsm_absent_years: frozenset[int] = frozenset()
 
 
 def _parse_distinct_dates(column: pa.ChunkedArray) -> tuple[np.ndarray, ParsedDates]:
@@ -960,7 +965,8 @@ def _school_columns(kept: _Kept) -> dict[str, pa.Array]:
     present = kept.prepared.table.column_names
     size = kept.positions.size
     columns: dict[str, pa.Array] = {"fsm": pa.nulls(size, pa.bool_())}
-    if "FSMeligible" in present:
+    # a file without the column, cleaned with one that has it, is not blank on every row
+    if "FSMeligible" in present and kept.year not in kept.prepared.fsm_absent_years:
         fsm = kept.coded("FSMeligible")
         kept.record(fsm, "FSMeligible", "true/false, 1/0 or Y/N",
                     {coding.MISSING_CODE: "fsm_missing", coding.UNKNOWN_CODE: "fsm_unrecognised"})

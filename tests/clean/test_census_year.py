@@ -99,3 +99,16 @@ def test_a_census_year_column_contradicting_the_config_is_refused(tmp_path):
     with pytest.raises(JsnaInputError, match=r"^census_2025.csv: row 2, column CensusYear: "
                                              r"census year 2023 disagrees with the config"):
         read_census_file(path, 2025)
+
+
+def test_a_file_without_fsm_is_reported_once_not_as_a_blank_per_pupil(demo):
+    # the demo's oldest extract has no FSM column; cleaned with files that have one, every
+    # pupil was also reported as "FSM eligibility blank"
+    config = _config_with(demo, {2023: "census_2023.csv", 2024: "census_2024.csv",
+                                 2025: "census_2025.csv"})
+    findings = clean_census(config).findings
+    first = findings[findings["census_year"] == 2023]
+    assert "fsm_column_absent" in set(first["finding"])
+    assert "fsm_missing" not in set(first["finding"])
+    later = findings[(findings["census_year"] == 2024) & (findings["finding"] == "fsm_missing")]
+    assert 0 < later["rows"].sum() < 100  # the real blanks of a file with the column

@@ -100,12 +100,15 @@ def census_coverage(latest: pd.DataFrame, year: int, schools_path: Path | None) 
         return (f"Council: the January {year} school census, which state-funded schools return; "
                 "give inputs.schools to check the types of school it covers.")
     schools = pd.read_csv(schools_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "URN" not in schools:  # the settings chapter names the problem; here it is only a note
+        return (f"Council: the January {year} school census, which state-funded schools "
+                "return (the schools list has no URN column to check it against).")
     schools["URN"] = schools["URN"].str.strip().str.replace(r"\.0$", "", regex=True)
     schools = schools.drop_duplicates("URN").set_index("URN")
     urns = pd.Index(latest["school_urn"].dropna().astype(str).unique())
     listed = urns[urns.isin(schools.index)]
-    phases = schools.loc[listed, "Phase"].str.strip().str.lower().value_counts() if len(listed) \
-        else pd.Series(dtype=int)
+    phases = (schools.loc[listed, "Phase"].str.strip().str.lower().value_counts()
+              if len(listed) and "Phase" in schools else pd.Series(dtype=int))
     kinds = ", ".join(f"{n} {phase}" for phase, n in phases.sort_index().items())
     text = (f"Council: the January {year} census covers pupils at {len(urns)} schools"
             + (f" ({kinds})" if kinds else ""))

@@ -119,6 +119,9 @@ def council_need_mix(pupils: pd.DataFrame, area_code: str, area_name: str) -> pd
         .rename("count")
         .reset_index()
     )
+    if counts.empty:  # no pupil with a known SEN provision (all blank in the census)
+        return pd.DataFrame(columns=["count", "denominator", "indicator_id", "period",
+                                     "area_code", "area_name", "area_type", "breakdown"])
     counts["denominator"] = counts.groupby(["census_year", "sen_provision"])["count"].transform(
         "sum"
     )

@@ -153,3 +153,25 @@ def test_a_file_without_state_funded_rows_is_refused(tmp_path):
 
     with pytest.raises(JsnaInputError, match="no state-funded phase_type_grouping rows"):
         published_prevalence(path)
+
+
+def test_census_coverage_names_schools_outside_the_state_funded_basis(tmp_path):
+    schools = tmp_path / "schools.csv"
+    schools.write_text(
+        "URN,LAEstab,SchoolName,Phase,TypeOfEstablishment\n"
+        "100001,9902001,A Primary,Primary,Community school\n"
+        "100002,9904001,B Secondary,Secondary,Academy converter\n"
+        "100003,9907001,C Special,Special,Non-maintained special school\n"
+        "100004,9906001,D School,Secondary,Other independent school\n", encoding="utf-8")
+    latest = pd.DataFrame({"school_urn": ["100001", "100001", "100002", "100003", "100004",
+                                          "999999", None]})
+    text = population.census_coverage(latest, 2025, schools)
+    # 5 schools in the census (one not in the list); 2 of the 4 listed are not state-funded
+    assert text.startswith("Council: the January 2025 census covers pupils at 5 schools "
+                           "(1 primary, 2 secondary, 1 special)")
+    assert "2 of them independent or non-maintained special schools" in text
+    assert "1 not in the schools list" in text
+    state_only = pd.DataFrame({"school_urn": ["100001", "100002"]})
+    assert population.census_coverage(state_only, 2025, schools).endswith(
+        "all state-funded by the schools list.")
+    assert "give inputs.schools" in population.census_coverage(state_only, 2025, None)

@@ -272,7 +272,8 @@ def published_need_mix(path: str | Path) -> pd.DataFrame:
         status in the area and year.
     """
     wide = read_ees_wide(path, measures=["number_of_pupils"])
-    wide = wide[wide["sen_status"].isin(list(_STATUS_PROVISION))]
+    wide = wide[wide["sen_status"].isin(list(_STATUS_PROVISION))
+                & (wide["primary_need"].astype(str).str.strip().str.lower() != "total")]
     keys = ["area_code", "area_name", "area_type", "period"]
     wide = state_funded_sums(wide, ["number_of_pupils"], [*keys, "sen_status", "primary_need"],
                              path)

@@ -122,9 +122,13 @@ def check_sane(chapter, pupils: pd.DataFrame, year: int, council_code: str, fold
                            & (rows["breakdown"] == "All pupils") & (rows["area_type"] == "Ward")]
         if (wards_shown["note"] != SUPPRESSED).all() and len(council):
             assert wards_shown["denominator"].sum() == residents
-    if chapter.key == "settings":
-        table = chapter.tables
-        assert table  # the chapter publishes its tables whatever the blanks
+    if chapter.key == "settings":  # every pupil in "All settings", whatever their school
+        frame = chapter.tables["pupils_by_setting"].frame
+        totals = frame[frame["Type of setting"] == settings_chapter.ALL_SETTINGS]
+        for _, row in totals.iterrows():
+            if row["Pupils"] != SUPPRESSED:
+                assert int(row["Pupils"]) == counts[int(row["Census"].split()[-1])]
+        assert len(totals) == len(counts)
 
 
 #: Found by this test: no resident pupil with a ward, and three residents in all (the council's

@@ -128,7 +128,7 @@ def census_coverage(latest: pd.DataFrame, year: int, schools_path: Path | None) 
 
 def _year_group_name(code: str) -> str:
     names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception",
-             UNKNOWN_YEAR_GROUP: "Year group not known", "X": "Year X (no year group)"}
+             UNKNOWN_YEAR_GROUP: "Year group not known"}
     return names.get(code, f"Year {code}")
 
 

@@ -175,3 +175,22 @@ def test_census_coverage_names_schools_outside_the_state_funded_basis(tmp_path):
     assert population.census_coverage(state_only, 2025, schools).endswith(
         "all state-funded by the schools list.")
     assert "give inputs.schools" in population.census_coverage(state_only, 2025, None)
+
+
+def test_special_school_share_does_not_count_establishment_breakdowns_twice(tmp_path):
+    from jsna.chapters import settings
+    lines = [HEADER,
+             _line("E06000001", "Total", "Total", "1000", "130", "60"),
+             _line("E06000001", "State-funded primary", "Total", "500", "70", "10"),
+             _line("E06000001", "State-funded primary", "Academy converter", "300", "40", "6"),
+             _line("E06000001", "State-funded secondary", "Total", "400", "50", "12"),
+             _line("E06000001", "State-funded special school", "Total", "40", "1", "20"),
+             _line("E06000001", "State-funded special school", "Academy special converter",
+                   "25", "1", "12"),
+             _line("E06000001", "State-funded AP school", "Total", "10", "4", "3"),
+             _line("E06000001", "Independent school", "Total", "40", "5", "10")]
+    path = tmp_path / "sen_phase_type.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    row = settings.published_indicator_rows(path).iloc[0]
+    # special 20 of 10 + 12 + 20 + 3 = 45 state-funded plans (not 32 of 63)
+    assert (row["count"], row["denominator"]) == (20, 45)

@@ -8,6 +8,8 @@ census or read from the published comparators, then passes disclosure control be
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
@@ -21,6 +23,7 @@ from jsna.config import Config
 from jsna.disclosure import RowTotal, TableRules, apply_disclosure, format_suppressed
 from jsna.formatting import percent
 from jsna.indicators.prevalence import (
+    BASIS_NOTE,
     INDICATORS,
     council_need_mix,
     council_prevalence,
@@ -34,13 +37,17 @@ from jsna.viz.display import Table
 KEY = "population"
 TITLE = "Population and SEND prevalence"
 NC_YEAR_ORDER = ["N1", "N2", "R", *[str(n) for n in range(1, 15)]]
+UNKNOWN_YEAR_GROUP = "not known"
 SOURCE_CENSUS = "Source: school census (January), pupils on roll in the council's schools."
-SOURCE_DFE = "Source: DfE, Special educational needs in England; council school census."
+SOURCE_DFE = ("Source: DfE, Special educational needs in England; council school census. "
+              "All areas: pupils in state-funded schools.")
 
 
 def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[Table, pd.DataFrame]:
     latest = pupils[pupils["census_year"] == year]
-    counts = pd.crosstab(latest["nc_year"], latest["sen_provision"])
+    # a year group or provision the census left blank (kept by the cleaner) is still a pupil
+    counts = pd.crosstab(latest["nc_year"].astype(object).fillna(UNKNOWN_YEAR_GROUP),
+                         latest["sen_provision"].astype(object).fillna(""))
     for provision in ("E", "K", "N"):
         if provision not in counts:
             counts[provision] = 0
@@ -81,13 +88,52 @@ def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[
     return table, audit
 
 
+def census_coverage(latest: pd.DataFrame, year: int, schools_path: Path | None) -> str:
+    """Say which types of school the council's census covers (the comparison's basis).
+
+    With the schools list, the census's schools are counted by phase, and any that are
+    independent or non-maintained (which DfE's state-funded figures leave out) are named by
+    number; without it, the census is taken to be the school census state-funded schools
+    return. Schools are counted, never pupils, so nothing here needs disclosure control.
+    """
+    if schools_path is None or not Path(schools_path).exists():
+        return (f"Council: the January {year} school census, which state-funded schools return; "
+                "give inputs.schools to check the types of school it covers.")
+    schools = pd.read_csv(schools_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "URN" not in schools:  # the settings chapter names the problem; here it is only a note
+        return (f"Council: the January {year} school census, which state-funded schools "
+                "return (the schools list has no URN column to check it against).")
+    schools["URN"] = schools["URN"].str.strip().str.replace(r"\.0$", "", regex=True)
+    schools = schools.drop_duplicates("URN").set_index("URN")
+    urns = pd.Index(latest["school_urn"].dropna().astype(str).unique())
+    listed = urns[urns.isin(schools.index)]
+    phases = (schools.loc[listed, "Phase"].str.strip().str.lower().value_counts()
+              if len(listed) and "Phase" in schools else pd.Series(dtype=int))
+    kinds = ", ".join(f"{n} {phase}" for phase, n in phases.sort_index().items())
+    text = (f"Council: the January {year} census covers pupils at {len(urns)} schools"
+            + (f" ({kinds})" if kinds else ""))
+    kind = (schools.loc[listed, "TypeOfEstablishment"].str.lower()
+            if "TypeOfEstablishment" in schools and len(listed) else pd.Series(dtype=str))
+    other = int(kind.str.contains("independent|non-maintained", regex=True).sum())
+    if other:
+        text += (f"; {other} of them independent or non-maintained special schools, which DfE's "
+                 "state-funded figures leave out: check the census extract")
+    else:
+        text += ", all state-funded by the schools list"
+    unlisted = len(urns) - len(listed)
+    if unlisted:
+        text += f"; {unlisted} not in the schools list"
+    return text + "."
+
+
 def _year_group_name(code: str) -> str:
-    names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception"}
+    names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception",
+             UNKNOWN_YEAR_GROUP: "Year group not known"}
     return names.get(code, f"Year {code}")
 
 
 def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: str,
-                 areas: list[str]) -> Table:
+                 areas: list[str], coverage: list[str]) -> Table:
     rows = indicators[(indicators["indicator_id"] == indicator)
                       & (indicators["area_name"].isin(areas))]
     display = rows[["period", "area_name", "count", "denominator", "value", "lower_ci_95",
@@ -111,7 +157,8 @@ def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: s
         formats={"Pupils": "count", "All pupils": "count", "Per cent": "percent",
                  "95% CI lower": "percent", "95% CI upper": "percent"},
         row_header="Academic year",
-        notes=[SOURCE_DFE, "95% confidence intervals by the Wilson score method. "
+        notes=[SOURCE_DFE, BASIS_NOTE, *coverage,
+               "95% confidence intervals by the Wilson score method. "
                "Comparison with England as Fingertips does it (95% interval overlap)."],
     )
 
@@ -145,7 +192,7 @@ def _need_table(indicators: pd.DataFrame, indicator: str, period: str, caption: 
     return Table(
         name=name, caption=caption, frame=frame,
         formats={f"{council} pupils": "count", f"{council} %": "percent", "England %": "percent"},
-        notes=[SOURCE_DFE],
+        notes=[SOURCE_DFE, BASIS_NOTE],
     )
 
 
@@ -190,6 +237,8 @@ def build(config: Config) -> Chapter:
     )
 
     year_table, year_audit = _year_group_table(pupils, latest, threshold)
+    coverage = [census_coverage(pupils[pupils["census_year"] == latest], latest,
+                                config.inputs.schools)]
     shown_areas = [area.name, areas.region_name, "England"]
     period_labels = [academic_year_label(int(y)) for y in years]
     tables: dict[str, Table] = {"pupils_by_year_group": year_table}
@@ -210,7 +259,8 @@ def build(config: Config) -> Chapter:
             name=name, caption=caption, measure=measure,
             y_label="Per cent of pupils", highlight=area.name, source=SOURCE_DFE,
         )
-        tables[short] = _trend_table(indicators, indicator, caption, name, shown_areas)
+        tables[short] = _trend_table(indicators, indicator, caption, name, shown_areas,
+                                     coverage)
 
     latest_period = academic_year_label(latest)
     for indicator, short, who in (

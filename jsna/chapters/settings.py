@@ -40,6 +40,7 @@ from jsna.disclosure import (
 )
 from jsna.errors import JsnaInputError
 from jsna.formatting import percent
+from jsna.indicators.prevalence import other_filters_at_total
 from jsna.indicators.table import academic_year_label
 from jsna.sources.ees import read_ees_wide
 from jsna.viz.charts import trend_chart
@@ -51,6 +52,8 @@ TITLE = "Where pupils with SEND are educated"
 PRIMARY, SECONDARY = "Mainstream primary", "Mainstream secondary"
 SPECIAL, AP = "Special school", "Alternative provision"
 NOT_LISTED = "Not in the schools list"
+#: School name shown for pupils whose URN is blank or invalid in the census.
+UNKNOWN_SCHOOL = "School not known (URN blank or not 6 digits in the census)"
 ALL_SETTINGS = "All settings"
 SETTINGS = [PRIMARY, SECONDARY, SPECIAL, AP]
 MAINSTREAM = [PRIMARY, SECONDARY]
@@ -153,15 +156,17 @@ def pupils_with_settings(pupils: pd.DataFrame, schools: pd.DataFrame) -> pd.Data
     """Attach each pupil's school name and type of setting (joined on the school's URN).
 
     A pupil whose school is not in the schools list keeps the row, with the setting
-    ``"Not in the schools list"`` and the URN as the school's name.
+    ``"Not in the schools list"`` and the URN as the school's name (or :data:`UNKNOWN_SCHOOL`
+    when the census gives no valid URN).
     """
     merged = pupils.merge(schools[["urn", "school_name", "setting"]], how="left",
                           left_on="school_urn", right_on="urn", validate="many_to_one")
     listed = merged["setting"].notna()
     merged["setting"] = merged["setting"].where(listed, NOT_LISTED)
-    merged["school_name"] = merged["school_name"].where(
-        listed, "URN " + merged["school_urn"].astype(str) + " (not in the schools list)")
-    merged["school_urn"] = merged["school_urn"].astype(str)
+    urn = merged["school_urn"].astype("string").fillna("")
+    unlisted_name = ("URN " + urn + " (not in the schools list)").where(urn != "", UNKNOWN_SCHOOL)
+    merged["school_name"] = merged["school_name"].where(listed, unlisted_name.astype(object))
+    merged["school_urn"] = urn.astype(str)
     return merged
 
 
@@ -314,7 +319,7 @@ def published_indicator_rows(path: str | Path, exclude_area: str | None = None) 
     DataFrame
         Indicator rows (``count``, ``denominator``, ``note``) per area and period.
     """
-    wide = read_ees_wide(path, measures=["ehc_plan"])
+    wide = other_filters_at_total(read_ees_wide(path, measures=["ehc_plan"]))
     grouping = wide["phase_type_grouping"].astype(str).str.strip().str.lower()
     wide = wide.assign(setting=grouping.map(PUBLISHED_SETTING))
     wide = wide[wide["setting"].notna()]

@@ -100,8 +100,12 @@ def decile_label(decile: int) -> str:
 
 
 def _provision_counts(frame: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
-    """Resident pupils, SEN support, EHC plan, SEN and no SEN by the groups in ``by``."""
-    provision = frame["sen_provision"].astype("string")
+    """Resident pupils, SEN support, EHC plan, SEN and no SEN by the groups in ``by``.
+
+    A pupil whose SEN provision is not known (blank or unrecognised in the census, kept by the
+    cleaner) counts among the resident pupils but in neither SEN column, as in DfE's totals.
+    """
+    provision = frame["sen_provision"].astype("string").fillna("")
     counts = pd.DataFrame({
         PUPILS: 1,
         SUPPORT: (provision == "K").astype(int).to_numpy(),
@@ -295,7 +299,8 @@ def add_funnel_positions(indicators: pd.DataFrame, council_code: str) -> pd.Data
                       & (out["area_type"] == "Local authority")]
         wards = rows & (out["area_type"] == "Ward")
         real = wards & (out["area_code"] != unknown_ward_code(council_code))
-        if council.empty or pd.isna(council["count"].iloc[0]):
+        if (council.empty or pd.isna(council["count"].iloc[0])
+                or not council["denominator"].iloc[0] > 0):  # hidden (missing) or no pupils
             out.loc[wards, "funnel"] = "Not compared"
             continue
         p0 = float(council["count"].iloc[0] / council["denominator"].iloc[0])

@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -496,6 +496,9 @@ def clean_census_frames(
         lsoa_wards.ward_codes if lsoa_wards is not None else frozenset())
     geography = _Geography(postcodes, lsoa_wards, wards, imd, area_code)
     prepared = _prepare(table, Pseudonymiser(salt), geography)
+    if read_findings is not None and not read_findings.empty:
+        absent = read_findings.loc[read_findings["finding"] == "fsm_column_absent", "census_year"]
+        prepared = replace(prepared, fsm_absent_years=frozenset(int(y) for y in absent))
 
     collector = FindingsCollector()
     pupils: list[pa.Table] = []
@@ -630,6 +633,8 @@ class _Prepared:
     dob: tuple[np.ndarray, ParsedDates]  # per row: distinct date of birth; the distinct dates
     postcodes: _PostcodeGeography
     geography: _Geography
+    #: Census years whose file has no FSM column (reported once, not as a blank per pupil).
+    fsm_absent_years: frozenset[int] = frozenset()
 
 
 def _parse_distinct_dates(column: pa.ChunkedArray) -> tuple[np.ndarray, ParsedDates]:
@@ -960,7 +965,8 @@ def _school_columns(kept: _Kept) -> dict[str, pa.Array]:
     present = kept.prepared.table.column_names
     size = kept.positions.size
     columns: dict[str, pa.Array] = {"fsm": pa.nulls(size, pa.bool_())}
-    if "FSMeligible" in present:
+    # a file without the column, cleaned with one that has it, is not blank on every row
+    if "FSMeligible" in present and kept.year not in kept.prepared.fsm_absent_years:
         fsm = kept.coded("FSMeligible")
         kept.record(fsm, "FSMeligible", "true/false, 1/0 or Y/N",
                     {coding.MISSING_CODE: "fsm_missing", coding.UNKNOWN_CODE: "fsm_unrecognised"})
@@ -1005,9 +1011,61 @@ def _age_column(kept: _Kept) -> dict[str, pa.Array]:
     expected_by_value = coding.expected_age(
         np.array(nc_coded.values.to_pylist() + [None], dtype=object)[:-1]).astype(np.int8)
     expected = coding.decode(nc_coded.codes, expected_by_value, -1)
-    kept.add("age_outside_year_group", "DOB",
-             (expected >= 0) & (age >= 0) & (np.abs(age - expected) > 1))
+    comparable = (expected >= 0) & (age >= 0)
+    _check_census_year_by_age(age[comparable], expected[comparable], kept.year, kept.source)
+    kept.add("age_outside_year_group", "DOB", comparable & (np.abs(age - expected) > 1))
     return {"age": _whole_numbers(age)}
+
+
+#: Fewest pupils (valid date of birth and year group) needed to tell a census's year by age.
+MIN_PUPILS_FOR_YEAR_CHECK = 20
+
+
+def census_year_by_age(age: np.ndarray, expected: np.ndarray, year: int) -> tuple[int, float]:
+    """The census year that pupils' ages point to, and the share of pupils that agree.
+
+    In a January census, a pupil's age on 31 August before it is, for nearly every pupil, the
+    age expected for the year group (Year 1: 5, Reception: 4, ...). Ages worked out for the wrong
+    census year are all off by the same number of years, so the modal offset of age from the
+    expected age gives the census the file is from; a few dirty dates of birth do not move it.
+
+    Parameters
+    ----------
+    age, expected : numpy.ndarray of int
+        Age on 31 August before the configured census, and the age expected for the year group,
+        of pupils with both known.
+    year : int
+        The configured census year.
+
+    Returns
+    -------
+    (int, float)
+        ``year - modal offset`` and the share of pupils with that offset.
+    """
+    offset = np.asarray(age, dtype=np.int64) - np.asarray(expected, dtype=np.int64)
+    if offset.size == 0:
+        return year, 1.0
+    low = int(offset.min())
+    counts = np.bincount(offset - low)
+    modal = int(np.argmax(counts)) + low
+    return year - modal, float(counts.max() / offset.size)
+
+
+def _check_census_year_by_age(age: np.ndarray, expected: np.ndarray, year: int,
+                              source: str) -> None:
+    """Stop when most pupils' ages point to another census than the configured one."""
+    if age.size < MIN_PUPILS_FOR_YEAR_CHECK:
+        return
+    found, share = census_year_by_age(age, expected, year)
+    if found != year and share > 0.5:
+        gap = abs(found - year)
+        raise JsnaInputError(
+            f"{source}: the config lists this file as the January {year} census, but its pupils' "
+            f"ages point to the January {found} census ({100 * share:.0f}% of pupils with a "
+            f"date of birth and year group are {gap} year{'s' if gap != 1 else ''} "
+            f"{'older' if found < year else 'younger'} on 31 August {year - 1} than their year "
+            f"group); check inputs.census.{year}"
+        )
 
 
 def _whole_numbers(values: np.ndarray) -> pa.Array:

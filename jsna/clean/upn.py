@@ -120,13 +120,14 @@ def normalise_upns(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedA
     Parameters
     ----------
     values : pyarrow.Array or pyarrow.ChunkedArray of str
-        Raw UPNs (nulls allowed).
+        Raw UPNs (nulls allowed); ``large_string`` and ``string_view`` are cast to ``string``.
 
     Returns
     -------
     pyarrow.Array or pyarrow.ChunkedArray of str
         Normalised UPNs; blanks become null.
     """
+    values = _as_string_array(values)
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
     # whitespace, control characters, lower case or non-ASCII bytes: the slower full path
     if any(_needs_normalising(_data_bytes(chunk)) for chunk in chunks):
@@ -312,11 +313,41 @@ def _status_codes(blocks: np.ndarray, lengths: np.ndarray, valid: np.ndarray) ->
     return status
 
 
+def _is_text_type(kind: pa.DataType) -> bool:
+    """True for Arrow text types that cast to ``string`` without changing any value."""
+    is_view = getattr(pa.types, "is_string_view", lambda _: False)
+    if pa.types.is_dictionary(kind):
+        return _is_text_type(kind.value_type)
+    return (pa.types.is_string(kind) or pa.types.is_large_string(kind) or is_view(kind)
+            or pa.types.is_null(kind))
+
+
 def _as_string_array(
     values: pa.Array | pa.ChunkedArray | Iterable[str | None],
 ) -> pa.Array | pa.ChunkedArray:
+    """UPNs as an Arrow ``string`` array (32-bit offsets), which the byte-level code reads.
+
+    ``large_string`` (what pandas 3 and polars give), ``string_view`` and dictionary-encoded
+    text are cast (the values are unchanged); any other type is refused: reading its buffers as
+    ``string`` would give every value the same bytes, hence one key for different UPNs.
+
+    Raises
+    ------
+    TypeError
+        If the array does not hold text.
+    """
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        return values
+        kind = values.type
+        if pa.types.is_string(kind):
+            return values
+        if not _is_text_type(kind):
+            raise TypeError(f"UPNs must be an Arrow text array (string, large_string or "
+                            f"string_view), not {kind}")
+        try:
+            return values.cast(pa.string())
+        except pa.ArrowInvalid as error:  # more than 2 GiB of text in one chunk
+            raise TypeError(f"UPNs of type {kind} do not fit an Arrow string array: {error}; "
+                            f"pass them in smaller chunks") from error
     return pa.array(list(values), type=pa.string())
 
 
@@ -392,11 +423,17 @@ class Pseudonymiser:
         Parameters
         ----------
         upns : pyarrow.Array or pyarrow.ChunkedArray of str
-            Normalised UPNs (nulls allowed).
+            Normalised UPNs (nulls allowed). ``large_string``, ``string_view`` and
+            dictionary-encoded text are cast to ``string`` first.
 
         Returns
         -------
         PseudonymisedUpns
+
+        Raises
+        ------
+        TypeError
+            If ``upns`` is an Arrow array that does not hold text.
         """
         upns = _as_string_array(upns)
         blocks, lengths, fits = _padded_blocks(upns)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jsna.clean.codes import LAST_SCHOOL_ACTION_CENSUS, LAST_STATEMENT_CENSUS
 from jsna.demo.names import FEMALE_FORENAMES, MALE_FORENAMES, OTHER_LA_NUMBERS, SURNAMES
 from jsna.demo.national import NEED_CODES
 from jsna.demo.pupils import NC_LABELS, SEN_CODES, PupilModel
-from jsna.demo.upn import CHECK_LETTERS
+from jsna.demo.upn import CHECK_LETTERS, upn_check_letters
 
 CENSUS_COLUMNS = [
     "UPN",
@@ -175,6 +176,7 @@ def dirty_census(
     schools: pd.DataFrame,
     postcodes: pd.DataFrame,
     dirt_rate: float,
+    rare_rng: np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """The census file for one year: clean rows plus dirt, sorted as an MIS export.
 
@@ -190,6 +192,9 @@ def dirty_census(
         Schools table and postcode lookup.
     dirt_rate : float
         Share of rows given each kind of dirt.
+    rare_rng : numpy.random.Generator, optional
+        Random stream of :func:`rarer_dirt` (every other kind of finding); without it, only
+        the common dirt above is written.
 
     Returns
     -------
@@ -227,6 +232,8 @@ def dirty_census(
     _unmatched_postcodes(rng, rows, chosen(dirt_rate), postcodes)
     _misformat_postcodes(rng, rows, chosen(dirt_rate))
     _shift_dates_of_birth(rng, rows, chosen(dirt_rate / 10))
+    if rare_rng is not None:
+        rows = rarer_dirt(rare_rng, rows, year, dirt_rate)
 
     order = np.lexsort(
         (
@@ -283,3 +290,129 @@ def _shift_dates_of_birth(rng: np.random.Generator, rows: pd.DataFrame, which: n
     shift = rng.choice(np.array([-730, -400, 400, 730]), len(which))
     dob = rows["dob_value"].to_numpy()[which].astype("datetime64[D]") + shift
     rows.loc[which, "DOB"] = _format_dates(dob).astype(object)
+
+
+#: A new-build street in the council: the postcode lookup has it, but with the ONS Postcode
+#: Directory's pseudo codes for an LSOA and ward not yet assigned, so its pupils have no ward
+#: (``ward_not_found``) and no IMD decile (``lsoa_not_in_imd``).
+NEW_BUILD_POSTCODE = "DM1 9ZZ"
+PSEUDO_CODE = "Z99999999"
+
+
+def new_build_postcode_row(postcodes: pd.DataFrame, council_code: str) -> pd.DataFrame:
+    """The lookup row of :data:`NEW_BUILD_POSTCODE` (in the council, no LSOA or ward code)."""
+    if NEW_BUILD_POSTCODE in set(postcodes["pcds"]):
+        raise ValueError(f"{NEW_BUILD_POSTCODE} is already a postcode of the demo council")
+    first = postcodes[postcodes["pcds"].str.startswith("DM1 ")].iloc[0]
+    row = {column: first[column] for column in postcodes.columns}
+    row.update(pcds=NEW_BUILD_POSTCODE, lsoa21=PSEUDO_CODE, osward=PSEUDO_CODE,
+               oslaua=council_code)
+    return pd.DataFrame([row], columns=postcodes.columns)
+
+
+def rarer_dirt(rng: np.random.Generator, rows: pd.DataFrame, year: int,
+               dirt_rate: float) -> pd.DataFrame:
+    """Every other data-quality problem the cleaner reports, each on about a tenth of
+    ``dirt_rate`` of rows, so the demo's validation report shows every kind of finding.
+
+    Blanks and unrecognised values in each coded column (UPN, gender, year group, SEN provision,
+    needs, FSM, URN, LAEstab, postcode), unreadable, impossible and out-of-range dates of birth,
+    temporary UPNs, legacy codes (BESD, and statements or School Action/Plus in censuses old
+    enough for them), an NSA need with an EHC plan, a need for a pupil without SEN, the
+    new-build postcode, blank rows, rows with an unknown enrolment status and pupils exported
+    twice. The rows keep the helper columns of :func:`clean_rows`.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random stream (a stream of its own, so the other dirt is unchanged).
+    rows : pandas.DataFrame
+        The census rows with their other dirt.
+    year : int
+        Census year (legacy provision codes are valid up to 2014 and 2018).
+    dirt_rate : float
+        The demo's dirt rate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with the new dirt (and the added rows at the end).
+    """
+    rate = dirt_rate / 10
+    if rate <= 0:
+        return rows
+    rows = rows.copy()
+    n = len(rows)
+    status = rows["EnrolStatus"].to_numpy(dtype=str)
+    provision = rows["SENprovision"].str.strip().str.upper().to_numpy(dtype=str)
+    need = rows["SENType1"].str.strip().str.upper().to_numpy(dtype=str)
+    single = status == "C"
+
+    def chosen(among: np.ndarray | None = None, share: float = rate) -> np.ndarray:
+        hit = rng.random(n) < share
+        return np.flatnonzero(hit if among is None else hit & among)
+
+    def put(column: str, which: np.ndarray, values: object) -> None:
+        if len(which):
+            rows.loc[rows.index[which], column] = values
+
+    # UPNs: blank, cut short, and temporary (last character a letter, check letter recomputed)
+    put("UPN", chosen(single), "")
+    short = chosen(single)
+    put("UPN", short, rows["UPN"].to_numpy(dtype=str)[short].astype("U12").astype(object))
+    temporary = chosen(single)
+    if len(temporary):
+        bodies = np.char.add(rows["UPN"].to_numpy(dtype=str)[temporary].astype("U12"),
+                             np.array(list("ABCDEFGH"))[rng.integers(0, 8, len(temporary))])
+        bodies = np.array([b[1:] for b in bodies], dtype="U12")
+        put("UPN", temporary, np.char.add(upn_check_letters(bodies), bodies).astype(object))
+    # SEN provision: blank, not a code, and legacy codes where the census year allows them
+    put("SENprovision", chosen(), "")
+    put("SENprovision", chosen(), "X" if year <= LAST_STATEMENT_CENSUS else "S")
+    if year <= LAST_STATEMENT_CENSUS:
+        put("SENprovision", chosen(provision == "E", dirt_rate), "S")
+    if year <= LAST_SCHOOL_ACTION_CENSUS:
+        put("SENprovision", chosen(provision == "K", dirt_rate), "A")
+    # needs
+    with_sen = np.isin(provision, ["E", "K"])
+    # (among pupils with SEN, at the full dirt rate: they are a sixth of the rows)
+    put("SENType1", chosen(with_sen, dirt_rate), "ADHD")
+    put("SENType1", chosen(with_sen & (need == "SEMH"), dirt_rate), "BESD")
+    put("SENType1", chosen(provision == "N"), "SLCN")
+    put("SENType1", chosen(provision == "E", dirt_rate), "NSA")
+    put("SENType2", chosen(with_sen, dirt_rate), "DYS")
+    put("SENType2", chosen(with_sen, dirt_rate), "BESD")
+    # dates of birth: blank, unreadable, impossible, out of range
+    dob = rows["dob_value"].to_numpy().astype("datetime64[D]")
+    put("DOB", chosen(), "")
+    unreadable = chosen()
+    put("DOB", unreadable, np.char.replace(
+        np.datetime_as_string(dob[unreadable], unit="D"), "-", ".").astype(object))
+    impossible = chosen()
+    put("DOB", impossible, [f"31/02/{str(d)[:4]}" for d in dob[impossible]])
+    put("DOB", chosen(), f"15/03/{year - 40}")
+    # gender, year group, FSM, school numbers, postcode
+    put("Gender", chosen(), "")
+    put("Gender", chosen(), "U")
+    put("NCYearActual", chosen(), "")
+    put("NCYearActual", chosen(), "15")
+    if "FSMeligible" in rows:
+        put("FSMeligible", chosen(), "")
+        put("FSMeligible", chosen(), "2")
+    put("URN", chosen(), "")
+    put("URN", chosen(), "97029")
+    put("LAEstab", chosen(), "")
+    put("LAEstab", chosen(), "99020")
+    put("Postcode", chosen(), "")
+    put("Postcode", chosen(), "NOT KNOWN")
+    put("Postcode", chosen(), NEW_BUILD_POSTCODE)
+
+    # added rows: pupils exported twice, rows with an unknown enrolment status, blank rows
+    has_upn = rows["UPN"].to_numpy(dtype=str) != ""
+    twice = rows.iloc[chosen(single & has_upn)]
+    unknown_status = rows.iloc[chosen(single)].assign(
+        EnrolStatus=lambda frame: np.where(rng.random(len(frame)) < 0.5, "", "X"))
+    blank = pd.DataFrame({column: "" for column in CENSUS_COLUMNS if column in rows},
+                         index=range(int(rng.binomial(n, rate))))
+    blank = blank.assign(school=-1, nc=99, dob_value=np.datetime64("NaT", "D"))
+    return pd.concat([rows, twice, unknown_status, blank], ignore_index=True)

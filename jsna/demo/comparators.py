@@ -457,7 +457,7 @@ def _primary_need_table(years, areas, by_area) -> pd.DataFrame:
     for year in years:
         for area in areas:
             counts = by_area[(year, area["code"])]
-            for phase in ("Total", *PHASES[:4]):
+            for phase in ("Total", *PHASES):  # independent and non-maintained too, as DfE
                 for status, label in ((SUPPORT, "SEN support"), (PLAN, "EHC plan")):
                     if phase == "Total":
                         number = sum(counts.needs[(p, status)] for p in PHASES)

@@ -12,7 +12,7 @@ import pandas as pd
 import pyogrio
 
 from jsna.chapters.registry import CHAPTERS
-from jsna.demo.census import dirty_census
+from jsna.demo.census import dirty_census, new_build_postcode_row
 from jsna.demo.comparators import (
     build_comparators,
     choose_neighbours,
@@ -47,7 +47,7 @@ IMD_COLUMNS = [
 ]
 # Independent random streams, so changing one part does not reshuffle the others.
 _STREAMS = ("geography", "population", "schools", "pupils", "census", "comparators", "adults",
-            "sen2")
+            "sen2", "rare_dirt")  # a new stream goes last: the others keep their numbers
 
 
 def write_demo(
@@ -124,13 +124,16 @@ def write_demo(
         rngs["sen2"], comparators["caseload"], list(range(last_year - 5, last_year)), neighbours
     )
 
-    _write_geography(folder, geography, last_year)
+    _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
     _write_csv(
         population_table(geography, population), folder / "population" / "population_sya.csv"
     )
     for year in census_years:
-        census = dirty_census(rngs["census"], model, year, schools, geography.postcodes, dirt_rate)
+        census = dirty_census(rngs["census"], model, year, schools, geography.postcodes, dirt_rate,
+                              rare_rng=rngs["rare_dirt"])
+        if dirt_rate > 0 and len(census_years) > 1 and year == census_years[0]:
+            census = census.drop(columns="FSMeligible")  # an older extract without FSM
         _write_csv(census, folder / "census" / f"census_{year}.csv")
     for name, table in comparators.items():
         # the published SEN2 files start with a byte-order mark
@@ -174,7 +177,8 @@ def _fixed_gdal_date(timestamp: str) -> Iterator[None]:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
-def _write_geography(folder: Path, geography: DemoGeography, last_year: int) -> None:
+def _write_geography(folder: Path, geography: DemoGeography, last_year: int,
+                     new_build: bool = False) -> None:
     geo = folder / "geography"
     geo.mkdir(parents=True, exist_ok=True)
     with _fixed_gdal_date(f"{last_year}-01-01T00:00:00.000Z"):
@@ -219,6 +223,9 @@ def _write_geography(folder: Path, geography: DemoGeography, last_year: int) -> 
     _write_csv(imd, geo / "imd.csv", bom=True)  # IoD File 1 starts with a byte-order mark
 
     postcodes = geography.postcodes.drop(columns="area")
+    if new_build:  # dirt: a council postcode without an LSOA or ward code yet
+        postcodes = pd.concat([postcodes, new_build_postcode_row(postcodes, COUNCIL_CODE)],
+                              ignore_index=True)
     _write_csv(postcodes, geo / "postcode_lookup.csv")
 
 

@@ -35,12 +35,16 @@ def _independent_pupils(config, year: int) -> pd.DataFrame:
     root = Path(config.root)
     raw = pd.read_csv(config.inputs.census[year], dtype=str, keep_default_na=False)
     status = raw["EnrolStatus"].str.strip().str.upper()
-    pupils = raw[status.isin(["C", "M"])].drop_duplicates("UPN").copy()
+    pupils = raw[status.isin(["C", "M"])]
+    pupils = pupils[~(pupils["UPN"].duplicated() & (pupils["UPN"] != ""))].copy()
     pupils["provision"] = pupils["SENprovision"].str.strip().str.upper()
     schools = pd.read_csv(root / "schools.csv", dtype=str)
-    pupils["setting"] = pupils["URN"].str.strip().map(
-        schools.set_index("URN")["Phase"].map(SETTING_OF_PHASE))
-    pupils["school"] = pupils["URN"].str.strip().map(schools.set_index("URN")["SchoolName"])
+    urn = pupils["URN"].str.strip()
+    # a blank or short URN (demo dirt) is no school: "Not in the schools list"
+    pupils["setting"] = urn.map(schools.set_index("URN")["Phase"].map(SETTING_OF_PHASE)).fillna(
+        settings.NOT_LISTED)
+    pupils["school"] = urn.map(schools.set_index("URN")["SchoolName"]).where(
+        urn.str.fullmatch(r"\d{6}"), settings.UNKNOWN_SCHOOL)
     lookup = pd.read_csv(root / "geography" / "postcode_lookup.csv", dtype=str)
     squash = lookup["pcds"].str.replace(" ", "").str.upper()
     council_of = dict(zip(squash, lookup["oslaua"], strict=True))
@@ -59,9 +63,13 @@ def test_setting_counts_match_an_independent_count_of_the_raw_census(demo):
     checked = 0
     for year in YEARS:
         pupils = _independent_pupils(config, year)
-        assert pupils["setting"].notna().all()  # every demo school is in the schools list
+        # every demo school is in the schools list; only a blank or short URN is not
+        unlisted = pupils["setting"] == settings.NOT_LISTED
+        assert not pupils.loc[unlisted, "URN"].str.fullmatch(r"\d{6}").any()
         rows = frame[frame["Census"] == f"January {year}"].set_index("Type of setting")
-        assert list(rows.index) == [*settings.SETTINGS, settings.ALL_SETTINGS]
+        assert list(rows.index) == [*settings.SETTINGS,
+                                    *([settings.NOT_LISTED] if unlisted.any() else []),
+                                    settings.ALL_SETTINGS]
         for setting, row in rows.iterrows():
             mine = pupils if setting == settings.ALL_SETTINGS else pupils[
                 pupils["setting"] == setting]
@@ -183,8 +191,11 @@ def test_school_table_matches_an_independent_count_and_is_sorted(demo):
             assert row["SEN %"] == SUPPRESSED
         else:
             assert int(row["EHC plan"]) == school["plans"]
-            assert float(row["SEN %"]) == pytest.approx(
-                100 * (school["plans"] + school["support"]) / school["pupils"])
+            if row["SEN support"] == SUPPRESSED:  # either part hidden hides the share
+                assert row["SEN %"] == SUPPRESSED
+            else:
+                assert float(row["SEN %"]) == pytest.approx(
+                    100 * (school["plans"] + school["support"]) / school["pupils"])
         if row["SEN support"] != SUPPRESSED:
             assert int(row["SEN support"]) == school["support"]
     # every school below the threshold is hidden, and the small demo has some

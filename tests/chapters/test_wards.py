@@ -37,7 +37,8 @@ def _independent_residents(config) -> pd.DataFrame:
     root = Path(config.root)
     raw = pd.read_csv(config.inputs.census[YEAR], dtype=str, keep_default_na=False)
     status = raw["EnrolStatus"].str.strip().str.upper()
-    pupils = raw[status.isin(["C", "M"])].drop_duplicates("UPN").copy()
+    pupils = raw[status.isin(["C", "M"])]
+    pupils = pupils[~(pupils["UPN"].duplicated() & (pupils["UPN"] != ""))].copy()
     pupils["provision"] = pupils["SENprovision"].str.strip().str.upper()
     pupils["pc"] = _squash(pupils["Postcode"])
     lookup = pd.read_csv(root / "geography" / "postcode_lookup.csv", dtype=str)

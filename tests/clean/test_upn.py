@@ -14,6 +14,7 @@ from jsna.clean.upn import (
     Pseudonymiser,
     check_letter,
     make_upn,
+    normalise_upns,
     upn_status,
 )
 
@@ -111,3 +112,49 @@ def test_keys_of_chunked_values_of_one_width_match_the_reference(values: list[st
     keys = Pseudonymiser("council-secret").encrypted(chunked).keys().to_pylist()
     assert keys == [reference_pupil_key("council-secret", value)
                     for value in values[cut:] + values[:cut]]
+
+
+def _other_text_types() -> list[pa.DataType]:
+    kinds = [pa.large_string()]
+    if hasattr(pa, "string_view"):
+        kinds.append(pa.string_view())
+    return kinds
+
+
+@pytest.mark.parametrize("kind", _other_text_types(), ids=str)
+@pytest.mark.parametrize("chunked", [False, True], ids=["array", "chunked"])
+def test_keys_and_statuses_of_any_text_type_match_the_reference(kind: pa.DataType,
+                                                                chunked: bool) -> None:
+    # pandas 3 and polars hand over large_string: each UPN must keep its own key and status
+    upns = [make_upn("990200125001"), make_upn("990200125002"), None, " b801200005001 ",
+            "A801200005001", make_upn("99020012500A"), "12345"]
+    normalised = [None if u is None else u.strip().upper() for u in upns]
+    expected_keys = [None if u is None else reference_pupil_key("council-secret", u)
+                     for u in normalised]
+    expected_status = ["valid", "valid", "missing", "valid", "check_letter", "temporary",
+                       "format"]
+    values = pa.array(upns, type=kind)
+    if chunked:
+        values = pa.chunked_array([values.slice(0, 3), values.slice(3)], type=kind)
+    clean = normalise_upns(values)
+    encrypted = Pseudonymiser("council-secret").encrypted(clean)
+    assert encrypted.keys().to_pylist() == expected_keys
+    assert upn_status(clean).tolist() == expected_status
+    assert Pseudonymiser("council-secret").keys_array(clean).to_pylist() == expected_keys
+    # without normalising first, as a caller of the public API may do
+    raw = Pseudonymiser("council-secret").encrypted(pa.array(normalised, type=kind))
+    assert raw.keys().to_pylist() == expected_keys
+
+
+def test_dictionary_encoded_upns_are_decoded_first() -> None:
+    upns = ["B801200005001", "C801200005001", "B801200005001"]
+    keys = Pseudonymiser("x").encrypted(pa.array(upns).dictionary_encode()).keys().to_pylist()
+    assert keys == [reference_pupil_key("x", u) for u in upns]
+
+
+@pytest.mark.parametrize("values", [pa.array([1, 2, 3]), pa.array([b"B801200005001"]),
+                                    pa.chunked_array([pa.array([1.5])])],
+                         ids=["int64", "binary", "chunked-double"])
+def test_upns_that_are_not_text_are_refused(values) -> None:
+    with pytest.raises(TypeError, match="UPNs must be an Arrow text array"):
+        Pseudonymiser("x").encrypted(values)

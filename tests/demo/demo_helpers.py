@@ -16,8 +16,11 @@ def read_census(folder: Path, year: int) -> pd.DataFrame:
 
 
 def counted_pupils(census: pd.DataFrame) -> pd.DataFrame:
-    """Pupils on roll as DfE counts them: EnrolStatus C or M, one row per UPN, codes tidied."""
-    rows = census[census["EnrolStatus"].isin(["C", "M"])].drop_duplicates("UPN").copy()
+    """Pupils on roll as DfE counts them: EnrolStatus C or M, one row per UPN (a blank UPN is
+    a pupil of its own), codes tidied."""
+    rows = census[census["EnrolStatus"].isin(["C", "M"])]
+    repeated = rows["UPN"].duplicated() & (rows["UPN"] != "")
+    rows = rows[~repeated].copy()
     rows["sen"] = rows["SENprovision"].str.strip().str.upper()
     rows["need"] = rows["SENType1"].str.strip().str.upper()
     return rows

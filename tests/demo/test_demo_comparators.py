@@ -73,10 +73,12 @@ def primary_need(default_demo):
 def counted_by_year(default_demo):
     schools = pd.read_csv(default_demo / "schools.csv", dtype=str)
     phase = dict(zip(schools["LAEstab"], schools["Phase"].map(PHASE_OF_SCHOOL), strict=True))
+    by_urn = dict(zip(schools["URN"], schools["Phase"].map(PHASE_OF_SCHOOL), strict=True))
     result = {}
     for year in range(2021, 2026):
         rows = counted_pupils(read_census(default_demo, year))
-        rows["phase"] = rows["LAEstab"].map(phase)
+        # the school by LAEstab, else by URN (dirt blanks one or the other, rarely both)
+        rows["phase"] = rows["LAEstab"].map(phase).fillna(rows["URN"].map(by_urn))
         result[year] = rows
     return result
 
@@ -143,14 +145,19 @@ def test_council_row_equals_a_count_of_its_census(phase_type, counted_by_year):
             row = published.loc[group]
             plan, support = int((part["sen"] == "E").sum()), int((part["sen"] == "K").sum())
             assert row["total_pupils"] == str(len(part))
-            assert _matches(row["ehc_plan"], plan) and _matches(row["sen_support"], support)
+            # DfE's figures are the truth; the file has the rarer dirt's blank or unknown
+            # provision on a few pupils, who count in neither
+            odd = int((~part["sen"].isin(["E", "K", "N"])).sum())
+            for text, found in ((row["ehc_plan"], plan), (row["sen_support"], support)):
+                assert _matches(text, found) or (
+                    text != "c" and 0 <= int(text) - found <= odd)
             if row["ehc_plan_percent"] != "c":
                 assert float(row["ehc_plan_percent"]) == pytest.approx(
-                    100 * plan / len(part), abs=0.051
+                    100 * plan / len(part), abs=0.051 + 100 * odd / len(part)
                 )
             if row["sen_support_percent"] != "c":
                 assert float(row["sen_support_percent"]) == pytest.approx(
-                    100 * support / len(part), abs=0.051
+                    100 * support / len(part), abs=0.051 + 100 * odd / len(part)
                 )
         for group in ("Non-maintained special school", "Independent school"):
             assert published.loc[group, "total_pupils"] == "0"
@@ -212,15 +219,21 @@ def test_council_primary_needs_reconcile_with_its_census(primary_need, counted_b
             for need, name in NEED_NAMES.items():
                 text = published.loc[name, "number_of_pupils"]
                 in_file = int(counts.get(need, 0))
-                if text == "z":
-                    assert code == "E" and need == "NSA" and in_file == 0
+                if text == "z":  # no EHC plan has NSA, bar the nsa_with_ehc_plan dirt
+                    assert code == "E" and need == "NSA" and in_file <= 0.02 * len(pupils)
                 elif text == "c":
                     assert in_file <= 2
                 else:
                     assert int(text) >= in_file
                     shortfall += int(text) - in_file
             blanks = int((pupils["need"] == "").sum())
-            assert shortfall <= blanks
+            # rarer dirt: needs that are not codes (ADHD, BESD), NSA given to EHC plans, and
+            # pupils whose provision is blank or unknown in the file
+            other = int((~pupils["need"].isin(list(NEED_NAMES)) & (pupils["need"] != "")).sum())
+            other += int((pupils["need"] == "NSA").sum()) if code == "E" else 0
+            unknown_provision = int((~rows["sen"].isin(["E", "K", "N"])).sum())
+            assert shortfall <= blanks + other + unknown_provision
+            blanks += other
             assert blanks - shortfall <= 2 * (published["number_of_pupils"] == "c").sum()
 
 

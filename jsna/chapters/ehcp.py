@@ -324,6 +324,9 @@ def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.D
         base = values.iloc[base_at]
         index = values / base * 100 if pd.notna(base) and base > 0 else values * np.nan
         published[f"{label} index"] = index.round(1).to_numpy()
+        if label == config.area.name:
+            published[f"{label} index"] = published[f"{label} index"].astype(object).where(
+                ~before, "[z]")
         index_rows.append(pd.DataFrame({"area_name": label,
                                         "period": published["January"].str[-4:],
                                         "value": index.to_numpy()}))

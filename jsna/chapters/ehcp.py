@@ -213,7 +213,7 @@ def _neighbour_table(indicators: pd.DataFrame, ranks: pd.DataFrame, period: str,
                                  rows["area_name"] + " (this council)", rows["area_name"])
     frame = pd.DataFrame({
         "Area": rows["area_name"],
-        "Plans issued (excluding exceptions)": rows["denominator"].astype(object).where(
+        "Plans issued": rows["denominator"].astype(object).where(
             rows["denominator"].notna(), _symbol(rows["note"])),
         "Within 20 weeks": rows["count"].astype(object).where(rows["count"].notna(),
                                                               _symbol(rows["note"])),
@@ -225,8 +225,10 @@ def _neighbour_table(indicators: pd.DataFrame, ranks: pd.DataFrame, period: str,
     })
     return Table(
         name=name, caption=caption, frame=frame.reset_index(drop=True),
-        formats={"Plans issued (excluding exceptions)": "count", "Within 20 weeks": "count",
-                 "Per cent": "percent", "95% CI lower": "percent", "95% CI upper": "percent"},
+        # short headings (the caption says "excluding exceptions"): the table fits the page
+        formats={"Plans issued": "count", "Within 20 weeks": "count", "Per cent": "percent",
+                 "95% CI lower": "percent", "95% CI upper": "percent",
+                 "Rank (1 best)": "count"},  # "10 of 10" kept on one line, right-aligned
         notes=[SOURCE, f"Rank among {council} and its statistical neighbours with a value. "
                "Quartile band across every council in the file, as in the DfE Local Authority "
                "Interactive Tool (A = the quarter with the highest percentages).", SYMBOLS],

@@ -344,3 +344,48 @@ def test_the_timeliness_finding_uses_the_latest_year_with_a_published_figure(bui
     assert f"({int(e['count']):,} of {int(e['denominator']):,})" in first
     if latest["time_period"] != published["time_period"].iloc[-1]:
         assert f"(none for {published['time_period'].iloc[-1]})" in first
+
+
+@pytest.mark.parametrize("old_codes", [False, True])
+def test_jsna_sources_and_the_chapter_agree_on_neighbour_codes(tmp_path, old_codes):
+    """Issue 13 item 3: Herefordshire's neighbours by current codes (E06000065, E06000066), or by
+    the old codes DfE's files still use, are found by `jsna sources` and by the chapter alike."""
+    from jsna.sources.catalogue import describe_sources
+
+    path = write_config("herefordshire", tmp_path)
+    if old_codes:
+        text = path.read_text()
+        for new, old in OLD_CODE.items():
+            text = text.replace(f"'{new}'", f"'{old}'")
+        path.write_text(text)
+    config = load_config(path)
+    assert ("E10000023" in config.neighbours) is old_codes
+    checks = describe_sources(config).set_index("key")
+    for key in ("ehcp_requests", "ehcp_assessments", "ehcp_timeliness", "ehcp_caseload"):
+        row = checks.loc[f"comparators.{key}"]
+        assert row["status"] == "ok" and "10/10 neighbours found" in row["detail"], row["detail"]
+    neighbours = checks.loc["comparators.statistical_neighbours"]
+    assert neighbours["status"] == "ok" and "differs" not in neighbours["detail"]
+    chapter = ehcp.build(config)
+    codes = set(chapter.indicators["area_code"])
+    assert {"E06000065", "E06000066"} <= codes  # shown under the current codes either way
+
+
+@pytest.mark.parametrize("code", ["E10000023", "E06000065"])
+def test_a_council_is_found_by_its_old_or_current_code(tmp_path, code):
+    """North Yorkshire as the council, configured by either code: the same figures."""
+    path = write_config("york", tmp_path)
+    text = path.read_text().replace('code = "E06000014"', f'code = "{code}"').replace(
+        'name = "York"', 'name = "North Yorkshire"')
+    path.write_text(text)
+    chapter = ehcp.build(load_config(path))
+    file, count, denominator, pc, *_ = TREND_TABLES["timeliness_ex"]
+    table = chapter.tables["timeliness_ex"].frame
+    mine = table[table["Area"] == "North Yorkshire"].set_index("Calendar year")
+    published = area_rows(file, "E06000065")
+    assert sorted(mine.index) == sorted(published["time_period"])
+    for _, row in published.iterrows():
+        assert mine.at[row["time_period"], "Within 20 weeks"] == float(row[count])
+    caseload = chapter.tables["caseload"].frame
+    assert caseload["North Yorkshire"].iloc[-1] == float(
+        area_rows("caseload", "E06000065")["ehcplans"].iloc[-1])

@@ -125,8 +125,12 @@ def published_rates(config: Config, indicators: tuple[str, ...]) -> pd.DataFrame
 
 
 def _header(path: Path) -> list[str]:
-    """Column names of a CSV (first line only)."""
-    return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.str.strip())
+    """Column names of a CSV (first line only); none when it cannot be read (the reader that
+    follows then says why, naming the file)."""
+    try:
+        return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.str.strip())
+    except (OSError, ValueError):
+        return []
 
 
 def _pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,

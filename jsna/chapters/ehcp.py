@@ -27,7 +27,13 @@ from jsna.config import Config
 from jsna.disclosure import TableRules, apply_disclosure, format_suppressed
 from jsna.errors import JsnaInputError
 from jsna.formatting import percent
-from jsna.sources.codes import CODE_CHANGES, area_name, harmonise_la_codes
+from jsna.sources.codes import (
+    CODE_CHANGES,
+    area_name,
+    canonical_code,
+    current_codes,
+    harmonise_la_codes,
+)
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.ons import read_population
 from jsna.stats import Benchmarks, neighbour_ranks
@@ -371,7 +377,8 @@ def _rate_per_10000(config: Config, plans: pd.Series, periods: pd.Index) -> list
     if path is None:
         return None
     population = read_population(path)
-    population = population[(population["area_code"] == config.area.code)
+    council = canonical_code(config.area.code)  # old or current code, as the SEN2 files
+    population = population[(current_codes(population["area_code"]) == council)
                             & (population["sex"] == "Persons") & (population["age"] <= 25)]
     aged_0_to_25 = population.groupby("year")["population"].sum()
     mid_year = pd.Series([int(p[:4]) for p in periods])

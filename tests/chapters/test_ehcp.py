@@ -20,7 +20,16 @@ COUNCIL = "Z06000001"
 ENGLAND = "E92000001"
 TIMELY = "ehcp_issued_20_weeks_ex_percent"
 NO_PLAN = "ehcp_assessments_no_plan_percent"
-REAL_SEN2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "send_dfe"
+def _real_folder() -> Path:
+    """``../shared/data/real`` beside the project or beside its folder of worktrees."""
+    repo = Path(__file__).resolve().parents[2]
+    for candidate in (repo.parent / "shared", repo.parent.parent / "shared"):
+        if (candidate / "data" / "real").is_dir():
+            return candidate / "data" / "real"
+    return repo.parent / "shared" / "data" / "real"
+
+
+REAL_SEN2 = _real_folder() / "send_dfe"
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pandas as pd
 from jsna.cleaned import PUPILS_FILE, clean_census_to_disk, clean_is_fresh
 from jsna.config import Config
 from jsna.errors import JsnaInputError
+from jsna.sources.codes import area_name, canonical_code, current_codes, missing_areas
 
 
 def load_pupils(config: Config) -> pd.DataFrame:
@@ -56,20 +57,52 @@ def require_comparator(config: Config, key: str) -> Path:
 
 @dataclass(frozen=True)
 class ComparatorAreas:
-    """The areas a council is compared with."""
+    """The areas a council is compared with, by current code (see :mod:`jsna.sources.codes`)."""
 
     council: str
     region_code: str
     region_name: str
     neighbours: list[str]
+    council_name: str = ""
 
     @property
     def codes(self) -> list[str]:
         """Every comparator area code including England (``E92000001``)."""
         return [self.council, self.region_code, "E92000001", *self.neighbours]
 
+    def display_names(self) -> dict[str, str]:
+        """Area code -> the name shown for it: the configured names of the council and region."""
+        names = {"E92000001": "England", self.region_code: self.region_name}
+        if self.council_name:
+            names[self.council] = self.council_name
+        return names
 
-def comparator_areas(config: Config, published: pd.DataFrame) -> ComparatorAreas:
+
+def comparator_codes(config: Config) -> dict[str, str]:
+    """England, the region and the neighbours a council's comparator files must hold.
+
+    The one list both ``jsna sources`` and the chapters check a published file against
+    (codes as configured, old or current; :func:`jsna.sources.codes.missing_areas` compares
+    them by current code).
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+
+    Returns
+    -------
+    dict
+        Area code -> how to name it in a message.
+    """
+    wanted = {"E92000001": "England", config.area.region_code: config.area.region_name}
+    wanted.update({code: f"statistical neighbour {area_name(code) or code}"
+                   for code in config.neighbours})
+    return wanted
+
+
+def comparator_areas(config: Config, published: pd.DataFrame,
+                     source: str | Path | None = None) -> ComparatorAreas:
     """Check the comparator areas exist in a published file, naming any that do not.
 
     Parameters
@@ -78,21 +111,27 @@ def comparator_areas(config: Config, published: pd.DataFrame) -> ComparatorAreas
         The council's configuration (region, neighbours).
     published : DataFrame
         Rows read from a published comparator (``area_code``, ``area_name``, ``area_type``).
+    source : str or Path, optional
+        The file the rows were read from, for the message (default: ``published.attrs["path"]``).
+
+    Returns
+    -------
+    ComparatorAreas
+        The council, region and neighbours by current code, with the configured names.
 
     Raises
     ------
     JsnaInputError
-        When England, the region or a neighbour is missing from the file.
+        When England, the region or a neighbour is missing from the file (naming the file).
     """
-    present = set(published["area_code"])
-    source = published.attrs.get("path", "the comparator file")
-    wanted = {"E92000001": "England", config.area.region_code: config.area.region_name}
-    wanted.update({code: f"statistical neighbour {code}" for code in config.neighbours})
-    missing = [f"{name} ({code})" for code, name in wanted.items() if code not in present]
+    source = source or published.attrs.get("path") or "the comparator file"
+    missing = missing_areas(set(published["area_code"]), comparator_codes(config))
     if missing:
         raise JsnaInputError(f"{source}: no rows for {', '.join(missing)}")
-    return ComparatorAreas(config.area.code, config.area.region_code, config.area.region_name,
-                           list(config.neighbours))
+    return ComparatorAreas(canonical_code(config.area.code), canonical_code(config.area.region_code),
+                           config.area.region_name,
+                           [canonical_code(code) for code in config.neighbours],
+                           council_name=config.area.name)
 
 
 def indicator_pipeline(
@@ -128,6 +167,10 @@ def indicator_pipeline(
     if "note" not in rows:
         rows["note"] = ""
     rows["note"] = rows["note"].fillna("")
+    # rows are matched by code, never by name: current codes, and the configured names shown
+    rows["area_code"] = current_codes(rows["area_code"])
+    names = areas.display_names()
+    rows["area_name"] = rows["area_code"].map(names).fillna(rows["area_name"]).astype(str)
     rows.loc[rows["area_code"].isin(areas.neighbours), "area_type"] = "Local authority"
     with_ci = add_proportion_ci(rows, count="count", denominator="denominator", multiplier=100)
     benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))

@@ -11,6 +11,8 @@ published files and passes disclosure control before display.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -25,6 +27,13 @@ from jsna.config import Config
 from jsna.disclosure import TableRules, apply_disclosure, format_suppressed
 from jsna.errors import JsnaInputError
 from jsna.formatting import percent
+from jsna.sources.codes import (
+    CODE_CHANGES,
+    area_name,
+    canonical_code,
+    current_codes,
+    harmonise_la_codes,
+)
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.ons import read_population
 from jsna.stats import Benchmarks, neighbour_ranks
@@ -64,6 +73,18 @@ INDICATORS: dict[str, tuple[str, str, str, str]] = {
 TIMELINESS = ("ehcp_issued_20_weeks_ex_percent", "ehcp_issued_20_weeks_percent")
 REQUESTS = ("ehcp_requests_not_assessed_percent", "ehcp_requests_assessed_percent")
 ASSESSMENTS = ("ehcp_assessments_no_plan_percent",)
+#: indicator id -> DfE's own percentage column: its symbol is shown where no percentage can be
+#: calculated from the published count and denominator (e.g. no plans issued: ``0`` and ``x``)
+DFE_PERCENT: dict[str, str] = {
+    "ehcp_issued_20_weeks_ex_percent": "PC_plans_issued_20_weeks_ex",
+    "ehcp_issued_20_weeks_percent": "pc_plans_issued_within_20_weeks",
+    "ehcp_requests_not_assessed_percent": "request_not_assess_pc",
+    "ehcp_requests_assessed_percent": "request_assess_pc",
+    "ehcp_assessments_no_plan_percent": "assess_not_issued_pc",
+}
+#: The legend under every table: DfE's own symbols are kept as published.
+SYMBOLS = ("[x] = not available (published as x by DfE, or no denominator to calculate a "
+           "percentage from); [z] = not applicable; [low] = rounds to zero; [c] = suppressed.")
 
 
 def published_rates(config: Config, indicators: tuple[str, ...]) -> pd.DataFrame:
@@ -85,7 +106,12 @@ def published_rates(config: Config, indicators: tuple[str, ...]) -> pd.DataFrame
     parts = []
     for indicator in indicators:
         file_key, count, denominator, _ = INDICATORS[indicator]
-        wide = read_ees_wide(require_comparator(config, file_key), measures=[count, denominator])
+        path = require_comparator(config, file_key)
+        percent_column = DFE_PERCENT[indicator]
+        measures = [count, denominator]
+        if percent_column in _header(path):
+            measures.append(percent_column)
+        wide = read_ees_wide(path, measures=measures)
         wide = wide[wide["breakdown"] == wide["breakdown_topic"]]  # the "All ..." rows
         part = wide[["area_code", "area_name", "area_type", "period"]].copy()
         part["indicator_id"] = indicator
@@ -94,8 +120,23 @@ def published_rates(config: Config, indicators: tuple[str, ...]) -> pd.DataFrame
         part["denominator"] = wide[denominator]
         part["note"] = wide[f"{count}_note"].where(wide[f"{count}_note"] != "",
                                                    wide[f"{denominator}_note"])
+        if percent_column in measures:
+            # nothing to divide by: DfE's own symbol for its percentage, never our message
+            uncalculable = (part["note"] == "") & ~(part["denominator"] > 0)
+            part.loc[uncalculable, "note"] = wide.loc[uncalculable, f"{percent_column}_note"]
         parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    rows = pd.concat(parts, ignore_index=True)
+    rows.attrs["path"] = str(require_comparator(config, INDICATORS[indicators[0]][0]))
+    return rows
+
+
+def _header(path: Path) -> list[str]:
+    """Column names of a CSV (first line only); none when it cannot be read (the reader that
+    follows then says why, naming the file)."""
+    try:
+        return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.str.strip())
+    except (OSError, ValueError):
+        return []
 
 
 def _pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
@@ -109,27 +150,34 @@ def _pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
     return indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True), audit
 
 
+def _symbol(note: pd.Series) -> pd.Series:
+    """The symbol a table shows for a note: published and disclosure symbols (``[x]``, ``[z]``,
+    ``[low]``, ``[c]``) as they are; an explanation such as "not calculated: denominator missing
+    or zero" as ``[x]`` (the explanation stays in indicators.csv)."""
+    return note.where((note == "") | note.str.fullmatch(r"\[[a-z:]+\]"), "[x]")
+
+
 def _shown(frame: pd.DataFrame, column: str) -> pd.Series:
     """Values with the published or disclosure symbol in place of a missing number."""
-    return frame[column].astype(object).where(frame["note"] == "", frame["note"])
+    return frame[column].astype(object).where(frame["note"] == "", _symbol(frame["note"]))
 
 
 def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: str,
-                 area_names: list[str], count_label: str, denominator_label: str,
+                 area_codes: list[str], count_label: str, denominator_label: str,
                  extra: tuple[str, str] | None = None) -> Table:
     rows = indicators[(indicators["indicator_id"] == indicator)
-                      & indicators["area_name"].isin(area_names)].copy()
-    rows["area_name"] = pd.Categorical(rows["area_name"], area_names, ordered=True)
-    rows = rows.sort_values(["area_name", "period"])
-    rows["area_name"] = rows["area_name"].astype(str)
+                      & indicators["area_code"].isin(area_codes)].copy()
+    rows["order"] = rows["area_code"].map({code: i for i, code in enumerate(area_codes)})
+    rows = rows.sort_values(["order", "period"])
     rows.loc[rows["area_type"] == "England", "compared_to_england"] = "Benchmark"
     frame = pd.DataFrame({
         "Calendar year": rows["period"],
         "Area": rows["area_name"],
         # a published count stays shown when only its denominator was not published
-        count_label: rows["count"].astype(object).where(rows["count"].notna(), rows["note"]),
+        count_label: rows["count"].astype(object).where(rows["count"].notna(),
+                                                        _symbol(rows["note"])),
         denominator_label: rows["denominator"].astype(object).where(
-            rows["denominator"].notna(), rows["note"]),
+            rows["denominator"].notna(), _symbol(rows["note"])),
         f"{count_label} (%)": _shown(rows, "value"),
         "95% CI lower": _shown(rows, "lower_ci_95"),
         "95% CI upper": _shown(rows, "upper_ci_95"),
@@ -144,8 +192,8 @@ def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: s
         other_id, label = extra
         other = indicators[indicators["indicator_id"] == other_id]
         other = other.assign(shown=_shown(other, "value"))
-        lookup = other.set_index(["area_name", "period"])["shown"]
-        keys = pd.MultiIndex.from_arrays([rows["area_name"], rows["period"]])
+        lookup = other.set_index(["area_code", "period"])["shown"]
+        keys = pd.MultiIndex.from_arrays([rows["area_code"], rows["period"]])
         frame.insert(7, label, lookup.reindex(keys).to_numpy())
         frame = frame.drop(columns="Recent trend")  # keeps the table within the page width
         formats[label] = "percent"
@@ -155,7 +203,7 @@ def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: s
         row_header="Calendar year",
         notes=[SOURCE, "95% confidence intervals by the Wilson score method; comparison with "
                "England by 95% interval overlap; recent trend by the Fingertips test of the last "
-               "five years.", "[x] = not available (published as x by DfE)."],
+               "five years.", SYMBOLS],
     )
 
 
@@ -175,9 +223,10 @@ def _neighbour_table(indicators: pd.DataFrame, ranks: pd.DataFrame, period: str,
                                  rows["area_name"] + " (this council)", rows["area_name"])
     frame = pd.DataFrame({
         "Area": rows["area_name"],
-        "Plans issued (excluding exceptions)": rows["denominator"].astype(object).where(
-            rows["denominator"].notna(), rows["note"]),
-        "Within 20 weeks": _shown(rows, "count"),
+        "Plans issued": rows["denominator"].astype(object).where(
+            rows["denominator"].notna(), _symbol(rows["note"])),
+        "Within 20 weeks": rows["count"].astype(object).where(rows["count"].notna(),
+                                                              _symbol(rows["note"])),
         "Per cent": _shown(rows, "value"),
         "95% CI lower": _shown(rows, "lower_ci_95"),
         "95% CI upper": _shown(rows, "upper_ci_95"),
@@ -186,25 +235,84 @@ def _neighbour_table(indicators: pd.DataFrame, ranks: pd.DataFrame, period: str,
     })
     return Table(
         name=name, caption=caption, frame=frame.reset_index(drop=True),
-        formats={"Plans issued (excluding exceptions)": "count", "Within 20 weeks": "count",
-                 "Per cent": "percent", "95% CI lower": "percent", "95% CI upper": "percent"},
+        # short headings (the caption says "excluding exceptions"): the table fits the page
+        formats={"Plans issued": "count", "Within 20 weeks": "count", "Per cent": "percent",
+                 "95% CI lower": "percent", "95% CI upper": "percent",
+                 "Rank (1 best)": "count"},  # "10 of 10" kept on one line, right-aligned
         notes=[SOURCE, f"Rank among {council} and its statistical neighbours with a value. "
                "Quartile band across every council in the file, as in the DfE Local Authority "
-               "Interactive Tool (A = the quarter with the highest percentages).",
-               "[x] = not available (published as x by DfE)."],
+               "Interactive Tool (A = the quarter with the highest percentages).", SYMBOLS],
     )
+
+
+def council_plans(wide: pd.DataFrame, council: str, name: str) -> tuple[pd.Series, str]:
+    """EHC plans maintained by a council in each January, through a reorganisation if needed.
+
+    A council created by a merger (BCP and Dorset in April 2019) has no row of its own for the
+    Januaries before it existed. Those Januaries are the sum of its predecessors' plans when the
+    file holds every predecessor (the merger rule of :mod:`jsna.sources.codes` is exact);
+    otherwise (e.g. BCP: DfE files have Bournemouth and Poole but no Christchurch) they are left
+    empty, because a partial sum is not the same area.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        The caseload file's "All EHC plans" rows (:func:`~jsna.sources.ees.read_ees_wide`
+        with ``ehcplans``), codes current.
+    council : str
+        The council's current code.
+    name : str
+        The council's name, for the note.
+
+    Returns
+    -------
+    (Series, str)
+        Plans by period (NaN for a January the council did not exist in), and a sentence for
+        the table note saying how the Januaries before the council existed were treated
+        (``""`` when every January has the council's own row).
+    """
+    own = wide[wide["area_code"] == council].set_index("period")["ehcplans"]
+    changes = [c for c in CODE_CHANGES if c.successor == council and c.kind == "merger"]
+    earlier = wide[wide["area_code"].isin({p for c in changes for p in c.predecessors})
+                   & ~wide["period"].isin(own.index)]
+    if earlier.empty:
+        return own.groupby(level=0).first(), ""
+    derived, _ = harmonise_la_codes(
+        pd.concat([wide[wide["area_code"] == council], earlier]), additive_measures=["*"],
+        sum_columns=("ehcplans",), note_column="ehcplans_note")
+    derived = derived[(derived["area_code"] == council) & (derived["harmonised"] != "")]
+    exact = derived[derived["harmonised"].str.contains("; exact:", regex=False)]
+    plans = pd.concat([own, exact.set_index("period")["ehcplans"]]).groupby(level=0).first()
+    predecessors = sorted(set(earlier["area_name"]))
+    years = ", ".join(sorted(f"January {p[:2]}{p[-2:]}" for p in set(earlier["period"])))
+    if not exact.empty:
+        return plans, (f"{name} was formed from {', '.join(predecessors)}: {years} is the sum "
+                       "of their plans as published by DfE (the same area).")
+    reasons = []
+    for change in changes:
+        present = set(earlier["area_code"]) & set(change.predecessors)
+        if not present:
+            continue
+        missing = [c for c in change.predecessors if c not in present]
+        reasons.append(change.note if not change.exact else
+                       f"no row for {', '.join(area_name(c) or c for c in missing)}")
+    why = "; ".join(reasons)
+    return plans, (f"{name} was formed in April {changes[0].year}; DfE's {years} figures for "
+                   f"{' and '.join(predecessors)} do not cover the same area ({why}), so "
+                   f"{name} has no figure for {years}.")
 
 
 def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.DataFrame,
                                                                       pd.DataFrame]:
     wide = read_ees_wide(require_comparator(config, "ehcp_caseload"), measures=["ehcplans"])
-    wide = wide[(wide["breakdown"] == wide["breakdown_topic"])
-                & wide["area_code"].isin([areas.council, areas.region_code, "E92000001"])]
+    wide = wide[wide["breakdown"] == wide["breakdown_topic"]]
+    mine, history = council_plans(wide, areas.council, config.area.name)
     names = {areas.council: config.area.name, areas.region_code: areas.region_name,
              "E92000001": "England"}
-    plans = wide.pivot_table(index="period", columns="area_code", values="ehcplans",
-                             aggfunc="first").reindex(columns=list(names))
-    plans = plans.sort_index()
+    plans = wide[wide["area_code"].isin(names)].pivot_table(
+        index="period", columns="area_code", values="ehcplans", aggfunc="first")
+    plans[areas.council] = mine
+    plans = plans.reindex(columns=list(names)).sort_index()
     frame = pd.DataFrame({"January": [f"January {p[:2]}{p[-2:]}" for p in plans.index]})
     for code, label in names.items():
         frame[label] = plans[code].to_numpy()
@@ -214,34 +322,48 @@ def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.D
     tables, audit = apply_disclosure({name: frame}, {name: rules},
                                      threshold=config.disclosure.threshold)
     published = format_suppressed(tables[name], columns=counts).drop(columns="note")
+    # a January before the council existed is not applicable, not missing
+    before = plans[areas.council].isna().to_numpy() & (
+        np.arange(len(plans)) < np.argmax(plans[areas.council].notna().to_numpy()))
+    published[config.area.name] = published[config.area.name].astype(object).where(~before, "[z]")
+    # every series indexed to the first January the council has a figure for, so lines compare
+    base_at = int(np.argmax(~before)) if len(before) else 0
+    base_label = published["January"].iloc[base_at]
     # growth index from the suppressed table only (a hidden count gives no index)
     index_rows = []
     for label in counts:
         values = pd.to_numeric(tables[name][label], errors="coerce")
-        base = values.iloc[0]
+        base = values.iloc[base_at]
         index = values / base * 100 if pd.notna(base) and base > 0 else values * np.nan
         published[f"{label} index"] = index.round(1).to_numpy()
+        if label == config.area.name:
+            published[f"{label} index"] = published[f"{label} index"].astype(object).where(
+                ~before, "[z]")
         index_rows.append(pd.DataFrame({"area_name": label,
                                         "period": published["January"].str[-4:],
                                         "value": index.to_numpy()}))
     rate = _rate_per_10000(config, tables[name][config.area.name], plans.index)
     if rate is not None:
         published.insert(2, f"{config.area.name} per 10,000 aged 0 to 25", rate)
-    first = published["January"].iloc[0]
+    basis = (f"Growth index: plans in each January divided by plans in {base_label}, times 100."
+             + (f" {history}" if history else ""))
+    if base_at:
+        basis += f" Every area is indexed to {base_label}, the first January {config.area.name} has a figure for."
     table = Table(
         name=name,
         caption=f"EHC plans maintained by {config.area.name}, {areas.region_name} and England in "
-                f"January, with growth index ({first} = 100)",
+                f"January, with growth index ({base_label} = 100)",
         frame=published,
         formats={**{c: "count" for c in counts}, **{f"{c} index": "decimal" for c in counts},
                  f"{config.area.name} per 10,000 aged 0 to 25": "rate"},
         notes=[SOURCE, "Plans for children and young people aged 0 to 25 maintained by the "
                "council in January. The rate divides January's plans by the ONS mid-year "
                "estimate of residents aged 0 to 25 in the June before (the population file "
-               "covers the council only).",
-               "[c] = suppressed to protect confidentiality; [x] = not available."],
+               "covers the council only).", basis, SYMBOLS],
     )
-    return table, pd.concat(index_rows, ignore_index=True), audit
+    index_rows = pd.concat(index_rows, ignore_index=True)
+    index_rows.attrs["base"] = base_label
+    return table, index_rows, audit
 
 
 def _rate_per_10000(config: Config, plans: pd.Series, periods: pd.Index) -> list | None:
@@ -255,7 +377,8 @@ def _rate_per_10000(config: Config, plans: pd.Series, periods: pd.Index) -> list
     if path is None:
         return None
     population = read_population(path)
-    population = population[(population["area_code"] == config.area.code)
+    council = canonical_code(config.area.code)  # old or current code, as the SEN2 files
+    population = population[(current_codes(population["area_code"]) == council)
                             & (population["sex"] == "Persons") & (population["age"] <= 25)]
     aged_0_to_25 = population.groupby("year")["population"].sum()
     mid_year = pd.Series([int(p[:4]) for p in periods])
@@ -284,9 +407,9 @@ def build(config: Config) -> Chapter:
     """
     area = config.area
     timely_rows = published_rates(config, TIMELINESS)
-    areas = comparator_areas(config, timely_rows)
-    if area.code not in set(timely_rows["area_code"]):
-        source = require_comparator(config, "ehcp_timeliness")
+    source = require_comparator(config, "ehcp_timeliness")
+    areas = comparator_areas(config, timely_rows, source)
+    if areas.council not in set(timely_rows["area_code"]):
         raise JsnaInputError(f"{source}: no rows for {area.name} ({area.code})")
     timely, timely_audit = _pipeline(timely_rows, config, areas, POLARITY_TIMELY)
     request_rows = published_rates(config, REQUESTS)
@@ -299,7 +422,7 @@ def build(config: Config) -> Chapter:
 
     periods = sorted(timely["period"].unique())
     latest = periods[-1]
-    shown = [area.name, areas.region_name, "England"]
+    shown = [areas.council, areas.region_code, "E92000001"]  # by code, never by name
     tables: dict[str, Table] = {}
     figures = {}
 
@@ -308,7 +431,7 @@ def build(config: Config) -> Chapter:
     figures["caseload"] = trend_chart(
         index_rows, name=caseload.name, caption=caseload.caption,
         measure="growth index of EHC plans maintained in January",
-        y_label=f"Index ({caseload.frame['January'].iloc[0]} = 100)", highlight=area.name,
+        y_label=f"Index ({index_rows.attrs['base']} = 100)", highlight=area.name,
         source=SOURCE,
     )
 
@@ -324,7 +447,7 @@ def build(config: Config) -> Chapter:
     ):
         name = f"{KEY}_{short}"
         rows = indicators[(indicators["indicator_id"] == indicator)
-                          & indicators["area_name"].isin(shown)]
+                          & indicators["area_code"].isin(shown)]
         caption = (f"{INDICATORS[indicator][3][:-4]}, {area.name} compared with "
                    f"{areas.region_name} and England, {periods[0]} to {latest}")
         if indicator != TIMELINESS[1]:
@@ -378,10 +501,18 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
     """Sentences written from the indicator table (never typed-in numbers)."""
     sentences = []
     latest, first = periods[-1], periods[0]
-    mine = _row(indicators, TIMELINESS[0], areas.council, latest)
+    # the latest year with a published figure for the council (DfE may publish x for a year)
+    published = [p for p in periods if _row(indicators, TIMELINESS[0], areas.council, p) is not None]
+    year = published[-1] if published else latest
+    mine = _row(indicators, TIMELINESS[0], areas.council, year)
     if mine is not None:
-        england = _row(indicators, TIMELINESS[0], "E92000001", latest)
-        sentence = (f"In {latest}, {council} issued {percent(mine['value'])} of new EHC plans within "
+        england = _row(indicators, TIMELINESS[0], "E92000001", year)
+        when = f"In {year}"
+        if year != latest:
+            later = [p for p in periods if p > year]
+            when += (f", the latest year with a published figure for {council} (none for "
+                     f"{' or '.join(later)})")
+        sentence = (f"{when}, {council} issued {percent(mine['value'])} of new EHC plans within "
                     f"20 weeks, excluding exception cases ({int(mine['count']):,} of "
                     f"{int(mine['denominator']):,})")
         if england is not None:
@@ -389,7 +520,7 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
                         "Similar": "similar to"}.get(mine["compared_to_england"], "compared with")
             sentence += f", {relation} England ({percent(england['value'])})"
         neighbours = indicators[(indicators["indicator_id"] == TIMELINESS[0])
-                                & (indicators["period"] == latest)
+                                & (indicators["period"] == year)
                                 & indicators["area_code"].isin(areas.neighbours)]["value"]
         if neighbours.notna().any():
             label = str(mine["compared_to_neighbours"] or "not compared").lower()
@@ -398,12 +529,12 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
         sentences.append(sentence + ".")
         start = _row(indicators, TIMELINESS[0], areas.council, first)
         trend = str(mine["recent_trend"] or "")
-        if start is not None and first != latest:
+        if start is not None and first != year:
             sentence = f"The rate was {percent(start['value'])} in {first}"
             if trend and trend != "Cannot be calculated":
                 sentence += f"; the recent trend is: {trend.lower()}"
             sentences.append(sentence + ".")
-        rank = ranks[(ranks["indicator_id"] == TIMELINESS[0]) & (ranks["period"] == latest)
+        rank = ranks[(ranks["indicator_id"] == TIMELINESS[0]) & (ranks["period"] == year)
                      & (ranks["area_code"] == areas.council)]
         band = mine["quartile_band"]
         parts = []
@@ -413,7 +544,7 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
         if isinstance(band, str) and band in "ABCD":
             parts.append(f"is in quartile band {band} of all councils (A = best quarter)")
         if parts:
-            sentences.append(f"On 20-week timeliness in {latest}, {council} "
+            sentences.append(f"On 20-week timeliness in {year}, {council} "
                              + " and ".join(parts) + ".")
     refused = _row(indicators, REQUESTS[0], areas.council, latest)
     if refused is not None:

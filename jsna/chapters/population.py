@@ -133,15 +133,14 @@ def _year_group_name(code: str) -> str:
 
 
 def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: str,
-                 areas: list[str], coverage: list[str]) -> Table:
+                 area_codes: list[str], coverage: list[str]) -> Table:
     rows = indicators[(indicators["indicator_id"] == indicator)
-                      & (indicators["area_name"].isin(areas))]
+                      & (indicators["area_code"].isin(area_codes))]  # by code, never by name
     display = rows[["period", "area_name", "count", "denominator", "value", "lower_ci_95",
                     "upper_ci_95", "compared_to_england", "note"]].copy()
     display.loc[rows["area_type"] == "England", "compared_to_england"] = "Benchmark"
-    display["area_name"] = pd.Categorical(display["area_name"], areas, ordered=True)
-    display = display.sort_values(["area_name", "period"])
-    display["area_name"] = display["area_name"].astype(str)
+    order = rows["area_code"].map({code: i for i, code in enumerate(area_codes)})
+    display = display.assign(order=order).sort_values(["order", "period"]).drop(columns="order")
     for column in ("count", "value", "lower_ci_95", "upper_ci_95"):
         display[column] = display[column].astype(object).where(display["note"] == "",
                                                                display["note"])
@@ -164,11 +163,12 @@ def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: s
 
 
 def _need_table(indicators: pd.DataFrame, indicator: str, period: str, caption: str,
-                name: str, council: str) -> Table:
+                name: str, council: str, council_code: str) -> Table:
     rows = indicators[(indicators["indicator_id"] == indicator)
                       & (indicators["period"] == period)
-                      & (indicators["area_type"].isin(["Local authority", "England"]))
-                      & ((indicators["area_type"] == "England") | (indicators["area_name"] == council))]
+                      & (indicators["area_code"].isin([council_code, "E92000001"]))]
+    rows = rows.assign(area_name=rows["area_code"].map({council_code: council,
+                                                        "E92000001": "England"}))
     # a need that does not apply to this group (published as [z], e.g. "no specialist
     # assessment" for EHC plans) and that the council does not record is left out
     applies = rows.groupby("breakdown")["note"].transform(lambda n: ~(n == "[z]").any())
@@ -226,7 +226,7 @@ def build(config: Config) -> Chapter:
     published_needs = published_need_mix(need_path) if need_path else pd.DataFrame()
     if not published_needs.empty:
         published_needs = published_needs[published_needs["area_code"] != area.code]
-    areas = comparator_areas(config, published)
+    areas = comparator_areas(config, published, require_comparator(config, "sen_phase_type"))
     indicators, audit = indicator_pipeline(
         pd.concat([council_rows, published[published["area_code"].isin(areas.codes)],
                    published_needs[published_needs["area_code"].isin(areas.codes)]
@@ -239,7 +239,6 @@ def build(config: Config) -> Chapter:
     year_table, year_audit = _year_group_table(pupils, latest, threshold)
     coverage = [census_coverage(pupils[pupils["census_year"] == latest], latest,
                                 config.inputs.schools)]
-    shown_areas = [area.name, areas.region_name, "England"]
     period_labels = [academic_year_label(int(y)) for y in years]
     tables: dict[str, Table] = {"pupils_by_year_group": year_table}
     figures = {}
@@ -249,7 +248,7 @@ def build(config: Config) -> Chapter:
          "percentage of pupils receiving SEN support"),
     ):
         rows = indicators[(indicators["indicator_id"] == indicator)
-                          & indicators["area_name"].isin(shown_areas)
+                          & indicators["area_code"].isin(areas.codes[:3])  # council, region, England
                           & indicators["period"].isin(period_labels)]
         name = f"{KEY}_{short}"
         caption = (f"{INDICATORS[indicator]}, {area.name} compared with {areas.region_name} "
@@ -259,8 +258,8 @@ def build(config: Config) -> Chapter:
             name=name, caption=caption, measure=measure,
             y_label="Per cent of pupils", highlight=area.name, source=SOURCE_DFE,
         )
-        tables[short] = _trend_table(indicators, indicator, caption, name, shown_areas,
-                                     coverage)
+        tables[short] = _trend_table(indicators, indicator, caption, name,
+                                     [areas.council, areas.region_code, "E92000001"], coverage)
 
     latest_period = academic_year_label(latest)
     for indicator, short, who in (
@@ -272,8 +271,7 @@ def build(config: Config) -> Chapter:
                    f"January {latest}")
         rows = indicators[(indicators["indicator_id"] == indicator)
                           & (indicators["period"] == latest_period)
-                          & ((indicators["area_name"] == area.name)
-                             | (indicators["area_type"] == "England"))]
+                          & indicators["area_code"].isin([areas.council, "E92000001"])]
         plotted = rows.groupby("breakdown")["value"].transform(lambda v: v.notna().any())
         chart_rows = rows[plotted].rename(columns={"breakdown": "category"})
         figures[short] = category_chart(
@@ -282,7 +280,7 @@ def build(config: Config) -> Chapter:
             highlight=area.name, source=SOURCE_DFE,
         )
         tables[short] = _need_table(indicators, indicator, latest_period, caption, name,
-                                    area.name)
+                                    area.name, areas.council)
 
     findings = Findings(_findings(indicators, area.name, period_labels))
     disclosure = pd.concat([audit, year_audit], ignore_index=True)

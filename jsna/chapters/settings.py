@@ -387,13 +387,12 @@ def _setting_table(by_setting: pd.DataFrame, council: str, threshold: int) -> Ta
     )
 
 
-def _trend_table(indicators: pd.DataFrame, areas: list[str], caption: str) -> Table:
+def _trend_table(indicators: pd.DataFrame, area_codes: list[str], caption: str) -> Table:
     rows = indicators[(indicators["indicator_id"] == INDICATOR)
-                      & indicators["area_name"].isin(areas)].copy()
+                      & indicators["area_code"].isin(area_codes)].copy()  # by code, not name
     rows.loc[rows["area_type"] == "England", "compared_to_england"] = "Benchmark"
-    rows["area_name"] = pd.Categorical(rows["area_name"], areas, ordered=True)
-    rows = rows.sort_values(["area_name", "period"])
-    rows["area_name"] = rows["area_name"].astype(str)
+    rows["order"] = rows["area_code"].map({code: i for i, code in enumerate(area_codes)})
+    rows = rows.sort_values(["order", "period"])
     display = rows[["period", "area_name", "count", "denominator", "value", "lower_ci_95",
                     "upper_ci_95", "compared_to_england"]].astype(object)
     symbols = rows["note"] != ""
@@ -500,25 +499,25 @@ def build(config: Config) -> Chapter:
 
     published = published_indicator_rows(require_comparator(config, "sen_phase_type"),
                                          exclude_area=area.code)
-    areas = comparator_areas(config, published)
+    areas = comparator_areas(config, published, require_comparator(config, "sen_phase_type"))
     periods = [academic_year_label(y) for y in years]
     rows = pd.concat([council_indicator_rows(by_setting, area.code, area.name),
                       published[published["area_code"].isin(areas.codes)
                                 & published["period"].isin(periods)]], ignore_index=True)
     indicators, pipeline_audit = indicator_pipeline(rows, config=config, areas=areas)
 
-    shown_areas = [area.name, areas.region_name, "England"]
     caption = (f"Percentage of pupils with an EHC plan who attend a special school, {area.name} "
                f"compared with {areas.region_name} and England, {periods[0]} to {periods[-1]}")
     trend_rows = indicators[(indicators["indicator_id"] == INDICATOR)
-                            & indicators["area_name"].isin(shown_areas)]
+                            & indicators["area_code"].isin(areas.codes[:3])]
     figures = {"special_school_share": trend_chart(
         trend_rows[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
         name=f"{KEY}_special_school_share", caption=caption,
         measure="percentage of pupils with an EHC plan who attend a special school",
         y_label="Per cent of pupils with an EHC plan", highlight=area.name, source=SOURCE_DFE)}
     tables = {
-        "special_school_share": _trend_table(indicators, shown_areas, caption),
+        "special_school_share": _trend_table(
+            indicators, [areas.council, areas.region_code, "E92000001"], caption),
         "pupils_by_setting": _setting_table(by_setting, area.name, threshold),
         "pupils_living_outside": _outside_table(outside, area.name, latest, threshold),
         "schools": _school_table(schools, area.name, latest, threshold),

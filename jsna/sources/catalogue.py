@@ -372,23 +372,24 @@ def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, s
 
 
 def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
-    from jsna.sources.codes import canonical_code
+    # the same check, by the same functions, as the chapters make when they read the file
+    from jsna.chapters.common import comparator_codes
+    from jsna.sources.codes import missing_areas
     from jsna.sources.ees import read_ees
 
     frame = read_ees(path)
     periods = sorted(set(frame["period"]))
-    codes = set(frame["area_code"].map(canonical_code))
-    found = canonical_code(config.area.code) in codes
-    neighbours = [canonical_code(c) for c in config.neighbours]
-    missing_neighbours = [c for c in neighbours if c not in codes]
+    codes = set(frame["area_code"])
+    found = not missing_areas(codes, {config.area.code: config.area.name})
     parts = [f"{frame['measure'].nunique()} measures"]
-    parts.append("England " + ("found" if "E92000001" in codes else "NOT found"))
+    parts.append("England " + ("NOT found" if missing_areas(codes, {"E92000001": ""}) else "found"))
     if config.area.region_code:
-        parts.append(
-            f"region {config.area.region_code} "
-            + ("found" if canonical_code(config.area.region_code) in codes else "NOT found")
-        )
+        absent = missing_areas(codes, {config.area.region_code: ""})
+        parts.append(f"region {config.area.region_code} " + ("NOT found" if absent else "found"))
+    neighbours = {code: label for code, label in comparator_codes(config).items()
+                  if code in config.neighbours}
     if neighbours:
+        missing_neighbours = missing_areas(codes, neighbours)
         parts.append(
             f"{len(neighbours) - len(missing_neighbours)}/{len(neighbours)} neighbours found"
         )
@@ -410,8 +411,10 @@ def _validate_neighbours(path: Path, config: Any, _: Any) -> tuple[int, str, str
         listed = neighbours_of(frame, config.area.code)
     except JsnaError:
         return len(frame), "", "no", f"{config.area.name} ({config.area.code}) not listed"
-    configured = list(config.neighbours)
-    if configured and configured != listed:
+    from jsna.sources.codes import canonical_code
+
+    configured = [canonical_code(code) for code in config.neighbours]
+    if configured and configured != [canonical_code(code) for code in listed]:
         detail = "differs from [comparators] neighbours in the config: file has " + ", ".join(
             listed
         )

@@ -33,6 +33,7 @@ Every rule applied is listed in the report returned by :func:`harmonise_la_codes
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -192,6 +193,48 @@ def canonical_code(code: str) -> str:
     """
     code = str(code).strip()
     return RECODES.get(code, code)
+
+
+def current_codes(codes: pd.Series) -> pd.Series:
+    """Relabel area codes that changed without a boundary change with their current code.
+
+    The one rule every published file read goes through (see :func:`canonical_code`), so a
+    council, region or neighbour may be configured by its old or its current code and is found
+    under either, whichever code the file uses for a given year.
+
+    Parameters
+    ----------
+    codes : Series of str
+        Area codes as published.
+
+    Returns
+    -------
+    Series of str
+        The same codes (stripped), with each old code of :data:`RECODES` replaced by its
+        current one (``E10000023`` -> ``E06000065``).
+    """
+    stripped = codes.astype(str).str.strip()
+    return stripped.replace(RECODES)
+
+
+def missing_areas(present: Iterable[str], wanted: Mapping[str, str]) -> list[str]:
+    """The wanted areas a file does not hold, comparing current codes on both sides.
+
+    Parameters
+    ----------
+    present : iterable of str
+        Area codes found in a file (old or current).
+    wanted : mapping of str to str
+        Area code (old or current) -> how to name it in a message.
+
+    Returns
+    -------
+    list of str
+        ``"<label> (<code as given>)"`` for each wanted area absent from ``present``.
+    """
+    found = {canonical_code(code) for code in present}
+    return [f"{label} ({code})" for code, label in wanted.items()
+            if canonical_code(code) not in found]
 
 
 def la_number_to_gss(numbers: pd.Series | list | int | str) -> pd.Series:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
+from jsna.sources.codes import current_codes
 from jsna.sources.common import (
     first_unreadable,
     is_measure_like,
@@ -361,6 +362,9 @@ def _prepare(
     frame["time_identifier"] = raw["time_identifier"].str.strip()
     frame["geographic_level"] = raw["geographic_level"].str.strip()
     frame["area_code"], frame["area_name"], frame["area_type"] = _areas(raw)
+    # one rule for every file: a code that changed without a boundary change reads as the
+    # current one (DfE files keep e.g. North Yorkshire's E10000023 in some years, not others)
+    frame["area_code"] = current_codes(frame["area_code"])
     if "old_la_code" in raw.columns:
         la_rows = frame["geographic_level"].str.lower().eq("local authority")
         frame["old_la_code"] = raw["old_la_code"].str.strip().where(la_rows, "")

@@ -7,6 +7,7 @@ data show (first and last values of each line, the largest categories), not just
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib
@@ -118,7 +119,8 @@ def trend_chart(
         axes.set_xticks(range(len(periods)), periods)
         axes.set_ylabel(y_label)
         axes.set_ylim(bottom=0)
-        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        _legend_below(figure, axes, len(order))
+        _fit_tick_labels(figure, axes)
         figure.tight_layout()
     return Figure(
         name=name,
@@ -127,6 +129,34 @@ def trend_chart(
         figure=figure,
         source=source,
     )
+
+
+def _legend_below(figure: plt.Figure, axes: plt.Axes, entries: int) -> None:
+    """The legend under the plot, in as many columns (up to three) as fit its width, so a long
+    council name never narrows the plot (a legend beside it took two thirds of the width for
+    "Bournemouth, Christchurch and Poole")."""
+    renderer = figure.canvas.get_renderer()
+    for columns in range(min(entries, 3), 0, -1):
+        legend = axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns,
+                             frameon=False)
+        if legend.get_window_extent(renderer).width <= axes.get_window_extent(renderer).width:
+            break
+
+
+def _fit_tick_labels(figure: plt.Figure, axes: plt.Axes) -> None:
+    """Label every n-th period, always the latest, when labels side by side would overlap."""
+    figure.tight_layout()
+    renderer = figure.canvas.get_renderer()
+    labels = axes.get_xticklabels()
+    if len(labels) < 2:
+        return
+    widest = max(label.get_window_extent(renderer).width for label in labels)
+    centres = axes.transData.transform([(0, 0), (1, 0)])
+    slot = abs(centres[1][0] - centres[0][0])
+    step = max(1, math.ceil(widest * 1.15 / slot)) if slot else 1
+    last = len(labels) - 1
+    for position, label in enumerate(labels):
+        label.set_visible((last - position) % step == 0)
 
 
 def category_alt_text(data: pd.DataFrame, measure: str, top: int = 3) -> str:

@@ -20,7 +20,16 @@ COUNCIL = "Z06000001"
 ENGLAND = "E92000001"
 TIMELY = "ehcp_issued_20_weeks_ex_percent"
 NO_PLAN = "ehcp_assessments_no_plan_percent"
-REAL_SEN2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "send_dfe"
+def _real_folder() -> Path:
+    """``../shared/data/real`` beside the project or beside its folder of worktrees."""
+    repo = Path(__file__).resolve().parents[2]
+    for candidate in (repo.parent / "shared", repo.parent.parent / "shared"):
+        if (candidate / "data" / "real").is_dir():
+            return candidate / "data" / "real"
+    return repo.parent / "shared" / "data" / "real"
+
+
+REAL_SEN2 = _real_folder() / "send_dfe"
 
 
 @pytest.fixture(scope="module")
@@ -356,3 +365,164 @@ def test_a_real_council_without_a_census_gets_its_ehcp_chapter(tmp_path):
     index = (report.config.output_dir / "index.html").read_text()
     assert "No school census was used" in index
     assert "York" in index and "EHC needs assessments and plans" in index
+
+
+def _copy_demo(demo, tmp_path: Path, toml_edits: dict[str, str] | None = None) -> Path:
+    """A copy of the demo council's folder with ``jsna.toml`` text replaced (old -> new)."""
+    config, _, _ = demo
+    folder = tmp_path / "demo"
+    shutil.copytree(config.root, folder)
+    path = folder / "jsna.toml"
+    text = path.read_text()
+    for old, new in (toml_edits or {}).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text)
+    return path
+
+
+def _edit_sen2(path: Path, edit) -> None:
+    """Rewrite a SEN2 CSV through ``edit(frame) -> None`` (published text kept as text)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    edit(raw)
+    raw.to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig")
+
+
+def test_council_and_region_rows_are_found_by_code_when_the_configured_names_differs(
+        demo, tmp_path):
+    """Issue 13 item 2: DfE's names ("Demoton", "Demo Region") differ from the configured ones."""
+    path = _copy_demo(demo, tmp_path, {'name = "Demoton"': 'name = "Demoton, Borough of"',
+                                       'region_name = "Demo Region"': 'region_name = "Demoshire"'})
+    config = load_config(path)
+    chapter = ehcp.build(config)
+    raw = _raw(config, "ehcp_timeliness")
+    mine = raw[(raw["new_la_code"] == COUNCIL) & (raw["breakdown"] == raw["breakdown_topic"])]
+    table = chapter.tables["timeliness_ex"].frame
+    shown = table[table["Area"] == "Demoton, Borough of"].set_index("Calendar year")
+    assert sorted(shown.index) == sorted(mine["time_period"])
+    for _, published in mine.iterrows():
+        assert shown.at[published["time_period"], "Within 20 weeks"] == int(
+            published["plans_issued_20_weeks_ex"])
+    assert set(table["Area"]) == {"Demoton, Borough of", "Demoshire", "England"}
+    for key in ("timeliness_ex", "requests_not_assessed", "assessments_no_plan", "caseload"):
+        assert "Demoton, Borough of" in chapter.figures[key].alt, key
+        assert "Demoshire" in chapter.figures[key].alt, key
+    assert not chapter.indicators["area_name"].isin(["Demoton", "Demo Region"]).any()
+
+
+NORTH_YORKSHIRE_OLD, NORTH_YORKSHIRE = "E10000023", "E06000065"
+
+
+@pytest.mark.parametrize("configured", [NORTH_YORKSHIRE, NORTH_YORKSHIRE_OLD])
+def test_a_neighbour_is_found_by_its_old_or_current_code(demo, tmp_path, configured):
+    """Issue 13 item 3: a neighbour published under its old code in some years and its current
+    code in others is found under either, by the chapter and by `jsna sources` alike."""
+    from jsna.sources.catalogue import describe_sources
+
+    config, _, _ = demo
+    neighbour = config.neighbours[0]
+    path = _copy_demo(demo, tmp_path, {f'"{neighbour}"': f'"{configured}"'})
+
+    def recode(frame: pd.DataFrame) -> None:
+        rows = frame["new_la_code"] == neighbour
+        old_years = frame["time_period"].str[:4].astype(int) < 2023
+        frame.loc[rows & old_years, "new_la_code"] = NORTH_YORKSHIRE_OLD
+        frame.loc[rows & ~old_years, "new_la_code"] = NORTH_YORKSHIRE
+
+    for key in ("ehcp_caseload", "ehcp_requests", "ehcp_assessments", "ehcp_timeliness"):
+        _edit_sen2(path.parent / Path(config.inputs.comparators[key]).relative_to(config.root),
+                   recode)
+    edited = load_config(path)
+    raw = _raw(edited, "ehcp_timeliness")
+    raw = raw[raw["new_la_code"].isin([NORTH_YORKSHIRE_OLD, NORTH_YORKSHIRE])
+              & (raw["breakdown"] == raw["breakdown_topic"])]
+    chapter = ehcp.build(edited)
+    rows = chapter.indicators[(chapter.indicators["indicator_id"] == TIMELY)
+                              & (chapter.indicators["area_code"] == NORTH_YORKSHIRE)]
+    assert sorted(rows["period"]) == sorted(raw["time_period"])  # every year, both codes
+    for _, published in raw.iterrows():
+        row = rows[rows["period"] == published["time_period"]].iloc[0]
+        assert row["count"] == int(published["plans_issued_20_weeks_ex"])
+    neighbours = chapter.tables["timeliness_neighbours"].frame
+    assert len(neighbours) == 1 + len(edited.neighbours) + 1  # council, neighbours, England
+    checks = describe_sources(edited).set_index("key")
+    for key in ("ehcp_requests", "ehcp_assessments", "ehcp_timeliness"):
+        row = checks.loc[f"comparators.{key}"]
+        assert row["status"] == "ok" and "10/10 neighbours found" in row["detail"], row["detail"]
+
+
+def test_a_year_with_no_plans_shows_dfe_x_and_the_finding_uses_the_latest_published_year(
+        demo, tmp_path):
+    """DfE publishes 0 plans and a percentage of x (Dorset, 2024): the tables keep DfE's [x],
+    never a long 'not calculated' message, and the timeliness finding falls back to 2023."""
+    config, _, _ = demo
+    path = _copy_demo(demo, tmp_path)
+
+    def no_plans(frame: pd.DataFrame) -> None:
+        rows = (frame["new_la_code"] == COUNCIL) & (frame["time_period"] == "2024")
+        frame.loc[rows, ["plans_issued_den_ex", "plans_issued_20_weeks_ex"]] = "0"
+        frame.loc[rows, "PC_plans_issued_20_weeks_ex"] = "x"
+
+    timeliness = path.parent / Path(config.inputs.comparators["ehcp_timeliness"]).relative_to(
+        config.root)
+    _edit_sen2(timeliness, no_plans)
+    edited = load_config(path)
+    chapter = ehcp.build(edited)
+    row = _indicator(chapter, TIMELY, COUNCIL, "2024")
+    assert pd.isna(row["value"]) and row["note"] == "[x]"
+    trend = chapter.tables["timeliness_ex"].frame
+    shown = trend[(trend["Area"] == "Demoton") & (trend["Calendar year"] == "2024")].iloc[0]
+    assert shown["Within 20 weeks (%)"] == "[x]" and shown["95% CI lower"] == "[x]"
+    assert shown["Plans issued"] == 0
+    for table in chapter.tables.values():
+        assert not table.frame.astype(str).apply(
+            lambda c: c.str.contains("not calculated")).any().any(), table.name
+    raw = _raw(edited, "ehcp_timeliness")
+    year_before = raw[(raw["new_la_code"] == COUNCIL) & (raw["time_period"] == "2023")].iloc[0]
+    within, plans = (int(year_before["plans_issued_20_weeks_ex"]),
+                     int(year_before["plans_issued_den_ex"]))
+    first = chapter.findings.sentences[0]
+    assert first.startswith("In 2023, the latest year with a published figure for Demoton "
+                            "(none for 2024)")
+    assert f"({within:,} of {plans:,})" in first and f"{100 * within / plans:.1f}%" in first
+
+
+def _caseload_rows(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"period": period, "area_code": code, "area_name": name, "ehcplans": plans,
+          "ehcplans_note": "", "time_period": period.replace("/", ""), "year": 0,
+          "time_identifier": "Academic year", "geographic_level": "Local authority",
+          "area_type": "Local authority", "old_la_code": "", "breakdown_topic": "All",
+          "breakdown": "All"} for period, code, name, plans in rows])
+
+
+def test_a_merged_council_takes_its_predecessors_plans_only_when_they_are_the_same_area():
+    """Issue 13 item 4, hand-worked: BCP = Bournemouth + Poole + Christchurch (Jan 2019)."""
+    own = [("2019/20", "E06000058", "BCP", 2448.0), ("2020/21", "E06000058", "BCP", 2627.0)]
+    whole = _caseload_rows([*own, ("2018/19", "E06000028", "Bournemouth", 1000.0),
+                            ("2018/19", "E06000029", "Poole", 900.0),
+                            ("2018/19", "E07000048", "Christchurch", 150.0)])
+    plans, note = ehcp.council_plans(whole, "E06000058", "BCP")
+    assert plans.to_dict() == {"2018/19": 2050.0, "2019/20": 2448.0, "2020/21": 2627.0}
+    assert "January 2019 is the sum of their plans" in note
+    partial = _caseload_rows([*own, ("2018/19", "E06000028", "Bournemouth", 1000.0),
+                              ("2018/19", "E06000029", "Poole", 900.0)])
+    plans, note = ehcp.council_plans(partial, "E06000058", "BCP")
+    assert plans.to_dict() == {"2019/20": 2448.0, "2020/21": 2627.0}
+    assert "do not cover the same area (no row for Christchurch)" in note
+    plans, note = ehcp.council_plans(_caseload_rows(own), "E06000058", "BCP")
+    assert note == "" and len(plans) == 2
+
+
+def test_comparator_areas_names_the_file_it_checked(demo):
+    """The settings chapter's "the comparator file: no rows..." named no file."""
+    from jsna.chapters.common import comparator_areas
+    from jsna.errors import JsnaInputError
+
+    config, _, _ = demo
+    published = pd.DataFrame({"area_code": ["E92000001"], "area_name": ["England"],
+                              "area_type": ["England"]})  # no attrs: rows after a concat
+    source = config.inputs.comparators["sen_phase_type"]
+    with pytest.raises(JsnaInputError) as error:
+        comparator_areas(config, published, source)
+    assert str(error.value).startswith(f"{source}: no rows for Demo Region (Z12000001)")

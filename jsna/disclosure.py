@@ -40,6 +40,8 @@ SECONDARY_PREFIX = "secondary: protects "
 AUDIT_COLUMNS = ["table", "row_key", "column", "reason"]
 
 INDICATOR_KEY = ("indicator_id", "area_code", "period", "breakdown")
+#: Name of the site-wide indicator table (``data/indicators.csv``) in published tables' rules.
+INDICATOR_TABLE = "indicators"
 
 Selector = Mapping[str, object]
 

@@ -18,7 +18,14 @@ from jsna.chapters.common import (
     require_comparator,
 )
 from jsna.config import Config
-from jsna.disclosure import RowTotal, TableRules, apply_disclosure, format_suppressed
+from jsna.disclosure import (
+    INDICATOR_TABLE,
+    RowTotal,
+    SameCells,
+    TableRules,
+    apply_disclosure,
+    format_suppressed,
+)
 from jsna.formatting import percent
 from jsna.indicators.prevalence import (
     INDICATORS,
@@ -38,7 +45,8 @@ SOURCE_CENSUS = "Source: school census (January), pupils on roll in the council'
 SOURCE_DFE = "Source: DfE, Special educational needs in England; council school census."
 
 
-def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[Table, pd.DataFrame]:
+def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int, council_code: str
+                      ) -> tuple[Table, pd.DataFrame, TableRules]:
     latest = pupils[pupils["census_year"] == year]
     counts = pd.crosstab(latest["nc_year"], latest["sen_provision"])
     for provision in ("E", "K", "N"):
@@ -78,12 +86,47 @@ def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[
                f"{threshold} pupils, or a cell that would reveal one)."],
         total_row=True,
     )
-    return table, audit
+    # as published: the total row is the council's count of the prevalence indicators
+    period = academic_year_label(year)
+    links = [SameCells(INDICATOR_TABLE, on=[], rows={"Year group": "All year groups"},
+                       other_rows={"indicator_id": indicator, "area_code": council_code,
+                                   "period": period, "breakdown": "All pupils"},
+                       columns={column: "count", "Pupils": "denominator"})
+             for indicator, column in (("pupils_sen_support_percent", "SEN support"),
+                                       ("pupils_ehc_plan_percent", "EHC plan"))]
+    return table, audit, TableRules(key=rules.key, counts=rules.counts,
+                                    relations=[*rules.relations, *links])
 
 
 def _year_group_name(code: str) -> str:
     names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception"}
     return names.get(code, f"Year {code}")
+
+
+def _trend_rules(table: Table, indicator: str, council_code: str, council: str) -> TableRules:
+    """The trend table as published: the council's rows repeat its indicator rows."""
+    others = sorted(set(table.frame["Area"]) - {council})
+    return TableRules(
+        key=["Academic year", "Area"], counts=["Pupils", "All pupils"],
+        derived={c: ["Pupils", "All pupils"] for c in ("Per cent", "95% CI lower",
+                                                        "95% CI upper")},
+        exempt_where=[{"Area": others}] if others else [],
+        relations=[SameCells(INDICATOR_TABLE, on={"Academic year": "period"},
+                             rows={"Area": council},
+                             other_rows={"indicator_id": indicator, "area_code": council_code,
+                                         "breakdown": "All pupils"},
+                             columns={"Pupils": "count", "All pupils": "denominator"})])
+
+
+def _need_rules(indicator: str, period: str, council_code: str, council: str) -> TableRules:
+    """The need table as published: the council's counts are its need-mix indicator rows."""
+    column = f"{council} pupils"
+    return TableRules(
+        key=["Primary need"], counts=[column], derived={f"{council} %": [column]},
+        relations=[SameCells(INDICATOR_TABLE, on={"Primary need": "breakdown"},
+                             other_rows={"indicator_id": indicator, "area_code": council_code,
+                                         "period": period},
+                             columns={column: "count"})])
 
 
 def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: str,
@@ -189,10 +232,11 @@ def build(config: Config) -> Chapter:
         polarity="Not applicable",
     )
 
-    year_table, year_audit = _year_group_table(pupils, latest, threshold)
+    year_table, year_audit, year_rules = _year_group_table(pupils, latest, threshold, area.code)
     shown_areas = [area.name, areas.region_name, "England"]
     period_labels = [academic_year_label(int(y)) for y in years]
     tables: dict[str, Table] = {"pupils_by_year_group": year_table}
+    rules = {year_table.name: year_rules}
     figures = {}
     for indicator, short, measure in (
         ("pupils_ehc_plan_percent", "ehc_plan_trend", "percentage of pupils with an EHC plan"),
@@ -211,6 +255,7 @@ def build(config: Config) -> Chapter:
             y_label="Per cent of pupils", highlight=area.name, source=SOURCE_DFE,
         )
         tables[short] = _trend_table(indicators, indicator, caption, name, shown_areas)
+        rules[name] = _trend_rules(tables[short], indicator, area.code, area.name)
 
     latest_period = academic_year_label(latest)
     for indicator, short, who in (
@@ -233,10 +278,11 @@ def build(config: Config) -> Chapter:
         )
         tables[short] = _need_table(indicators, indicator, latest_period, caption, name,
                                     area.name)
+        rules[name] = _need_rules(indicator, latest_period, area.code, area.name)
 
     findings = Findings(_findings(indicators, area.name, period_labels))
     disclosure = pd.concat([audit, year_audit], ignore_index=True)
-    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
 
 
 def _findings(indicators: pd.DataFrame, council: str, periods: list[str]) -> list[str]:

@@ -606,11 +606,19 @@ def apply_disclosure(
             changed = False
             for ids, _ in relations:
                 open_cells = ids[unknown[ids]]
-                if open_cells.size == 1 and hidden[open_cells[0]]:
+                if not hidden[open_cells].any():
+                    continue
+                # one unknown cell: the relation gives it; several hidden cells whose values add
+                # up to less than the threshold: the relation bounds each of them within less
+                # than the threshold (0 to their sum), nearly giving a small count away
+                together = values[open_cells]
+                narrow = bool(np.isfinite(together).all() and together.sum() < threshold)
+                if open_cells.size == 1 or narrow:
                     complement = _complement(ids, unknown, cells)
                     if complement is None:
                         continue
-                    hide(int(complement), int(open_cells[0]))
+                    protects = open_cells[hidden[open_cells]][0]
+                    hide(int(complement), int(protects))
                     changed = True
         exposed = _recoverable(relations, unknown, hidden)
         if exposed.size == 0:

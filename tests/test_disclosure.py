@@ -346,3 +346,22 @@ def test_disclosure_log_lists_cells_and_reasons_without_values(tmp_path) -> None
     assert len(text) == 1 + len(audit)
     # the hidden numbers (3 and 12) never appear in the log
     assert not any(",3," in line or ",12," in line for line in text)
+
+
+def test_two_small_cells_do_not_protect_each_other_within_less_than_the_threshold() -> None:
+    # wards W1 (1) and W2 (2) hide each other exactly, but the council total minus the
+    # published wards is 3: each would be known to lie from 0 to 3, inside the suppressed
+    # range; a third ward (the smallest published, W3 = 20) must be hidden too
+    frame = pd.DataFrame({"area_code": ["C", "W1", "W2", "W3", "W4"],
+                          "area_type": ["Local authority", "Ward", "Ward", "Ward", "Ward"],
+                          "ehcp": [83, 1, 2, 20, 60], "pupils": [2000, 500, 500, 500, 500]})
+    rules = TableRules(key=["area_code"], counts=["ehcp", "pupils"], relations=[
+        RowTotal(total={"area_type": "Local authority"}, parts={"area_type": "Ward"})])
+    tables, audit = apply_disclosure({"wards": frame}, {"wards": rules})
+    assert tables["wards"]["ehcp"].isna().tolist() == [False, True, True, True, False]
+    equations = [total_equations("wards", 0, [1, 2, 3, 4], c) for c in ("ehcp", "pupils")]
+    ranges = feasible_range(tables, {"wards": ["ehcp", "pupils"]}, equations)
+    for cell in (("wards", 1, "ehcp"), ("wards", 2, "ehcp")):
+        low, high = ranges[cell]
+        assert high - low >= 5  # 0 to 23
+    assert "secondary: protects wards: area_code=W1: ehcp" in set(audit["reason"])

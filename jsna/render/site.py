@@ -164,6 +164,10 @@ def build_site(config: Config, results: list[ChapterResult]) -> Site:
                                                banner)
     index = output_dir / "index.html"
     index.write_text(_index_page(config, results, nav_items, banner), encoding="utf-8")
+    from jsna.review.disclosure_gate import check_site  # the site-wide disclosure gate
+
+    check_site(output_dir, council_code=config.area.code,
+               threshold=config.disclosure.threshold).raise_if_failed()
     return Site(index, pages, indicators_path, disclosure_path, manifest)
 
 

@@ -405,7 +405,7 @@ def _check_bounds(blocks, on_unknown, balance, unknown_ids, hidden_unknown, dete
     for (rel_idx, _), target in zip(blocks, targets, strict=True):
         for j in target:
             cell = int(unknown_ids[j])
-            lo, hi = low[position[j]], high[position[j]]
+            lo, hi = max(float(low[position[j]]), 0.0), float(high[position[j]])
             if cell in determined or not (hi - lo < threshold and lo < threshold):
                 continue
             problem = ("determined exactly by the relations and non-negativity" if hi - lo < 0.5

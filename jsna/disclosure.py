@@ -236,12 +236,25 @@ def _select(frame: pd.DataFrame, selector: Selector, table: str) -> np.ndarray:
     for column, wanted in selector.items():
         if column not in frame.columns:
             raise JsnaInputError(f"table {table!r} has no column {column!r} named in a relation")
-        values = frame[column]
-        if isinstance(wanted, list | tuple | set | frozenset):
-            mask &= values.isin(list(wanted)).to_numpy()
-        else:
-            mask &= (values == wanted).fillna(False).to_numpy(dtype=bool)
+        values = frame[column].to_numpy(dtype=object)
+        if not isinstance(wanted, list | tuple | set | frozenset):
+            wanted = [wanted]
+        chosen = {w for w in wanted if not _missing(w)}
+        mask &= np.fromiter((v in chosen for v in values), dtype=bool, count=len(values))
     return mask
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _key_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
+    """Each row's values of ``columns`` (missing values as None, so they match each other)."""
+    if not columns:
+        return [()] * len(frame)
+    arrays = [frame[c].to_numpy(dtype=object) for c in columns]
+    return [tuple(None if _missing(v) else v for v in row)
+            for row in zip(*arrays, strict=True)]
 
 
 def _build_relations(
@@ -348,20 +361,23 @@ def _same_cells(
         missing = [c for c in columns if c not in tables[table].columns]
         if missing:
             raise JsnaInputError(f"table {table!r} has no column(s) {missing} named in a relation")
-    keys = [f"k{i}" for i in range(len(on))]
-    left = tables[name][list(on)].copy()
-    left.columns = keys
-    left["_left"] = np.arange(len(left))
-    left = left[_select(tables[name], relation.rows, name)]
-    right = tables[other][list(on.values())].copy()
-    right.columns = keys
-    right["_right"] = np.arange(len(right))
-    right = right[_select(tables[other], relation.other_rows, other)]
-    pairs = left.merge(right, on=keys, how="inner") if keys else left.merge(right, how="cross")
+    left = np.flatnonzero(_select(tables[name], relation.rows, name))
+    right = np.flatnonzero(_select(tables[other], relation.other_rows, other))
+    # every picked row of this table with each picked row of the other sharing its ``on`` values
+    # (with no ``on`` columns, with every picked row of the other)
+    left_keys = _key_tuples(tables[name].iloc[left], list(on))
+    right_keys = _key_tuples(tables[other].iloc[right], list(on.values()))
+    by_key: dict[tuple, list[int]] = {}
+    for row, key in zip(right, right_keys, strict=True):
+        by_key.setdefault(key, []).append(int(row))
+    matched = [(int(row), match) for row, key in zip(left, left_keys, strict=True)
+               for match in by_key.get(key, [])]
+    left_rows = np.array([a for a, _ in matched], dtype=int)
+    right_rows = np.array([b for _, b in matched], dtype=int)
     out = []
     for this_column, other_column in relation.columns.items():
-        a = cells.ids(name, this_column, pairs["_left"].to_numpy())
-        b = cells.ids(other, other_column, pairs["_right"].to_numpy())
+        a = cells.ids(name, this_column, left_rows)
+        b = cells.ids(other, other_column, right_rows)
         out += [(np.array([x, y]), np.array([1.0, -1.0]))
                 for x, y in zip(a, b, strict=True) if x != y]
     return out

@@ -26,8 +26,11 @@ before the site is published, :func:`check_site` reads the staged site folder on
    bound is below the threshold (it could be a small count, and the range would nearly give
    it away);
 6. checks that no value derived from a suppressed count is shown (a table's declared derived
-   columns; a percentage in ``review/changes.csv`` for a suppressed indicator count) and that
-   the counts stated in the key findings are published counts.
+   columns; a percentage in ``review/changes.csv`` for a suppressed indicator count), that each
+   page's HTML table hides exactly the cells its CSV hides (so the proof on the CSVs covers the
+   pages), that no key finding, chart alt text or caption names a suppressed row with a number
+   (e.g. "Amberleigh (1.2%)"), and that the counts stated in the key findings are published
+   counts.
 
 The gate cannot add suppression itself (charts and pages are already drawn from the chapter's
 numbers), so a failure lists each exposed cell with the published cells that determine it, and
@@ -39,6 +42,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -156,8 +160,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _numbers(column: pd.Series) -> pd.Series:
     """Published numbers of a column; symbols ([c], [x], [z]) and blanks are missing."""
-    text = column.astype(str).str.replace(",", "", regex=False).str.strip()
-    return pd.to_numeric(text.where(text != "", None), errors="coerce")
+    numbers = pd.to_numeric(column, errors="coerce")
+    grouped = numbers.isna().to_numpy() & column.astype(str).str.contains(",", regex=False)
+    if grouped.any():  # thousands separators (as on the pages)
+        numbers[grouped] = pd.to_numeric(column[grouped].str.replace(",", "", regex=False),
+                                         errors="coerce")
+    return numbers.astype(float)
 
 
 def _is_indicator_table(name: str) -> bool:
@@ -176,6 +184,13 @@ class _Table:
     raw: pd.DataFrame  # as published (text)
     rules: TableRules
     hidden: np.ndarray  # per count column, stacked in the order of rules.counts
+    _keys: list[str] | None = None
+
+    def keys(self, name: str) -> list[str]:
+        """Row keys for messages (``column=value; ...``), computed once."""
+        if self._keys is None:
+            self._keys = _row_keys(self.frame, self.rules.key, name)
+        return self._keys
 
 
 def _indicator_table(name: str, raw: pd.DataFrame, council_code: str) -> _Table:
@@ -293,7 +308,7 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
     frames = {name: t.frame for name, t in tables.items()}
     rules = {name: t.rules for name, t in tables.items()}
     cells = _Cells(frames, rules)
-    keys = {name: _row_keys(frames[name], rules[name].key, name) for name in cells.names}
+    keys = {name: tables[name].keys(name) for name in cells.names}
     hidden = np.concatenate([tables[name].hidden for name in cells.names])
     values = cells.values
     unknown = ~np.isfinite(values)
@@ -302,7 +317,10 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
     report.cells, report.hidden, report.relations = len(values), int(hidden.sum()), len(relations)
     _check_derived(tables, report)
     _check_changes(site_dir, tables, council_code, report)
+    pages = _read_pages(site_dir)
+    _check_html_tables(pages, tables, report)
     _check_findings(site_dir, tables, threshold, report)
+    _check_mentions(site_dir, pages, tables, council_code, report)
     if not relations:
         return report
 
@@ -433,7 +451,9 @@ def _check_derived(tables: dict[str, _Table], report: GateReport) -> None:
             for source in sources:
                 mask |= hidden.get(source, np.zeros(n, dtype=bool))
             shown = mask & _numbers(table.raw[column]).notna().to_numpy()
-            keys = _row_keys(table.frame, rules.key, name)
+            if not shown.any():
+                continue
+            keys = table.keys(name)
             for row in np.flatnonzero(shown):
                 report.exposures.append(Exposure(
                     name, keys[row], column, "derived from a suppressed count but shown",
@@ -504,3 +524,131 @@ def _check_findings(site_dir: Path, tables: dict[str, _Table], threshold: int,
                     report.warnings.append(f"{where} states {text}, which is not a published "
                                            "count (check it is computed from published counts "
                                            "only)")
+
+
+# --------------------------------------------------------------------------- pages
+
+
+class _PageReader(HTMLParser):
+    """The tables (by ``id="table-<name>"``), image alt texts and captions of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self.texts: list[str] = []
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._caption: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "table" and (attributes.get("id") or "").startswith("table-"):
+            self._table = str(attributes["id"])[len("table-"):]
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "img" and attributes.get("alt"):
+            self.texts.append(str(attributes["alt"]))
+        elif tag in ("figcaption", "caption"):
+            self._caption = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._table is not None and self._row is not None:
+            self.tables[self._table].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+        elif tag in ("figcaption", "caption") and self._caption is not None:
+            self.texts.append("".join(self._caption).strip())
+            self._caption = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._caption is not None:
+            self._caption.append(data)
+
+
+def _read_pages(site_dir: Path) -> dict[str, _PageReader]:
+    pages = {}
+    for path in sorted(site_dir.glob("*.html")):
+        reader = _PageReader()
+        reader.feed(path.read_text(encoding="utf-8"))
+        pages[path.name] = reader
+    return pages
+
+
+def _check_html_tables(pages: dict[str, _PageReader], tables: dict[str, _Table],
+                       report: GateReport) -> None:
+    """Every page table with a CSV shows the same rows and hides the same count cells."""
+    for page, reader in pages.items():
+        for name, rows in reader.tables.items():
+            table = tables.get(name)
+            if table is None or not rows:
+                continue
+            header, body = rows[0], rows[1:]
+            raw = table.raw
+            if header != list(raw.columns) or len(body) != len(raw):
+                report.problems.append(f"{page}: table {name} does not show the rows and "
+                                       f"columns of data/{name}.csv, so the proof does not "
+                                       "cover it")
+                continue
+            columns = [*table.rules.counts, *table.rules.derived]
+            for column in columns:
+                position = header.index(column)
+                in_csv = (raw[column].str.strip() == SUPPRESSED).to_numpy()
+                if column not in table.rules.counts and not in_csv.any():
+                    continue
+                on_page = np.array([row[position] == SUPPRESSED for row in body])
+                keys = table.keys(name)
+                for row in np.flatnonzero(in_csv & ~on_page):
+                    report.exposures.append(Exposure(
+                        name, keys[row], column, f"suppressed in the CSV but shown on {page}"))
+                if column not in table.rules.counts:
+                    continue
+                shown = _numbers(pd.Series([row[position] for row in body]))
+                differs = (shown.notna().to_numpy() & table.frame[column].notna().to_numpy()
+                           & (shown.to_numpy() != table.frame[column].to_numpy()))
+                for row in np.flatnonzero(differs):
+                    report.problems.append(f"{page}: table {name}, {keys[row]}, {column}: the "
+                                           f"page shows {body[row][position]}, the CSV "
+                                           f"{raw[column].iloc[row]}")
+
+
+def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[str, _Table],
+                    council_code: str, report: GateReport) -> None:
+    """No finding, alt text or caption names a suppressed row followed by a number."""
+    table = tables.get(INDICATOR_TABLE)
+    if table is None:
+        return
+    n = len(table.frame)
+    rows = table.frame[table.hidden[:n] | table.hidden[n:2 * n]]
+    labels = set()
+    for _, row in rows.iterrows():
+        if row["area_code"] == council_code:
+            if row["breakdown"] not in ("All pupils", "All", ""):
+                labels.add(str(row["breakdown"]))
+        else:
+            labels.add(str(row["area_name"]))
+    if not labels:
+        return
+    texts: list[tuple[str, str]] = []
+    for path in sorted((site_dir / PARTS_FOLDER).glob("findings_*.json")):
+        texts += [(str(path.relative_to(site_dir)), t)
+                  for t in json.loads(path.read_text(encoding="utf-8"))]
+    for page, reader in pages.items():
+        texts += [(page, t) for t in reader.texts]
+    pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(x) for x in sorted(labels, key=len,
+                                                                                reverse=True))
+                         + r")(?![\w])\s*[:(]?\s*\d")
+    for where, text in texts:
+        for match in pattern.finditer(text):
+            report.exposures.append(Exposure(
+                where, text[:80] + ("..." if len(text) > 80 else ""), match.group(1),
+                "a suppressed row is stated with a number"))

@@ -257,6 +257,32 @@ def test_contradictory_numbers_around_a_hidden_cell_fail(tmp_path) -> None:
                for p in report.problems)
 
 
+def test_a_page_table_showing_a_cell_its_csv_hides(tmp_path) -> None:
+    table = pd.DataFrame({"Primary need": ["SLCN", "PMLD", "MSI"],
+                          f"{NAME} pupils": ["50", SUPPRESSED, SUPPRESSED]})
+    rules = TableRules(key=["Primary need"], counts=[f"{NAME} pupils"])
+    site = write_site(tmp_path, [], {"needs": (table, rules)})
+    rows = "".join(f"<tr><th scope=\"row\">{need}</th><td>{shown}</td></tr>"
+                   for need, shown in (("SLCN", "50"), ("PMLD", "3"), ("MSI", SUPPRESSED)))
+    (site / "01_population.html").write_text(
+        f'<html><body><table id="table-needs"><caption>Needs</caption><thead><tr>'
+        f'<th scope="col">Primary need</th><th scope="col">{NAME} pupils</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></body></html>")
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert exposed(report) == {("needs", "Primary need=PMLD", f"{NAME} pupils")}
+    assert "shown on 01_population.html" in report.message()
+
+
+def test_alt_text_stating_a_suppressed_need(tmp_path) -> None:
+    site = write_site(tmp_path, need_mix({"PMLD": 3, "MSI": 6}, {"SLCN": 50, "SEMH": 30}))
+    (site / "01_population.html").write_text(
+        '<html><body><figure><figcaption>Primary need</figcaption><img src="x.svg" '
+        'alt="Bar chart. Largest categories: SLCN 56.2%, SEMH 33.7%, PMLD 3.4%."></figure>'
+        "</body></html>")
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert {(e.table, e.column) for e in report.exposures} == {("01_population.html", "PMLD")}
+
+
 def test_rules_survive_json() -> None:
     rules = TableRules(
         key=["Ward"], counts=["a", "b"], derived={"p": ["a"]}, exempt_where=[{"Ward": ["X"]}],

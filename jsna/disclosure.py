@@ -40,6 +40,8 @@ SECONDARY_PREFIX = "secondary: protects "
 AUDIT_COLUMNS = ["table", "row_key", "column", "reason"]
 
 INDICATOR_KEY = ("indicator_id", "area_code", "period", "breakdown")
+#: Name of the site-wide indicator table (``data/indicators.csv``) in published tables' rules.
+INDICATOR_TABLE = "indicators"
 
 Selector = Mapping[str, object]
 
@@ -93,9 +95,60 @@ class SameCells:
     other_table: str
     on: Sequence[str] | Mapping[str, str]
     columns: Mapping[str, str]
+    rows: Selector = field(default_factory=dict)
+    other_rows: Selector = field(default_factory=dict)
 
 
-Relation = RowTotal | ColumnTotal | SameCells
+@dataclass(frozen=True)
+class CellTotal:
+    """Cells of one column that add up to a cell of another column, in groups of rows.
+
+    In every group of rows sharing the ``within`` columns, the ``total_column`` cell of each row
+    picked by ``total`` equals the sum of the ``parts_column`` cells of the rows picked by
+    ``parts``. Several total rows give one equation each (e.g. the denominator repeated on every
+    row of a breakdown: the breakdown's counts add up to each of them). A group with no part
+    row gives no equation.
+
+    Parameters
+    ----------
+    total, parts : mapping column -> value or list of values
+        Row selectors (``{}`` picks every row).
+    total_column, parts_column : str
+        Count columns.
+    within : sequence of str
+        Columns that define one group.
+    """
+
+    total: Selector
+    total_column: str
+    parts: Selector
+    parts_column: str
+    within: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The cells of one column of a table in the rows a selector picks (summed in a relation)."""
+
+    table: str
+    rows: Selector
+    column: str
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One additive relation between cells of any tables: ``total`` = sum of ``parts``.
+
+    E.g. a setting's pupils in one table = the sum of its schools' pupils in another, or all
+    pupils with an EHC plan = residents with one + those living outside. A relation naming a
+    table that is not given is ignored (nothing of it is published).
+    """
+
+    total: Cells
+    parts: Sequence[Cells]
+
+
+Relation = RowTotal | ColumnTotal | SameCells | CellTotal | Equation
 
 
 @dataclass(frozen=True)
@@ -115,6 +168,9 @@ class TableRules:
     exempt : callable, optional
         ``exempt(frame) -> boolean Series`` of rows already published by others (England,
         regions, other councils) which are neither suppressed nor used as complements.
+    exempt_where : sequence of selectors
+        The same as plain values: a row picked by any of these selectors is exempt (this form
+        can be written to JSON for the site-wide disclosure gate).
     """
 
     key: Sequence[str]
@@ -122,6 +178,7 @@ class TableRules:
     derived: Mapping[str, Sequence[str]] = field(default_factory=dict)
     relations: Sequence[Relation] = ()
     exempt: Callable[[pd.DataFrame], pd.Series] | None = None
+    exempt_where: Sequence[Selector] = ()
 
 
 # --------------------------------------------------------------------------- cell bookkeeping
@@ -137,9 +194,7 @@ class _Cells:
         total = 0
         for name in self.names:
             frame, rule = tables[name], rules[name]
-            exempt_rows = np.zeros(len(frame), dtype=bool)
-            if rule.exempt is not None:
-                exempt_rows = np.asarray(rule.exempt(frame), dtype=bool)
+            exempt_rows = exempt_mask(frame, rule, name)
             for column in rule.counts:
                 numeric = pd.to_numeric(frame[column], errors="coerce")
                 bad = numeric.isna() & frame[column].notna()
@@ -166,17 +221,40 @@ class _Cells:
         return self.offset[(table, column)] + np.asarray(rows, dtype=int)
 
 
+def exempt_mask(frame: pd.DataFrame, rule: TableRules, name: str) -> np.ndarray:
+    """Rows of ``frame`` that are exempt under ``rule`` (published by others)."""
+    exempt_rows = np.zeros(len(frame), dtype=bool)
+    if rule.exempt is not None:
+        exempt_rows |= np.asarray(rule.exempt(frame), dtype=bool)
+    for selector in rule.exempt_where:
+        exempt_rows |= _select(frame, selector, name)
+    return exempt_rows
+
+
 def _select(frame: pd.DataFrame, selector: Selector, table: str) -> np.ndarray:
     mask = np.ones(len(frame), dtype=bool)
     for column, wanted in selector.items():
         if column not in frame.columns:
             raise JsnaInputError(f"table {table!r} has no column {column!r} named in a relation")
-        values = frame[column]
-        if isinstance(wanted, list | tuple | set | frozenset):
-            mask &= values.isin(list(wanted)).to_numpy()
-        else:
-            mask &= (values == wanted).fillna(False).to_numpy(dtype=bool)
+        values = frame[column].to_numpy(dtype=object)
+        if not isinstance(wanted, list | tuple | set | frozenset):
+            wanted = [wanted]
+        chosen = {w for w in wanted if not _missing(w)}
+        mask &= np.fromiter((v in chosen for v in values), dtype=bool, count=len(values))
     return mask
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _key_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
+    """Each row's values of ``columns`` (missing values as None, so they match each other)."""
+    if not columns:
+        return [()] * len(frame)
+    arrays = [frame[c].to_numpy(dtype=object) for c in columns]
+    return [tuple(None if _missing(v) else v for v in row)
+            for row in zip(*arrays, strict=True)]
 
 
 def _build_relations(
@@ -193,6 +271,10 @@ def _build_relations(
                 relations += _column_total(name, frame, rule, relation, cells)
             elif isinstance(relation, SameCells):
                 relations += _same_cells(name, tables, rules, relation, cells)
+            elif isinstance(relation, CellTotal):
+                relations += _cell_total(name, frame, rule, relation, cells)
+            elif isinstance(relation, Equation):
+                relations += _equation(name, tables, rules, relation, cells)
             else:
                 raise JsnaInputError(f"table {name!r}: unknown relation {relation!r}")
     return relations
@@ -275,19 +357,94 @@ def _same_cells(
     on = dict(relation.on) if isinstance(relation.on, Mapping) else {c: c for c in relation.on}
     _check_counts(name, rules[name], list(relation.columns))
     _check_counts(other, rules[other], list(relation.columns.values()))
-    left = tables[name][list(on)].copy()
-    left.columns = [f"k{i}" for i in range(len(on))]
-    left["_left"] = np.arange(len(left))
-    right = tables[other][list(on.values())].copy()
-    right.columns = [f"k{i}" for i in range(len(on))]
-    right["_right"] = np.arange(len(right))
-    pairs = left.merge(right, on=[f"k{i}" for i in range(len(on))], how="inner")
+    for table, columns in ((name, list(on)), (other, list(on.values()))):
+        missing = [c for c in columns if c not in tables[table].columns]
+        if missing:
+            raise JsnaInputError(f"table {table!r} has no column(s) {missing} named in a relation")
+    left = np.flatnonzero(_select(tables[name], relation.rows, name))
+    right = np.flatnonzero(_select(tables[other], relation.other_rows, other))
+    # every picked row of this table with each picked row of the other sharing its ``on`` values
+    # (with no ``on`` columns, with every picked row of the other)
+    left_keys = _key_tuples(tables[name].iloc[left], list(on))
+    right_keys = _key_tuples(tables[other].iloc[right], list(on.values()))
+    by_key: dict[tuple, list[int]] = {}
+    for row, key in zip(right, right_keys, strict=True):
+        by_key.setdefault(key, []).append(int(row))
+    matched = [(int(row), match) for row, key in zip(left, left_keys, strict=True)
+               for match in by_key.get(key, [])]
+    left_rows = np.array([a for a, _ in matched], dtype=int)
+    right_rows = np.array([b for _, b in matched], dtype=int)
     out = []
     for this_column, other_column in relation.columns.items():
-        a = cells.ids(name, this_column, pairs["_left"].to_numpy())
-        b = cells.ids(other, other_column, pairs["_right"].to_numpy())
-        out += [(np.array([x, y]), np.array([1.0, -1.0])) for x, y in zip(a, b, strict=True)]
+        a = cells.ids(name, this_column, left_rows)
+        b = cells.ids(other, other_column, right_rows)
+        out += [(np.array([x, y]), np.array([1.0, -1.0]))
+                for x, y in zip(a, b, strict=True) if x != y]
     return out
+
+
+def _groups(frame: pd.DataFrame, within: Sequence[str], name: str) -> np.ndarray:
+    """Group number of every row (rows sharing the ``within`` columns)."""
+    within = list(within)
+    if not within:
+        return np.zeros(len(frame), dtype=int)
+    missing = [column for column in within if column not in frame.columns]
+    if missing:
+        raise JsnaInputError(f"table {name!r} has no column(s) {missing} named in a relation")
+    return frame.groupby(within, dropna=False, sort=False).ngroup().to_numpy()
+
+
+def _cell_total(
+    name: str, frame: pd.DataFrame, rule: TableRules, relation: CellTotal, cells: _Cells
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    _check_counts(name, rule, [relation.total_column, relation.parts_column])
+    codes = _groups(frame, relation.within, name)
+    is_total = _select(frame, relation.total, name)
+    is_part = _select(frame, relation.parts, name)
+    out = []
+    positions = np.arange(len(frame))
+    parts_by_group: dict[int, np.ndarray] = {}
+    for code in np.unique(codes[is_part]):
+        parts_by_group[int(code)] = positions[is_part & (codes == code)]
+    for row in positions[is_total]:
+        parts = parts_by_group.get(int(codes[row]))
+        if parts is None:
+            continue
+        total_id = cells.ids(name, relation.total_column, np.array([row]))
+        part_ids = cells.ids(name, relation.parts_column, parts)
+        if relation.total_column == relation.parts_column:
+            part_ids = part_ids[part_ids != total_id[0]]
+            if part_ids.size == 0:
+                continue
+        out.append((np.concatenate([total_id, part_ids]),
+                    np.concatenate([[1.0], -np.ones(part_ids.size)])))
+    return out
+
+
+def _equation(
+    name: str,
+    tables: Mapping[str, pd.DataFrame],
+    rules: Mapping[str, TableRules],
+    relation: Equation,
+    cells: _Cells,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    terms = [relation.total, *relation.parts]
+    if any(term.table not in tables for term in terms):
+        return []  # a table that is not published: the relation gives nothing away
+    ids, coefs = [], []
+    for position, term in enumerate(terms):
+        _check_counts(term.table, rules[term.table], [term.column])
+        rows = np.flatnonzero(_select(tables[term.table], term.rows, term.table))
+        if rows.size == 0:
+            return []
+        ids.append(cells.ids(term.table, term.column, rows))
+        coefs.append(np.full(rows.size, 1.0 if position == 0 else -1.0))
+    if ids[0].size != 1:
+        raise JsnaInputError(
+            f"table {name!r}: the total of an equation must be one cell; "
+            f"{relation.total} picks {ids[0].size}"
+        )
+    return [(np.concatenate(ids), np.concatenate(coefs))]
 
 
 # --------------------------------------------------------------------------- suppression
@@ -465,11 +622,19 @@ def apply_disclosure(
             changed = False
             for ids, _ in relations:
                 open_cells = ids[unknown[ids]]
-                if open_cells.size == 1 and hidden[open_cells[0]]:
+                if not hidden[open_cells].any():
+                    continue
+                # one unknown cell: the relation gives it; several hidden cells whose values add
+                # up to less than the threshold: the relation bounds each of them within less
+                # than the threshold (0 to their sum), nearly giving a small count away
+                together = values[open_cells]
+                narrow = bool(np.isfinite(together).all() and together.sum() < threshold)
+                if open_cells.size == 1 or narrow:
                     complement = _complement(ids, unknown, cells)
                     if complement is None:
                         continue
-                    hide(int(complement), int(open_cells[0]))
+                    protects = open_cells[hidden[open_cells]][0]
+                    hide(int(complement), int(protects))
                     changed = True
         exposed = _recoverable(relations, unknown, hidden)
         if exposed.size == 0:
@@ -551,6 +716,97 @@ def _write(
     return out, audit
 
 
+# --------------------------------------------------------------------------- rules as JSON
+
+_RELATION_TYPES: dict[str, type] = {
+    kind.__name__: kind for kind in (RowTotal, ColumnTotal, SameCells, CellTotal, Equation)
+}
+
+
+def _plain(value: object) -> object:
+    """A selector value or field as plain JSON (numpy scalars and tuples converted)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Cells):
+        return {"table": value.table, "rows": _plain(value.rows), "column": value.column}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise JsnaInputError(f"{value!r} cannot be written in a disclosure rule (plain values only)")
+
+
+def rules_to_json(rules: TableRules) -> dict[str, object]:
+    """A table's rules as plain JSON (what the site-wide disclosure gate reads).
+
+    Parameters
+    ----------
+    rules : TableRules
+        Rules whose rows are exempt by ``exempt_where`` selectors, not by a callable.
+
+    Returns
+    -------
+    dict
+        ``key, counts, derived, exempt_where, relations`` (each relation with its ``type``).
+
+    Raises
+    ------
+    JsnaInputError
+        When the rules use an ``exempt`` callable or a selector holds a value JSON cannot hold.
+    """
+    if rules.exempt is not None:
+        raise JsnaInputError("disclosure rules with an exempt callable cannot be written as JSON; "
+                             "use exempt_where selectors")
+    relations = []
+    for relation in rules.relations:
+        entry: dict[str, object] = {"type": type(relation).__name__}
+        for name in relation.__dataclass_fields__:
+            entry[name] = _plain(getattr(relation, name))
+        relations.append(entry)
+    return {
+        "key": list(rules.key),
+        "counts": list(rules.counts),
+        "derived": {k: list(v) for k, v in rules.derived.items()},
+        "exempt_where": [_plain(s) for s in rules.exempt_where],
+        "relations": relations,
+    }
+
+
+def rules_from_json(data: Mapping[str, object], source: str = "rules") -> TableRules:
+    """Read rules written by :func:`rules_to_json`.
+
+    Raises
+    ------
+    JsnaInputError
+        Naming ``source`` and what is wrong, when an entry is not a known relation.
+    """
+    relations: list[Relation] = []
+    for number, entry in enumerate(data.get("relations", [])):  # type: ignore[union-attr]
+        fields = dict(entry)
+        kind = _RELATION_TYPES.get(str(fields.pop("type", "")))
+        if kind is None:
+            raise JsnaInputError(f"{source}: relation {number + 1} has unknown type "
+                                 f"{entry.get('type')!r}; expected one of {sorted(_RELATION_TYPES)}")
+        try:
+            if kind is Equation:
+                relations.append(Equation(total=Cells(**fields["total"]),
+                                          parts=[Cells(**p) for p in fields["parts"]]))
+            else:
+                relations.append(kind(**fields))
+        except (TypeError, KeyError) as error:
+            raise JsnaInputError(f"{source}: relation {number + 1} ({kind.__name__}) is "
+                                 f"malformed: {error}") from None
+    return TableRules(
+        key=list(data.get("key", [])),  # type: ignore[arg-type]
+        counts=list(data.get("counts", [])),  # type: ignore[arg-type]
+        derived={k: list(v) for k, v in dict(data.get("derived", {})).items()},  # type: ignore[arg-type]
+        relations=relations,
+        exempt_where=[dict(s) for s in data.get("exempt_where", [])],  # type: ignore[union-attr]
+    )
+
+
 # --------------------------------------------------------------------------- long indicator table
 
 
@@ -560,6 +816,8 @@ def indicator_table_rules(
     count_columns: Sequence[str] = ("count", "denominator"),
     additive_breakdowns: Mapping[str, Sequence[str]] | None = None,
     extra_relations: Sequence[Relation] = (),
+    table_name: str = "indicators",
+    catalogue_relations: bool = True,
 ) -> TableRules:
     """Disclosure rules for the long indicator table.
 
@@ -577,6 +835,12 @@ def indicator_table_rules(
         E.g. ``{"All": ["Boys", "Girls"]}`` when the parts add up to the total.
     extra_relations : sequence of relations
         Further relations (e.g. the same count published under two indicators).
+    table_name : str, default "indicators"
+        Name of the table in the disclosure call (relations between its own rows name it).
+    catalogue_relations : bool, default True
+        Add the relations the indicator catalogue declares (breakdowns that partition their
+        denominator, a denominator that is another indicator's count...; see
+        :mod:`jsna.indicators.relations`).
 
     Returns
     -------
@@ -619,6 +883,10 @@ def indicator_table_rules(
                 within=["indicator_id", "area_code", "period"],
             )
         )
+    if catalogue_relations:
+        from jsna.indicators.relations import indicator_relations
+
+        relations += indicator_relations(indicators, table_name)
     relations += list(extra_relations)
 
     def exempt(frame: pd.DataFrame) -> pd.Series:
@@ -674,7 +942,8 @@ def suppress_indicators(
     audit : pandas.DataFrame
         ``table, row_key, column, reason`` for every hidden cell.
     """
-    rules = indicator_table_rules(indicators, council_code=council_code, **rule_options)
+    rules = indicator_table_rules(indicators, council_code=council_code, table_name=table_name,
+                                  **rule_options)
     tables, audit = apply_disclosure(
         {table_name: indicators}, {table_name: rules}, threshold, suppress_zeros
     )

@@ -346,3 +346,46 @@ def test_disclosure_log_lists_cells_and_reasons_without_values(tmp_path) -> None
     assert len(text) == 1 + len(audit)
     # the hidden numbers (3 and 12) never appear in the log
     assert not any(",3," in line or ",12," in line for line in text)
+
+
+def test_two_small_cells_do_not_protect_each_other_within_less_than_the_threshold() -> None:
+    # wards W1 (1) and W2 (2) hide each other exactly, but the council total minus the
+    # published wards is 3: each would be known to lie from 0 to 3, inside the suppressed
+    # range; a third ward (the smallest published, W3 = 20) must be hidden too
+    frame = pd.DataFrame({"area_code": ["C", "W1", "W2", "W3", "W4"],
+                          "area_type": ["Local authority", "Ward", "Ward", "Ward", "Ward"],
+                          "ehcp": [83, 1, 2, 20, 60], "pupils": [2000, 500, 500, 500, 500]})
+    rules = TableRules(key=["area_code"], counts=["ehcp", "pupils"], relations=[
+        RowTotal(total={"area_type": "Local authority"}, parts={"area_type": "Ward"})])
+    tables, audit = apply_disclosure({"wards": frame}, {"wards": rules})
+    assert tables["wards"]["ehcp"].isna().tolist() == [False, True, True, True, False]
+    equations = [total_equations("wards", 0, [1, 2, 3, 4], c) for c in ("ehcp", "pupils")]
+    ranges = feasible_range(tables, {"wards": ["ehcp", "pupils"]}, equations)
+    for cell in (("wards", 1, "ehcp"), ("wards", 2, "ehcp")):
+        low, high = ranges[cell]
+        assert high - low >= 5  # 0 to 23
+    assert "secondary: protects wards: area_code=W1: ehcp" in set(audit["reason"])
+
+
+def test_need_mix_partition_of_its_denominator_is_protected() -> None:
+    # issue 13 defect 1 in miniature: the catalogue says the needs of pupils on SEN support
+    # add up to the denominator, which is also the prevalence indicator's count
+    needs = {"SLCN": 50, "SEMH": 30, "MSI": 6, "PMLD": 3}
+    rows = [{"indicator_id": "sen_support_primary_need_percent", "breakdown": need,
+             "count": count, "denominator": 89} for need, count in needs.items()]
+    rows.append({"indicator_id": "pupils_sen_support_percent", "breakdown": "All pupils",
+                 "count": 89, "denominator": 1000})
+    frame = pd.DataFrame(rows).assign(area_code="Z06000001", area_name="Demoton",
+                                      area_type="Local authority", period="2024/25")
+    published, audit = suppress_indicators(frame, council_code="Z06000001")
+    assert published["count"].isna().tolist() == [False, False, True, True, False]
+    cell = lambda row, column: ("indicators", row, column)  # noqa: E731
+    equations = [[(1.0, cell(r, "denominator"))] + [(-1.0, cell(p, "count")) for p in range(4)]
+                 for r in range(4)]
+    equations.append([(1.0, cell(4, "count")), (-1.0, cell(0, "denominator"))])
+    ranges = feasible_range({"indicators": published},
+                            {"indicators": ["count", "denominator"]}, equations)
+    assert ranges[cell(3, "count")] == pytest.approx((0, 9))  # 89 - 80 shared by MSI and PMLD
+    # without the catalogue's relations only PMLD would be hidden: 89 - 86 = 3
+    alone, _ = suppress_indicators(frame, council_code="Z06000001", catalogue_relations=False)
+    assert alone["count"].isna().tolist() == [False, False, False, True, False]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jsna.disclosure import TableRules, rules_to_json
 from jsna.indicators.table import CSV_FLOAT_FORMAT
 from jsna.literal import write_csv
 from jsna.viz.display import Figure, Table, escape
@@ -60,6 +61,12 @@ class Chapter:
         The chapter's rows of the long indicator table, after disclosure control.
     disclosure : DataFrame
         One row per suppressed cell with its reason (never the hidden value).
+    rules : dict
+        Table name (``Table.name``, the CSV's stem) -> :class:`jsna.disclosure.TableRules` of
+        the table *as published*: its count columns (``[c]`` = suppressed), the rows published
+        by others (``exempt_where``) and the relations tying its counts to each other, to other
+        tables and to the indicator table (``"indicators"``). The site-wide disclosure gate
+        (:mod:`jsna.review.disclosure_gate`) reads them; a table without rules fails the gate.
     """
 
     key: str
@@ -69,13 +76,15 @@ class Chapter:
     figures: dict[str, Figure] = field(default_factory=dict)
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     disclosure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rules: dict[str, TableRules] = field(default_factory=dict)
 
     def save(self, output_dir: str | Path) -> list[Path]:
         """Write the chapter's downloads under ``output_dir``.
 
         Writes ``data/<key>_<table>.csv`` for each table, ``data/<key>_indicators.csv``,
-        ``figures/<key>_<figure>.svg``, ``review/parts/disclosure_<key>.csv`` and
-        ``review/parts/findings_<key>.json`` (the key findings, shown on the site's index).
+        ``figures/<key>_<figure>.svg``, ``review/parts/disclosure_<key>.csv``,
+        ``review/parts/findings_<key>.json`` (the key findings, shown on the site's index) and
+        ``review/parts/rules_<table>.json`` for each table with rules (for the disclosure gate).
 
         Returns
         -------
@@ -98,4 +107,9 @@ class Chapter:
         path = parts / f"findings_{self.key}.json"
         path.write_text(json.dumps(self.findings.sentences, indent=1) + "\n", encoding="utf-8")
         written.append(path)
+        for name, rules in sorted(self.rules.items()):
+            path = parts / f"rules_{name}.json"
+            path.write_text(json.dumps(rules_to_json(rules), indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+            written.append(path)
         return written

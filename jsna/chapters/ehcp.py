@@ -24,7 +24,13 @@ from jsna.chapters.common import (
     require_comparator,
 )
 from jsna.config import Config
-from jsna.disclosure import TableRules, apply_disclosure, format_suppressed
+from jsna.disclosure import (
+    INDICATOR_TABLE,
+    SameCells,
+    TableRules,
+    apply_disclosure,
+    format_suppressed,
+)
 from jsna.errors import JsnaInputError
 from jsna.formatting import percent
 from jsna.sources.codes import (
@@ -485,7 +491,60 @@ def build(config: Config) -> Chapter:
     findings = Findings(_findings(indicators, ranks, area.name, areas, periods))
     disclosure = pd.concat([timely_audit, request_audit, assessment_audit, caseload_audit],
                            ignore_index=True)
-    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+    rules = published_rules(tables, area.code, area.name, latest)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
+
+
+#: Tables that repeat an indicator's rows: short name -> indicator (see :func:`published_rules`).
+TREND_TABLES = {"timeliness_ex": TIMELINESS[0], "timeliness_all": TIMELINESS[1],
+                "requests_not_assessed": REQUESTS[0], "assessments_no_plan": ASSESSMENTS[0]}
+
+
+def published_rules(tables: dict[str, Table], area_code: str, council: str, latest: str
+                    ) -> dict[str, TableRules]:
+    """Disclosure rules of the tables *as published*, for the site-wide disclosure gate.
+
+    The council's rows of the trend tables (count and denominator in the third and fourth
+    columns) and of the neighbour table repeat its indicator rows; other areas' rows are
+    published by DfE and exempt. The caseload table's council column has no relation to other
+    tables.
+    """
+    out: dict[str, TableRules] = {}
+    ratios = ("95% CI lower", "95% CI upper")
+    for short, indicator in TREND_TABLES.items():
+        table = tables.get(short)
+        if table is None:
+            continue
+        count, denominator = table.frame.columns[2], table.frame.columns[3]
+        others = sorted(set(table.frame["Area"]) - {council})
+        out[table.name] = TableRules(
+            key=["Calendar year", "Area"], counts=[count, denominator],
+            derived={c: [count, denominator] for c in (f"{count} (%)", *ratios)},
+            exempt_where=[{"Area": others}] if others else [],
+            relations=[SameCells(INDICATOR_TABLE, on={"Calendar year": "period"},
+                                 rows={"Area": council},
+                                 other_rows={"indicator_id": indicator, "area_code": area_code},
+                                 columns={count: "count", denominator: "denominator"})])
+    table = tables.get("timeliness_neighbours")
+    if table is not None:
+        mine = f"{council} (this council)"
+        counts = ["Within 20 weeks", "Plans issued (excluding exceptions)"]
+        others = sorted(set(table.frame["Area"]) - {mine})
+        out[table.name] = TableRules(
+            key=["Area"], counts=counts,
+            derived={c: counts for c in ("Per cent", *ratios)},
+            exempt_where=[{"Area": others}] if others else [],
+            relations=[SameCells(INDICATOR_TABLE, on=[], rows={"Area": mine},
+                                 other_rows={"indicator_id": TIMELINESS[0],
+                                             "area_code": area_code, "period": latest},
+                                 columns={"Within 20 weeks": "count",
+                                          "Plans issued (excluding exceptions)": "denominator"})])
+    table = tables.get("caseload")
+    if table is not None:
+        derived = [c for c in table.frame.columns if c.startswith(f"{council} ")]
+        out[table.name] = TableRules(key=["January"], counts=[council],
+                                     derived={c: [council] for c in derived})
+    return out
 
 
 def _row(indicators: pd.DataFrame, indicator: str, code: str, period: str) -> pd.Series | None:

@@ -20,7 +20,14 @@ from jsna.chapters.common import (
     require_comparator,
 )
 from jsna.config import Config
-from jsna.disclosure import RowTotal, TableRules, apply_disclosure, format_suppressed
+from jsna.disclosure import (
+    INDICATOR_TABLE,
+    RowTotal,
+    SameCells,
+    TableRules,
+    apply_disclosure,
+    format_suppressed,
+)
 from jsna.formatting import percent
 from jsna.indicators.prevalence import (
     BASIS_NOTE,
@@ -43,7 +50,8 @@ SOURCE_DFE = ("Source: DfE, Special educational needs in England; council school
               "All areas: pupils in state-funded schools.")
 
 
-def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[Table, pd.DataFrame]:
+def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int, council_code: str
+                      ) -> tuple[Table, pd.DataFrame, TableRules]:
     latest = pupils[pupils["census_year"] == year]
     # a year group or provision the census left blank (kept by the cleaner) is still a pupil
     counts = pd.crosstab(latest["nc_year"].astype(object).fillna(UNKNOWN_YEAR_GROUP),
@@ -85,7 +93,16 @@ def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int) -> tuple[
                f"{threshold} pupils, or a cell that would reveal one)."],
         total_row=True,
     )
-    return table, audit
+    # as published: the total row is the council's count of the prevalence indicators
+    period = academic_year_label(year)
+    links = [SameCells(INDICATOR_TABLE, on=[], rows={"Year group": "All year groups"},
+                       other_rows={"indicator_id": indicator, "area_code": council_code,
+                                   "period": period, "breakdown": "All pupils"},
+                       columns={column: "count", "Pupils": "denominator"})
+             for indicator, column in (("pupils_sen_support_percent", "SEN support"),
+                                       ("pupils_ehc_plan_percent", "EHC plan"))]
+    return table, audit, TableRules(key=rules.key, counts=rules.counts,
+                                    relations=[*rules.relations, *links])
 
 
 def census_coverage(latest: pd.DataFrame, year: int, schools_path: Path | None) -> str:
@@ -130,6 +147,32 @@ def _year_group_name(code: str) -> str:
     names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception",
              UNKNOWN_YEAR_GROUP: "Year group not known"}
     return names.get(code, f"Year {code}")
+
+
+def _trend_rules(table: Table, indicator: str, council_code: str, council: str) -> TableRules:
+    """The trend table as published: the council's rows repeat its indicator rows."""
+    others = sorted(set(table.frame["Area"]) - {council})
+    return TableRules(
+        key=["Academic year", "Area"], counts=["Pupils", "All pupils"],
+        derived={c: ["Pupils", "All pupils"] for c in ("Per cent", "95% CI lower",
+                                                        "95% CI upper")},
+        exempt_where=[{"Area": others}] if others else [],
+        relations=[SameCells(INDICATOR_TABLE, on={"Academic year": "period"},
+                             rows={"Area": council},
+                             other_rows={"indicator_id": indicator, "area_code": council_code,
+                                         "breakdown": "All pupils"},
+                             columns={"Pupils": "count", "All pupils": "denominator"})])
+
+
+def _need_rules(indicator: str, period: str, council_code: str, council: str) -> TableRules:
+    """The need table as published: the council's counts are its need-mix indicator rows."""
+    column = f"{council} pupils"
+    return TableRules(
+        key=["Primary need"], counts=[column], derived={f"{council} %": [column]},
+        relations=[SameCells(INDICATOR_TABLE, on={"Primary need": "breakdown"},
+                             other_rows={"indicator_id": indicator, "area_code": council_code,
+                                         "period": period},
+                             columns={column: "count"})])
 
 
 def _trend_table(indicators: pd.DataFrame, indicator: str, caption: str, name: str,
@@ -236,11 +279,12 @@ def build(config: Config) -> Chapter:
         polarity="Not applicable",
     )
 
-    year_table, year_audit = _year_group_table(pupils, latest, threshold)
+    year_table, year_audit, year_rules = _year_group_table(pupils, latest, threshold, area.code)
     coverage = [census_coverage(pupils[pupils["census_year"] == latest], latest,
                                 config.inputs.schools)]
     period_labels = [academic_year_label(int(y)) for y in years]
     tables: dict[str, Table] = {"pupils_by_year_group": year_table}
+    rules = {year_table.name: year_rules}
     figures = {}
     for indicator, short, measure in (
         ("pupils_ehc_plan_percent", "ehc_plan_trend", "percentage of pupils with an EHC plan"),
@@ -260,6 +304,7 @@ def build(config: Config) -> Chapter:
         )
         tables[short] = _trend_table(indicators, indicator, caption, name,
                                      [areas.council, areas.region_code, "E92000001"], coverage)
+        rules[name] = _trend_rules(tables[short], indicator, area.code, area.name)
 
     latest_period = academic_year_label(latest)
     for indicator, short, who in (
@@ -281,10 +326,11 @@ def build(config: Config) -> Chapter:
         )
         tables[short] = _need_table(indicators, indicator, latest_period, caption, name,
                                     area.name, areas.council)
+        rules[name] = _need_rules(indicator, latest_period, area.code, area.name)
 
     findings = Findings(_findings(indicators, area.name, period_labels))
     disclosure = pd.concat([audit, year_audit], ignore_index=True)
-    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
 
 
 def _findings(indicators: pd.DataFrame, council: str, periods: list[str]) -> list[str]:

@@ -31,7 +31,10 @@ from jsna.chapters.common import (
 )
 from jsna.config import Config
 from jsna.disclosure import (
+    INDICATOR_TABLE,
     SUPPRESSED,
+    Cells,
+    Equation,
     RowTotal,
     SameCells,
     TableRules,
@@ -465,6 +468,92 @@ def _school_table(schools: pd.DataFrame, council: str, year: int, threshold: int
     )
 
 
+# --------------------------------------------------------------------------- published rules
+
+
+def published_rules(tables: dict[str, Table], years: list[int], area_code: str, council: str
+                    ) -> dict[str, TableRules]:
+    """Disclosure rules of the tables *as published*, for the site-wide disclosure gate.
+
+    The settings of each census add up to "All settings", whose counts are the council's
+    prevalence indicators (pupils with an EHC plan, on SEN support; all pupils) and whose
+    special-school EHC plans are the count of the special-school indicator; the cross-border
+    table repeats the latest census; the schools of a setting add up to the setting; and all
+    pupils with an EHC plan (or on SEN support) = those living outside + the resident pupils of
+    the wards chapter.
+    """
+    by_setting = tables["pupils_by_setting"].name
+    outside = tables["pupils_living_outside"].name
+    schools = tables["schools"].name
+    latest = years[-1]
+    settings = [s for s in tables["pupils_by_setting"].frame["Type of setting"].unique()
+                if s != ALL_SETTINGS]
+    links = []
+    for year in years:
+        census = {"Census": f"January {year}"}
+        period = academic_year_label(year)
+        council_row = {"area_code": area_code, "period": period}
+        links += [
+            SameCells(INDICATOR_TABLE, on=[], rows={**census, "Type of setting": ALL_SETTINGS},
+                      other_rows={**council_row, "indicator_id": "pupils_ehc_plan_percent",
+                                  "breakdown": "All pupils"},
+                      columns={PLAN: "count", PUPILS: "denominator"}),
+            SameCells(INDICATOR_TABLE, on=[], rows={**census, "Type of setting": ALL_SETTINGS},
+                      other_rows={**council_row, "indicator_id": "pupils_sen_support_percent",
+                                  "breakdown": "All pupils"},
+                      columns={SUPPORT: "count"}),
+            SameCells(INDICATOR_TABLE, on=[], rows={**census, "Type of setting": ALL_SETTINGS},
+                      other_rows={**council_row, "indicator_id": INDICATOR},
+                      columns={PLAN: "denominator"}),
+            SameCells(INDICATOR_TABLE, on=[], rows={**census, "Type of setting": SPECIAL},
+                      other_rows={**council_row, "indicator_id": INDICATOR},
+                      columns={PLAN: "count"}),
+        ]
+    everyone = {"Type of setting": ALL_SETTINGS}
+    residents = {"area_code": area_code, "area_type": "Local authority",
+                 "period": academic_year_label(latest), "breakdown": "All pupils"}
+    trend = tables["special_school_share"]
+    others = sorted(set(trend.frame["Area"]) - {council})
+    return {
+        by_setting: TableRules(
+            key=["Census", "Type of setting"], counts=COUNTS,
+            derived={"Share of EHC plans %": [PLAN]},
+            relations=[RowTotal(total=everyone, parts={"Type of setting": settings},
+                                within=["Census"]), *links]),
+        outside: TableRules(
+            key=["Type of setting"], counts=[PUPILS, PLAN, OUT_PLAN, SUPPORT, OUT_SUPPORT],
+            derived={f"{OUT_PLAN} %": [OUT_PLAN, PLAN], f"{OUT_SUPPORT} %": [OUT_SUPPORT, SUPPORT]},
+            relations=[
+                RowTotal(total=everyone, parts={"Type of setting": settings}),
+                SameCells(by_setting, on=["Type of setting"],
+                          other_rows={"Census": f"January {latest}"},
+                          columns={c: c for c in COUNTS}),
+                *[Equation(Cells(outside, everyone, total),
+                           [Cells(outside, everyone, away),
+                            Cells(INDICATOR_TABLE, {**residents, "indicator_id": indicator},
+                                  "count")])
+                  for total, away, indicator in (
+                      (PLAN, OUT_PLAN, "resident_pupils_ehc_plan_percent"),
+                      (SUPPORT, OUT_SUPPORT, "resident_pupils_sen_support_percent"))]]),
+        schools: TableRules(
+            key=["School", "Type of setting"], counts=COUNTS, derived={"SEN %": COUNTS},
+            relations=[Equation(Cells(by_setting, {"Census": f"January {latest}",
+                                                   "Type of setting": setting}, column),
+                                [Cells(schools, {"Type of setting": setting}, column)])
+                       for setting in settings for column in COUNTS]),
+        trend.name: TableRules(
+            key=["Academic year", "Area"], counts=["In special schools", "All with an EHC plan"],
+            derived={c: ["In special schools", "All with an EHC plan"]
+                     for c in ("Per cent", "95% CI lower", "95% CI upper")},
+            exempt_where=[{"Area": others}] if others else [],
+            relations=[SameCells(INDICATOR_TABLE, on={"Academic year": "period"},
+                                 rows={"Area": council},
+                                 other_rows={"indicator_id": INDICATOR, "area_code": area_code},
+                                 columns={"In special schools": "count",
+                                          "All with an EHC plan": "denominator"})]),
+    }
+
+
 # --------------------------------------------------------------------------- build
 
 
@@ -524,7 +613,8 @@ def build(config: Config) -> Chapter:
     }
     findings = Findings(_findings(indicators, by_setting, outside, schools, area.name, periods))
     disclosure = pd.concat([audit, pipeline_audit], ignore_index=True)
-    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+    rules = published_rules(tables, years, area.code, area.name)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
 
 
 # --------------------------------------------------------------------------- findings

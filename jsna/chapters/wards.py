@@ -27,6 +27,7 @@ from jsna.chapters.common import (
 )
 from jsna.config import Config
 from jsna.disclosure import (
+    INDICATOR_TABLE,
     SUPPRESSED,
     ColumnTotal,
     RowTotal,
@@ -409,6 +410,58 @@ def _deprivation_table(indicators: pd.DataFrame, deciles: pd.DataFrame, council_
     )
 
 
+# --------------------------------------------------------------------------- published rules
+
+
+def published_rules(tables: dict[str, Table], council_code: str, council_name: str,
+                    period: str) -> dict[str, TableRules]:
+    """Disclosure rules of the tables *as published*, for the site-wide disclosure gate.
+
+    Each ward table's wards and "Ward not known" add up to the council's row, and every row
+    repeats the ward's (or council's) indicator row; each row of the deprivation table repeats
+    the council's indicator row of its decile, and the deciles add up to all resident pupils.
+    """
+    out: dict[str, TableRules] = {}
+    ratios = ("Per cent", "95% CI lower", "95% CI upper")
+    for indicator, (column, _, _) in INDICATORS.items():
+        short = {SEN: "sen", SUPPORT: "sen_support", PLAN: "ehc_plan"}[column]
+        table = tables.get(f"{short}_by_ward")
+        if table is None:
+            continue
+        count, places = COUNT_HEADINGS[column], list(table.frame["Ward"])
+        counts = [count, "Resident pupils"]
+        out[table.name] = TableRules(
+            key=["Ward"], counts=counts, derived={c: counts for c in ratios},
+            relations=[RowTotal(total={"Ward": council_name},
+                                parts={"Ward": [p for p in places if p != council_name]}),
+                       SameCells(INDICATOR_TABLE, on={"Ward": "area_name"},
+                                 other_rows={"indicator_id": indicator, "period": period,
+                                             "breakdown": "All pupils"},
+                                 columns={count: "count", "Resident pupils": "denominator"})])
+    table = tables.get("sen_by_deprivation")
+    if table is not None:
+        labels = list(table.frame["IMD decile"])
+        links = []
+        for label in labels:
+            breakdown = {ALL_RESIDENT: "All pupils", UNKNOWN_DECILE: "IMD decile not known"}.get(
+                label, "IMD decile " + str(label))
+            for indicator, column in (("resident_pupils_sen_support_percent", SUPPORT),
+                                      ("resident_pupils_ehc_plan_percent", PLAN)):
+                links.append(SameCells(
+                    INDICATOR_TABLE, on=[], rows={"IMD decile": label},
+                    other_rows={"indicator_id": indicator, "area_code": council_code,
+                                "area_type": "Local authority", "period": period,
+                                "breakdown": breakdown},
+                    columns={column: "count", PUPILS: "denominator"}))
+        out[table.name] = TableRules(
+            key=["IMD decile"], counts=[PUPILS, SUPPORT, PLAN],
+            derived={f"{SUPPORT} %": [PUPILS, SUPPORT], f"{PLAN} %": [PUPILS, PLAN]},
+            relations=[RowTotal(total={"IMD decile": ALL_RESIDENT},
+                                parts={"IMD decile": [x for x in labels if x != ALL_RESIDENT]}),
+                       *links])
+    return out
+
+
 # --------------------------------------------------------------------------- build
 
 
@@ -460,7 +513,8 @@ def build(config: Config) -> Chapter:
     figures = _figures(with_funnel, boundaries, area.code, area.name, config.year)
     findings = Findings(_findings(with_funnel, area.code, area.name, config.year))
     disclosure = pd.concat([audit, pipeline_audit], ignore_index=True)
-    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure)
+    rules = published_rules(tables, area.code, area.name, period)
+    return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
 
 
 def _ward_rows(indicators: pd.DataFrame, indicator: str, council_code: str) -> pd.DataFrame:

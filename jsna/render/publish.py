@@ -169,8 +169,9 @@ def verify_staged_site(staging: Path, config: Config) -> None:
     :class:`jsna.errors.JsnaError` with a one-line reason; the refresh then stops with that
     message, the staged site is discarded and the published one is left as it was.
 
-    Today it checks nothing; the site-wide disclosure gate (cross-chapter differencing over
-    every published CSV) belongs here.
+    It runs the site-wide disclosure gate (:func:`jsna.review.disclosure_gate.check_site`): no
+    suppressed count about the council's pupils may be worked out from everything the staged site
+    publishes (every CSV, page table, finding and alt text, across chapters and years).
 
     Parameters
     ----------
@@ -178,7 +179,16 @@ def verify_staged_site(staging: Path, config: Config) -> None:
         The staged site (same layout as the published one).
     config : Config
         The council's configuration.
+
+    Raises
+    ------
+    JsnaError
+        Listing every exposed cell, when the gate finds one.
     """
+    from jsna.review.disclosure_gate import check_site
+
+    check_site(staging, council_code=config.area.code,
+               threshold=config.disclosure.threshold).raise_if_failed()
 
 
 def swap_in(staging: Path, site: Path) -> None:

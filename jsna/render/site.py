@@ -21,6 +21,7 @@ from jsna.chapters.registry import CHAPTERS
 from jsna.config import Config
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
+from jsna.literal import csv_text
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
 from jsna.render.publish import write_text
 from jsna.render.runner import ChapterResult
@@ -127,8 +128,8 @@ def combine_parts(output_dir: Path, keys: list[str]) -> tuple[Path, Path]:
                          na_values=[""]) for k in keys if (data / f"{k}_indicators.csv").exists()]
     indicators = finalise(pd.concat(parts, ignore_index=True)) if parts else finalise(
         pd.DataFrame())
-    indicators_path = write_text(data / "indicators.csv", indicators.to_csv(
-        index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT))
+    indicators_path = write_text(data / "indicators.csv", csv_text(
+        indicators, float_format=CSV_FLOAT_FORMAT))
     review = output_dir / REVIEW_PARTS_FOLDER
     audits = [pd.read_csv(review / f"disclosure_{k}.csv", keep_default_na=False)
               for k in keys if (review / f"disclosure_{k}.csv").exists()
@@ -136,7 +137,7 @@ def combine_parts(output_dir: Path, keys: list[str]) -> tuple[Path, Path]:
     audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
         columns=["table", "row_key", "column", "reason"])
     disclosure_path = write_text(output_dir / "review" / "disclosure.csv",
-                                 audit.to_csv(index=False, lineterminator="\n"))
+                                 csv_text(audit))
     return indicators_path, disclosure_path
 
 
@@ -216,7 +217,7 @@ def _write_changes_page(config: Config, output_dir: Path, current_path: Path,
     """Render ``changes.html`` and write ``review/changes.csv`` (every row compared)."""
     changes = compare_indicators(read_indicators(current_path), read_indicators(previous_path))
     write_text(output_dir / "review" / "changes.csv",
-               changes.to_csv(index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT))
+               csv_text(changes, float_format=CSV_FLOAT_FORMAT))
     summary = Table("changes_summary", "Rows of the indicator table by kind of change",
                     summarise_changes(changes), formats={"Rows": "count"})
     revised = changes[changes["kind"] == "revised"]

@@ -528,7 +528,7 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, late
     table = tables.get("timeliness_neighbours")
     if table is not None:
         mine = f"{council} (this council)"
-        counts = ["Within 20 weeks", "Plans issued (excluding exceptions)"]
+        counts = ["Within 20 weeks", "Plans issued"]
         others = sorted(set(table.frame["Area"]) - {mine})
         out[table.name] = TableRules(
             key=["Area"], counts=counts,
@@ -538,7 +538,7 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, late
                                  other_rows={"indicator_id": TIMELINESS[0],
                                              "area_code": area_code, "period": latest},
                                  columns={"Within 20 weeks": "count",
-                                          "Plans issued (excluding exceptions)": "denominator"})])
+                                          "Plans issued": "denominator"})])
     table = tables.get("caseload")
     if table is not None:
         derived = [c for c in table.frame.columns if c.startswith(f"{council} ")]

@@ -112,7 +112,9 @@ def chapter_files(output_dir: Path, key: str) -> list[Path]:
     """Every file a chapter's notebook wrote under ``output_dir`` (see ``Chapter.save``)."""
     return sorted([*(output_dir / DATA_FOLDER).glob(f"{key}_*"),
                    *(output_dir / FIGURE_FOLDER).glob(f"{key}_*"),
-                   *(output_dir / REVIEW_PARTS_FOLDER).glob(f"*_{key}.*")])
+                   *(output_dir / REVIEW_PARTS_FOLDER).glob(f"*_{key}.*"),
+                   # each table's disclosure rules, named by the table (``<key>_<table>``)
+                   *(output_dir / REVIEW_PARTS_FOLDER).glob(f"rules_{key}_*")])
 
 
 def remove_chapter_files(output_dir: Path, key: str) -> None:

@@ -26,6 +26,7 @@ import pytest
 
 from jsna.chapters.registry import CHAPTERS
 from jsna.config import load_config
+from jsna.errors import JsnaError
 from jsna.refresh import executed_notebooks_dir, refresh
 from jsna.render import publish
 from jsna.render.publish import JsnaOutputError, staging_dir
@@ -39,6 +40,7 @@ STAND_IN = '''
 import os, pathlib, time
 import pandas as pd
 from jsna.chapters.base import Chapter, Findings
+from jsna.disclosure import RowTotal, TableRules
 from jsna.viz.display import Table
 
 key = {key!r}
@@ -50,10 +52,19 @@ if mode == "wait":
         time.sleep(0.2)
 run = pathlib.Path(key + ".run").read_text() if pathlib.Path(key + ".run").exists() else "1"
 out = pathlib.Path(output_dir)
-Chapter(key, key, Findings([key + " finding, run " + run]),
-        tables={{"t": Table(key + "_table", "A table", pd.DataFrame({{"Run": [run]}}))}},
+tables = {{"t": Table(key + "_table", "A table", pd.DataFrame({{"Run": [run]}}))}}
+rules = {{key + "_table": TableRules(key=["Run"], counts=[])}}
+if mode == "leak":  # a hidden count that the shown total minus the shown part gives away
+    tables["leak"] = Table(key + "_leak", "Pupils by group", pd.DataFrame(
+        {{"Group": ["A", "B", "All"], "Pupils": ["[c]", "7", "10"]}}))
+    rules[key + "_leak"] = TableRules(key=["Group"], counts=["Pupils"], relations=[
+        RowTotal(total={{"Group": "All"}}, parts={{"Group": ["A", "B"]}})])
+Chapter(key, key, Findings([key + " finding"]), tables=tables, rules=rules,
         indicators=pd.DataFrame({{"indicator_id": [key + "_rows"], "area_code": ["Z06000001"],
-                                  "period": ["2024/25"], "value": [float(run)]}})).save(out)
+                                  "area_type": ["Local authority"], "period": ["2024/25"],
+                                  "breakdown": ["All pupils"], "count": [100],
+                                  "denominator": [1000], "value": [float(run)],
+                                  "note": [""]}})).save(out)
 (out / "figures").mkdir(exist_ok=True)
 (out / "figures" / (key + "_figure.svg")).write_text("<svg>" + run + "</svg>")
 if mode == "fail-after-save":
@@ -136,6 +147,20 @@ def test_a_chapter_that_fails_after_saving_leaves_nothing_of_itself(council):
     assert list(indicators["value"]) == [2.0]  # this run's, not the last one's
     index = (site / "index.html").read_text()
     assert "not produced" in index and "04_ehcp.html" not in index
+    assert not staging_dir(site).exists()
+
+
+def test_a_site_that_would_give_a_hidden_count_away_is_not_published(council):
+    notebooks, config = council
+    site = _site(config)
+    before = _digests(site)
+    (config.parent / "population.mode").write_text("leak")
+    (config.parent / "population.run").write_text("2")
+    with pytest.raises(JsnaError) as caught:
+        _refresh(council)
+    message = str(caught.value)
+    assert "population_leak" in message and "Pupils" in message
+    assert _digests(site) == before  # the disclosure gate ran before the swap: old site kept
     assert not staging_dir(site).exists()
 
 

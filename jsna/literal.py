@@ -62,6 +62,35 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def csv_cell_as_published(value: object) -> object:
+    """The text a CSV cell stood for before :func:`csv_cell` quoted it (its inverse).
+
+    Readers of the site's own CSVs (the disclosure gate) compare cells and headings with names
+    held elsewhere (table rules, page tables), which were never quoted.
+
+    Examples
+    --------
+    >>> csv_cell_as_published("'=1+1"), csv_cell_as_published("'x"), csv_cell_as_published(3)
+    ('=1+1', "'x", 3)
+    """
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1:].startswith(
+            FORMULA_STARTS) and not _NUMBER.fullmatch(value[1:]):
+        return value[1:]
+    return value
+
+
+def csv_read_as_published(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` read from a site CSV, with every quoted cell and heading as it was before
+    :func:`csv_safe` (only text columns are touched)."""
+    out = frame.copy()
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if not pd.api.types.is_numeric_dtype(column.dtype):  # object or pandas' str dtype
+            out.isetitem(position, column.map(csv_cell_as_published))
+    out.columns = [csv_cell_as_published(name) for name in frame.columns]
+    return out
+
+
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells and column headings pass through :func:`csv_cell`.
 

@@ -75,9 +75,12 @@ def test_council_figures_match_an_independent_count_of_the_census(demo_site):
     council = report.config.area.code
     for year, path in report.config.inputs.census.items():
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        # independent count: on roll (C or M), one pupil per UPN, by SEN provision
+        # independent count: on roll (C or M), one pupil per UPN (a row without a UPN is a
+        # pupil of its own: nothing joins it to another row), by SEN provision
         status = raw["EnrolStatus"].str.strip().str.upper()
-        on_roll = raw[status.isin(["C", "M"])].drop_duplicates("UPN")
+        on_roll = raw[status.isin(["C", "M"])]
+        upn = on_roll["UPN"].str.strip().str.upper()
+        on_roll = pd.concat([on_roll[upn != ""].drop_duplicates("UPN"), on_roll[upn == ""]])
         provision = on_roll["SENprovision"].str.strip().str.upper()
         period = f"{year - 1}/{year % 100:02d}"
         for code, indicator in (("E", "pupils_ehc_plan_percent"),
@@ -94,24 +97,45 @@ def test_council_figures_match_an_independent_count_of_the_census(demo_site):
 
 def test_council_census_count_reconciles_with_its_published_dfe_row(demo_site):
     _, report = demo_site
-    published = pd.read_csv(report.config.inputs.comparators["sen_phase_type"], dtype=str)
-    mine = published[(published["new_la_code"] == report.config.area.code)
-                      & (published["phase_type_grouping"] == "Total")]
+    published = _state_funded(report)
+    mine = published[published["new_la_code"] == report.config.area.code]
     indicators = pd.read_csv(report.site.indicators, dtype={"period": str})
     ehcp = indicators[(indicators["indicator_id"] == "pupils_ehc_plan_percent")
                       & (indicators["area_code"] == report.config.area.code)]
+    assert len(mine) >= 5
+    # DfE's row counts the plans of the census as it was submitted; the census as cleaned has
+    # pupils whose SEN provision is blank or not a code (reported in the validation findings),
+    # counted as pupils but under no provision: ours is lower by at most that many
+    validation = pd.read_csv(report.config.clean_dir / "validation.csv")
+    unreadable = validation[validation["finding"].isin(["sen_provision_missing",
+                                                        "sen_provision_unknown"])]
     for _, row in mine.iterrows():
         period = f"{row['time_period'][:4]}/{row['time_period'][4:]}"
+        year = int(row["time_period"][:4]) + 1
         ours = ehcp[ehcp["period"] == period]
-        assert int(ours["count"].iloc[0]) == int(row["ehc_plan"])
         assert int(ours["denominator"].iloc[0]) == int(row["total_pupils"])
+        lost = int(unreadable.loc[unreadable["census_year"] == year, "rows"].sum())
+        assert 0 <= int(row["ehc_plan"]) - int(ours["count"].iloc[0]) <= lost
+
+
+def _state_funded(report) -> pd.DataFrame:
+    """DfE's rows summed over state-funded schools (the council's census basis), per area and
+    year: plain pandas over the published file, not the toolkit's reader."""
+    published = pd.read_csv(report.config.inputs.comparators["sen_phase_type"], dtype=str,
+                            keep_default_na=False)
+    state = published[published["phase_type_grouping"].str.startswith("State-funded")]
+    assert set(published["phase_type_grouping"]) - set(state["phase_type_grouping"]) >= {
+        "Total", "Independent school"}  # the two bases differ in the demo
+    measures = ["total_pupils", "sen_support", "ehc_plan"]
+    numbers = state[measures].astype(int)
+    keys = [state["geographic_level"], state["new_la_code"], state["time_period"]]
+    return numbers.groupby(keys).sum().reset_index()
 
 
 def test_england_and_region_come_from_the_published_file(demo_site):
     _, report = demo_site
-    published = pd.read_csv(report.config.inputs.comparators["sen_phase_type"], dtype=str)
-    england = published[(published["geographic_level"] == "National")
-                        & (published["phase_type_grouping"] == "Total")]
+    published = _state_funded(report)
+    england = published[published["geographic_level"] == "National"]
     indicators = pd.read_csv(report.site.indicators, dtype={"period": str})
     rows = indicators[(indicators["indicator_id"] == "pupils_sen_support_percent")
                       & (indicators["area_type"] == "England")]
@@ -194,9 +218,10 @@ def test_chapters_agree_where_they_count_the_same_pupils(demo_site):
 
 def test_no_identifiers_reach_any_output(demo_site):
     _, report = demo_site
-    raw = pd.read_csv(report.config.inputs.census[report.config.year], dtype=str)
-    upns = set(raw["UPN"].head(200))
-    postcodes = set(raw["Postcode"].dropna().head(200))
+    raw = pd.read_csv(report.config.inputs.census[report.config.year], dtype=str,
+                      keep_default_na=False)
+    upns = {u for u in raw["UPN"].head(200) if u.strip()}
+    postcodes = {p for p in raw["Postcode"].head(200) if len(p.strip()) > 4}
     surnames = {s for s in raw["Surname"].head(200) if len(s) > 5}
     kept = [*report.config.output_dir.rglob("*"), *executed_notebooks_dir(report.config).iterdir()]
     for path in kept:

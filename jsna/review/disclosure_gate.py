@@ -63,6 +63,7 @@ from jsna.disclosure import (
     rules_from_json,
 )
 from jsna.errors import JsnaError, JsnaInputError
+from jsna.literal import csv_cell_as_published, csv_read_as_published
 
 #: Folder (under the site) of the chapters' rules and findings files.
 PARTS_FOLDER = Path("review") / "parts"
@@ -155,7 +156,10 @@ class GateReport:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    # names that would start a formula are quoted in the CSVs (jsna.literal): compare them as
+    # the names they are
+    return csv_read_as_published(
+        pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
 
 
 def _numbers(column: pd.Series) -> pd.Series:
@@ -320,7 +324,7 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
     pages = _read_pages(site_dir)
     _check_html_tables(pages, tables, report)
     _check_findings(site_dir, tables, threshold, report)
-    _check_mentions(site_dir, pages, tables, council_code, report)
+    _check_mentions(site_dir, pages, tables, council_code, threshold, report)
     if not relations:
         return report
 
@@ -503,16 +507,19 @@ def _check_findings(site_dir: Path, tables: dict[str, _Table], threshold: int,
     count that appears nowhere else is exactly what suppression hides.
     """
     published = _published_counts(tables)
+    names = _names(site_dir, tables)
     for path in sorted((site_dir / PARTS_FOLDER).glob("findings_*.json")):
         sentences = json.loads(path.read_text(encoding="utf-8"))
         for number, sentence in enumerate(sentences, start=1):
-            for match in _NUMBER.finditer(sentence):
+            # a digit inside a council's, ward's or school's name is not a count
+            shown = names.sub("NAME", sentence) if names is not None else sentence
+            for match in _NUMBER.finditer(shown):
                 text = match.group(1)
                 value = float(text.replace(",", ""))
                 if 1900 <= value <= 2100 and "," not in text:
                     continue  # a year
-                if _NOT_A_COUNT_BEFORE.search(sentence[:match.start()]) or \
-                        _NOT_A_COUNT_AFTER.match(sentence[match.end():]):
+                if _NOT_A_COUNT_BEFORE.search(shown[:match.start()]) or \
+                        _NOT_A_COUNT_AFTER.match(shown[match.end():]):
                     continue
                 if value in published:
                     continue
@@ -524,6 +531,23 @@ def _check_findings(site_dir: Path, tables: dict[str, _Table], threshold: int,
                     report.warnings.append(f"{where} states {text}, which is not a published "
                                            "count (check it is computed from published counts "
                                            "only)")
+
+
+def _names(site_dir: Path, tables: dict[str, _Table]) -> re.Pattern[str] | None:
+    """Every name the site publishes that holds a digit (areas, wards, schools, breakdowns), as
+    one pattern, longest first."""
+    found: set[str] = set()
+    combined = site_dir / "data" / f"{INDICATOR_TABLE}.csv"
+    frames = [_read_csv(combined)[["area_name", "breakdown"]]] if combined.exists() else []
+    frames += [table.raw[[c for c in table.rules.key if c in table.raw.columns]]
+               for table in tables.values()]
+    for frame in frames:
+        for column in frame.columns:
+            found.update(str(csv_cell_as_published(v)) for v in frame[column].astype(str)
+                         if re.search(r"\d", v) and re.search(r"[^\d\s.,%/-]", v))
+    if not found:
+        return None
+    return re.compile("|".join(re.escape(name) for name in sorted(found, key=len, reverse=True)))
 
 
 # --------------------------------------------------------------------------- pages
@@ -622,21 +646,31 @@ def _check_html_tables(pages: dict[str, _PageReader], tables: dict[str, _Table],
 
 
 def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[str, _Table],
-                    council_code: str, report: GateReport) -> None:
-    """No finding, alt text or caption names a suppressed row followed by a number."""
+                    council_code: str, threshold: int, report: GateReport) -> None:
+    """No finding, alt text or caption names a suppressed row with a number that could be it.
+
+    A suppressed row's label (a council breakdown such as a primary need, or a ward's name)
+    followed by a number is an exposure when the number could be the hidden value: a count from 1
+    to ``threshold - 1``, or a percentage within rounding of such a count over the row's
+    denominator (any percentage when the denominator is hidden too). The same need published with
+    a large share in another year, or England's share of it, is not.
+    """
     table = tables.get(INDICATOR_TABLE)
     if table is None:
         return
     n = len(table.frame)
     rows = table.frame[table.hidden[:n] | table.hidden[n:2 * n]]
-    labels = set()
+    denominators: dict[str, list[float]] = {}
     for _, row in rows.iterrows():
         if row["area_code"] == council_code:
-            if row["breakdown"] not in ("All pupils", "All", ""):
-                labels.add(str(row["breakdown"]))
+            if row["breakdown"] in ("All pupils", "All", ""):
+                continue
+            label = str(row["breakdown"])
         else:
-            labels.add(str(row["area_name"]))
-    if not labels:
+            label = str(row["area_name"])
+        denominator = _numbers(pd.Series([row["denominator"]])).iloc[0]
+        denominators.setdefault(label, []).append(float(denominator))
+    if not denominators:
         return
     texts: list[tuple[str, str]] = []
     for path in sorted((site_dir / PARTS_FOLDER).glob("findings_*.json")):
@@ -644,11 +678,30 @@ def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[
                   for t in json.loads(path.read_text(encoding="utf-8"))]
     for page, reader in pages.items():
         texts += [(page, t) for t in reader.texts]
-    pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(x) for x in sorted(labels, key=len,
-                                                                                reverse=True))
-                         + r")(?![\w])\s*[:(]?\s*\d")
+    labels = sorted(denominators, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(x) for x in labels)
+                         + r")(?![\w])\s*[:(]?\s*(\d[\d,]*(?:\.\d+)?)\s*(%?)")
+    small = np.arange(1, max(threshold, 2), dtype=float)
+    # a text listing areas one by one ("...; England: Specific Learning Difficulty 22.1%") states
+    # another area's published figure in that area's part: only the council's parts are checked
+    others: tuple[str, ...] = ()
+    combined = site_dir / "data" / f"{INDICATOR_TABLE}.csv"
+    if combined.exists():  # the gate's own table holds the council's rows only
+        every = _read_csv(combined)
+        by_others = every[(every["area_code"] != council_code)
+                          & every["area_type"].isin(["England", "Region", "Local authority"])]
+        others = tuple(f"{name}:" for name in sorted(set(by_others["area_name"])) if name)
     for where, text in texts:
-        for match in pattern.finditer(text):
-            report.exposures.append(Exposure(
-                where, text[:80] + ("..." if len(text) > 80 else ""), match.group(1),
-                "a suppressed row is stated with a number"))
+        parts = [part for part in text.split("; ") if not part.startswith(others)] if others \
+            else [text]
+        for match in pattern.finditer("; ".join(parts)):
+            number = float(match.group(2).replace(",", ""))
+            if match.group(3):  # a percentage: could it be a small count over a denominator?
+                possible = any(not np.isfinite(d) or d <= 0 or bool(np.any(
+                    np.abs(100 * small / d - number) <= 0.051)) for d in denominators[match.group(1)])
+            else:
+                possible = 1 <= number < threshold
+            if possible:
+                report.exposures.append(Exposure(
+                    where, text[:80] + ("..." if len(text) > 80 else ""), match.group(1),
+                    "a suppressed row is stated with a number"))

@@ -283,6 +283,27 @@ def test_alt_text_stating_a_suppressed_need(tmp_path) -> None:
     assert {(e.table, e.column) for e in report.exposures} == {("01_population.html", "PMLD")}
 
 
+def test_alt_text_giving_englands_figure_for_a_need_the_council_hides_passes(tmp_path) -> None:
+    # the chart's alt text lists each area's largest needs: England's PMLD share is DfE's
+    site = write_site(tmp_path, need_mix({"PMLD": 3, "MSI": 6}, {"SLCN": 50, "SEMH": 30}))
+    (site / "01_population.html").write_text(
+        '<html><body><figure><figcaption>Primary need</figcaption><img src="x.svg" '
+        f'alt="Bar chart. Largest categories: {NAME}: SLCN 56.2%, SEMH 33.7%; England: PMLD '
+        '4.1%, SLCN 3.0%."></figure></body></html>')
+    assert check_site(site, council_code=COUNCIL, threshold=5).exposures == []
+    (site / "01_population.html").write_text(
+        '<html><body><img src="x.svg" alt="Bar chart. Largest categories: England: SLCN 3.0%; '
+        f'{NAME}: SLCN 56.2%, PMLD 3.4%."></body></html>')
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert {(e.table, e.column) for e in report.exposures} == {("01_population.html", "PMLD")}
+    # a share no count below the threshold gives (4 of 89 = 4.5%; 40 of 89 = 44.9%): another
+    # year's figure for the same need, not the hidden one
+    (site / "01_population.html").write_text(
+        f'<html><body><img src="x.svg" alt="Bar chart. {NAME}: PMLD 44.9%, SLCN 56.2%.">'
+        "</body></html>")
+    assert check_site(site, council_code=COUNCIL, threshold=5).exposures == []
+
+
 def test_rules_survive_json() -> None:
     rules = TableRules(
         key=["Ward"], counts=["a", "b"], derived={"p": ["a"]}, exempt_where=[{"Ward": ["X"]}],

@@ -6,7 +6,7 @@ keeping published counts and denominators where they exist and published symbols
 
 Rules
 -----
-* Codes are lined up first with :func:`jsna.sources.codes.harmonise_la_codes` (recodes always;
+* Codes are lined up first with :func:`jsna.sources.la_codes.harmonise_la_codes` (recodes always;
   mergers only for measures declared counts), so e.g. BCP's series joins across 2019.
 * An area the file does not contain at all raises :class:`~jsna.errors.JsnaInputError` naming it
   (code and name). An area present in other periods but not this one gets a row with no value and
@@ -17,12 +17,17 @@ Rules
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.codes import area_name as known_area_name
-from jsna.sources.codes import canonical_code, harmonise_la_codes, region_of
+from jsna.sources.la_codes import area_name as known_area_name
+from jsna.sources.la_codes import canonical_code, harmonise_la_codes, region_of
+
+if TYPE_CHECKING:
+    from jsna.config import Config
 
 ENGLAND = "E92000001"
 
@@ -247,6 +252,29 @@ def comparator_table_for_config(
         neighbours=list(config.neighbours),  # type: ignore[attr-defined]
         **options,  # type: ignore[arg-type]
     )
+
+
+def comparator_codes(config: Config) -> dict[str, str]:
+    """England, the region and the neighbours a council's comparator files must hold.
+
+    The one list both ``jsna sources`` and the chapters check a published file against
+    (codes as configured, old or current; :func:`jsna.sources.la_codes.missing_areas` compares
+    them by current code).
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+
+    Returns
+    -------
+    dict
+        Area code -> how to name it in a message.
+    """
+    wanted = {"E92000001": "England", config.area.region_code: config.area.region_name}
+    wanted.update({code: f"statistical neighbour {known_area_name(code) or code}"
+                   for code in config.neighbours})
+    return wanted
 
 
 def _to_value_count_denominator(

@@ -49,6 +49,28 @@ COLUMNS = [
 ]
 
 
+def _selected_rows(frame: pd.DataFrame, select: dict[str, str], path: str) -> pd.DataFrame:
+    """The rows of a comparator file where every ``select`` column has its wanted value.
+
+    Raises :class:`~jsna.errors.JsnaInputError` naming the file when a required column or a
+    selecting column is missing, or when no row is left.
+    """
+    for column in ("area_code", "period", "value"):
+        if column not in frame.columns:
+            raise JsnaInputError(
+                f"{path}: cannot build a comparator table: column {column!r} missing; columns "
+                f"found: {', '.join(frame.columns)}"
+            )
+    data = frame
+    for column, wanted in select.items():
+        if column not in data.columns:
+            raise JsnaInputError(f"{path}: column {column!r} (used to select rows) not found")
+        data = data.loc[data[column].astype(str) == str(wanted)]
+        if data.empty:
+            raise JsnaInputError(f"{path}: no rows with {column} = {wanted!r}")
+    return data
+
+
 def comparator_table(
     frame: pd.DataFrame,
     *,
@@ -109,19 +131,7 @@ def comparator_table(
         is absent from the file.
     """
     path = frame.attrs.get("path", "the comparator file")
-    for column in ("area_code", "period", "value"):
-        if column not in frame.columns:
-            raise JsnaInputError(
-                f"{path}: cannot build a comparator table: column {column!r} missing; columns "
-                f"found: {', '.join(frame.columns)}"
-            )
-    data = frame
-    for column, wanted in (select or {}).items():
-        if column not in data.columns:
-            raise JsnaInputError(f"{path}: column {column!r} (used to select rows) not found")
-        data = data.loc[data[column].astype(str) == str(wanted)]
-        if data.empty:
-            raise JsnaInputError(f"{path}: no rows with {column} = {wanted!r}")
+    data = _selected_rows(frame, select or {}, path)
     if "note" not in data.columns:
         data = data.assign(note="")
 

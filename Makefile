@@ -24,8 +24,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$status
 
+# Each check fails the build: style and complexity (ruff), the layer contract (lint-imports,
+# see [tool.importlinter] in pyproject.toml), types of the statistics, disclosure and config
+# (mypy), and notebooks committed without outputs (nbstripout).
 lint: $(STAMP)
 	$(BIN)/ruff check jsna tests benchmarks
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

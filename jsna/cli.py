@@ -162,6 +162,60 @@ def _os_error_line(error: OSError) -> str:
     return f"{files}: {reason}"
 
 
+def _demo(args: argparse.Namespace) -> int:
+    """``jsna demo``: write the demo council, then refresh last year's JSNA and this year's."""
+    from jsna.demo import write_demo
+
+    folder = Path(args.folder)
+    config_path = write_demo(folder, seed=args.seed, dirt_rate=args.dirt_rate,
+                             output_folder=_demo_output_folder(folder, Path(args.output)))
+    if args.no_refresh:
+        print(config_path)
+        return 0
+    # last year's JSNA first, so this year's site can show what changed since
+    from jsna.demo.previous import write_previous_year_config
+    from jsna.refresh import refresh
+
+    print("jsna: rendering the demo's previous-year JSNA for comparison", file=sys.stderr)
+    refresh(write_previous_year_config(config_path), workers=args.workers,
+            timeout=args.timeout)
+    return _run_refresh(str(config_path), None, args)
+
+
+def _clean(args: argparse.Namespace) -> int:
+    """``jsna clean census``: clean the census only and print the files written."""
+    from jsna.cleaned import clean_census_to_disk
+    from jsna.config import load_config, published_folder_problems
+    from jsna.render.publish import site_lock
+
+    # cleaning needs the census and its lookups only, whatever chapters the council runs
+    config = load_config(args.config, check_chapters=False)
+    if args.out:
+        problems = published_folder_problems(Path(args.out).resolve(),
+                                             config.output_folder, "--out")
+        if problems:
+            raise JsnaError(problems[0])
+    # a refresh of this council reads the cleaned folder: never rewrite it under one
+    with site_lock(config.output_dir):
+        written = clean_census_to_disk(config, Path(args.out) if args.out else None)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    """``jsna sources``: list every input and whether it is valid (exit code 2 if one fails)."""
+    from jsna.config import load_config
+    from jsna.input_checks import describe_sources
+
+    config = load_config(args.config, check_files=False, check_chapters=False)
+    frame = describe_sources(config)
+    _print_sources(frame)
+    failing = frame["status"].isin(["problem", "missing"]) | (
+        (frame["status"] == "not configured") & frame["detail"].str.startswith("required"))
+    return EXIT_INPUT if failing.any() else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jsna`` command.
 
@@ -175,52 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         if extra and args.command != "lab":
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "demo":
-            from jsna.demo import write_demo
-
-            folder = Path(args.folder)
-            config_path = write_demo(folder, seed=args.seed, dirt_rate=args.dirt_rate,
-                                     output_folder=_demo_output_folder(folder, Path(args.output)))
-            if args.no_refresh:
-                print(config_path)
-                return 0
-            # last year's JSNA first, so this year's site can show what changed since
-            from jsna.demo.previous import write_previous_year_config
-            from jsna.refresh import refresh
-
-            print("jsna: rendering the demo's previous-year JSNA for comparison", file=sys.stderr)
-            refresh(write_previous_year_config(config_path), workers=args.workers,
-                    timeout=args.timeout)
-            return _run_refresh(str(config_path), None, args)
+            return _demo(args)
         if args.command == "refresh":
             return _run_refresh(args.config, args.chapters, args)
         if args.command == "clean":
-            from jsna.cleaned import clean_census_to_disk
-            from jsna.config import load_config, published_folder_problems
-            from jsna.render.publish import site_lock
-
-            # cleaning needs the census and its lookups only, whatever chapters the council runs
-            config = load_config(args.config, check_chapters=False)
-            if args.out:
-                problems = published_folder_problems(Path(args.out).resolve(),
-                                                     config.output_folder, "--out")
-                if problems:
-                    raise JsnaError(problems[0])
-            # a refresh of this council reads the cleaned folder: never rewrite it under one
-            with site_lock(config.output_dir):
-                written = clean_census_to_disk(config, Path(args.out) if args.out else None)
-            for path in written:
-                print(path)
-            return 0
+            return _clean(args)
         if args.command == "sources":
-            from jsna.config import load_config
-            from jsna.sources.catalogue import describe_sources
-
-            config = load_config(args.config, check_files=False, check_chapters=False)
-            frame = describe_sources(config)
-            _print_sources(frame)
-            failing = frame["status"].isin(["problem", "missing"]) | (
-                (frame["status"] == "not configured") & frame["detail"].str.startswith("required"))
-            return EXIT_INPUT if failing.any() else 0
+            return _sources(args)
         if args.command == "lab":
             from jsna.refresh import NOTEBOOKS
 

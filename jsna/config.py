@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsna.chapters.registry import CHAPTERS
+from jsna.chapter_list import CHAPTERS
 from jsna.errors import JsnaConfigError
 
 #: Chapters the toolkit can render, in reading order.
 KNOWN_CHAPTERS: tuple[str, ...] = tuple(CHAPTERS)
 
 #: Inputs under ``[inputs]`` (other than census and comparators). Which ones a council must set
-#: depends on the chapters it runs (each chapter lists its inputs in :mod:`jsna.chapters.registry`).
+#: depends on the chapters it runs (each chapter lists its inputs in :mod:`jsna.chapter_list`).
 INPUT_KEYS: tuple[str, ...] = (
     "postcode_lookup",
     "lsoa_ward_lookup",
@@ -226,28 +226,41 @@ def _read_inputs(
             problems.append(f"inputs.{key} should be a file path string, got {value!r}")
             continue
         paths[key] = _resolve(root, value)
+    census = _read_census_paths(table.get("census", {}), root, problems)
+    comparators = _read_comparator_paths(table.get("comparators", {}), root, problems)
+    named: list[tuple[str, Path]] = [(f"inputs.{k}", p) for k, p in paths.items() if p]
+    named += [(f"inputs.census.{y}", p) for y, p in census.items()]
+    named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
+    problems += _file_problems(named, check_files)
+    return Inputs(census=census, comparators=comparators, **paths)
+
+
+def _read_census_paths(table: Any, root: Path, problems: list[str]) -> dict[int, Path]:
+    """``[inputs.census]``: census year -> file."""
     census: dict[int, Path] = {}
-    census_table = table.get("census", {})
-    if not isinstance(census_table, dict):
+    if not isinstance(table, dict):
         problems.append(
             "inputs.census should be a table of census year = file path, e.g. 2025 = \"census_2025.csv\""
         )
-    else:
-        for year, value in census_table.items():
-            if not (str(year).isdigit() and len(str(year)) == 4):
-                problems.append(f"inputs.census.{year} should be a four-digit census year")
-                continue
-            if not isinstance(value, str):
-                problems.append(f"inputs.census.{year} should be a file path string, got {value!r}")
-                continue
-            census[int(year)] = _resolve(root, value)
+        return census
+    for year, value in table.items():
+        if not (str(year).isdigit() and len(str(year)) == 4):
+            problems.append(f"inputs.census.{year} should be a four-digit census year")
+            continue
+        if not isinstance(value, str):
+            problems.append(f"inputs.census.{year} should be a file path string, got {value!r}")
+            continue
+        census[int(year)] = _resolve(root, value)
+    return census
 
+
+def _read_comparator_paths(table: Any, root: Path, problems: list[str]) -> dict[str, Path]:
+    """``[inputs.comparators]``: comparator key -> file."""
     comparators: dict[str, Path] = {}
-    comp_table = table.get("comparators", {})
-    if not isinstance(comp_table, dict):
+    if not isinstance(table, dict):
         problems.append("inputs.comparators must be a table")
-        comp_table = {}
-    for key, value in comp_table.items():
+        table = {}
+    for key, value in table.items():
         if key not in COMPARATOR_KEYS:
             problems.append(
                 f"unknown key inputs.comparators.{key} (known: {', '.join(COMPARATOR_KEYS)})"
@@ -257,10 +270,12 @@ def _read_inputs(
             problems.append(f"inputs.comparators.{key} should be a file path string")
             continue
         comparators[key] = _resolve(root, value)
+    return comparators
 
-    named: list[tuple[str, Path]] = [(f"inputs.{k}", p) for k, p in paths.items() if p]
-    named += [(f"inputs.census.{y}", p) for y, p in census.items()]
-    named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
+
+def _file_problems(named: list[tuple[str, Path]], check_files: bool) -> list[str]:
+    """Inputs that are not regular files (and, when ``check_files``, that do not exist)."""
+    problems = []
     for key, path in named:
         if not path.exists():
             if check_files:
@@ -268,7 +283,7 @@ def _read_inputs(
         elif not path.is_file():
             # a folder, a named pipe or a device: reading a pipe would wait for ever
             problems.append(f"{key}: not a regular file (a folder, pipe or device): {path}")
-    return Inputs(census=census, comparators=comparators, **paths)
+    return problems
 
 
 def _missing_chapter_inputs(inputs: Any, chapters: list[Any]) -> list[str]:
@@ -357,6 +372,43 @@ def published_folder_problems(folder: Path, output_folder: Path, key: str) -> li
     return []
 
 
+def _year_problems(year: Any, inputs: Inputs) -> list[str]:
+    """``jsna.year`` out of range, or a year with no census file when censuses are listed."""
+    if not isinstance(year, int) or isinstance(year, bool):
+        return []  # a wrong type is reported with the other types
+    if not 2000 <= year <= 2100:
+        return [f"jsna.year should be a census year such as 2025, got {year}"]
+    if inputs.census and year not in inputs.census:
+        return [f"jsna.year = {year} but inputs.census has no {year} file "
+                f"(years given: {', '.join(map(str, sorted(inputs.census)))})"]
+    return []
+
+
+def _chapter_problems(chapters: Any, inputs: Any, check_chapters: bool) -> list[str]:
+    """Unknown chapters in ``chapters.run`` and (when ``check_chapters``) the inputs they lack."""
+    if not isinstance(chapters, list):
+        return []
+    problems = [f"chapters.run: unknown chapter {name!r} (known: {', '.join(KNOWN_CHAPTERS)})"
+                for name in chapters if name not in KNOWN_CHAPTERS]
+    if check_chapters:
+        problems += _missing_chapter_inputs(inputs, chapters)
+    return problems
+
+
+def _census_problems(census: dict[str, Any], salt: str | None, needs_salt: bool) -> list[str]:
+    """A missing salt when a census is read, and ``census.columns`` that are not strings."""
+    problems = []
+    if salt is None and "salt" not in census and "salt_env" not in census and needs_salt:
+        problems.append(
+            "missing key census.salt or census.salt_env (the secret used to pseudonymise UPNs)"
+        )
+    columns = census.get("columns", {})
+    if isinstance(columns, dict):
+        problems += [f"census.columns.{local} should name a standard column (a string)"
+                     for local, standard in columns.items() if not isinstance(standard, str)]
+    return problems
+
+
 def load_config(
     path: str | os.PathLike[str], *, check_files: bool = True, check_chapters: bool = True
 ) -> Config:
@@ -406,39 +458,16 @@ def load_config(
     out_t = data.get("output", {}) if isinstance(data.get("output"), dict) else {}
 
     year = jsna_t.get("year")
-    if isinstance(year, int) and not isinstance(year, bool):
-        if not 2000 <= year <= 2100:
-            problems.append(f"jsna.year should be a census year such as 2025, got {year}")
-        elif inputs.census and year not in inputs.census:
-            problems.append(
-                f"jsna.year = {year} but inputs.census has no {year} file "
-                f"(years given: {', '.join(map(str, sorted(inputs.census)))})"
-            )
-
+    problems += _year_problems(year, inputs)
     chapters = chap_t.get("run", list(KNOWN_CHAPTERS))
-    if isinstance(chapters, list):
-        for name in chapters:
-            if name not in KNOWN_CHAPTERS:
-                problems.append(
-                    f"chapters.run: unknown chapter {name!r} (known: {', '.join(KNOWN_CHAPTERS)})"
-                )
-        if check_chapters:
-            problems += _missing_chapter_inputs(data.get("inputs", {}), chapters)
+    problems += _chapter_problems(chapters, data.get("inputs", {}), check_chapters)
     uses_census = check_chapters and isinstance(chapters, list) and any(
         CHAPTERS[name].uses_census for name in chapters if isinstance(name, str) and name in CHAPTERS)
 
     problems += _area_problems(area_t, jsna_t)
     salt = _salt(census_t, problems)
-    if (salt is None and "salt" not in census_t and "salt_env" not in census_t
-            and (uses_census or inputs.census)):
-        problems.append(
-            "missing key census.salt or census.salt_env (the secret used to pseudonymise UPNs)"
-        )
+    problems += _census_problems(census_t, salt, uses_census or bool(inputs.census))
     columns = census_t.get("columns", {})
-    if isinstance(columns, dict):
-        for local, standard in columns.items():
-            if not isinstance(standard, str):
-                problems.append(f"census.columns.{local} should name a standard column (a string)")
 
     neighbours = comp_t.get("neighbours", [])
     if isinstance(neighbours, list) and not all(isinstance(n, str) for n in neighbours):
@@ -467,7 +496,7 @@ def load_config(
         path=path.resolve(),
         root=root,
         area=area,
-        year=year,
+        year=jsna_t["year"],  # required, an integer: checked above
         title=jsna_t.get("title", f"{area.name} SEND Joint Strategic Needs Assessment {year}"),
         inputs=inputs,
         census=CensusOptions(columns=dict(columns), salt="" if salt is None else str(salt)),

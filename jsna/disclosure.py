@@ -26,12 +26,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaError, JsnaInputError
-from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS
 
 SUPPRESSED = "[c]"
 PRIMARY = "primary: count below threshold"
@@ -641,8 +641,8 @@ def apply_disclosure(
             break
         progress = False
         for cell in exposed:
-            options = [_complement(ids, unknown, cells) for ids, _ in relations if cell in ids]
-            options = [option for option in options if option is not None]
+            complements = (_complement(ids, unknown, cells) for ids, _ in relations if cell in ids)
+            options = [option for option in complements if option is not None]
             if options:
                 best = min(options, key=lambda c: (cells.values[c] <= 0, cells.values[c]))
                 hide(int(best), int(cell))
@@ -774,7 +774,7 @@ def rules_to_json(rules: TableRules) -> dict[str, object]:
     }
 
 
-def rules_from_json(data: Mapping[str, object], source: str = "rules") -> TableRules:
+def rules_from_json(data: Mapping[str, Any], source: str = "rules") -> TableRules:
     """Read rules written by :func:`rules_to_json`.
 
     Raises
@@ -783,7 +783,7 @@ def rules_from_json(data: Mapping[str, object], source: str = "rules") -> TableR
         Naming ``source`` and what is wrong, when an entry is not a known relation.
     """
     relations: list[Relation] = []
-    for number, entry in enumerate(data.get("relations", [])):  # type: ignore[union-attr]
+    for number, entry in enumerate(data.get("relations", [])):
         fields = dict(entry)
         kind = _RELATION_TYPES.get(str(fields.pop("type", "")))
         if kind is None:
@@ -799,155 +799,12 @@ def rules_from_json(data: Mapping[str, object], source: str = "rules") -> TableR
             raise JsnaInputError(f"{source}: relation {number + 1} ({kind.__name__}) is "
                                  f"malformed: {error}") from None
     return TableRules(
-        key=list(data.get("key", [])),  # type: ignore[arg-type]
-        counts=list(data.get("counts", [])),  # type: ignore[arg-type]
-        derived={k: list(v) for k, v in dict(data.get("derived", {})).items()},  # type: ignore[arg-type]
+        key=list(data.get("key", [])),
+        counts=list(data.get("counts", [])),
+        derived={k: list(v) for k, v in dict(data.get("derived", {})).items()},
         relations=relations,
-        exempt_where=[dict(s) for s in data.get("exempt_where", [])],  # type: ignore[union-attr]
+        exempt_where=[dict(s) for s in data.get("exempt_where", [])],
     )
-
-
-# --------------------------------------------------------------------------- long indicator table
-
-
-def indicator_table_rules(
-    indicators: pd.DataFrame,
-    council_code: str | None = None,
-    count_columns: Sequence[str] = ("count", "denominator"),
-    additive_breakdowns: Mapping[str, Sequence[str]] | None = None,
-    extra_relations: Sequence[Relation] = (),
-    table_name: str = "indicators",
-    catalogue_relations: bool = True,
-) -> TableRules:
-    """Disclosure rules for the long indicator table.
-
-    Parameters
-    ----------
-    indicators : pandas.DataFrame
-        Long indicator table.
-    council_code : str, optional
-        The council's code. Ward and LSOA rows of each indicator, period and breakdown add up to
-        the council's row; rows of England, regions and other councils are published by others
-        and exempt. Required when the table holds several local authorities and small areas.
-    count_columns : sequence of str, default ("count", "denominator")
-        Columns treated as counts (small denominators are disclosive too).
-    additive_breakdowns : mapping total breakdown -> part breakdowns, optional
-        E.g. ``{"All": ["Boys", "Girls"]}`` when the parts add up to the total.
-    extra_relations : sequence of relations
-        Further relations (e.g. the same count published under two indicators).
-    table_name : str, default "indicators"
-        Name of the table in the disclosure call (relations between its own rows name it).
-    catalogue_relations : bool, default True
-        Add the relations the indicator catalogue declares (breakdowns that partition their
-        denominator, a denominator that is another indicator's count...; see
-        :mod:`jsna.indicators.relations`).
-
-    Returns
-    -------
-    TableRules
-    """
-    missing = [c for c in (*INDICATOR_KEY, "area_type") if c not in indicators.columns]
-    if missing:
-        raise JsnaInputError(f"indicator table lacks column(s) {missing}")
-    counts = [column for column in count_columns if column in indicators.columns]
-    if not counts:
-        raise JsnaInputError(f"indicator table has none of the count columns {list(count_columns)}")
-    area_type = indicators["area_type"].astype("string")
-    la_codes = set(indicators.loc[area_type == "Local authority", "area_code"].astype(str))
-    small_areas = [kind for kind in ("Ward", "LSOA") if (area_type == kind).any()]
-    if council_code is None and small_areas and len(la_codes) > 1:
-        raise JsnaInputError(
-            "indicator table holds several local authorities and small areas; pass council_code "
-            "so wards and LSOAs can be tied to the council's total"
-        )
-    if council_code is None and len(la_codes) == 1:
-        council_code = next(iter(la_codes))
-    derived = {
-        column: counts for column in INDICATOR_DERIVED_COLUMNS if column in indicators.columns
-    }
-    relations: list[Relation] = []
-    if council_code is not None:
-        for kind in small_areas:
-            relations.append(
-                RowTotal(
-                    total={"area_type": "Local authority", "area_code": council_code},
-                    parts={"area_type": kind},
-                    within=["indicator_id", "period", "breakdown"],
-                )
-            )
-    for total, parts in (additive_breakdowns or {}).items():
-        relations.append(
-            RowTotal(
-                total={"breakdown": total},
-                parts={"breakdown": list(parts)},
-                within=["indicator_id", "area_code", "period"],
-            )
-        )
-    if catalogue_relations:
-        from jsna.indicators.relations import indicator_relations
-
-        relations += indicator_relations(indicators, table_name)
-    relations += list(extra_relations)
-
-    def exempt(frame: pd.DataFrame) -> pd.Series:
-        kind = frame["area_type"].astype("string")
-        others = kind.isin(["England", "Region"])
-        if council_code is not None:
-            others |= (kind == "Local authority") & (frame["area_code"].astype(str) != council_code)
-        return others.fillna(False)
-
-    return TableRules(
-        key=list(INDICATOR_KEY),
-        counts=counts,
-        derived=derived,
-        relations=relations,
-        exempt=exempt,
-    )
-
-
-def suppress_indicators(
-    indicators: pd.DataFrame,
-    threshold: int = 5,
-    suppress_zeros: bool = False,
-    council_code: str | None = None,
-    table_name: str = "indicators",
-    **rule_options: object,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Suppress the long indicator table.
-
-    A count (or denominator) below the threshold hides the count, value, confidence limits and
-    comparison labels of its row (note ``"[c]"``); within each indicator, period and breakdown
-    the next-smallest ward (or LSOA) is hidden too so that the council total minus the published
-    wards cannot reveal a hidden ward.
-
-    Parameters
-    ----------
-    indicators : pandas.DataFrame
-        Long indicator table.
-    threshold : int, default 5
-        Counts from 1 to ``threshold - 1`` are hidden.
-    suppress_zeros : bool, default False
-        Hide true zeros too.
-    council_code : str, optional
-        See :func:`indicator_table_rules`.
-    table_name : str, default "indicators"
-        Name used in the audit.
-    **rule_options
-        Passed to :func:`indicator_table_rules` (``count_columns``, ``additive_breakdowns``,
-        ``extra_relations``).
-
-    Returns
-    -------
-    table : pandas.DataFrame
-    audit : pandas.DataFrame
-        ``table, row_key, column, reason`` for every hidden cell.
-    """
-    rules = indicator_table_rules(indicators, council_code=council_code, table_name=table_name,
-                                  **rule_options)
-    tables, audit = apply_disclosure(
-        {table_name: indicators}, {table_name: rules}, threshold, suppress_zeros
-    )
-    return tables[table_name], audit
 
 
 def format_suppressed(
@@ -958,7 +815,8 @@ def format_suppressed(
     Parameters
     ----------
     frame : pandas.DataFrame
-        A table returned by :func:`apply_disclosure` or :func:`suppress_indicators`.
+        A table returned by :func:`apply_disclosure` or
+        :func:`jsna.indicator_disclosure.suppress_indicators`.
     columns : sequence of str, optional
         Columns to render; default every column except ``note``.
     note : str, default "note"
@@ -988,7 +846,8 @@ def write_disclosure_log(audit: pd.DataFrame, folder: str | Path) -> Path:
     Parameters
     ----------
     audit : pandas.DataFrame
-        Audit from :func:`apply_disclosure` / :func:`suppress_indicators` (several audits can be
+        Audit from :func:`apply_disclosure` /
+        :func:`jsna.indicator_disclosure.suppress_indicators` (several audits can be
         concatenated first).
     folder : str or pathlib.Path
         Output folder (created if needed).

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jsna.chapters.registry import CHAPTERS
+from jsna.chapter_list import CHAPTERS
 from jsna.cleaned import clean_census_to_disk, clean_is_fresh
 from jsna.config import Config, load_config
 from jsna.errors import JsnaConfigError

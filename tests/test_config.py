@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from jsna.chapters.registry import CHAPTERS
+from jsna.chapter_list import CHAPTERS
 from jsna.config import load_config
 from jsna.errors import JsnaConfigError
 

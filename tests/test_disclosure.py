@@ -23,10 +23,10 @@ from jsna.disclosure import (
     TableRules,
     apply_disclosure,
     format_suppressed,
-    suppress_indicators,
     write_disclosure_log,
 )
 from jsna.errors import JsnaInputError
+from jsna.indicator_disclosure import suppress_indicators
 
 Cell = tuple[str, int, str]  # (table, row position, column)
 

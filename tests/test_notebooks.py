@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jsna.chapters.registry import CHAPTERS
+from jsna.chapter_list import CHAPTERS
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

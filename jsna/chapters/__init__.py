@@ -1,5 +1,4 @@
-"""One module per JSNA chapter; each ``build(config)`` returns tables, figures and findings."""
+"""One module per JSNA chapter; each ``build(config)`` returns tables, figures and findings.
 
-from jsna.chapters.registry import CHAPTERS, ChapterInfo
-
-__all__ = ["CHAPTERS", "ChapterInfo"]
+The list of chapters, with the inputs each needs, is :mod:`jsna.chapter_list`.
+"""

@@ -10,7 +10,8 @@ import pandas as pd
 from jsna.cleaned import PUPILS_FILE, clean_census_to_disk, clean_is_fresh
 from jsna.config import Config
 from jsna.errors import JsnaInputError
-from jsna.sources.codes import area_name, canonical_code, current_codes, missing_areas
+from jsna.sources.comparators import comparator_codes
+from jsna.sources.la_codes import canonical_code, current_codes, missing_areas
 
 
 def load_pupils(config: Config) -> pd.DataFrame:
@@ -57,7 +58,7 @@ def require_comparator(config: Config, key: str) -> Path:
 
 @dataclass(frozen=True)
 class ComparatorAreas:
-    """The areas a council is compared with, by current code (see :mod:`jsna.sources.codes`)."""
+    """The areas a council is compared with, by current code (see :mod:`jsna.sources.la_codes`)."""
 
     council: str
     region_code: str
@@ -76,29 +77,6 @@ class ComparatorAreas:
         if self.council_name:
             names[self.council] = self.council_name
         return names
-
-
-def comparator_codes(config: Config) -> dict[str, str]:
-    """England, the region and the neighbours a council's comparator files must hold.
-
-    The one list both ``jsna sources`` and the chapters check a published file against
-    (codes as configured, old or current; :func:`jsna.sources.codes.missing_areas` compares
-    them by current code).
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
-
-    Returns
-    -------
-    dict
-        Area code -> how to name it in a message.
-    """
-    wanted = {"E92000001": "England", config.area.region_code: config.area.region_name}
-    wanted.update({code: f"statistical neighbour {area_name(code) or code}"
-                   for code in config.neighbours})
-    return wanted
 
 
 def comparator_areas(config: Config, published: pd.DataFrame,
@@ -159,7 +137,8 @@ def indicator_pipeline(
     (DataFrame, DataFrame)
         The long indicator table after disclosure, and the disclosure audit.
     """
-    from jsna.disclosure import SUPPRESSED, suppress_indicators
+    from jsna.disclosure import SUPPRESSED
+    from jsna.indicator_disclosure import suppress_indicators
     from jsna.indicators.table import finalise
     from jsna.stats import Benchmarks, add_comparisons, add_proportion_ci, add_recent_trend
 

@@ -33,14 +33,14 @@ from jsna.disclosure import (
 )
 from jsna.errors import JsnaInputError
 from jsna.formatting import percent
-from jsna.sources.codes import (
+from jsna.sources.ees import read_ees_wide
+from jsna.sources.la_codes import (
     CODE_CHANGES,
     area_name,
     canonical_code,
     current_codes,
     harmonise_la_codes,
 )
-from jsna.sources.ees import read_ees_wide
 from jsna.sources.ons import read_population
 from jsna.stats import Benchmarks, neighbour_ranks
 from jsna.viz.charts import category_chart, trend_chart
@@ -256,7 +256,7 @@ def council_plans(wide: pd.DataFrame, council: str, name: str) -> tuple[pd.Serie
 
     A council created by a merger (BCP and Dorset in April 2019) has no row of its own for the
     Januaries before it existed. Those Januaries are the sum of its predecessors' plans when the
-    file holds every predecessor (the merger rule of :mod:`jsna.sources.codes` is exact);
+    file holds every predecessor (the merger rule of :mod:`jsna.sources.la_codes` is exact);
     otherwise (e.g. BCP: DfE files have Bournemouth and Poole but no Christchurch) they are left
     empty, because a partial sum is not the same area.
 

@@ -18,7 +18,7 @@ DfE conventions applied (each module's docstring has the detail):
 * UPN layout and check letter (*Unique pupil numbers* guidance; :mod:`jsna.clean.upn`);
 * SEN provision ``E``/``K``/``N`` with legacy ``S`` -> ``E`` and ``A``/``P`` -> ``K``, need codes
   with legacy BESD -> SEMH (*Special educational needs in England* methodology;
-  :mod:`jsna.clean.codes`);
+  :mod:`jsna.clean.coded_fields`);
 * age on 31 August before the census (:mod:`jsna.clean.dates`);
 * home postcode -> LSOA -> ward of the configured boundaries, via the ONS Postcode Directory and the
   ONS best-fit LSOA-to-ward lookup (:mod:`jsna.clean.postcode`); pupils living outside the council
@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jsna.clean import codes as coding
+from jsna.clean import coded_fields as coding
 from jsna.clean.dates import IMPOSSIBLE, UNREADABLE, ParsedDates, age_on_31_august, parse_dates
 from jsna.clean.dates import STATUS_NAMES as DATE_STATUSES
 from jsna.clean.headings import (

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jsna.clean.codes import decode, encode
+from jsna.clean.coded_fields import decode, encode
 
 OK, MISSING, UNREADABLE, IMPOSSIBLE = "ok", "missing", "unreadable", "impossible"
 STATUS_NAMES: tuple[str, ...] = (OK, MISSING, UNREADABLE, IMPOSSIBLE)

@@ -162,6 +162,57 @@ def _lsoa_vintage(form: str) -> str | None:
     return f"lsoa{year[-2:]}" if year else "lsoa"
 
 
+def _choose_directory_columns(headings: list[str], explicit: Mapping[str, str],
+                             file_name: str) -> dict[str, str]:
+    """Directory column (``pcds``, ``lsoa21``...) -> the heading that holds it.
+
+    Headings mapped in the config come first, then the postcode heading by preference, then
+    the first heading that looks like each other column.
+
+    Raises
+    ------
+    JsnaInputError
+        If no postcode, LSOA or local-authority column is found.
+    """
+    chosen: dict[str, str] = {}
+    forms = {h: compare_form(h) for h in headings}
+    for heading, form in forms.items():
+        if form in explicit and explicit[form] not in chosen:
+            chosen[explicit[form]] = heading
+    if "pcds" not in chosen:
+        postcode = next((heading for wanted in _POSTCODE_HEADINGS
+                         for heading, form in forms.items() if form == wanted), None)
+        if postcode is not None:
+            chosen["pcds"] = postcode
+    for heading, form in forms.items():
+        if heading not in chosen.values():
+            name = _directory_column_of(form)
+            if name and name not in chosen:
+                chosen[name] = heading
+    missing = [name for name in ("pcds", "oslaua") if name not in chosen]
+    if not any(name.startswith("lsoa") for name in chosen):
+        missing.append("lsoa21 or lsoa11")
+    if missing:
+        raise JsnaInputError(
+            f"{file_name}: postcode lookup is missing column {', '.join(missing)}; columns "
+            f"found: {', '.join(headings)} (map headings in [census.columns] of the config)"
+        )
+    return chosen
+
+
+def _directory_column_of(form: str) -> str | None:
+    """The directory column a heading (in compare form) looks like: an LSOA vintage, ``oslaua``,
+    ``osward``, ``doterm`` or None."""
+    vintage = _lsoa_vintage(form)
+    if vintage:
+        return vintage
+    for name, pattern in (("oslaua", _LA_HEADING), ("osward", _WARD_HEADING),
+                          ("doterm", _TERMINATED_HEADING)):
+        if pattern.match(form):
+            return name
+    return None
+
+
 def read_postcode_directory(
     path: Path, columns_map: Mapping[str, str] | None = None
 ) -> PostcodeDirectory:
@@ -187,42 +238,8 @@ def read_postcode_directory(
     explicit = {compare_form(k): v for k, v in (columns_map or {}).items()
                 if v in DIRECTORY_COLUMNS}
 
-    def select(headings: list[str]) -> dict[str, str]:
-        chosen: dict[str, str] = {}
-        forms = {h: compare_form(h) for h in headings}
-        for heading, form in forms.items():
-            if form in explicit and explicit[form] not in chosen:
-                chosen[explicit[form]] = heading
-        for wanted in _POSTCODE_HEADINGS:
-            if "pcds" in chosen:
-                break
-            for heading, form in forms.items():
-                if form == wanted:
-                    chosen["pcds"] = heading
-                    break
-        for heading, form in forms.items():
-            if heading in chosen.values():
-                continue
-            vintage = _lsoa_vintage(form)
-            if vintage and vintage not in chosen:
-                chosen[vintage] = heading
-            elif _LA_HEADING.match(form) and "oslaua" not in chosen:
-                chosen["oslaua"] = heading
-            elif _WARD_HEADING.match(form) and "osward" not in chosen:
-                chosen["osward"] = heading
-            elif _TERMINATED_HEADING.match(form) and "doterm" not in chosen:
-                chosen["doterm"] = heading
-        missing = [name for name in ("pcds", "oslaua") if name not in chosen]
-        if not any(name.startswith("lsoa") for name in chosen):
-            missing.append("lsoa21 or lsoa11")
-        if missing:
-            raise JsnaInputError(
-                f"{path.name}: postcode lookup is missing column {', '.join(missing)}; columns "
-                f"found: {', '.join(headings)} (map headings in [census.columns] of the config)"
-            )
-        return chosen
-
-    read = read_selected_columns(path, select).table
+    read = read_selected_columns(
+        path, lambda headings: _choose_directory_columns(headings, explicit, path.name)).table
     lsoa_columns = tuple(sorted((c for c in read.column_names if c.startswith("lsoa")),
                                 reverse=True))
     text = pa.string()

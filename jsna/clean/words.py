@@ -1,7 +1,7 @@
 """Read the bytes of text columns as 64-bit words, in place.
 
 Short codes and UPNs are compared, hashed and checked eight bytes at a time (see
-:mod:`jsna.clean.codes` and :mod:`jsna.clean.upn`). Reading the words straight from Arrow's text
+:mod:`jsna.clean.coded_fields` and :mod:`jsna.clean.upn`). Reading the words straight from Arrow's text
 buffer, rather than from a padded copy of it, keeps a million-row column from costing megabytes
 of new memory (which the kernel must first zero) for every column cleaned.
 """

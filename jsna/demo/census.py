@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.clean.codes import LAST_SCHOOL_ACTION_CENSUS, LAST_STATEMENT_CENSUS
+from jsna.clean.coded_fields import LAST_SCHOOL_ACTION_CENSUS, LAST_STATEMENT_CENSUS
 from jsna.demo.names import FEMALE_FORENAMES, MALE_FORENAMES, OTHER_LA_NUMBERS, SURNAMES
 from jsna.demo.national import NEED_CODES
 from jsna.demo.pupils import NC_LABELS, SEN_CODES, PupilModel

@@ -11,7 +11,7 @@ range are extrapolated linearly so the generator works for any ``last_year``.
 from __future__ import annotations
 
 # The DfE primary need codes, in the order used throughout the demo, and their names.
-from jsna.dfe_codes import NEED_CODES, NEED_NAMES  # noqa: F401 - part of this module's interface
+from jsna.sen_need_codes import NEED_CODES, NEED_NAMES  # noqa: F401 - part of this module's interface
 
 #: % of all pupils with an EHC plan (or statement), January census year.
 EHCP_PERCENT: dict[int, float] = {

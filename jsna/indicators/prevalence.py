@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from jsna.dfe_codes import NEED_NAMES as DFE_NEED_NAMES
 from jsna.errors import JsnaInputError
 from jsna.indicators.table import academic_year_label
+from jsna.sen_need_codes import NEED_NAMES as DFE_NEED_NAMES
 from jsna.sources.ees import read_ees_wide
 
 #: Indicator ids and their plain-English names.

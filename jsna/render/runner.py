@@ -412,13 +412,7 @@ def _run_on_own_pool(
 
     remaining = jobs
     while remaining:
-        context = multiprocessing.get_context(START_METHOD)
-        if context.get_start_method() == "fork":
-            # import papermill once, here, rather than in every worker: forked workers share
-            # it, and the parent needs most of it (nbformat) for the site anyway. Measured on
-            # two cores, a cold `jsna refresh` took 1.7 s less wall time and 5 s less CPU than
-            # importing in each worker's initializer while the parent worked.
-            import papermill  # noqa: F401
+        context = _pool_context()
         reports: SimpleQueue = context.SimpleQueue()
         stopping = context.Event()
         pool = ProcessPoolExecutor(
@@ -436,11 +430,7 @@ def _run_on_own_pool(
             waiting = set(futures)
             while waiting:
                 done, waiting = wait(waiting, timeout=0.5, return_when=FIRST_COMPLETED)
-                while not reports.empty():
-                    name, pid, started = reports.get()
-                    running[name] = (pid, started)
-                    attempts[name] += 1
-                    first_started.setdefault(name, started)
+                _note_started(reports, running, attempts, first_started)
                 for future in done:
                     job = futures[future]
                     if job.name in results:  # already reported as timed out
@@ -461,19 +451,12 @@ def _run_on_own_pool(
                         results[job.name] = result
                         report(result)
                     progress = True
-                now = time.monotonic()
-                unfinished = [job for job in futures.values()
-                              if job.name in running and job.name not in results]
-                silent = [job for job in unfinished
-                          if now > running[job.name][1] + job.timeout + WORKER_GRACE]
+                unfinished, silent = _silent_jobs(list(futures.values()), running, results)
                 if silent:
                     # the pool breaks: stop every worker still running, not only the silent
                     # one, so that no kernel outlives its worker
                     killed_here = progress = True
-                    for job in unfinished:
-                        _kill_tree(running[job.name][0])
-                    for job in silent:
-                        finish(job, "timed out", _killed_message(job))
+                    _stop_workers(unfinished, silent, running, finish)
         except KeyboardInterrupt:
             _interrupt(futures, stopping)
             raise
@@ -485,6 +468,50 @@ def _run_on_own_pool(
                 finish(job, "failed", "the worker processes failed to start")
             remaining = []
     return results
+
+
+def _pool_context() -> Any:
+    """The multiprocessing context of a new pool (papermill imported first when it forks).
+
+    Papermill is imported once, here, rather than in every worker: forked workers share it, and
+    the parent needs most of it (nbformat) for the site anyway. Measured on two cores, a cold
+    `jsna refresh` took 1.7 s less wall time and 5 s less CPU than importing in each worker's
+    initializer while the parent worked.
+    """
+    context = multiprocessing.get_context(START_METHOD)
+    if context.get_start_method() == "fork":
+        import papermill  # noqa: F401
+    return context
+
+
+def _note_started(reports: SimpleQueue, running: dict[str, tuple[int, float]],
+                  attempts: dict[str, int], first_started: dict[str, float]) -> None:
+    """Record the attempts the workers have reported starting (chapter, worker pid, start)."""
+    while not reports.empty():
+        name, pid, started = reports.get()
+        running[name] = (pid, started)
+        attempts[name] += 1
+        first_started.setdefault(name, started)
+
+
+def _silent_jobs(jobs: list[ChapterJob], running: dict[str, tuple[int, float]],
+                 results: dict[str, ChapterResult]) -> tuple[list[ChapterJob], list[ChapterJob]]:
+    """The started jobs with no result yet, and those of them past their time limit and grace."""
+    now = time.monotonic()
+    unfinished = [job for job in jobs if job.name in running and job.name not in results]
+    silent = [job for job in unfinished
+              if now > running[job.name][1] + job.timeout + WORKER_GRACE]
+    return unfinished, silent
+
+
+def _stop_workers(unfinished: list[ChapterJob], silent: list[ChapterJob],
+                  running: dict[str, tuple[int, float]],
+                  finish: Callable[[ChapterJob, str, str], None]) -> None:
+    """Kill the worker of every unfinished job; report the silent ones as timed out."""
+    for job in unfinished:
+        _kill_tree(running[job.name][0])
+    for job in silent:
+        finish(job, "timed out", _killed_message(job))
 
 
 def _interrupt(futures: dict, stopping: Any) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from jsna.chapter_list import CHAPTERS
 from jsna.chapters.base import DATA_FOLDER, FIGURE_FOLDER, REVIEW_PARTS_FOLDER
-from jsna.chapters.registry import CHAPTERS
 from jsna.config import Config
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise

@@ -12,7 +12,7 @@ before the site is published, :func:`check_site` reads the staged site folder on
    see :meth:`jsna.chapters.base.Chapter.save`);
 2. gathers the relations that tie them: each table's declared relations (totals, wards plus
    "not known" = the council, the same count in another table or chapter), the indicator
-   catalogue's relations (:mod:`jsna.indicators.relations`: breakdowns that partition their
+   catalogue's relations (:func:`jsna.indicator_disclosure.indicator_relations`: breakdowns that partition their
    denominator, a denominator that is another indicator's count) and the same row in every
    indicator file;
 3. checks that every declared relation holds on the published numbers (a relation that does not
@@ -59,10 +59,10 @@ from jsna.disclosure import (
     _null_space,
     _row_keys,
     exempt_mask,
-    indicator_table_rules,
     rules_from_json,
 )
 from jsna.errors import JsnaError, JsnaInputError
+from jsna.indicator_disclosure import indicator_table_rules
 from jsna.literal import csv_cell_as_published, csv_read_as_published
 
 #: Folder (under the site) of the chapters' rules and findings files.

@@ -9,15 +9,19 @@ One module per source family:
 * :mod:`jsna.sources.imd` -- English Indices of Deprivation 2019 and 2025
 * :mod:`jsna.sources.boundaries` -- ward/LSOA boundaries of any vintage (imports geopandas)
 * :mod:`jsna.sources.neighbours` -- DfE statistical neighbours
-* :mod:`jsna.sources.codes` -- DfE LA numbers <-> GSS codes and LA code history
+* :mod:`jsna.sources.la_codes` -- DfE LA numbers <-> GSS codes and LA code history (``la_codes.csv``)
 * :mod:`jsna.sources.comparators` -- council vs England, region and neighbours per indicator
-* :mod:`jsna.sources.catalogue` -- every input the config takes, validated (``jsna sources``)
 
 Published symbols (``c``, ``x``, ``z``, ``low``, ``u``, ``:``; LAIT ``-``) become missing values
 with the symbol kept as a note (``"[c]"`` ...), never zero; see :data:`NOTE_MEANINGS`.
 """
 
-from jsna.sources.codes import (
+from jsna.sources.common import NOTE_MEANINGS, SYMBOL_NOTES
+from jsna.sources.comparators import comparator_table, comparator_table_for_config
+from jsna.sources.ees import ees_area, read_ees, read_ees_wide
+from jsna.sources.fingertips import read_fingertips
+from jsna.sources.imd import read_imd, read_imd_la_summary, read_iod_denominators
+from jsna.sources.la_codes import (
     area_name,
     canonical_code,
     gss_to_la_number,
@@ -25,11 +29,6 @@ from jsna.sources.codes import (
     la_number_to_gss,
     la_table,
 )
-from jsna.sources.common import NOTE_MEANINGS, SYMBOL_NOTES
-from jsna.sources.comparators import comparator_table, comparator_table_for_config
-from jsna.sources.ees import ees_area, read_ees, read_ees_wide
-from jsna.sources.fingertips import read_fingertips
-from jsna.sources.imd import read_imd, read_imd_la_summary, read_iod_denominators
 from jsna.sources.lait import read_lait, read_lait_dictionary
 from jsna.sources.neighbours import neighbours_of, read_statistical_neighbours
 from jsna.sources.ons import (

@@ -6,7 +6,7 @@ keeping published counts and denominators where they exist and published symbols
 
 Rules
 -----
-* Codes are lined up first with :func:`jsna.sources.codes.harmonise_la_codes` (recodes always;
+* Codes are lined up first with :func:`jsna.sources.la_codes.harmonise_la_codes` (recodes always;
   mergers only for measures declared counts), so e.g. BCP's series joins across 2019.
 * An area the file does not contain at all raises :class:`~jsna.errors.JsnaInputError` naming it
   (code and name). An area present in other periods but not this one gets a row with no value and
@@ -17,12 +17,17 @@ Rules
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.codes import area_name as known_area_name
-from jsna.sources.codes import canonical_code, harmonise_la_codes, region_of
+from jsna.sources.la_codes import area_name as known_area_name
+from jsna.sources.la_codes import canonical_code, harmonise_la_codes, region_of
+
+if TYPE_CHECKING:
+    from jsna.config import Config
 
 ENGLAND = "E92000001"
 
@@ -42,6 +47,28 @@ COLUMNS = [
     "n_neighbours",
     "harmonised",
 ]
+
+
+def _selected_rows(frame: pd.DataFrame, select: dict[str, str], path: str) -> pd.DataFrame:
+    """The rows of a comparator file where every ``select`` column has its wanted value.
+
+    Raises :class:`~jsna.errors.JsnaInputError` naming the file when a required column or a
+    selecting column is missing, or when no row is left.
+    """
+    for column in ("area_code", "period", "value"):
+        if column not in frame.columns:
+            raise JsnaInputError(
+                f"{path}: cannot build a comparator table: column {column!r} missing; columns "
+                f"found: {', '.join(frame.columns)}"
+            )
+    data = frame
+    for column, wanted in select.items():
+        if column not in data.columns:
+            raise JsnaInputError(f"{path}: column {column!r} (used to select rows) not found")
+        data = data.loc[data[column].astype(str) == str(wanted)]
+        if data.empty:
+            raise JsnaInputError(f"{path}: no rows with {column} = {wanted!r}")
+    return data
 
 
 def comparator_table(
@@ -104,19 +131,7 @@ def comparator_table(
         is absent from the file.
     """
     path = frame.attrs.get("path", "the comparator file")
-    for column in ("area_code", "period", "value"):
-        if column not in frame.columns:
-            raise JsnaInputError(
-                f"{path}: cannot build a comparator table: column {column!r} missing; columns "
-                f"found: {', '.join(frame.columns)}"
-            )
-    data = frame
-    for column, wanted in (select or {}).items():
-        if column not in data.columns:
-            raise JsnaInputError(f"{path}: column {column!r} (used to select rows) not found")
-        data = data.loc[data[column].astype(str) == str(wanted)]
-        if data.empty:
-            raise JsnaInputError(f"{path}: no rows with {column} = {wanted!r}")
+    data = _selected_rows(frame, select or {}, path)
     if "note" not in data.columns:
         data = data.assign(note="")
 
@@ -247,6 +262,29 @@ def comparator_table_for_config(
         neighbours=list(config.neighbours),  # type: ignore[attr-defined]
         **options,  # type: ignore[arg-type]
     )
+
+
+def comparator_codes(config: Config) -> dict[str, str]:
+    """England, the region and the neighbours a council's comparator files must hold.
+
+    The one list both ``jsna sources`` and the chapters check a published file against
+    (codes as configured, old or current; :func:`jsna.sources.la_codes.missing_areas` compares
+    them by current code).
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+
+    Returns
+    -------
+    dict
+        Area code -> how to name it in a message.
+    """
+    wanted = {"E92000001": "England", config.area.region_code: config.area.region_name}
+    wanted.update({code: f"statistical neighbour {known_area_name(code) or code}"
+                   for code in config.neighbours})
+    return wanted
 
 
 def _to_value_count_denominator(

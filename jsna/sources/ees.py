@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.codes import current_codes
 from jsna.sources.common import (
     first_unreadable,
     is_measure_like,
@@ -38,6 +37,7 @@ from jsna.sources.common import (
     read_text_csv,
     require_columns,
 )
+from jsna.sources.la_codes import current_codes
 
 SOURCE = "a DfE explore-education-statistics CSV"
 

@@ -13,7 +13,7 @@ the value was suppressed or the number of cases is too small, ``"[x]"`` otherwis
 e.g. "Value for Cornwall & Isles of Scilly combined"). Values are never set to zero.
 
 Area codes are kept as published (older exports use pre-2019 codes such as Bournemouth
-``E06000028``); line them up with :func:`jsna.sources.codes.harmonise_la_codes`.
+``E06000028``); line them up with :func:`jsna.sources.la_codes.harmonise_la_codes`.
 """
 
 from __future__ import annotations

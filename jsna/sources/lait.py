@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.codes import DFE_REGIONS, la_number_to_gss
 from jsna.sources.common import (
     first_unreadable,
     parse_published_values,
     read_text_csv,
     require_columns,
 )
+from jsna.sources.la_codes import DFE_REGIONS, la_number_to_gss
 
 SOURCE = "the DfE LAIT long data file"
 DICTIONARY_SOURCE = "the DfE LAIT data dictionary"

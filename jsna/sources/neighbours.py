@@ -12,7 +12,7 @@ closeness band (Very close, Close, Somewhat close, Not close). Layouts read here
   some benchmarking tools. Names are matched to codes after normalising case, punctuation and
   words such as "City of" or "Borough".
 
-DfE LA numbers are mapped to GSS codes with :mod:`jsna.sources.codes`.
+DfE LA numbers are mapped to GSS codes with :mod:`jsna.sources.la_codes`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.codes import canonical_code, gss_to_la_number, la_number_to_gss, la_table
 from jsna.sources.common import refuse_spreadsheet
+from jsna.sources.la_codes import canonical_code, gss_to_la_number, la_number_to_gss, la_table
 
 SOURCE = "DfE statistical neighbours (workbook, CSV dump, or la_code/sn_rank/neighbour_code list)"
 COLUMNS = [

@@ -6,7 +6,9 @@ Public functions are re-exported here; see the modules for the methods and their
 * :mod:`jsna.stats.compare` - comparison with England, region and statistical neighbours,
   neighbour ranks and LAIT quartile bands;
 * :mod:`jsna.stats.trend` - the Fingertips five-point recent-trend test;
-* :mod:`jsna.stats.funnel` - funnel-plot control limits for proportions.
+* :mod:`jsna.stats.funnel` - funnel-plot control limits for proportions;
+* :mod:`jsna.stats.arrays` - how every method reads its numbers (any array-like; text that is
+  not a number, and gaps, become NaN).
 """
 
 from jsna.stats.ci import (

@@ -24,6 +24,7 @@ import pandas as pd
 from scipy.special import gammaincinv, ndtri  # lighter to import than scipy.stats
 
 from jsna.errors import JsnaInputError
+from jsna.stats.arrays import as_floats
 
 #: Confidence levels published by Fingertips, with the suffix used in column names.
 LEVELS: dict[str, float] = {"95": 0.95, "998": 0.998}
@@ -67,10 +68,6 @@ def z_value(level: float) -> float:
     return float(ndtri(1.0 - (1.0 - level) / 2.0))
 
 
-def _as_float(values: object) -> np.ndarray:
-    return np.asarray(pd.to_numeric(pd.Series(np.ravel(values)), errors="coerce"), dtype=float)
-
-
 def wilson_limits(
     count: object, denominator: object, level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -89,8 +86,8 @@ def wilson_limits(
     lower, upper : numpy.ndarray
         Limits ``(2O + z^2 -/+ z sqrt(z^2 + 4 O (1 - O/n))) / (2 (n + z^2))``, clipped to [0, 1].
     """
-    observed = _as_float(count)
-    n = _as_float(denominator)
+    observed = as_floats(count)
+    n = as_floats(denominator)
     z = z_value(level)
     valid = np.isfinite(observed) & np.isfinite(n) & (n > 0)
     lower = np.full(observed.shape, np.nan)
@@ -121,7 +118,7 @@ def byar_limits(count: object, level: float = 0.95) -> tuple[np.ndarray, np.ndar
     -------
     lower, upper : numpy.ndarray
     """
-    observed = _as_float(count)
+    observed = as_floats(count)
     z = z_value(level)
     with np.errstate(divide="ignore", invalid="ignore"):
         lower = observed * (1.0 - 1.0 / (9.0 * observed) - z / (3.0 * np.sqrt(observed))) ** 3
@@ -148,7 +145,7 @@ def exact_poisson_limits(count: object, level: float = 0.95) -> tuple[np.ndarray
     -------
     lower, upper : numpy.ndarray
     """
-    observed = _as_float(count)
+    observed = as_floats(count)
     alpha = 1.0 - level
     with np.errstate(invalid="ignore"):
         # chi2.ppf(q, 2k) / 2 is the inverse regularised gamma function gammaincinv(k, q)
@@ -178,7 +175,7 @@ def poisson_limits(count: object, level: float = 0.95) -> tuple[np.ndarray, np.n
     method : numpy.ndarray of str
         The method used on each row (missing where the count is missing).
     """
-    observed = _as_float(count)
+    observed = as_floats(count)
     small = observed < EXACT_POISSON_BELOW
     lower, upper = byar_limits(observed, level)
     if small.any():
@@ -214,9 +211,9 @@ def dobson_limits(
     -------
     lower, upper : numpy.ndarray
     """
-    rate = _as_float(dsr)
-    variance = _as_float(dsr_variance)
-    observed = _as_float(total_count)
+    rate = as_floats(dsr)
+    variance = as_floats(dsr_variance)
+    observed = as_floats(total_count)
     count_lower, count_upper, _ = poisson_limits(observed, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.sqrt(variance / observed)
@@ -267,6 +264,17 @@ def _write_notes(frame: pd.DataFrame, messages: np.ndarray, note: str | None) ->
         column = frame[note].astype("object")
         column.iloc[np.flatnonzero(target)] = messages[target]
         frame[note] = column
+
+
+def _method_labels(used: np.ndarray, method: str) -> np.ndarray:
+    """``method`` where ``used``, else None (object array).
+
+    >>> _method_labels(np.array([True, False]), "Wilson")
+    array(['Wilson', None], dtype=object)
+    """
+    labels = np.full(used.shape, None, dtype=object)
+    labels[used] = method
+    return labels
 
 
 def _attach(
@@ -336,7 +344,7 @@ def add_proportion_ci(
     for suffix, level in LEVELS.items():
         lower, upper = wilson_limits(np.where(valid, observed, np.nan), n, level)
         limits[suffix] = (lower * multiplier, upper * multiplier)
-    method = np.where(valid, WILSON, None).astype(object)
+    method = _method_labels(valid, WILSON)
     return _attach(frame, value, limits, method, messages, note)
 
 
@@ -396,8 +404,7 @@ def add_rate_ci(
     safe_n = np.where(valid, n, np.nan)
     value = observed / safe_n * multiplier
     limits = {}
-    method = None
-    for suffix, level in LEVELS.items():
+    for suffix, level in LEVELS.items():  # the method depends on the count, not the level
         lower, upper, method = poisson_limits(np.where(valid, observed, np.nan), level)
         limits[suffix] = (lower / safe_n * multiplier, upper / safe_n * multiplier)
     return _attach(frame, value, limits, method, messages, note)
@@ -480,7 +487,7 @@ def add_dsr_ci(
         lower, upper = dobson_limits(dsr, variance, np.where(enough, events, np.nan), level)
         out[f"lower_ci_{suffix}"] = lower
         out[f"upper_ci_{suffix}"] = upper
-    out["ci_method"] = pd.Series(np.where(enough, DOBSON, None), dtype="object")
+    out["ci_method"] = pd.Series(_method_labels(enough, DOBSON), dtype="object")
     messages = np.full(len(out), None, dtype=object)
     messages[~enough] = f"not calculated: fewer than {DSR_MIN_COUNT} events or no population"
     _write_notes(out, messages, note)

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
+from jsna.stats.arrays import as_floats
 from jsna.stats.ci import z_value
 
 HIGH_IS_GOOD = "High is good"
@@ -69,7 +71,7 @@ def normalise_polarity(polarity: object) -> str:
     JsnaInputError
         The spelling is not recognised.
     """
-    if polarity is None or (not isinstance(polarity, str) and pd.isna(polarity)):
+    if polarity is None or (not isinstance(polarity, str) and pd.isna(cast(Any, polarity))):
         return NO_POLARITY
     key = str(polarity).strip().lower()
     if key not in _POLARITY_ALIASES:
@@ -96,7 +98,7 @@ def _polarity_array(polarity: object, size: int) -> np.ndarray:
 
 
 def _float(values: object, size: int | None = None) -> np.ndarray:
-    array = np.asarray(pd.to_numeric(pd.Series(np.ravel(values)), errors="coerce"), dtype=float)
+    array = as_floats(values)
     if size is not None and array.size == 1 and size != 1:
         array = np.full(size, array[0])
     return array
@@ -409,7 +411,7 @@ def _compare_rows(
 
 def add_comparisons(
     indicators: pd.DataFrame,
-    benchmarks: Benchmarks | Mapping[str, object],
+    benchmarks: Benchmarks | Mapping[str, Any],
     polarity: str | Mapping[object, str],
     method: str | Mapping[object, str] = "ci",
     level: float | Mapping[object, float] = 0.95,
@@ -522,7 +524,7 @@ def _quartile_band_column(
 
 def neighbour_ranks(
     indicators: pd.DataFrame,
-    benchmarks: Benchmarks | Mapping[str, object],
+    benchmarks: Benchmarks | Mapping[str, Any],
     polarity: str | Mapping[object, str],
 ) -> pd.DataFrame:
     """Rank the council among itself and its statistical neighbours.

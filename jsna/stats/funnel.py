@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
+from jsna.stats.arrays import as_floats
 from jsna.stats.ci import z_value
 
 _SUFFIX = {0.95: "95", 0.998: "998"}
@@ -53,7 +54,7 @@ def funnel_limits(
         raise JsnaInputError(
             f"benchmark proportion {p0!r} is outside [0, 1]; pass a fraction, not a percentage"
         )
-    n = np.asarray(pd.to_numeric(pd.Series(np.ravel(denominators)), errors="coerce"), float)
+    n = as_floats(denominators)
     out = pd.DataFrame({"denominator": n})
     with np.errstate(divide="ignore", invalid="ignore"):
         standard_error = np.where(n > 0, np.sqrt(p0 * (1.0 - p0) / n), np.nan)
@@ -86,8 +87,8 @@ def funnel_position(
         ``"Below 95% limit"``, ``"Below 99.8% limit"``, or ``"Not plotted"`` where a value is
         missing or the denominator is not positive.
     """
-    o = np.asarray(pd.to_numeric(pd.Series(np.ravel(count)), errors="coerce"), float)
-    n = np.asarray(pd.to_numeric(pd.Series(np.ravel(denominator)), errors="coerce"), float)
+    o = as_floats(count)
+    n = as_floats(denominator)
     if benchmark_proportion is None:
         usable = np.isfinite(o) & np.isfinite(n) & (n > 0)
         if not usable.any():

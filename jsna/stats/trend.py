@@ -66,7 +66,7 @@ def _ols_slopes(y: np.ndarray) -> np.ndarray:
 def _weighted_slopes(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weighted least-squares slopes for all-five and drop-one subsets, and chi2 of the full fit."""
     slopes = []
-    chi2 = None
+    chi2 = np.full(len(values), np.nan)
     for index, mask in enumerate(_MASKS):
         w = weights[:, mask]
         v = values[:, mask]
@@ -254,8 +254,8 @@ def add_recent_trend(
     pandas.DataFrame
         A copy with ``recent_trend``.
     """
-    by = list(by)
-    needed = [*by, "period"]
+    keys = list(by)
+    needed = [*keys, "period"]
     missing = [column for column in needed if column not in indicators.columns]
     if missing:
         raise JsnaInputError(f"indicator table lacks column(s) {missing} needed for trends")
@@ -272,7 +272,7 @@ def add_recent_trend(
             f"{out['indicator_id'].iloc[np.flatnonzero(unknown)[0]]!r}; expected 'proportion' "
             "or 'value'"
         )
-    work = out[by].copy()
+    work = out[keys].copy()
     work["_year"] = period_start_year(out["period"]).to_numpy()
     columns = {
         "proportion": ["count", "denominator"],
@@ -285,10 +285,10 @@ def add_recent_trend(
                     raise JsnaInputError(f"column {name!r} is needed for {kind_name} trends")
                 work[name] = pd.to_numeric(out[name], errors="coerce")
     work["_row"] = np.arange(len(out))
-    work = work.sort_values([*by, "_year"], kind="stable")
-    grouped = work.groupby(by, sort=False, dropna=False)
+    work = work.sort_values([*keys, "_year"], kind="stable")
+    grouped = work.groupby(keys, sort=False, dropna=False)
     history: dict[str, np.ndarray] = {}
-    for name in ["_year", *[c for c in work.columns if c not in (*by, "_year", "_row")]]:
+    for name in ["_year", *[c for c in work.columns if c not in (*keys, "_year", "_row")]]:
         history[name] = np.column_stack(
             [grouped[name].shift(POINTS - 1 - lag).to_numpy(dtype=float) for lag in range(POINTS)]
         )

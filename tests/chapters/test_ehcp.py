@@ -417,7 +417,7 @@ NORTH_YORKSHIRE_OLD, NORTH_YORKSHIRE = "E10000023", "E06000065"
 def test_a_neighbour_is_found_by_its_old_or_current_code(demo, tmp_path, configured):
     """Issue 13 item 3: a neighbour published under its old code in some years and its current
     code in others is found under either, by the chapter and by `jsna sources` alike."""
-    from jsna.sources.catalogue import describe_sources
+    from jsna.input_checks import describe_sources
 
     config, _, _ = demo
     neighbour = config.neighbours[0]

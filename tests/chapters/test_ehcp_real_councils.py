@@ -49,7 +49,7 @@ pytestmark = [pytest.mark.real_data,
                                                       "absent")]
 ENGLAND = "E92000001"
 #: Old codes DfE still publishes for councils now known by a new code (written out here, not
-#: taken from jsna.sources.codes).
+#: taken from jsna.sources.la_codes).
 OLD_CODE = {"E06000065": "E10000023", "E06000066": "E10000027"}
 
 #: name, code, configured name, region code and name, DfE May 2025 statistical neighbours
@@ -350,7 +350,7 @@ def test_the_timeliness_finding_uses_the_latest_year_with_a_published_figure(bui
 def test_jsna_sources_and_the_chapter_agree_on_neighbour_codes(tmp_path, old_codes):
     """Issue 13 item 3: Herefordshire's neighbours by current codes (E06000065, E06000066), or by
     the old codes DfE's files still use, are found by `jsna sources` and by the chapter alike."""
-    from jsna.sources.catalogue import describe_sources
+    from jsna.input_checks import describe_sources
 
     path = write_config("herefordshire", tmp_path)
     if old_codes:

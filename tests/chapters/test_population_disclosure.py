@@ -17,8 +17,8 @@ import pytest
 from jsna.chapters import population
 from jsna.config import load_config
 from jsna.demo import write_demo
-from jsna.dfe_codes import NEED_NAMES
 from jsna.disclosure import SUPPRESSED
+from jsna.sen_need_codes import NEED_NAMES
 
 NEED_INDICATOR = {"K": "sen_support_primary_need_percent", "E": "ehc_plan_primary_need_percent"}
 PREVALENCE = {"K": "pupils_sen_support_percent", "E": "pupils_ehc_plan_percent"}

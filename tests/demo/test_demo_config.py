@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from jsna.chapters.registry import CHAPTERS
+from jsna.chapter_list import CHAPTERS
 
 
 def test_toml_contract(default_demo):

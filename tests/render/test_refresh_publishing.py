@@ -24,7 +24,7 @@ import pandas as pd
 import psutil
 import pytest
 
-from jsna.chapters.registry import CHAPTERS
+from jsna.chapter_list import CHAPTERS
 from jsna.config import load_config
 from jsna.errors import JsnaError
 from jsna.refresh import executed_notebooks_dir, refresh

@@ -7,7 +7,7 @@ import pytest
 
 from jsna.config import load_config
 from jsna.demo import write_demo
-from jsna.sources.catalogue import describe_sources
+from jsna.input_checks import describe_sources
 
 #: Demo files saved as Excel workbooks under their .csv names, and their keys.
 WORKBOOKS = {"schools.csv": "schools",

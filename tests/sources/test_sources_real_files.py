@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from jsna.sources.boundaries import read_boundaries
-from jsna.sources.codes import read_dfe_la_list, read_ons_la_codes
 from jsna.sources.ees import read_ees
 from jsna.sources.fingertips import read_fingertips
 from jsna.sources.imd import read_imd, read_imd_la_summary, read_iod_denominators
+from jsna.sources.la_codes import read_dfe_la_list, read_ons_la_codes
 from jsna.sources.lait import read_lait, read_lait_dictionary
 from jsna.sources.neighbours import read_statistical_neighbours
 from jsna.sources.ons import (

@@ -1,4 +1,8 @@
-"""The chapters the toolkit can render, in reading order (no heavy imports here)."""
+"""The chapters the toolkit can render, in reading order, and the inputs each needs.
+
+A low-level module (it imports nothing from jsna) so that the configuration, the input checks, the
+demo council, the refresh and the site can all read the chapter list without importing a chapter.
+"""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from jsna.chapters.registry import CHAPTERS
+from jsna.chapter_list import CHAPTERS
 from jsna.errors import JsnaError, JsnaInputError
 from jsna.sources.common import is_workbook, refuse_spreadsheet
 
@@ -373,9 +373,9 @@ def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, s
 
 def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
     # the same check, by the same functions, as the chapters make when they read the file
-    from jsna.chapters.common import comparator_codes
-    from jsna.sources.codes import missing_areas
+    from jsna.sources.comparators import comparator_codes
     from jsna.sources.ees import read_ees
+    from jsna.sources.la_codes import missing_areas
 
     frame = read_ees(path)
     periods = sorted(set(frame["period"]))
@@ -411,7 +411,7 @@ def _validate_neighbours(path: Path, config: Any, _: Any) -> tuple[int, str, str
         listed = neighbours_of(frame, config.area.code)
     except JsnaError:
         return len(frame), "", "no", f"{config.area.name} ({config.area.code}) not listed"
-    from jsna.sources.codes import canonical_code
+    from jsna.sources.la_codes import canonical_code
 
     configured = [canonical_code(code) for code in config.neighbours]
     if configured and configured != [canonical_code(code) for code in listed]:

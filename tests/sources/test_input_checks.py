@@ -1,4 +1,4 @@
-"""Tests for the input catalogue and file validation (jsna.sources.catalogue)."""
+"""Tests for the input catalogue and file validation (jsna.input_checks)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from york import YORK_NEIGHBOURS_2025
 
 from jsna.config import load_config
-from jsna.sources.catalogue import INPUTS, describe_sources
+from jsna.input_checks import INPUTS, describe_sources
 
 
 def _config(tmp_path: Path, real: Path, *, neighbours: list[str], census_header: str):
@@ -106,7 +106,7 @@ def test_catalogue_keys_are_unique():
 
 def test_every_input_the_config_takes_is_catalogued():
     from jsna.config import COMPARATOR_KEYS, INPUT_KEYS
-    from jsna.sources.catalogue import INPUTS
+    from jsna.input_checks import INPUTS
 
     keys = {spec.key for spec in INPUTS}
     assert {f"comparators.{k}" for k in COMPARATOR_KEYS} <= keys

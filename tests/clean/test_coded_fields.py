@@ -9,12 +9,12 @@ import pyarrow as pa
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from jsna.clean import codes
+from jsna.clean import coded_fields
 
 
 def test_enrolment_status() -> None:
     values = ["C", " m", "s ", "g", "Main", "dual subsidiary", "", "Q"]
-    result, status = codes.normalise_enrol_status(values)
+    result, status = coded_fields.normalise_enrol_status(values)
     assert result == ["C", "M", "S", "G", "M", "S", None, None]
     assert status == ["ok"] * 6 + ["missing", "unknown"]
 
@@ -22,43 +22,43 @@ def test_enrolment_status() -> None:
 def test_sen_provision_current_and_legacy_codes() -> None:
     values = ["E", " k", "n ", "S", "A", "P", "Z"]
     # January 2014: statements and School Action/Plus still valid -> E, K, K
-    assert codes.normalise_sen_provision(values, 2014) == (
+    assert coded_fields.normalise_sen_provision(values, 2014) == (
         ["E", "K", "N", "E", "K", "K", None],
         ["ok", "ok", "ok", "recoded", "recoded", "recoded", "unknown"])
     # January 2016: statements (S) still in transition to EHC plans; A/P no longer valid
-    assert codes.normalise_sen_provision(values, 2016)[0] == ["E", "K", "N", "E", None, None,
+    assert coded_fields.normalise_sen_provision(values, 2016)[0] == ["E", "K", "N", "E", None, None,
                                                               None]
     # January 2019: after the transition ended (March 2018) S is unknown too
-    assert codes.normalise_sen_provision(values, 2019)[0] == ["E", "K", "N", None, None, None,
+    assert coded_fields.normalise_sen_provision(values, 2019)[0] == ["E", "K", "N", None, None, None,
                                                               None]
 
 
 def test_need_codes() -> None:
     values = ["asd", " SpLD ", "BESD", "semh", "", "XYZ"]
-    assert codes.normalise_need(values) == (
+    assert coded_fields.normalise_need(values) == (
         ["ASD", "SPLD", "SEMH", "SEMH", None, "UNKNOWN"],
         ["ok", "ok", "recoded", "ok", "missing", "unknown"])
 
 
 def test_year_groups_and_expected_age() -> None:
     values = ["R", "rec", "07", "Year 7", "Y11", "14", "N1", "n2", "X", "15", "0", "", "7.0"]
-    result, status = codes.normalise_nc_year(values)
+    result, status = coded_fields.normalise_nc_year(values)
     assert result == ["R", "R", "7", "7", "11", "14", "N1", "N2", "X", None, None, None, "7"]
     assert status[9:12] == ["unknown", "unknown", "missing"]
     # expected age on 31 August: N1 2, N2 3, R 4, Year 1 5 ... Year 14 18; X/unknown -1
-    expected = codes.expected_age(np.array(["N1", "N2", "R", "1", "7", "14", "X", None],
+    expected = coded_fields.expected_age(np.array(["N1", "N2", "R", "1", "7", "14", "X", None],
                                            dtype=object))
     assert expected.tolist() == [2, 3, 4, 5, 11, 18, -1, -1]
 
 
 def test_sex_fsm_and_school_numbers() -> None:
-    assert codes.normalise_sex(["m", " F", "Female", "U", ""])[0] == ["M", "F", "F", None, None]
-    flags, status = codes.normalise_fsm(["true", "FALSE", "1", "0", "Y", "n", "Yes", "maybe", ""])
+    assert coded_fields.normalise_sex(["m", " F", "Female", "U", ""])[0] == ["M", "F", "F", None, None]
+    flags, status = coded_fields.normalise_fsm(["true", "FALSE", "1", "0", "Y", "n", "Yes", "maybe", ""])
     assert flags == [True, False, True, False, True, False, True, None, None]
     assert status[-2:] == ["unknown", "missing"]
-    assert codes.normalise_laestab(["990/2001", "9902001", "99020011", "990200A"])[0] == [
+    assert coded_fields.normalise_laestab(["990/2001", "9902001", "99020011", "990200A"])[0] == [
         "9902001", "9902001", None, None]
-    assert codes.normalise_urn(["100001", " 100002 ", "100001.0", "12345"])[0] == [
+    assert coded_fields.normalise_urn(["100001", " 100002 ", "100001.0", "12345"])[0] == [
         "100001", "100002", "100001", None]
 
 
@@ -85,7 +85,7 @@ def _reference_encoding(chunks: list[list[str | None]]) -> tuple[list[int], list
 def test_encode_matches_first_appearance_order(chunks: list[list[str | None]]) -> None:
     # columns of values up to 8 bytes take the packed path; others the general one
     column = pa.chunked_array([pa.array(chunk, type=pa.string()) for chunk in chunks])
-    found, values = codes.encode(column)
+    found, values = coded_fields.encode(column)
     expected_codes, expected_values = _reference_encoding(chunks)
     assert found.tolist() == expected_codes
     assert values.to_pylist() == expected_values
@@ -99,8 +99,8 @@ def test_encode_reads_long_texts_by_aligned_words(values: list[str], cut: int) -
     whole = pa.array(values, type=pa.string())
     cut = min(cut, len(values))
     chunks = [whole.slice(cut), whole.slice(0, cut)]
-    with patch.object(codes, "_CACHED_TEXT", 0):
-        found, distinct = codes.encode(pa.chunked_array(chunks, type=pa.string()))
+    with patch.object(coded_fields, "_CACHED_TEXT", 0):
+        found, distinct = coded_fields.encode(pa.chunked_array(chunks, type=pa.string()))
     expected_codes, expected_values = _reference_encoding([c.to_pylist() for c in chunks])
     assert found.tolist() == expected_codes
     assert distinct.to_pylist() == expected_values
@@ -109,8 +109,8 @@ def test_encode_reads_long_texts_by_aligned_words(values: list[str], cut: int) -
 def test_encode_packed_path_on_sliced_chunks() -> None:
     urns = pa.array(["100001", "100002", "100001", "123456", "100002"])
     column = pa.chunked_array([urns.slice(1, 3), urns.slice(0, 2)])
-    assert codes._packed_short_text(column) is not None
-    found, values = codes.encode(column)
+    assert coded_fields._packed_short_text(column) is not None
+    found, values = coded_fields.encode(column)
     assert found.tolist() == [0, 1, 2, 1, 0]
     assert values.to_pylist() == ["100002", "100001", "123456"]
 
@@ -119,17 +119,17 @@ def test_decode_spreads_per_value_results_for_every_code_width() -> None:
     mapped = np.array([10, 20, 30], dtype=np.int16)
     for dtype in (np.int8, np.int16, np.int32):
         rows = np.array([2, -1, 0, 1, 2, -1], dtype=dtype)
-        assert codes.decode(rows, mapped, -7).tolist() == [30, -7, 10, 20, 30, -7]
+        assert coded_fields.decode(rows, mapped, -7).tolist() == [30, -7, 10, 20, 30, -7]
     # text and booleans too; no mapped value at all leaves every row missing
-    assert codes.decode(np.array([1, -1], dtype=np.int8), np.array(["A", "BB"]), "").tolist() \
+    assert coded_fields.decode(np.array([1, -1], dtype=np.int8), np.array(["A", "BB"]), "").tolist() \
         == ["BB", ""]
-    assert codes.decode(np.array([-1, -1], dtype=np.int8), np.zeros(0, dtype=bool),
+    assert coded_fields.decode(np.array([-1, -1], dtype=np.int8), np.zeros(0, dtype=bool),
                         False).tolist() == [False, False]
     for dtype in (np.int8, np.int16, np.int32):
         rows = np.array([1, -1, 0, 1], dtype=dtype)
-        flags = codes.decode(rows, np.array([True, False]), True)
+        flags = coded_fields.decode(rows, np.array([True, False]), True)
         assert flags.dtype == bool and flags.tolist() == [False, True, True, False]
-        spread = codes.decode(rows, np.array([0.5, 2.5]), np.nan)
+        spread = coded_fields.decode(rows, np.array([0.5, 2.5]), np.nan)
         assert spread[[0, 2, 3]].tolist() == [2.5, 0.5, 2.5] and np.isnan(spread[1])
         spread[0] = 7.0  # the result is the caller's to change
 
@@ -143,18 +143,18 @@ def test_encode_of_sliced_chunks_of_any_lengths(values: list[str], left: int, ri
     left = min(left, len(values))
     right = min(right, len(values) - left)
     chunks = [whole.slice(left, len(values) - left - right), whole.slice(0, left)]
-    found, distinct = codes.encode(pa.chunked_array(chunks, type=pa.string()))
+    found, distinct = coded_fields.encode(pa.chunked_array(chunks, type=pa.string()))
     expected_codes, expected_values = _reference_encoding([c.to_pylist() for c in chunks])
     assert found.tolist() == expected_codes
     assert distinct.to_pylist() == expected_values
 
 
 def test_may_have_looks_at_distinct_values_and_blank_rows() -> None:
-    column = codes.Coded(codes=np.array([0, 1, 0], dtype=np.int8), values=pa.array(["E", None]),
-                         statuses=np.array([codes.OK_CODE, codes.UNKNOWN_CODE], dtype=np.int8))
-    assert column.may_have((codes.UNKNOWN_CODE,))
-    assert not column.may_have((codes.RECODED_CODE, codes.MISSING_CODE))  # no blank row
-    with_blank = codes.Coded(codes=np.array([0, -1], dtype=np.int8), values=pa.array(["E"]),
-                             statuses=np.array([codes.OK_CODE], dtype=np.int8))
-    assert with_blank.may_have((codes.MISSING_CODE,))
-    assert not with_blank.may_have((codes.UNKNOWN_CODE,))
+    column = coded_fields.Coded(codes=np.array([0, 1, 0], dtype=np.int8), values=pa.array(["E", None]),
+                         statuses=np.array([coded_fields.OK_CODE, coded_fields.UNKNOWN_CODE], dtype=np.int8))
+    assert column.may_have((coded_fields.UNKNOWN_CODE,))
+    assert not column.may_have((coded_fields.RECODED_CODE, coded_fields.MISSING_CODE))  # no blank row
+    with_blank = coded_fields.Coded(codes=np.array([0, -1], dtype=np.int8), values=pa.array(["E"]),
+                             statuses=np.array([coded_fields.OK_CODE], dtype=np.int8))
+    assert with_blank.may_have((coded_fields.MISSING_CODE,))
+    assert not with_blank.may_have((coded_fields.UNKNOWN_CODE,))

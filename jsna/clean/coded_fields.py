@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jsna.clean.words import fixed_step_words
-from jsna.dfe_codes import NEED_CODES
+from jsna.sen_need_codes import NEED_CODES
 
 #: Enrolment statuses counted in DfE headcounts.
 COUNTED_STATUSES: tuple[str, ...] = ("C", "M")

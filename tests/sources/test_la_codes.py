@@ -1,4 +1,4 @@
-"""Tests for LA number <-> GSS mapping and LA code history (jsna.sources.codes)."""
+"""Tests for LA number <-> GSS mapping and LA code history (jsna.sources.la_codes)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from jsna.sources.codes import (
+from jsna.sources.ees import read_ees
+from jsna.sources.la_codes import (
     area_name,
     canonical_code,
     gss_to_la_number,
@@ -17,7 +18,6 @@ from jsna.sources.codes import (
     read_dfe_la_list,
     read_ons_la_codes,
 )
-from jsna.sources.ees import read_ees
 
 
 def test_la_numbers_and_codes():

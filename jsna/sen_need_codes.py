@@ -1,4 +1,4 @@
-"""DfE codes for special educational needs, shared by the cleaner, the demo and the indicators.
+"""DfE codes and names of the primary SEN needs, shared by the cleaner, the demo and the indicators.
 
 Source: DfE school census guide (SEN provision and SEN type codes) and the names used in
 "Special educational needs in England".

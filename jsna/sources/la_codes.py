@@ -356,28 +356,8 @@ def harmonise_la_codes(
     report: list[dict[str, object]] = []
 
     # 1. Recodes.
-    recoded = codes.isin(list(RECODES))
-    if recoded.any():
-        for old in sorted(set(codes[recoded])):
-            rows = codes.eq(old)
-            new = RECODES[old]
-            change = next(c for c in CODE_CHANGES if c.kind == "recode" and old in c.predecessors)
-            out.loc[rows, code_column] = new
-            if name_column and name_column in out.columns:
-                out.loc[rows, name_column] = change.successor_name
-            out.loc[rows, "harmonised"] = f"recoded from {old} ({change.note})"
-            report.append(
-                _report_row(
-                    "recode",
-                    new,
-                    [old],
-                    out.loc[rows, period_column],
-                    int(rows.sum()),
-                    True,
-                    change.note,
-                )
-            )
-        codes = out[code_column].astype(str).str.strip()
+    report += _apply_recodes(out, codes, code_column, name_column, period_column)
+    codes = out[code_column].astype(str).str.strip()
 
     # 2. Mergers: derive successor rows by summing counts.
     derived_parts: list[pd.DataFrame] = []
@@ -425,21 +405,7 @@ def harmonise_la_codes(
             done.add((change.successor, period))
         report.extend(detail_rows)
 
-    for change in CODE_CHANGES:
-        if change.kind == "split" and codes.isin(change.predecessors).any():
-            rows = codes.isin(change.predecessors)
-            report.append(
-                _report_row(
-                    "split: series break",
-                    change.successor,
-                    list(change.predecessors),
-                    out.loc[rows, period_column],
-                    int(rows.sum()),
-                    False,
-                    change.note,
-                )
-            )
-
+    report += _split_reports(out, codes, period_column)
     if derived_parts:
         out = pd.concat([out, *derived_parts], ignore_index=True)
     report_frame = pd.DataFrame(
@@ -447,6 +413,39 @@ def harmonise_la_codes(
         columns=["rule", "successor", "predecessors", "periods", "rows", "exact", "detail"],
     )
     return out, report_frame
+
+
+def _apply_recodes(out: pd.DataFrame, codes: pd.Series, code_column: str,
+                   name_column: str | None, period_column: str) -> list[dict[str, object]]:
+    """Relabel rows of a recoded council with its current code and name (in ``out``, in place).
+
+    Returns one report row per old code found.
+    """
+    report = []
+    for old in sorted(set(codes[codes.isin(list(RECODES))])):
+        rows = codes.eq(old)
+        new = RECODES[old]
+        change = next(c for c in CODE_CHANGES if c.kind == "recode" and old in c.predecessors)
+        out.loc[rows, code_column] = new
+        if name_column and name_column in out.columns:
+            out.loc[rows, name_column] = change.successor_name
+        out.loc[rows, "harmonised"] = f"recoded from {old} ({change.note})"
+        report.append(_report_row("recode", new, [old], out.loc[rows, period_column],
+                                  int(rows.sum()), True, change.note))
+    return report
+
+
+def _split_reports(out: pd.DataFrame, codes: pd.Series,
+                   period_column: str) -> list[dict[str, object]]:
+    """One report row per split council found: its series breaks (nothing can be derived)."""
+    report = []
+    for change in CODE_CHANGES:
+        rows = codes.isin(change.predecessors)
+        if change.kind == "split" and rows.any():
+            report.append(_report_row("split: series break", change.successor,
+                                      list(change.predecessors), out.loc[rows, period_column],
+                                      int(rows.sum()), False, change.note))
+    return report
 
 
 def _sum_predecessors(

@@ -1,0 +1,266 @@
+"""Disclosure control of the long indicator table (``data/indicators.csv`` and chapters' rows).
+
+:mod:`jsna.disclosure` is the general engine (any table, declared relations); this module says how
+the long indicator table's cells add up, so the engine can protect them:
+
+* ward and LSOA rows of each indicator, period and breakdown add up to the council's row
+  (:func:`indicator_table_rules`);
+* the relations ``catalogue.csv`` declares (:func:`indicator_relations`), read from three columns:
+
+  ``breakdowns``
+      ``partition``: in each area and period, the counts of all the indicator's breakdowns add up
+      to its denominator (shown on every row), e.g. the primary needs of pupils on SEN support.
+      ``parts of headline``: the other breakdowns add up to the headline breakdown, in both the
+      count and the denominator (e.g. IMD deciles plus "not known" make all resident pupils).
+      Empty: no relation between breakdowns.
+  ``count_is``
+      Other indicators' counts whose sum is this indicator's count, in the same area, period and
+      breakdown (``a.count + b.count``), e.g. SEN = SEN support + EHC plan.
+  ``denominator_is``
+      Another indicator's count or denominator equal to this denominator (``other.count`` or
+      ``other.denominator``), in the same area and period, and in the same breakdown when the other
+      indicator has this one's breakdowns, otherwise in the other's headline breakdown (the
+      denominator of the SEN support need mix is the count of pupils on SEN support).
+
+England, regions and other councils' rows are published by others and exempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from jsna.disclosure import (
+    INDICATOR_KEY,
+    CellTotal,
+    Relation,
+    RowTotal,
+    SameCells,
+    TableRules,
+    apply_disclosure,
+)
+from jsna.errors import JsnaInputError
+from jsna.indicators.catalogue import indicator_catalogue
+from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS
+
+PARTITION = "partition"
+PARTS_OF_HEADLINE = "parts of headline"
+_COUNT_COLUMNS = ("count", "denominator")
+
+
+def _term(text: str, indicator: str, field: str) -> tuple[str, str]:
+    other, _, column = text.strip().rpartition(".")
+    if not other or column not in _COUNT_COLUMNS:
+        raise JsnaInputError(
+            f"indicator catalogue: {indicator}, column {field}: {text.strip()!r} is not "
+            "'<indicator_id>.count' or '<indicator_id>.denominator'")
+    return other, column
+
+
+def indicator_relations(indicators: pd.DataFrame, table: str) -> list[Relation]:
+    """Relations the catalogue declares for the indicators present in ``indicators``.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table (``indicator_id, area_code, period, breakdown, count,
+        denominator``).
+    table : str
+        Name the table has in the disclosure call (relations within it name it).
+
+    Returns
+    -------
+    list
+        :class:`jsna.disclosure.RowTotal`, :class:`~jsna.disclosure.CellTotal` and
+        :class:`~jsna.disclosure.SameCells` relations.
+    """
+    catalogue = indicator_catalogue().set_index("indicator_id")
+    present = [i for i in pd.unique(indicators["indicator_id"]) if i in catalogue.index]
+    breakdowns = indicators.groupby("indicator_id")["breakdown"].agg(set).to_dict()
+    relations: list[Relation] = []
+    group = ["indicator_id", "area_code", "period"]
+    for indicator in present:
+        entry = catalogue.loc[indicator]
+        kind = entry.get("breakdowns", "")
+        if kind == PARTITION:
+            relations.append(CellTotal(total={"indicator_id": indicator},
+                                       total_column="denominator",
+                                       parts={"indicator_id": indicator}, parts_column="count",
+                                       within=group))
+        elif kind == PARTS_OF_HEADLINE:
+            relations.append(RowTotal(total={"indicator_id": indicator,
+                                             "breakdown": entry["headline_breakdown"]},
+                                      parts={"indicator_id": indicator}, within=group,
+                                      columns=list(_COUNT_COLUMNS)))
+        elif kind:
+            raise JsnaInputError(f"indicator catalogue: {indicator}, column breakdowns: {kind!r} "
+                                 f"is not '{PARTITION}', '{PARTS_OF_HEADLINE}' or empty")
+        count_is = entry.get("count_is", "")
+        if count_is:
+            terms = [_term(t, indicator, "count_is") for t in count_is.split("+")]
+            if any(column != "count" for _, column in terms):
+                raise JsnaInputError(f"indicator catalogue: {indicator}, column count_is: "
+                                     "only counts of other indicators can be added")
+            relations.append(CellTotal(total={"indicator_id": indicator}, total_column="count",
+                                       parts={"indicator_id": [t for t, _ in terms]},
+                                       parts_column="count",
+                                       within=["area_code", "period", "breakdown"]))
+        denominator_is = entry.get("denominator_is", "")
+        if denominator_is:
+            other, column = _term(denominator_is, indicator, "denominator_is")
+            if other not in breakdowns:
+                continue
+            if breakdowns[indicator] <= breakdowns[other]:
+                relations.append(SameCells(table, on=["area_code", "period", "breakdown"],
+                                           columns={"denominator": column},
+                                           rows={"indicator_id": indicator},
+                                           other_rows={"indicator_id": other}))
+            else:
+                headline = catalogue.loc[other, "headline_breakdown"] if (
+                    other in catalogue.index) else ""
+                relations.append(SameCells(table, on=["area_code", "period"],
+                                           columns={"denominator": column},
+                                           rows={"indicator_id": indicator},
+                                           other_rows={"indicator_id": other,
+                                                       "breakdown": headline}))
+    return relations
+
+
+def indicator_table_rules(
+    indicators: pd.DataFrame,
+    council_code: str | None = None,
+    count_columns: Sequence[str] = ("count", "denominator"),
+    additive_breakdowns: Mapping[str, Sequence[str]] | None = None,
+    extra_relations: Sequence[Relation] = (),
+    table_name: str = "indicators",
+    catalogue_relations: bool = True,
+) -> TableRules:
+    """Disclosure rules for the long indicator table.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table.
+    council_code : str, optional
+        The council's code. Ward and LSOA rows of each indicator, period and breakdown add up to
+        the council's row; rows of England, regions and other councils are published by others
+        and exempt. Required when the table holds several local authorities and small areas.
+    count_columns : sequence of str, default ("count", "denominator")
+        Columns treated as counts (small denominators are disclosive too).
+    additive_breakdowns : mapping total breakdown -> part breakdowns, optional
+        E.g. ``{"All": ["Boys", "Girls"]}`` when the parts add up to the total.
+    extra_relations : sequence of relations
+        Further relations (e.g. the same count published under two indicators).
+    table_name : str, default "indicators"
+        Name of the table in the disclosure call (relations between its own rows name it).
+    catalogue_relations : bool, default True
+        Add the relations the indicator catalogue declares (breakdowns that partition their
+        denominator, a denominator that is another indicator's count...; see
+        :func:`indicator_relations`).
+
+    Returns
+    -------
+    TableRules
+    """
+    missing = [c for c in (*INDICATOR_KEY, "area_type") if c not in indicators.columns]
+    if missing:
+        raise JsnaInputError(f"indicator table lacks column(s) {missing}")
+    counts = [column for column in count_columns if column in indicators.columns]
+    if not counts:
+        raise JsnaInputError(f"indicator table has none of the count columns {list(count_columns)}")
+    area_type = indicators["area_type"].astype("string")
+    la_codes = set(indicators.loc[area_type == "Local authority", "area_code"].astype(str))
+    small_areas = [kind for kind in ("Ward", "LSOA") if (area_type == kind).any()]
+    if council_code is None and small_areas and len(la_codes) > 1:
+        raise JsnaInputError(
+            "indicator table holds several local authorities and small areas; pass council_code "
+            "so wards and LSOAs can be tied to the council's total"
+        )
+    if council_code is None and len(la_codes) == 1:
+        council_code = next(iter(la_codes))
+    derived = {
+        column: counts for column in INDICATOR_DERIVED_COLUMNS if column in indicators.columns
+    }
+    relations: list[Relation] = []
+    if council_code is not None:
+        for kind in small_areas:
+            relations.append(
+                RowTotal(
+                    total={"area_type": "Local authority", "area_code": council_code},
+                    parts={"area_type": kind},
+                    within=["indicator_id", "period", "breakdown"],
+                )
+            )
+    for total, parts in (additive_breakdowns or {}).items():
+        relations.append(
+            RowTotal(
+                total={"breakdown": total},
+                parts={"breakdown": list(parts)},
+                within=["indicator_id", "area_code", "period"],
+            )
+        )
+    if catalogue_relations:
+        relations += indicator_relations(indicators, table_name)
+    relations += list(extra_relations)
+
+    def exempt(frame: pd.DataFrame) -> pd.Series:
+        kind = frame["area_type"].astype("string")
+        others = kind.isin(["England", "Region"])
+        if council_code is not None:
+            others |= (kind == "Local authority") & (frame["area_code"].astype(str) != council_code)
+        return others.fillna(False)
+
+    return TableRules(
+        key=list(INDICATOR_KEY),
+        counts=counts,
+        derived=derived,
+        relations=relations,
+        exempt=exempt,
+    )
+
+
+def suppress_indicators(
+    indicators: pd.DataFrame,
+    threshold: int = 5,
+    suppress_zeros: bool = False,
+    council_code: str | None = None,
+    table_name: str = "indicators",
+    **rule_options: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suppress the long indicator table.
+
+    A count (or denominator) below the threshold hides the count, value, confidence limits and
+    comparison labels of its row (note ``"[c]"``); within each indicator, period and breakdown
+    the next-smallest ward (or LSOA) is hidden too so that the council total minus the published
+    wards cannot reveal a hidden ward.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table.
+    threshold : int, default 5
+        Counts from 1 to ``threshold - 1`` are hidden.
+    suppress_zeros : bool, default False
+        Hide true zeros too.
+    council_code : str, optional
+        See :func:`indicator_table_rules`.
+    table_name : str, default "indicators"
+        Name used in the audit.
+    **rule_options
+        Passed to :func:`indicator_table_rules` (``count_columns``, ``additive_breakdowns``,
+        ``extra_relations``).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+    audit : pandas.DataFrame
+        ``table, row_key, column, reason`` for every hidden cell.
+    """
+    rules = indicator_table_rules(indicators, council_code=council_code, table_name=table_name,
+                                  **rule_options)
+    tables, audit = apply_disclosure(
+        {table_name: indicators}, {table_name: rules}, threshold, suppress_zeros
+    )
+    return tables[table_name], audit

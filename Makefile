@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
-PYTEST_ARGS ?=
+# two test processes (pytest-xdist): the suite takes about 7 minutes on a 2-core machine
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test lint bench clean-outputs
 

@@ -244,29 +244,10 @@ def test_a_salt_env_naming_an_empty_or_no_variable_is_refused(tmp_path, monkeypa
     assert len(problems) == 1 and problems[0].startswith("census.salt_env is empty")
 
 
-def _within(seconds: float, function):
-    """Run ``function`` in a thread and fail (rather than hang the suite) if it takes too long."""
-    import threading
-
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function()
-        except BaseException as error:  # noqa: BLE001 - handed to the test
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome.get("value")
 
 
 @pytest.mark.parametrize("check_files", [True, False])
-def test_inputs_must_be_regular_files(tmp_path, check_files):
+def test_inputs_must_be_regular_files(tmp_path, check_files, within):
     import os
 
     path = _write(tmp_path, VALID, files=[f for f in FILES
@@ -274,7 +255,7 @@ def test_inputs_must_be_regular_files(tmp_path, check_files):
     os.mkfifo(tmp_path / "census_2024.csv")  # reading a named pipe waits for a writer for ever
     (tmp_path / "caseload.csv").mkdir()
     with pytest.raises(JsnaConfigError) as caught:
-        _within(20, lambda: load_config(path, check_files=check_files))
+        within(20, lambda: load_config(path, check_files=check_files))
     assert caught.value.problems == [
         f"inputs.census.2024: not a regular file (a folder, pipe or device): "
         f"{tmp_path.resolve() / 'census_2024.csv'}",

@@ -43,23 +43,6 @@ def test_manifest_lists_every_input_and_is_stable(tmp_path):
     assert json.loads(text)["chapters"] == {"population": "ok"}
 
 
-def _within(seconds: float, function):
-    """Run ``function`` in a thread and fail (rather than hang the suite) if it takes too long."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function()
-        except BaseException as error:  # noqa: BLE001 - handed to the test
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome.get("value")
 
 
 def _release_reader(fifo) -> None:
@@ -110,31 +93,31 @@ def test_the_manifest_records_the_settings_that_change_numbers(tmp_path):
     assert manifest["comparators"]["region"] == "Z12000001"
 
 
-def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path):
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path, within):
     fifo = tmp_path / "census.csv"
     os.mkfifo(fifo)
     try:
         with pytest.raises(JsnaInputError, match=f"{fifo}: not a regular file"):
-            _within(20, lambda: file_sha256(fifo))
+            within(20, lambda: file_sha256(fifo))
     finally:
         _release_reader(fifo)
 
 
-def test_an_input_replaced_by_a_pipe_is_named_by_its_key(tmp_path):
+def test_an_input_replaced_by_a_pipe_is_named_by_its_key(tmp_path, within):
     config = load_config(write_demo(tmp_path / "data" / "demo", n_wards=4, years=2))
     caseload = config.inputs.comparators["ehcp_caseload"]
     caseload.unlink()
     os.mkfifo(caseload)
     try:
         with pytest.raises(JsnaInputError) as caught:
-            _within(30, lambda: build_manifest(config, {}))
+            within(30, lambda: build_manifest(config, {}))
         assert str(caught.value) == (f"inputs.comparators.ehcp_caseload: {caseload}: not a "
                                      "regular file (a folder, pipe or device)")
     finally:
         _release_reader(caseload)
 
 
-def test_a_stalled_read_ends_in_an_error_naming_the_file(tmp_path, monkeypatch):
+def test_a_stalled_read_ends_in_an_error_naming_the_file(tmp_path, monkeypatch, within):
     import jsna.review.manifest as manifest
 
     path = tmp_path / "on_a_share.csv"
@@ -156,7 +139,7 @@ def test_a_stalled_read_ends_in_an_error_naming_the_file(tmp_path, monkeypatch):
     try:
         with pytest.raises(JsnaInputError, match=(
                 f"{path}: no data could be read for 0.5 seconds while computing its checksum")):
-            _within(20, lambda: file_sha256(path, stall_seconds=0.5))
+            within(20, lambda: file_sha256(path, stall_seconds=0.5))
     finally:
         release.set()
     assert time.monotonic() - started < 5

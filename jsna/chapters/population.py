@@ -38,6 +38,7 @@ from jsna.indicators.prevalence import (
     published_prevalence,
 )
 from jsna.indicators.table import academic_year_label
+from jsna.sources.la_codes import canonical_code
 from jsna.viz.charts import category_chart, trend_chart
 from jsna.viz.display import Table
 
@@ -268,7 +269,8 @@ def build(config: Config) -> Chapter:
     need_path = config.inputs.comparators.get("sen_primary_need")
     published_needs = published_need_mix(need_path) if need_path else pd.DataFrame()
     if not published_needs.empty:
-        published_needs = published_needs[published_needs["area_code"] != area.code]
+        published_needs = published_needs[
+            published_needs["area_code"] != canonical_code(area.code)]
     areas = comparator_areas(config, published, require_comparator(config, "sen_phase_type"))
     indicators, audit = indicator_pipeline(
         pd.concat([council_rows, published[published["area_code"].isin(areas.codes)],

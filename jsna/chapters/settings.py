@@ -46,6 +46,7 @@ from jsna.formatting import percent
 from jsna.indicators.prevalence import other_filters_at_total
 from jsna.indicators.table import academic_year_label
 from jsna.sources.ees import read_ees_wide
+from jsna.sources.la_codes import canonical_code
 from jsna.viz.charts import trend_chart
 from jsna.viz.display import Table
 
@@ -326,8 +327,8 @@ def published_indicator_rows(path: str | Path, exclude_area: str | None = None) 
     grouping = wide["phase_type_grouping"].astype(str).str.strip().str.lower()
     wide = wide.assign(setting=grouping.map(PUBLISHED_SETTING))
     wide = wide[wide["setting"].notna()]
-    if exclude_area is not None:
-        wide = wide[wide["area_code"] != exclude_area]
+    if exclude_area is not None:  # the file carries current codes; the config may say either
+        wide = wide[wide["area_code"] != canonical_code(exclude_area)]
     if wide.empty:
         raise JsnaInputError(f"{path}: no state-funded phase_type_grouping rows "
                              "(e.g. 'State-funded special school')")

@@ -22,6 +22,7 @@ from jsna.errors import JsnaInputError
 from jsna.indicators.table import academic_year_label
 from jsna.sen_need_codes import NEED_NAMES as DFE_NEED_NAMES
 from jsna.sources.ees import read_ees_wide
+from jsna.sources.la_codes import canonical_code
 
 #: Indicator ids and their plain-English names.
 INDICATORS: dict[str, str] = {
@@ -242,8 +243,8 @@ def published_prevalence(path: str | Path, exclude_area: str | None = None) -> p
     """
     measures = ["total_pupils", "sen_support", "ehc_plan"]
     wide = read_ees_wide(path, measures=measures)
-    if exclude_area is not None:
-        wide = wide[wide["area_code"] != exclude_area]
+    if exclude_area is not None:  # the file carries current codes; the config may say either
+        wide = wide[wide["area_code"] != canonical_code(exclude_area)]
     wide = state_funded_sums(wide, measures, ["area_code", "area_name", "area_type", "period"],
                              path)
     parts = []

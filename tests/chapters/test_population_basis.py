@@ -146,6 +146,19 @@ def test_hand_worked_state_funded_sums(tmp_path):
     assert support.at["E06000003", "count"] == 70 + 50 + 1 + 4
 
 
+def test_the_councils_own_row_is_left_out_whether_configured_by_old_or_current_code(tmp_path):
+    # North Yorkshire: E10000023 until 2023, E06000065 since (same boundary); the file says E06000065
+    lines = [HEADER]
+    for code in ("E06000065", "E06000001"):
+        lines += [_line(code, "State-funded primary", "Total", "500", "70", "10"),
+                  _line(code, "Total", "Total", "600", "80", "20")]
+    path = tmp_path / "sen_phase_type.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    for configured in ("E10000023", "E06000065"):
+        rows = published_prevalence(path, exclude_area=configured)
+        assert set(rows["area_code"]) == {"E06000001"}, configured
+
+
 def test_a_file_without_state_funded_rows_is_refused(tmp_path):
     path = tmp_path / "sen_phase_type.csv"
     path.write_text(HEADER + _line("E06000001", "Total", "Total", "1000", "130", "60"),

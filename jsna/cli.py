@@ -216,6 +216,23 @@ def _sources(args: argparse.Namespace) -> int:
     return EXIT_INPUT if failing.any() else 0
 
 
+def _exit_now(code: int) -> None:
+    """End the command at once with ``code``, skipping the interpreter's shutdown.
+
+    Used after Ctrl-C only, once the refresh has stopped its workers and kernels and left the
+    published site as it was: nothing is left for the shutdown to do. On a busy machine, a native
+    library thread still running as Python shuts down made the interpreter abort
+    (``Fatal Python error: PyThreadState_Get`` and SIGABRT instead of exit code 130).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jsna`` command.
 
@@ -248,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("jsna: interrupted", file=sys.stderr)
+        if argv is None:
+            _exit_now(130)
         return 130
     except Exception as error:  # noqa: BLE001 - last resort: one line, not a traceback
         if args.debug:

@@ -6,8 +6,7 @@ every file present (layout, period coverage, the council found) without running 
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,12 +14,7 @@ from typing import Any
 import pandas as pd
 
 from jsna.chapter_list import CHAPTERS
-from jsna.errors import JsnaError, JsnaInputError
-from jsna.sources.common import is_workbook, refuse_spreadsheet
-
-#: Pupil-level census header (see the contracts); only these columns are checked here.
-CENSUS_COLUMNS = ("UPN", "DOB", "Gender", "NCYearActual", "EnrolStatus", "SENprovision")
-SCHOOL_COLUMNS = ("URN", "LAEstab")
+from jsna.errors import JsnaError
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec(
         "schools",
-        "schools list: URN, LAEstab, name, phase, type",
+        "schools list: URN, SchoolName, Phase",
         "DfE Get Information about Schools",
         "https://get-information-schools.service.gov.uk/Downloads",
     ),
@@ -263,43 +257,13 @@ def _yes_no(found: bool) -> str:
     return "yes" if found else "no"
 
 
-def _header(path: Path) -> list[str]:
-    refuse_spreadsheet(path, "a CSV file")
-    # headings are plain text; a Windows-1252 file (Excel's "CSV") is read, not refused
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
-        return [c.strip() for c in next(csv.reader(handle), [])]
-
-
-def _count_rows_checking_header(
-    path: Path, required: Sequence[str], source: str, rename: dict[str, str] | None = None
-) -> int:
-    """Rows of a CSV whose header, with ``rename`` applied, has every ``required`` column.
-
-    Raises :class:`~jsna.errors.JsnaInputError` naming ``source``, the missing columns and the
-    header as found.
-    """
-    header = _header(path)
-    renamed = [(rename or {}).get(c, c) for c in header]
-    missing = [c for c in required if c not in renamed]
-    if missing:
-        raise JsnaInputError(
-            f"{path}: not in the expected layout of {source}: missing "
-            f"column(s) {', '.join(missing)}; columns found: {', '.join(header)}"
-        )
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        return sum(1 for _ in handle) - 1
-
-
 def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str, str]:
-    if is_workbook(path):  # an XLSX census (whatever its name) is read as the cleaner reads it
-        from jsna.clean import read_census_file
+    # read as the cleaner reads it (its headings, encodings, delimiters and workbooks), so that
+    # `jsna sources` and `jsna clean` accept and refuse the same files with the same message
+    from jsna.clean import read_census_file
 
-        frame, _ = read_census_file(path, year, config.census.columns)
-        return len(frame), str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
-    rows = _count_rows_checking_header(
-        path, CENSUS_COLUMNS, "a pupil-level school census", config.census.columns
-    )
-    return rows, str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
+    frame, _ = read_census_file(path, year, config.census.columns)
+    return len(frame), str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
 
 
 def _validate_postcodes(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
@@ -368,7 +332,9 @@ def _validate_population(path: Path, config: Any, _: Any) -> tuple[int, str, str
 
 
 def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
-    return _count_rows_checking_header(path, SCHOOL_COLUMNS, "a schools list"), "", "", "layout ok"
+    from jsna.sources.schools import read_schools  # the settings chapter's own reader
+
+    return len(read_schools(path)), "", "", "layout ok"
 
 
 def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:

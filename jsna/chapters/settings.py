@@ -47,34 +47,19 @@ from jsna.indicators.prevalence import other_filters_at_total
 from jsna.indicators.table import academic_year_label
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.la_codes import canonical_code
+from jsna.sources.schools import AP, PRIMARY, SECONDARY, SPECIAL, read_schools
 from jsna.viz.charts import trend_chart
 from jsna.viz.display import Table
 
 KEY = "settings"
 TITLE = "Where pupils with SEND are educated"
 
-PRIMARY, SECONDARY = "Mainstream primary", "Mainstream secondary"
-SPECIAL, AP = "Special school", "Alternative provision"
 NOT_LISTED = "Not in the schools list"
 #: School name shown for pupils whose URN is blank or invalid in the census.
 UNKNOWN_SCHOOL = "School not known (URN blank or not 6 digits in the census)"
 ALL_SETTINGS = "All settings"
 SETTINGS = [PRIMARY, SECONDARY, SPECIAL, AP]
 MAINSTREAM = [PRIMARY, SECONDARY]
-
-#: ``Phase`` of the schools list (lower case) -> type of setting.
-PHASE_SETTING: dict[str, str] = {
-    "primary": PRIMARY,
-    "nursery": PRIMARY,
-    "middle deemed primary": PRIMARY,
-    "secondary": SECONDARY,
-    "middle deemed secondary": SECONDARY,
-    "all-through": SECONDARY,
-    "16 plus": SECONDARY,
-    "special": SPECIAL,
-    "alternative provision": AP,
-    "pupil referral unit": AP,
-}
 
 #: DfE ``phase_type_grouping`` (lower case) -> type of setting; only state-funded types count.
 PUBLISHED_SETTING: dict[str, str] = {
@@ -105,55 +90,6 @@ TOP_SCHOOLS = 10
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def read_schools(path: str | Path) -> pd.DataFrame:
-    """Read the council's schools list and give each school its type of setting.
-
-    Parameters
-    ----------
-    path : str or Path
-        CSV with at least ``URN``, ``SchoolName`` and ``Phase`` (``Primary``, ``Secondary``,
-        ``Special``, ``Alternative provision``; GIAS phases such as ``Nursery`` or
-        ``All-through`` are placed in the nearest mainstream setting).
-
-    Returns
-    -------
-    DataFrame
-        ``urn`` (text), ``school_name``, ``phase`` (as given) and ``setting``.
-
-    Raises
-    ------
-    JsnaInputError
-        When a column is missing, a URN is blank or repeated, or a phase is not recognised.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise JsnaInputError(f"{path}: schools list not found")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in ("URN", "SchoolName", "Phase") if c not in raw.columns]
-    if missing:
-        raise JsnaInputError(f"{path}: schools list lacks column(s) {', '.join(missing)}; "
-                             f"columns found: {', '.join(raw.columns)}")
-    urn = raw["URN"].str.strip().str.replace(r"\.0$", "", regex=True)
-    blank = urn == ""
-    if blank.any():
-        row = int(np.flatnonzero(blank.to_numpy())[0]) + 2
-        raise JsnaInputError(f"{path}: row {row}, column URN: blank; expected a 6-digit URN")
-    repeated = urn.duplicated()
-    if repeated.any():
-        row = int(np.flatnonzero(repeated.to_numpy())[0]) + 2
-        raise JsnaInputError(f"{path}: row {row}, column URN: {urn.iloc[row - 2]} is listed "
-                             "twice; expected one row per school")
-    setting = raw["Phase"].str.strip().str.lower().map(PHASE_SETTING)
-    unknown = setting.isna()
-    if unknown.any():
-        row = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise JsnaInputError(
-            f"{path}: row {row + 2}, column Phase: {raw['Phase'].iloc[row]!r} is not a known "
-            "phase; expected Primary, Secondary, Special or Alternative provision")
-    return pd.DataFrame({"urn": urn, "school_name": raw["SchoolName"].str.strip(),
-                         "phase": raw["Phase"].str.strip(), "setting": setting})
 
 
 def pupils_with_settings(pupils: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:

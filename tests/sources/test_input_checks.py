@@ -55,8 +55,10 @@ neighbours = [{quoted}]
 
 @pytest.mark.real_data
 def test_describe_sources_validates_present_files(tmp_path, real):
-    header = "UPN,Surname,Forename,DOB,Gender,NCYearActual,EnrolStatus,SENprovision,SENType1"
-    config = _config(tmp_path, real, neighbours=YORK_NEIGHBOURS_2025, census_header=header)
+    # a census the cleaner accepts (`jsna sources` reads it with the cleaner's own reader)
+    census = ("UPN,Surname,Forename,DOB,Gender,NCYearActual,EnrolStatus,SENprovision,SENType1,"
+              "Postcode,URN\nA00000000001A,Smith,Jo,2016-05-04,F,3,C,N,,YO1 7HH,121000")
+    config = _config(tmp_path, real, neighbours=YORK_NEIGHBOURS_2025, census_header=census)
     table = describe_sources(config).set_index("key")
     # Every input the config can take is listed, with its publisher page.
     assert {
@@ -92,7 +94,7 @@ def test_describe_sources_reports_layout_and_neighbour_problems(tmp_path, real):
     census = table.loc["census.2025"]
     assert census["status"] == "problem"
     assert (
-        "missing column(s) UPN, DOB" in census["detail"]
+        "missing required columns UPN, DOB" in census["detail"]
         and "columns found: a, b" in census["detail"]
     )
     neighbours = table.loc["comparators.statistical_neighbours"]

@@ -96,7 +96,8 @@ def refuse_spreadsheet(path: str | Path, source: str) -> None:
 
 
 def read_text_csv(
-    path: str | Path, source: str, keep: Callable[[str], bool] | None = None
+    path: str | Path, source: str, keep: Callable[[str], bool] | None = None, *,
+    header: bool = True,
 ) -> pd.DataFrame:
     """Read a published CSV with every cell as text.
 
@@ -113,6 +114,9 @@ def read_text_csv(
         Given a stripped column name, whether to read that column (default: all). Wide national
         files such as the ONS Postcode Directory (dozens of columns, millions of rows) take a
         fraction of the time and memory when only the columns needed are kept.
+    header : bool, default True
+        False for a file whose heading row the caller finds itself (every row is read as data,
+        columns numbered from 0); ``keep`` is then not used.
 
     Returns
     -------
@@ -135,11 +139,12 @@ def read_text_csv(
     last_error: Exception | None = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            if keep is not None:
+            if keep is not None and header:
                 frame = _read_kept_columns(path, encoding, keep)
             else:
                 frame = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding
+                    path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
+                    header=0 if header else None,
                 )
             break
         except UnicodeDecodeError as error:
@@ -159,7 +164,8 @@ def read_text_csv(
             ) from error
     else:
         raise JsnaInputError(f"{path}: cannot decode text ({last_error}) (expected {source})")
-    frame.columns = [str(column).strip().lstrip("\ufeff") for column in frame.columns]
+    if header:
+        frame.columns = [str(column).strip().lstrip("\ufeff") for column in frame.columns]
     return frame
 
 

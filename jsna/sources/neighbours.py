@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.common import refuse_spreadsheet
+from jsna.sources.common import read_text_csv
 from jsna.sources.la_codes import canonical_code, gss_to_la_number, la_number_to_gss, la_table
 
 SOURCE = "DfE statistical neighbours (workbook, CSV dump, or la_code/sn_rank/neighbour_code list)"
@@ -130,16 +130,9 @@ def _read_grid(path: Path) -> pd.DataFrame:
             next(iter(sheets.values())),
         )
         return _as_text(chosen)
-    refuse_spreadsheet(path, SOURCE)  # a workbook saved under a .csv name
-    try:
-        grid = pd.read_csv(
-            path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise JsnaInputError(f"{path}: not a readable CSV ({error})") from error
-    except pd.errors.EmptyDataError as error:
-        raise JsnaInputError(f"{path}: file is empty (expected {SOURCE})") from error
-    return _as_text(grid)
+    # the package's one CSV decoding (UTF-8 with or without BOM, or Excel's Windows-1252), which
+    # also refuses a workbook saved under a .csv name
+    return _as_text(read_text_csv(path, SOURCE, header=False))
 
 
 def _as_text(grid: pd.DataFrame) -> pd.DataFrame:

@@ -161,3 +161,18 @@ def test_a_gias_download_is_read_by_its_own_headings(tmp_path, demo_files):
 def test_a_cp1252_school_name_is_read_as_written(tmp_path, demo_files):
     _windows_1252("SchoolName")(demo_files["schools"], tmp_path / "schools.csv")
     assert settings_reads_schools(tmp_path / "schools.csv")["school_name"].iloc[0] == WELSH_NAME
+
+
+def test_a_neighbours_file_saved_by_excel_in_windows_1252_is_read(tmp_path):
+    """Before, the neighbours reader alone decoded only UTF-8 and refused Excel's "CSV"."""
+    from jsna.sources.neighbours import read_statistical_neighbours
+
+    text = ("la_code,la_name,sn_rank,neighbour_code,neighbour_name,closeness\n"
+            "E06000014,York,1,E06000061,North Northamptonshire,Very close\n"
+            f"E06000014,York,2,E06000040,{WELSH_NAME},Close\n")
+    (tmp_path / "neighbours.csv").write_bytes(text.encode("cp1252"))
+    (tmp_path / "neighbours_utf8.csv").write_text(text, encoding="utf-8")
+    from_excel = read_statistical_neighbours(tmp_path / "neighbours.csv")
+    pd.testing.assert_frame_equal(from_excel,
+                                  read_statistical_neighbours(tmp_path / "neighbours_utf8.csv"))
+    assert from_excel["neighbour_code"].tolist() == ["E06000061", "E06000040"]

@@ -21,26 +21,7 @@ from jsna.demo import write_demo
 from jsna.errors import JsnaError
 from jsna.input_checks import describe_sources
 
-SMALL_CONFIG = """
-[area]
-code = "Z06000001"
-name = "Demoton"
-la_number = 990
-region_code = "Z12000001"
-region_name = "Demo Region"
-
-[jsna]
-year = 2025
-
-[inputs]
-schools = "schools.csv"
-
-[inputs.census]
-2025 = "census.csv"
-
-[census]
-salt = "demo-salt-not-secret"
-"""
+CENSUS = "census/census_2025.csv"  # where the demo config lists the 2025 census
 
 
 def _frame(path: Path) -> pd.DataFrame:
@@ -101,10 +82,11 @@ CENSUS_VARIANTS = {
 
 
 @pytest.fixture(scope="module")
-def demo_files(tmp_path_factory) -> dict[str, pd.DataFrame]:
+def demo_files(tmp_path_factory) -> dict[str, object]:
     config = write_demo(tmp_path_factory.mktemp("demo") / "data" / "demo", n_wards=4, years=1)
     folder = config.parent
-    return {"schools": _frame(folder / "schools.csv"),
+    return {"config": config.read_text(),
+            "schools": _frame(folder / "schools.csv"),
             "census": _frame(folder / "census" / "census_2025.csv")}
 
 
@@ -122,10 +104,13 @@ def _pipeline_verdict(read: Callable[[], object]) -> tuple[bool, str]:
     return True, ""
 
 
-def _council(tmp_path: Path, demo_files: dict[str, pd.DataFrame]) -> Path:
-    (tmp_path / "jsna.toml").write_text(SMALL_CONFIG)
+def _council(tmp_path: Path, demo_files: dict) -> Path:
+    """The demo's config with only its schools list and census in place (the other inputs are
+    reported missing, which does not concern these two)."""
+    (tmp_path / "jsna.toml").write_text(demo_files["config"])
     _write(demo_files["schools"], tmp_path / "schools.csv")
-    _write(demo_files["census"], tmp_path / "census.csv")
+    (tmp_path / "census").mkdir()
+    _write(demo_files["census"], tmp_path / CENSUS)
     return tmp_path
 
 
@@ -143,8 +128,8 @@ def test_the_schools_list_gets_one_verdict(tmp_path, demo_files, variant):
 def test_the_census_gets_one_verdict(tmp_path, demo_files, variant):
     folder = _council(tmp_path, demo_files)
     change, accepted = CENSUS_VARIANTS[variant]
-    change(demo_files["census"], folder / "census.csv")
-    pipeline = _pipeline_verdict(lambda: read_census_file(folder / "census.csv", 2025, {}))
+    change(demo_files["census"], folder / CENSUS)
+    pipeline = _pipeline_verdict(lambda: read_census_file(folder / CENSUS, 2025, {}))
     assert _sources_verdict(folder, "census.2025") == pipeline
     assert pipeline[0] is accepted, pipeline[1]
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from jsna.column_names import compare_form
 from jsna.errors import JsnaConfigError, JsnaInputError
 
 #: Standard census column -> headings accepted for it (already in the compared form).
@@ -63,26 +63,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 SCHOOL_COLUMNS: tuple[str, ...] = ("URN", "LAEstab")
 #: Columns that identify a person by name: recognised, never read.
 NAME_COLUMNS: frozenset[str] = frozenset({"Forename", "Surname"})
-
-_IGNORED_CHARACTERS = re.compile(r"[\s_\-.]+")
-
-
-def compare_form(heading: str) -> str:
-    """Return a heading in the form used for matching.
-
-    Parameters
-    ----------
-    heading : str
-        A column heading as found in a file.
-
-    Returns
-    -------
-    str
-        Lower case, with spaces, underscores, hyphens, dots and a byte-order mark removed, so that
-        ``"Date_Of Birth"`` and ``"DateOfBirth"`` compare equal.
-    """
-    return _IGNORED_CHARACTERS.sub("", heading.replace("\ufeff", "")).casefold()
-
 
 def match_headings(
     headings: Iterable[str],

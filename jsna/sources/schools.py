@@ -13,12 +13,12 @@ either accepted by both or refused by both with the same message.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from jsna.column_names import compare_form
 from jsna.errors import JsnaInputError
 from jsna.sources.common import read_text_csv
 
@@ -39,25 +39,18 @@ PHASE_SETTING: dict[str, str] = {
     "pupil referral unit": AP,
 }
 
-#: Standard column -> headings accepted for it, in compared form (see :func:`_compared`).
+#: Standard column -> headings accepted for it, in compared form (see :func:`jsna.column_names.compare_form`).
 SCHOOL_LIST_HEADINGS: dict[str, tuple[str, ...]] = {
     "URN": ("urn",),
     "SchoolName": ("schoolname", "establishmentname", "name"),
     "Phase": ("phase", "phaseofeducation", "phaseofeducation(name)", "phaseofeducationname"),
 }
 
-_IGNORED_CHARACTERS = re.compile(r"[\s_\-.]+")
-
-
-def _compared(heading: str) -> str:
-    return _IGNORED_CHARACTERS.sub("", heading).casefold()
-
-
 def _matched_columns(raw: pd.DataFrame, path: Path) -> dict[str, str]:
     """Standard column -> the file's heading; one line naming the missing columns otherwise."""
     found: dict[str, str] = {}
     for name, forms in SCHOOL_LIST_HEADINGS.items():
-        matches = [heading for heading in raw.columns if _compared(str(heading)) in forms]
+        matches = [heading for heading in raw.columns if compare_form(str(heading)) in forms]
         if len(matches) > 1:
             raise JsnaInputError(f"{path}: schools list: columns {', '.join(map(repr, matches))} "
                                  f"all look like {name}; keep one of them")

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from jsna.demo import write_demo
 from jsna.demo.previous import write_previous_year_config
 from jsna.refresh import executed_notebooks_dir, refresh
+from jsna.render.site import disclosure_detail_path
 
 pytestmark = pytest.mark.slow
 
@@ -52,6 +53,12 @@ def test_site_has_index_chapter_and_data(demo_site):
     hrefs = {a["href"] for a in index.select("a[href]")}
     assert "01_population.html" in hrefs and "data/indicators.csv" in hrefs
     assert any(h.startswith("data/population_") for h in hrefs)
+    # the published log does not say which hidden cells are small; the detail stays unpublished
+    published_log = (out / "review/disclosure.csv").read_text(encoding="utf-8")
+    assert "primary" not in published_log and "protects" not in published_log
+    detail = disclosure_detail_path(report.config).read_text(encoding="utf-8")
+    assert "primary: count below threshold" in detail
+    assert len(detail.splitlines()) == len(published_log.splitlines())
 
 
 def test_pages_make_no_external_requests_and_show_no_code(demo_site):

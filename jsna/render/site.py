@@ -19,6 +19,7 @@ import pandas as pd
 from jsna.chapter_list import CHAPTERS
 from jsna.chapters.base import DATA_FOLDER, FIGURE_FOLDER, REVIEW_PARTS_FOLDER
 from jsna.config import Config
+from jsna.disclosure import AUDIT_COLUMNS, DERIVED
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.literal import csv_text
@@ -123,8 +124,59 @@ def remove_chapter_files(output_dir: Path, key: str) -> None:
         path.unlink()
 
 
-def combine_parts(output_dir: Path, keys: list[str]) -> tuple[Path, Path]:
-    """Combine the given chapters' indicator and disclosure files into the site-wide files."""
+#: Reason shown in the published disclosure log for every cell hidden to protect a small count.
+#: The log does not say which cells are below the threshold (primary) and which were hidden to
+#: protect them (secondary): that would tell a reader that a secondary cell is at least the
+#: threshold and which cell it protects, bounds the site-wide gate's proof does not assume. The
+#: detailed reasons are kept beside the cleaned data (never published), for the analyst.
+PUBLISHED_REASON = "suppressed: a small count, or hidden so that a small count cannot be worked out"
+
+
+def published_audit(audit: pd.DataFrame) -> pd.DataFrame:
+    """The disclosure log as published: primary and secondary reasons merged into one.
+
+    Parameters
+    ----------
+    audit : pandas.DataFrame
+        ``table, row_key, column, reason`` rows from the chapters' audits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; a reason other than "derived from suppressed count" reads
+        :data:`PUBLISHED_REASON`.
+
+    Examples
+    --------
+    >>> audit = pd.DataFrame({"table": ["t", "t", "t"], "row_key": ["a", "b", "b"],
+    ...                       "column": ["n", "n", "percent"],
+    ...                       "reason": ["primary: count below threshold", "secondary: protects t: a: n",
+    ...                                  DERIVED]})
+    >>> published_audit(audit)["reason"].tolist() == [PUBLISHED_REASON, PUBLISHED_REASON, DERIVED]
+    True
+    """
+    out = audit.copy()
+    out["reason"] = out["reason"].where(out["reason"].eq(DERIVED), PUBLISHED_REASON)
+    return out
+
+
+def disclosure_detail_path(config: Config) -> Path:
+    """Where a refresh keeps the detailed disclosure log (primary / secondary and what each protects).
+
+    Beside the cleaned data, which is never published; one file per council and year.
+    """
+    return config.clean_dir / "review" / f"disclosure_detail_{config.area.code}_{config.year}.csv"
+
+
+def combine_parts(output_dir: Path, keys: list[str], *,
+                  detail_path: Path | None = None) -> tuple[Path, Path]:
+    """Combine the given chapters' indicator and disclosure files into the site-wide files.
+
+    The chapters' own audits (``review/parts/disclosure_<chapter>.csv``, with primary and
+    secondary reasons) are combined into ``detail_path`` when one is given, and removed from the
+    site; the published ``review/disclosure.csv`` gives one reason for both (see
+    :data:`PUBLISHED_REASON`).
+    """
     data = output_dir / DATA_FOLDER
     parts = [pd.read_csv(data / f"{k}_indicators.csv", dtype={"period": str}, keep_default_na=False,
                          na_values=[""]) for k in keys if (data / f"{k}_indicators.csv").exists()]
@@ -137,9 +189,13 @@ def combine_parts(output_dir: Path, keys: list[str]) -> tuple[Path, Path]:
               for k in keys if (review / f"disclosure_{k}.csv").exists()
               and (review / f"disclosure_{k}.csv").stat().st_size > 1]
     audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
-        columns=["table", "row_key", "column", "reason"])
+        columns=AUDIT_COLUMNS)
+    if detail_path is not None:
+        write_text(detail_path, csv_text(audit))
+    for path in review.glob("disclosure_*.csv"):
+        path.unlink()
     disclosure_path = write_text(output_dir / "review" / "disclosure.csv",
-                                 csv_text(audit))
+                                 csv_text(published_audit(audit)))
     return indicators_path, disclosure_path
 
 
@@ -175,7 +231,8 @@ def build_site(config: Config, results: list[ChapterResult], *,
     for result in results:
         if not result.ok:
             remove_chapter_files(output_dir, result.name)
-    indicators_path, disclosure_path = combine_parts(output_dir, [r.name for r in ok])
+    indicators_path, disclosure_path = combine_parts(output_dir, [r.name for r in ok],
+                                                     detail_path=disclosure_detail_path(config))
     manifest = write_text(output_dir / "review" / "manifest.json", json.dumps(
         build_manifest(config, {r.name: r.status for r in results}), indent=2) + "\n")
     previous = previous_indicators_path(config)
@@ -338,7 +395,7 @@ def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
     cells.append(("html", (
         "<ul>"
         f'<li><a href="review/disclosure.csv" download>Disclosure log</a>: {suppressed:,} '
-        "cells suppressed, each with its reason (never the hidden value).</li>"
+        "cells suppressed (never the hidden value).</li>"
         '<li><a href="review/manifest.json" download>Provenance manifest</a>: every input file '
         "with its checksum, the toolkit and library versions, comparators and disclosure "
         "settings.</li></ul>")))

@@ -169,7 +169,9 @@ def verify_staged_site(staging: Path, config: Config) -> None:
     :class:`jsna.errors.JsnaError` with a one-line reason; the refresh then stops with that
     message, the staged site is discarded and the published one is left as it was.
 
-    It runs the site-wide disclosure gate (:func:`jsna.review.disclosure_gate.check_site`): no
+    It runs the identifier gate (:func:`jsna.review.identifier_gate.check_site_identifiers`: no
+    UPN, full postcode, forename-and-surname or list of dates of birth of the census inputs in any
+    file), then the site-wide disclosure gate (:func:`jsna.review.disclosure_gate.check_site`): no
     suppressed count about the council's pupils may be worked out from everything the staged site
     publishes (every CSV, page table, finding and alt text, across chapters and years).
 
@@ -186,7 +188,9 @@ def verify_staged_site(staging: Path, config: Config) -> None:
         Listing every exposed cell, when the gate finds one.
     """
     from jsna.review.disclosure_gate import check_site
+    from jsna.review.identifier_gate import check_site_identifiers
 
+    check_site_identifiers(staging, config.inputs.census, config.census.columns)
     check_site(staging, council_code=config.area.code,
                threshold=config.disclosure.threshold).raise_if_failed()
 

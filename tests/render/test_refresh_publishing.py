@@ -59,7 +59,12 @@ if mode == "leak":  # a hidden count that the shown total minus the shown part g
         {{"Group": ["A", "B", "All"], "Pupils": ["[c]", "7", "10"]}}))
     rules[key + "_leak"] = TableRules(key=["Group"], counts=["Pupils"], relations=[
         RowTotal(total={{"Group": "All"}}, parts={{"Group": ["A", "B"]}})])
-Chapter(key, key, Findings([key + " finding"]), tables=tables, rules=rules,
+finding = key + " finding"
+if mode == "identifier":  # a finding that quotes a pupil's UPN from the census
+    from jsna.config import load_config
+    census = next(iter(load_config(config_path).inputs.census.values()))
+    finding += " about " + pd.read_csv(census, dtype=str)["UPN"].dropna().iloc[0]
+Chapter(key, key, Findings([finding]), tables=tables, rules=rules,
         indicators=pd.DataFrame({{"indicator_id": [key + "_rows"], "area_code": ["Z06000001"],
                                   "area_type": ["Local authority"], "period": ["2024/25"],
                                   "breakdown": ["All pupils"], "count": [100],
@@ -161,6 +166,22 @@ def test_a_site_that_would_give_a_hidden_count_away_is_not_published(council):
     message = str(caught.value)
     assert "population_leak" in message and "Pupils" in message
     assert _digests(site) == before  # the disclosure gate ran before the swap: old site kept
+    assert not staging_dir(site).exists()
+
+
+def test_a_site_that_quotes_a_pupils_upn_is_not_published(council):
+    notebooks, config = council
+    site = _site(config)
+    before = _digests(site)
+    (config.parent / "ehcp.mode").write_text("identifier")
+    with pytest.raises(JsnaError) as caught:
+        _refresh(council)
+    message = str(caught.value)
+    # the stand-in's finding is on the overview and in the chapter's findings file
+    assert message.startswith("identifier gate:")
+    assert "index.html line" in message and "review/parts/findings_ehcp.json line" in message
+    assert "a UPN of the census inputs" in message
+    assert _digests(site) == before  # checked before the swap: the old site is kept
     assert not staging_dir(site).exists()
 
 

@@ -53,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", help="list and validate the published inputs")
     sources.add_argument("--config", required=True)
 
+    signoff = commands.add_parser(
+        "signoff", help="record a reviewer's decision on a published chapter (shown on the overview)")
+    signoff.add_argument("chapter", help="the chapter, as in --chapters (e.g. ehcp)")
+    signoff.add_argument("--config", required=True)
+    signoff.add_argument("--reviewer", required=True, help="the reviewer's name (published)")
+    signoff.add_argument("--decision", required=True, choices=["approved", "changes"])
+    signoff.add_argument("--comment", default="", help="what was checked or needs changing "
+                         "(published: never quote a pupil)")
+
     commands.add_parser(
         "lab", help="open JupyterLab on the chapter notebooks (other options go to JupyterLab)"
     )
@@ -216,6 +225,18 @@ def _sources(args: argparse.Namespace) -> int:
     return EXIT_INPUT if failing.any() else 0
 
 
+def _signoff(args: argparse.Namespace) -> int:
+    """``jsna signoff``: record a decision and print the chapter's status and the log's path."""
+    from jsna.config import load_config
+    from jsna.render.site import sign_off, signoff_log_path
+
+    config = load_config(args.config, check_files=False, check_chapters=False)
+    status = sign_off(config, args.chapter, args.reviewer, args.decision, args.comment)
+    print(f"{args.chapter}: {status['status']} by {status['reviewer']} on {status['date']} "
+          f"(recorded in {signoff_log_path(config)}; shown on {config.output_dir / 'index.html'})")
+    return 0
+
+
 def _exit_now(code: int) -> None:
     """End the command at once with ``code``, skipping the interpreter's shutdown.
 
@@ -253,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             return _clean(args)
         if args.command == "sources":
             return _sources(args)
+        if args.command == "signoff":
+            return _signoff(args)
         if args.command == "lab":
             from jsna.refresh import NOTEBOOKS
 

@@ -10,6 +10,8 @@ so a write that fails (a full disk) is one line naming the file.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,11 +22,12 @@ from jsna.chapter_list import CHAPTERS
 from jsna.chapters.base import DATA_FOLDER, FIGURE_FOLDER, REVIEW_PARTS_FOLDER
 from jsna.config import Config
 from jsna.disclosure import AUDIT_COLUMNS, DERIVED
+from jsna.errors import JsnaInputError
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.literal import csv_text
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
-from jsna.render.publish import write_text
+from jsna.render.publish import site_lock, write_text
 from jsna.render.runner import ChapterResult
 from jsna.review.changes import (
     compare_indicators,
@@ -32,7 +35,16 @@ from jsna.review.changes import (
     read_indicators,
     summarise_changes,
 )
+from jsna.review.identifier_gate import check_site_identifiers
 from jsna.review.manifest import build_manifest
+from jsna.review.signoff import (
+    Fingerprint,
+    append_to_log,
+    chapter_status,
+    files_digest,
+    page_content_digest,
+    read_log,
+)
 from jsna.viz.display import Table, escape
 
 DEMO_BANNER = (
@@ -236,11 +248,7 @@ def build_site(config: Config, results: list[ChapterResult], *,
     manifest = write_text(output_dir / "review" / "manifest.json", json.dumps(
         build_manifest(config, {r.name: r.status for r in results}), indent=2) + "\n")
     previous = previous_indicators_path(config)
-    nav_items = [Link("Overview", "index.html")] + [
-        Link(CHAPTERS[r.name].title, page_name(r.name)) for r in ok
-    ]
-    if previous.exists():
-        nav_items.append(Link(f"Changes since {config.year - 1}", CHANGES_PAGE))
+    nav_items = _nav_items(config, [r.name for r in ok], changes=previous.exists())
     banner = DEMO_BANNER if _is_demo(config) else ""
     pages = {}
     for position, result in enumerate(ok, start=1):
@@ -390,6 +398,7 @@ def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
                  f"England, {escape(config.area.region_name)} and "
                  f"{len(config.neighbours)} statistical neighbours.</p>"),
     ]
+    cells += _signoff_cells(config, output_dir, [r.name for r in results if r.ok])
     suppressed = _count_rows(output_dir / "review" / "disclosure.csv")
     cells.append(("markdown", "## For reviewers"))
     cells.append(("html", (
@@ -406,3 +415,109 @@ def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
         next=nav_items[1] if len(nav_items) > 1 else None,
     )
     return render_page(html_notebook(cells), context)
+
+
+def _nav_items(config: Config, chapters: list[str], *, changes: bool) -> list[Link]:
+    """The site menu: the overview, each published chapter and the changes page if any."""
+    items = [Link("Overview", "index.html")] + [
+        Link(CHAPTERS[key].title, page_name(key)) for key in chapters]
+    if changes:
+        items.append(Link(f"Changes since {config.year - 1}", CHANGES_PAGE))
+    return items
+
+
+def signoff_log_path(config: Config) -> Path:
+    """The council's sign-off log: beside its site, so a refresh (which replaces it) keeps it."""
+    return config.output_dir.parent / f"signoff_{config.area.code}.csv"
+
+
+def chapter_fingerprint(output_dir: Path, key: str) -> Fingerprint:
+    """What a sign-off is bound to: the chapter's page content and every file it published."""
+    return Fingerprint(page_content_digest(output_dir / page_name(key)),
+                       files_digest(chapter_files(output_dir, key), output_dir))
+
+
+def _signoff_cells(config: Config, output_dir: Path, chapters: list[str]) -> list[tuple[str, str]]:
+    """The overview's sign-off table: each published chapter's latest decision, or stale."""
+    if not chapters:
+        return []
+    log = read_log(signoff_log_path(config))
+    rows = []
+    for key in chapters:
+        status = chapter_status(log, key, chapter_fingerprint(output_dir, key))
+        rows.append({"Chapter": CHAPTERS[key].title, "Status": status["status"],
+                     "Reviewer": status["reviewer"], "Date": status["date"],
+                     "Comment": status["comment"]})
+    table = Table("signoff", "Review and sign-off of each chapter", pd.DataFrame(rows),
+                  notes=["A sign-off is bound to the chapter's page and data as they were "
+                         "reviewed; when a refresh changes either, it is shown as stale and the "
+                         "chapter needs reviewing again. Recorded with jsna signoff."])
+    return [("markdown", "## Sign-off"), ("html", table.to_html())]
+
+
+def sign_off(config: Config, chapter: str, reviewer: str, decision: str,
+             comment: str = "") -> dict[str, str]:
+    """Record a reviewer's decision on a published chapter and show it on the overview.
+
+    The decision is added to the sign-off log (:func:`signoff_log_path`), bound to the chapter
+    as published now; the published overview page is then rebuilt (replaced whole, after the
+    identifier gate has checked it: a comment that quotes a pupil's name is refused).
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+    chapter : str
+        Chapter key, as in ``jsna refresh --chapters``.
+    reviewer, decision, comment : str
+        See :func:`jsna.review.signoff.append_to_log`.
+
+    Returns
+    -------
+    dict
+        The chapter's status after the decision (see :func:`jsna.review.signoff.chapter_status`).
+
+    Raises
+    ------
+    JsnaInputError
+        An unknown chapter, one not in the published site, or an invalid decision.
+    JsnaError
+        The new overview would quote a pupil identifier.
+    """
+    site = config.output_dir
+    if chapter not in CHAPTERS:
+        raise JsnaInputError(f"unknown chapter {chapter!r}; chapters are "
+                             f"{', '.join(CHAPTERS)}")
+    if not (site / page_name(chapter)).exists():
+        raise JsnaInputError(f"chapter {chapter} is not in the published site {site}; "
+                             "run jsna refresh first")
+    with site_lock(site):
+        fingerprint = chapter_fingerprint(site, chapter)
+        log_path = signoff_log_path(config)
+        log_before = log_path.read_bytes() if log_path.exists() else None
+        append_to_log(log_path, chapter, reviewer, decision, comment, fingerprint)
+        try:
+            _rewrite_overview(config, site)
+        except BaseException:
+            if log_before is None:  # the decision is not recorded if it cannot be shown
+                log_path.unlink(missing_ok=True)
+            else:
+                log_path.write_bytes(log_before)
+            raise
+    return chapter_status(read_log(log_path), chapter, fingerprint)
+
+
+def _rewrite_overview(config: Config, site: Path) -> None:
+    """Rebuild the published ``index.html`` from the published site (the refresh's results are
+    read back from its provenance manifest) and replace it whole."""
+    manifest = json.loads((site / "review" / "manifest.json").read_text(encoding="utf-8"))
+    results = [ChapterResult(name, status, 0.0, 0, "", Path())
+               for name, status in manifest["chapters"].items() if name in CHAPTERS]
+    nav_items = _nav_items(config, [r.name for r in results if r.ok],
+                           changes=(site / CHANGES_PAGE).exists())
+    banner = DEMO_BANNER if _is_demo(config) else ""
+    text = _index_page(config, site, results, nav_items, banner)
+    with tempfile.TemporaryDirectory(dir=site.parent, prefix=".overview-") as folder:
+        staged = write_text(Path(folder) / "index.html", text)
+        check_site_identifiers(Path(folder), config.inputs.census, config.census.columns)
+        os.replace(staged, site / "index.html")

@@ -10,7 +10,7 @@ site, :func:`find_identifiers` reads every file of it as text and looks for
 * **full postcodes** of the census inputs (any spacing or case); postcode districts and sectors
   are not identifying and are not looked for;
 * **names**: a pupil's forename and surname side by side ("Ada Lovelace", "Lovelace Ada",
-  "Lovelace, Ada"), in any case. A forename or a surname alone is not looked for: alone it names
+  "Lovelace, Ada", "Ada Lovelace's"), in any case. A forename or a surname alone is not looked for: alone it names
   no one, and common names are also the names of places and wards;
 * **dates of birth**: three or more different dates of birth of the census inputs in one file
   (a list of pupils' birthdays is record-level data; one date alone could be a release date).
@@ -41,7 +41,8 @@ _IDENTIFIER_COLUMNS = ("UPN", "Forename", "Surname", "DOB", "Postcode")
 _UPN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][0-9]{11}[0-9A-Za-z](?![A-Za-z0-9])")
 _POSTCODE_TOKEN = re.compile(
     r"(?<![A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}(?![A-Za-z0-9])")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+#: A word: letters only, so "O'Neil", "Smith-Jones" and "Ada's" split alike in names and in the site.
+_WORD = re.compile(r"[^\W\d_]+")
 _ISO_DATE = re.compile(r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])")
 _UK_DATE = re.compile(r"(?<![0-9/])(\d{1,2})/(\d{1,2})/(\d{4})(?![0-9/])")
 

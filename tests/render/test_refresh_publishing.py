@@ -185,6 +185,68 @@ def test_a_site_that_quotes_a_pupils_upn_is_not_published(council):
     assert not staging_dir(site).exists()
 
 
+def _signoff_rows(site: Path) -> dict[str, list[str]]:
+    from bs4 import BeautifulSoup
+
+    table = BeautifulSoup((site / "index.html").read_text(), "html.parser").find(
+        id="table-signoff")
+    return {row.th.get_text(): [cell.get_text() for cell in row.find_all("td")]
+            for row in table.tbody.find_all("tr")}
+
+
+def test_a_signoff_shows_on_the_overview_and_goes_stale_when_its_chapter_changes(council):
+    from jsna.cli import main
+    from jsna.render.site import signoff_log_path
+
+    notebooks, config = council
+    site = _site(config)
+    reviewer, comment = "Dr <b>Ann</b> O'Neil", "Checked <script>alert(1)</script> & totals"
+    assert main(["signoff", "population", "--config", str(config), "--reviewer", reviewer,
+                 "--decision", "approved", "--comment", comment]) == 0
+    population, ehcp = CHAPTERS["population"].title, CHAPTERS["ehcp"].title
+    rows = _signoff_rows(site)
+    assert rows[population][:2] == ["Approved", reviewer]  # as text, never markup
+    assert rows[population][3] == comment and rows[ehcp][0] == "Not yet signed off"
+    assert "<script>alert" not in (site / "index.html").read_text()
+    log = signoff_log_path(load_config(config))
+    assert log.parent == site.parent and len(log.read_text().splitlines()) == 2
+
+    second = _refresh(council)  # same inputs: the same chapter, still approved
+    assert second.ok and _signoff_rows(site)[population][0] == "Approved"
+
+    (config.parent / "population.run").write_text("2")  # the chapter's numbers change
+    third = _refresh(council)
+    assert third.ok
+    rows = _signoff_rows(site)
+    assert rows[population][:2] == ["Stale: changed since approved", reviewer]
+    assert rows[ehcp][0] == "Not yet signed off"
+
+
+def test_a_signoff_of_a_chapter_not_published_is_refused(council):
+    from jsna.cli import main
+
+    notebooks, config = council
+    assert main(["signoff", "wards", "--config", str(config), "--reviewer", "A",
+                 "--decision", "approved"]) == 2
+
+
+def test_a_signoff_comment_that_names_a_pupil_is_refused_and_not_recorded(council, capsys):
+    from jsna.cli import main
+    from jsna.render.site import signoff_log_path
+
+    notebooks, config = council
+    site = _site(config)
+    before = _digests(site)
+    census = next(iter(load_config(config).inputs.census.values()))
+    pupil = pd.read_csv(census, dtype=str).dropna(subset=["Forename", "Surname"]).iloc[0]
+    comment = f"Query about {pupil['Forename']} {pupil['Surname']}'s plan"
+    assert main(["signoff", "population", "--config", str(config), "--reviewer", "A",
+                 "--decision", "changes", "--comment", comment]) == 2
+    assert "a pupil's forename and surname" in capsys.readouterr().err
+    assert _digests(site) == before
+    assert not signoff_log_path(load_config(config)).exists()
+
+
 def test_a_full_disk_while_building_leaves_the_old_site_as_it_was(council, monkeypatch):
     site = _site(council[1])
     before = _digests(site)

@@ -26,6 +26,7 @@ CENSUS = (
     f"{UPN_A},Lovelace,Ada,10/12/2015,b2  4cd,100001\n"
     f"{UPN_B},Babbage,Charles,2014-12-26,ZZ99 9ZZ,100001\n"
     " ,Somerville,Mary,26/12/2016,,100002\n"
+    "A801200005003,O'Neil-Jones,Ann,2016-01-01,,100002\n"
 )
 
 
@@ -52,10 +53,10 @@ CLEAN_SITE = {
 
 def test_identifiers_read_with_the_cleaners_heading_matching(census):
     found = read_identifiers(census)
-    assert found.upns == {UPN_A, UPN_B}
+    assert found.upns == {UPN_A, UPN_B, "A801200005003"}
     assert found.postcodes == {"B2 4CD", "ZZ99 9ZZ"}
     assert {"ada lovelace", "lovelace ada", "charles babbage", "mary somerville"} <= found.names
-    assert found.dates_of_birth == {"2015-12-10", "2014-12-26", "2016-12-26"}
+    assert found.dates_of_birth == {"2015-12-10", "2014-12-26", "2016-12-26", "2016-01-01"}
 
 
 def test_a_clean_site_passes(census, tmp_path):
@@ -72,6 +73,8 @@ def test_a_clean_site_passes(census, tmp_path):
     ("<td>zz99 9zz</td>", "a full postcode of the census inputs"),
     ("<p>Seen: LOVELACE, Ada.</p>", "a pupil's forename and surname"),
     ("<p>Charles   Babbage</p>", "a pupil's forename and surname"),
+    ("<p>about Ada Lovelace's plan</p>", "a pupil's forename and surname"),
+    ("<p>Ann O’Neil-Jones</p>", "a pupil's forename and surname"),
 ])
 def test_a_planted_identifier_blocks_the_site_and_names_the_place(census, tmp_path, planted, kind):
     files = dict(CLEAN_SITE)

@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     signoff.add_argument("--comment", default="", help="what was checked or needs changing "
                          "(published: never quote a pupil)")
 
+    diff = commands.add_parser(
+        "diff", help="what differs between two rendered sites (files and indicators)")
+    diff.add_argument("run_a", help="a site folder, outputs/<year>/<area code>")
+    diff.add_argument("run_b", help="another site folder")
+    diff.add_argument("--out", help="write every differing indicator row to this CSV file")
+
     commands.add_parser(
         "lab", help="open JupyterLab on the chapter notebooks (other options go to JupyterLab)"
     )
@@ -237,6 +243,53 @@ def _signoff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    """``jsna diff``: print the differences between two sites (nothing when they are the same)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from jsna.review.site_diff import diff_sites
+
+    found = diff_sites(Path(args.run_a), Path(args.run_b))
+    if args.out:
+        found.indicators.to_csv(args.out, index=False)
+    if found.empty:
+        print("no differences: the two sites are the same, file for file")
+        return 0
+    console = Console(width=max(120, Console().width))
+    files = Table(title=f"Files that differ ({len(found.files)})")
+    for column in ("file", "change"):
+        files.add_column(column, overflow="fold")
+    for row in found.files.head(40).itertuples(index=False):
+        files.add_row(escape(row.file), row.change)
+    console.print(files)
+    kinds = found.indicators["kind"].value_counts()
+    moved = found.indicators[found.indicators["beyond_interval"]
+                             | found.indicators["flipped"].ne("")]
+    console.print(
+        f"Indicator rows that differ: {len(found.indicators):,} "
+        f"({', '.join(f'{kind} {count:,}' for kind, count in kinds.items()) or 'none'}); "
+        f"{int(found.indicators['beyond_interval'].sum()):,} moved beyond their 95% interval, "
+        f"{int(found.indicators['flipped'].ne('').sum()):,} with a comparison that changed.",
+        soft_wrap=True)
+    if not moved.empty:
+        table = Table(title="Rows that moved beyond their interval or changed comparison "
+                            f"(first 40 of {len(moved):,})")
+        for column in ("indicator", "area", "period", "breakdown", "A", "B", "changed"):
+            table.add_column(column, overflow="fold")
+        for row in moved.head(40).itertuples(index=False):
+            table.add_row(escape(str(row.indicator_id)), escape(str(row.area_name)),
+                          escape(str(row.period)), escape(str(row.breakdown)),
+                          f"{row.value_a:.4g}", f"{row.value_b:.4g}",
+                          escape(("beyond interval; " if row.beyond_interval else "")
+                                 + row.flipped))
+        console.print(table)
+    if args.out:
+        print(f"every differing indicator row: {args.out}")
+    return 0
+
+
 def _exit_now(code: int) -> None:
     """End the command at once with ``code``, skipping the interpreter's shutdown.
 
@@ -266,16 +319,11 @@ def main(argv: list[str] | None = None) -> int:
         args, extra = parser.parse_known_args(argv)
         if extra and args.command != "lab":
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        if args.command == "demo":
-            return _demo(args)
-        if args.command == "refresh":
-            return _run_refresh(args.config, args.chapters, args)
-        if args.command == "clean":
-            return _clean(args)
-        if args.command == "sources":
-            return _sources(args)
-        if args.command == "signoff":
-            return _signoff(args)
+        handlers = {"demo": _demo, "clean": _clean, "sources": _sources, "signoff": _signoff,
+                    "diff": _diff,
+                    "refresh": lambda args: _run_refresh(args.config, args.chapters, args)}
+        if args.command in handlers:
+            return handlers[args.command](args)
         if args.command == "lab":
             from jsna.refresh import NOTEBOOKS
 

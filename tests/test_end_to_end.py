@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from jsna.cli import main
 from jsna.demo import write_demo
 from jsna.demo.previous import write_previous_year_config
 from jsna.refresh import executed_notebooks_dir, refresh
@@ -239,16 +240,20 @@ def test_no_identifiers_reach_any_output(demo_site):
             assert not any(f">{s}<" in text or f",{s}," in text for s in surnames), path
 
 
-def test_refresh_is_byte_for_byte_reproducible(demo_site, tmp_path):
+def test_refresh_is_byte_for_byte_reproducible(demo_site, tmp_path, capsys):
     config_path, report = demo_site
     first = _digests(report.config.output_dir)
     notebooks = executed_notebooks_dir(report.config)
     executed = _digests(notebooks, ("*.ipynb",))
     assert len(executed) == 4
+    kept = tmp_path / "first_run"
+    shutil.copytree(report.config.output_dir, kept)
     shutil.rmtree(report.config.output_dir)
     again = refresh(config_path, workers=1, timeout=300)
     assert again.ok
     assert _digests(again.config.output_dir) == first
+    assert main(["diff", str(kept), str(again.config.output_dir)]) == 0
+    assert capsys.readouterr().out == "no differences: the two sites are the same, file for file\n"
     # the executed notebooks too: fixed cell ids, paths relative to the council's folder
     assert _digests(notebooks, ("*.ipynb",)) == executed
 

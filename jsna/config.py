@@ -11,6 +11,7 @@ each naming its key, so an analyst fixes the file in one pass.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import tomllib
@@ -61,6 +62,8 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "disclosure": {"threshold": int, "suppress_zeros": bool},
     "chapters": {"run": list},
     "output": {"folder": str, "clean_folder": str},
+    "governance": {"owner": str, "board": str, "approved_on": (datetime.date, str),
+                   "next_review": (datetime.date, str), "contact": str},
 }
 #: A GSS area code (a letter for the nation, E, W, S or N, then 8 digits), or a demo code (``Z``
 #: and 8 digits, which no real area has). The code names the site's folder, so nothing else is taken.
@@ -100,6 +103,7 @@ class Inputs:
     population: Path | None = None
     schools: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
+    narrative: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,38 @@ class DisclosureOptions:
 
     threshold: int = 5
     suppress_zeros: bool = False
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Who owns the JSNA and who approved it (``[governance]``); shown on the overview.
+
+    Dates are ISO text (``YYYY-MM-DD``); every field may be blank (not yet approved).
+    """
+
+    owner: str = ""
+    board: str = ""
+    approved_on: str = ""
+    next_review: str = ""
+    contact: str = ""
+
+
+def _governance(table: dict[str, Any], problems: list[str]) -> Governance:
+    """``[governance]``, with dates as TOML dates or ``"YYYY-MM-DD"`` text."""
+    values: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            values[key] = value.isoformat()
+        elif isinstance(value, str):
+            values[key] = value.strip()
+    for key in ("approved_on", "next_review"):
+        text = values.get(key, "")
+        try:
+            if text:
+                datetime.date.fromisoformat(text)
+        except ValueError:
+            problems.append(f"governance.{key} should be a date such as 2026-03-31, got {text!r}")
+    return Governance(**{k: v for k, v in values.items() if k in Governance.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -147,6 +183,7 @@ class Config:
     chapters: list[str]
     output_dir: Path
     clean_dir: Path
+    governance: Governance = field(default_factory=Governance)
 
     @property
     def census_years(self) -> list[int]:
@@ -201,6 +238,7 @@ def _toml_type(python_name: str) -> str:
         "bool": "true or false",
         "dict": "a table",
         "list": "an array",
+        "date/str": "a date (2026-03-31)",
     }.get(python_name, python_name)
 
 
@@ -219,6 +257,8 @@ def _read_inputs(
     for key, value in table.items():
         if key in ("census", "comparators"):
             continue
+        if key == "narrative":
+            continue  # a folder, read below
         if key not in INPUT_KEYS:
             problems.append(f"unknown key inputs.{key}")
             continue
@@ -232,7 +272,23 @@ def _read_inputs(
     named += [(f"inputs.census.{y}", p) for y, p in census.items()]
     named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
     problems += _file_problems(named, check_files)
-    return Inputs(census=census, comparators=comparators, **paths)
+    narrative = _narrative_folder(table.get("narrative"), root, problems, check_files)
+    return Inputs(census=census, comparators=comparators, narrative=narrative, **paths)
+
+
+def _narrative_folder(value: Any, root: Path, problems: list[str],
+                      check_files: bool) -> Path | None:
+    """``inputs.narrative``: the folder of the group's Markdown files (one per page)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(f"inputs.narrative should be a folder path string, got {value!r}")
+        return None
+    folder = _resolve(root, value)
+    if check_files and not folder.is_dir():
+        problems.append(f"inputs.narrative: folder not found: {folder} (it holds overview.md "
+                        "and one <chapter>.md per chapter)")
+    return folder
 
 
 def _read_census_paths(table: Any, root: Path, problems: list[str]) -> dict[int, Path]:
@@ -456,6 +512,8 @@ def load_config(
     disc_t = data.get("disclosure", {}) if isinstance(data.get("disclosure"), dict) else {}
     chap_t = data.get("chapters", {}) if isinstance(data.get("chapters"), dict) else {}
     out_t = data.get("output", {}) if isinstance(data.get("output"), dict) else {}
+    gov_t = data.get("governance", {}) if isinstance(data.get("governance"), dict) else {}
+    governance = _governance(gov_t, problems)
 
     year = jsna_t.get("year")
     problems += _year_problems(year, inputs)
@@ -507,4 +565,5 @@ def load_config(
         chapters=list(chapters),
         output_dir=(output_folder / str(year) / area.code).resolve(),
         clean_dir=clean_folder,
+        governance=governance,
     )

@@ -21,6 +21,7 @@ from jsna.chapter_list import CHAPTERS
 from jsna.cleaned import clean_census_to_disk, clean_is_fresh
 from jsna.config import Config, load_config
 from jsna.errors import JsnaConfigError
+from jsna.render.narrative import check_narrative_folder
 from jsna.render.publish import (
     JsnaOutputError,
     discard_staging,
@@ -179,6 +180,7 @@ def refresh(
     config = load_config(config_path)
     published = config.output_dir
     chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout)  # checks, before the lock
+    check_narrative_folder(config.inputs.narrative, chapters or config.chapters)
     with site_lock(published):
         staging = start_staging(published)
         try:

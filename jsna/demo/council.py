@@ -139,6 +139,7 @@ def write_demo(
         # the published SEN2 files start with a byte-order mark
         bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
+    _write_narrative(folder / "narrative")
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
     path.write_text(_toml(census_years, neighbours, last_year, outputs), encoding="utf-8")
@@ -229,6 +230,46 @@ def _write_geography(folder: Path, geography: DemoGeography, last_year: int,
     _write_csv(postcodes, geo / "postcode_lookup.csv")
 
 
+#: The demo's "What this means" texts: the overview and the EHC chapter are written (the other
+#: chapters show where to write theirs). They say they are a demonstration.
+DEMO_NARRATIVE = {
+    "overview": """\
+*Demonstration text: in a real JSNA the task-and-finish group writes this section in
+`narrative/overview.md`.*
+
+The group reads the scorecard first for indicators that are significantly worse than England and
+getting worse. For a SEND JSNA these are usually the timeliness of EHC plans and the growth in
+plans for autism and social, emotional and mental health needs.
+
+**Recommendations for the Health and Wellbeing Board**
+
+1. Agree a recovery plan for the 20-week EHC plan timeliness, with monthly reporting
+   (see [EHC needs assessments and plans](04_ehcp.html)).
+2. Commission sufficiency planning for specialist places from the forecast of plans.
+3. Target early help in the wards with the highest rates of SEN support
+   (see [where children with SEND live](02_wards.html)).
+""",
+    "ehcp": """\
+*Demonstration text: in a real JSNA the group writes this section in `narrative/ehcp.md`.*
+
+Requests for EHC needs assessments are rising faster than the capacity to assess them. The
+share of plans issued within 20 weeks is the figure families notice first, and it is compared
+here with England, the region and statistical neighbours.
+
+### What the group recommends
+
+- Report weekly on assessments open for more than 20 weeks, by the step they are waiting at.
+- Agree with health partners a turnaround target for advice from therapists and paediatricians.
+""",
+}
+
+
+def _write_narrative(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, text in DEMO_NARRATIVE.items():
+        (folder / f"{key}.md").write_text(text, encoding="utf-8")
+
+
 def _toml(census_years: list[int], neighbours: list[str], last_year: int, outputs: str) -> str:
     census = "\n".join(f'{y} = "census/census_{y}.csv"' for y in census_years)
     neighbour_list = ", ".join(f'"{code}"' for code in neighbours)
@@ -253,6 +294,8 @@ lsoa_boundaries = "geography/lsoas.gpkg"
 imd = "geography/imd.csv"
 population = "population/population_sya.csv"
 schools = "schools.csv"
+
+narrative = "narrative"
 
 [inputs.census]
 {census}
@@ -283,4 +326,10 @@ run = [{chapter_list}]
 
 [output]
 folder = {json.dumps(outputs, ensure_ascii=False)}
+
+[governance]
+owner = "Public Health Intelligence, {COUNCIL_NAME} Council (synthetic demonstration)"
+board = "{COUNCIL_NAME} Health and Wellbeing Board"
+next_review = {last_year + 1}-03-31
+contact = "jsna@demoton.example"
 '''

@@ -9,6 +9,7 @@ so a write that fails (a full disk) is one line naming the file.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import tempfile
@@ -27,6 +28,7 @@ from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.literal import csv_text
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
+from jsna.render.narrative import OVERVIEW, narrative_cells
 from jsna.render.publish import site_lock, write_text
 from jsna.render.runner import ChapterResult
 from jsna.review.changes import (
@@ -251,8 +253,14 @@ def build_site(config: Config, results: list[ChapterResult], *,
     nav_items = _nav_items(config, [r.name for r in ok], changes=previous.exists())
     banner = DEMO_BANNER if _is_demo(config) else ""
     pages = {}
+    site_pages = _site_pages(ok, changes=previous.exists())
     for position, result in enumerate(ok, start=1):
         notebook = nbformat.read(result.output, as_version=4)
+        narrative = html_notebook(narrative_cells(config.inputs.narrative, result.name,
+                                                  site_pages))
+        for number, cell in enumerate(narrative.cells):
+            cell.id = f"narrative-{number}"
+        notebook.cells.extend(narrative.cells)
         nav = [Link(item.title, item.href, current=(i == position)) for i, item in
                enumerate(nav_items)]
         context = PageContext(
@@ -390,7 +398,12 @@ def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
         ("html", f'<p class="lead">A Joint Strategic Needs Assessment of children and young '
                  f"people with special educational needs and disabilities (SEND) in "
                  f"{escape(config.area.name)}.</p>"),
+        *_governance_cells(config),
         *_scorecard_cells(config, output_dir),
+        *narrative_cells(config.inputs.narrative, OVERVIEW,
+                         _site_pages([r for r in results if r.ok],
+                                     changes=(output_dir / CHANGES_PAGE).exists()
+                                     or previous_indicators_path(config).exists())),
         ("markdown", "## Chapters"),
         ("html", f'<ol class="chapter-list">{"".join(items)}</ol>'),
         ("markdown", "## Data"),
@@ -521,3 +534,32 @@ def _rewrite_overview(config: Config, site: Path) -> None:
         staged = write_text(Path(folder) / "index.html", text)
         check_site_identifiers(Path(folder), config.inputs.census, config.census.columns)
         os.replace(staged, site / "index.html")
+
+
+def _site_pages(ok: list[ChapterResult], *, changes: bool) -> set[str]:
+    """File names of the site's pages (narrative links may point to these)."""
+    return {"index.html", *(page_name(r.name) for r in ok), *([CHANGES_PAGE] if changes else [])}
+
+
+def _governance_cells(config: Config) -> list[tuple[str, str]]:
+    """Owner, approving board, dates and next review (``[governance]``), as a definition list."""
+    governance = config.governance
+    board = governance.board or "the Health and Wellbeing Board"
+    approval = (f"Approved by {escape(board)} on {escape(_long_date(governance.approved_on))}"
+                if governance.approved_on else
+                f"Draft: not yet approved by {escape(board)}")
+    rows = [("Status", approval)]
+    if governance.owner:
+        rows.append(("Owner", escape(governance.owner)))
+    if governance.next_review:
+        rows.append(("Next review", escape(_long_date(governance.next_review))))
+    if governance.contact:
+        rows.append(("Contact", escape(governance.contact)))
+    items = "".join(f"<dt>{term}</dt><dd>{text}</dd>" for term, text in rows)
+    return [("html", f'<dl class="governance" aria-label="Governance">{items}</dl>')]
+
+
+def _long_date(iso: str) -> str:
+    """``2026-03-31`` as "31 March 2026" (GOV.UK style)."""
+    date = datetime.date.fromisoformat(iso)
+    return f"{date.day} {date:%B %Y}"

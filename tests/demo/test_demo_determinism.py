@@ -29,6 +29,8 @@ EXPECTED_FILES = {
     "comparators/requests.csv",
     "comparators/assessments.csv",
     "comparators/timeliness_20_week.csv",
+    "narrative/overview.md",
+    "narrative/ehcp.md",
 }
 
 

@@ -4,7 +4,8 @@ For the postcode lookup (ONSPD/NSPL style) and the LSOA to ward lookup, every va
 written by the demo, other-case headings, a byte-order mark, Windows-1252 text, an optional column
 missing, a required column missing, headings mapped in ``[census.columns]``, a workbook saved under
 a CSV name, two rows that disagree) is either accepted by both `jsna sources` and the reader the
-refresh's cleaner calls, or refused by both with the same message.
+refresh's cleaner calls, or refused by both with the same message. The ward boundaries, of which
+the cleaner reads only the codes, likewise.
 """
 
 from __future__ import annotations
@@ -206,3 +207,54 @@ def test_the_ward_code_is_read_when_the_name_comes_first(tmp_path, demo_files):
     lookup = cleaner_reads_lsoa_wards(folder / LSOA_WARDS)
     expected = demo_files["lsoa_wards"].set_index("LSOA21CD")["WD25CD"]
     assert lookup.ward_by_lsoa.sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+WARDS = "geography/wards.gpkg"
+
+
+def _boundaries(change: Callable[[object], object]) -> Callable[[Path, Path], None]:
+    """Write the demo's ward boundaries, changed by ``change`` (a GeoDataFrame -> GeoDataFrame)."""
+    def write(demo: Path, path: Path) -> None:
+        import geopandas as gpd
+
+        change(gpd.read_file(demo)).to_file(path, driver="GPKG", engine="pyogrio")
+    return write
+
+
+def _set_code(row: int, value: object) -> Callable[[object], object]:
+    def change(frame):
+        frame = frame.copy()
+        frame.loc[frame.index[row], "WD25CD"] = value
+        return frame
+    return change
+
+
+#: name -> (how the file is changed, whether the readers must accept it)
+BOUNDARY_VARIANTS = {
+    "as written": (lambda frame: frame, True),
+    "council file with an id column (as Lewisham's)": (
+        lambda frame: frame.rename(columns={"WD25CD": "id", "WD25NM": "name"}), True),
+    "a blank ward code": (_set_code(1, None), False),
+    "a ward code given twice": (lambda frame: _set_code(1, frame["WD25CD"].iloc[0])(frame), False),
+    "no code column": (lambda frame: frame.rename(columns={"WD25CD": "ward"}), False),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_wards(tmp_path_factory) -> Path:
+    config = write_demo(tmp_path_factory.mktemp("demo") / "data" / "demo", n_wards=4, years=1)
+    return config.parent / WARDS
+
+
+@pytest.mark.parametrize("variant", BOUNDARY_VARIANTS)
+def test_the_ward_boundaries_get_one_verdict(tmp_path, demo_files, demo_wards, variant):
+    """The cleaner reads only the ward codes; `jsna sources` (and the wards chapter) the whole
+    file. Both find the code column and check the codes the same way."""
+    from jsna.clean.postcode import read_ward_codes as cleaner_reads_ward_codes
+
+    change, accepted = BOUNDARY_VARIANTS[variant]
+    folder = _council(tmp_path, demo_files, "")
+    _boundaries(change)(demo_wards, folder / WARDS)
+    pipeline = _pipeline_verdict(lambda: cleaner_reads_ward_codes(folder / WARDS))
+    assert _sources_verdict(folder, "ward_boundaries") == pipeline
+    assert pipeline[0] is accepted, pipeline[1]

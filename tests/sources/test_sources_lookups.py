@@ -111,3 +111,16 @@ def test_real_lsoa_ward_lookups(real):
     # no local-authority column: the council cannot be looked for
     assert _validate_lsoa_ward(real / LEWISHAM_LSOA_WARDS, _council("E09000023"), None) == (
         169, "", "", "169 LSOAs (LSOA11) in 19 wards (WD22)")
+
+
+@pytest.mark.real_data
+def test_real_ward_codes_are_read_as_the_boundaries_are(real):
+    """Lewisham's council boundaries name the ward code `id`: before, the cleaner refused them
+    (it looked only for WDyyCD) while `jsna sources` and the wards chapter read them."""
+    from jsna.sources.boundaries import read_boundaries, read_ward_codes
+
+    for relative, count in (("boundaries/lewisham/lbl_wd22_proposed.geojson", 19),
+                            ("boundaries/wards_2025/E06000014.geojson", 21)):  # SOURCES.md
+        codes = read_ward_codes(real / relative)
+        assert len(codes) == count
+        assert codes == set(read_boundaries(real / relative, level="ward")["code"])

@@ -181,8 +181,9 @@ class TableSchema:
         for column in self.columns:
             if not column.not_blank or column.name not in table.column_names:
                 continue
-            values = pc.utf8_trim_whitespace(table.column(column.name))
-            blank = pc.or_kleene(pc.is_null(values), pc.equal(values, "")).fill_null(True)
+            values = table.column(column.name)
+            blank = pc.or_(pc.utf8_is_space(values).fill_null(True),  # null or only spaces
+                           pc.equal(pc.utf8_length(values), 0).fill_null(True))
             if pc.any(blank).as_py():
                 position = int(np.flatnonzero(blank.to_numpy(zero_copy_only=False))[0])
                 row = table.column("source_row")[position].as_py()

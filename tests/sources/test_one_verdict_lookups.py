@@ -258,3 +258,15 @@ def test_the_ward_boundaries_get_one_verdict(tmp_path, demo_files, demo_wards, v
     pipeline = _pipeline_verdict(lambda: cleaner_reads_ward_codes(folder / WARDS))
     assert _sources_verdict(folder, "ward_boundaries") == pipeline
     assert pipeline[0] is accepted, pipeline[1]
+
+
+def test_the_cleaner_calls_the_very_same_readers():
+    """The names the cleaner imports are the sources readers themselves, not copies."""
+    import jsna.clean.headings as headings
+    import jsna.clean.postcode as cleaner
+    from jsna.sources import boundaries, lsoa_wards, postcodes, text_table
+
+    assert cleaner.read_postcode_directory is postcodes.read_postcode_lookup
+    assert cleaner.read_lsoa_ward_lookup is lsoa_wards.read_lsoa_ward_lookup
+    assert cleaner.read_ward_codes is boundaries.read_ward_codes
+    assert headings.read_selected_columns is text_table.read_selected_columns

@@ -267,28 +267,30 @@ def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str,
 
 
 def _validate_postcodes(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
-    from jsna.sources.ons import read_postcode_lookup
+    # the cleaner's own reader, with the config's [census.columns] as the cleaner passes them
+    import pyarrow.compute as pc
 
-    frame = read_postcode_lookup(path)
-    if frame["la_code"].eq("").all():
-        return len(frame), "", "", "no local authority column"
-    found = frame["la_code"].eq(config.area.code).any()
-    live = int((~frame["terminated"]).sum())
-    inside = int(frame["la_code"].eq(config.area.code).sum())
-    return len(frame), "", _yes_no(found), f"{live:,} live postcodes; {inside:,} in the council"
+    from jsna.sources.postcodes import read_postcode_lookup
+
+    directory = read_postcode_lookup(path, dict(config.census.columns))
+    inside = int(pc.sum(pc.equal(directory.column("la_code"), config.area.code)).as_py() or 0)
+    detail = (f"{len(directory.arrow):,} postcodes ({directory.live:,} live); {inside:,} in the "
+              f"council")
+    return directory.rows, "", _yes_no(inside > 0), detail
 
 
 def _validate_lsoa_ward(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
-    from jsna.sources.ons import read_lsoa_ward_lookup
+    from jsna.sources.lsoa_wards import read_lsoa_ward_lookup  # the cleaner's own reader
 
-    frame = read_lsoa_ward_lookup(path)
+    lookup = read_lsoa_ward_lookup(path)
     detail = (
-        f"{frame['lsoa_code'].nunique():,} LSOAs ({frame['lsoa_vintage'].iloc[0]}) in "
-        f"{frame['ward_code'].nunique():,} wards ({frame['ward_vintage'].iloc[0]})"
+        f"{len(lookup.ward_by_lsoa):,} LSOAs ({lookup.lsoa_vintage.upper()}) in "
+        f"{len(lookup.ward_codes):,} wards ({lookup.ward_vintage or 'vintage not given'})"
     )
-    if frame["lad_code"].eq("").all():
-        return len(frame), "", "", detail
-    return len(frame), "", _yes_no(frame["lad_code"].eq(config.area.code).any()), detail
+    lad_codes = lookup.table["lad_code"]
+    if lad_codes.eq("").all():
+        return len(lookup.table), "", "", detail
+    return len(lookup.table), "", _yes_no(lad_codes.eq(config.area.code).any()), detail
 
 
 def _boundary_validator(level: str) -> Validator:

@@ -5,7 +5,9 @@ One module per source family:
 * :mod:`jsna.sources.ees` -- DfE explore-education-statistics CSVs (SEN2 EHC plans, SEN in England)
 * :mod:`jsna.sources.lait` -- DfE Local Authority Interactive Tool long file and dictionary
 * :mod:`jsna.sources.fingertips` -- OHID Fingertips exports (both column styles)
-* :mod:`jsna.sources.ons` -- population estimates, LSOA/ward and LTLA/UTLA lookups, postcodes
+* :mod:`jsna.sources.ons` -- population estimates, LTLA/UTLA lookups
+* :mod:`jsna.sources.postcodes` -- the postcode lookup (ONSPD/NSPL), shared with the cleaner
+* :mod:`jsna.sources.lsoa_wards` -- the LSOA to ward lookup, shared with the cleaner
 * :mod:`jsna.sources.imd` -- English Indices of Deprivation 2019 and 2025
 * :mod:`jsna.sources.boundaries` -- ward/LSOA boundaries of any vintage (imports geopandas)
 * :mod:`jsna.sources.neighbours` -- DfE statistical neighbours
@@ -30,13 +32,10 @@ from jsna.sources.la_codes import (
     la_table,
 )
 from jsna.sources.lait import read_lait, read_lait_dictionary
+from jsna.sources.lsoa_wards import read_lsoa_ward_lookup
 from jsna.sources.neighbours import neighbours_of, read_statistical_neighbours
-from jsna.sources.ons import (
-    read_lsoa_ward_lookup,
-    read_ltla_utla_lookup,
-    read_population,
-    read_postcode_lookup,
-)
+from jsna.sources.ons import read_ltla_utla_lookup, read_population
+from jsna.sources.postcodes import read_postcode_lookup
 
 __all__ = [
     "NOTE_MEANINGS",

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from jsna.errors import JsnaInputError
+
+if TYPE_CHECKING:  # geopandas is imported when boundaries are read, not by the cleaner
+    import geopandas as gpd
 
 SOURCE = "area boundaries (GeoJSON, GeoPackage or shapefile with a code column)"
 BRITISH_NATIONAL_GRID = "EPSG:27700"
@@ -61,6 +65,8 @@ def read_boundaries(
         Missing or unreadable file, no code column (names the columns found), duplicated or
         blank codes, or an undeclared CRS that cannot be inferred.
     """
+    import geopandas as gpd
+
     path = Path(path)
     if not path.exists():
         raise JsnaInputError(f"{path}: file not found (expected {SOURCE})")
@@ -69,23 +75,8 @@ def read_boundaries(
     except Exception as error:  # pyogrio raises several error types for unreadable files
         raise JsnaInputError(f"{path}: cannot read as {SOURCE}: {error}") from error
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    code = code_column or _detect_code(columns, level)
-    if code is None or code not in frame.columns:
-        wanted = f"{_PREFIX.get(level or '', 'WD/LSOA')}yyCD" if level else "WDyyCD or LSOAyyCD"
-        raise JsnaInputError(
-            f"{path}: not in the expected layout of {SOURCE}: no code column ({wanted}, 'code' "
-            f"or 'id'); columns found: {', '.join(columns)}"
-        )
+    code, codes = _checked_codes(frame, columns, path, level, code_column)
     name = name_column or _detect_name(columns, code)
-    codes = frame[code].astype(str).str.strip()
-    blank = codes.eq("") | frame[code].isna()
-    if blank.any():
-        raise JsnaInputError(f"{path}: feature {int(np.flatnonzero(blank)[0]) + 1} has no {code}")
-    if codes.duplicated().any():
-        raise JsnaInputError(
-            f"{path}: code {codes[codes.duplicated()].iloc[0]} appears on more than one feature "
-            f"in column {code!r}"
-        )
     source_crs = frame.crs.to_string() if frame.crs is not None else ""
     if frame.crs is None:
         frame = frame.set_crs(_infer_crs(frame, path))
@@ -105,6 +96,64 @@ def read_boundaries(
         }
     )
     return frame
+
+
+def read_ward_codes(path: str | Path) -> frozenset[str]:
+    """The ward codes of a ward boundary file, without its geometry (what the census cleaner needs).
+
+    The code column is found, and the codes checked, exactly as :func:`read_boundaries` does with
+    ``level="ward"`` (as ``jsna sources`` and the wards chapter read the file), so the cleaner
+    accepts and refuses the same files with the same message.
+
+    Parameters
+    ----------
+    path : str or Path
+        A GeoJSON, GeoPackage or shapefile of wards.
+
+    Returns
+    -------
+    frozenset of str
+
+    Raises
+    ------
+    JsnaInputError
+        Missing or unreadable file, no code column (names the columns found), a blank or
+        duplicated code.
+    """
+    import pyogrio
+
+    path = Path(path)
+    if not path.exists():
+        raise JsnaInputError(f"{path}: file not found (expected {SOURCE})")
+    try:
+        frame = pyogrio.read_dataframe(path, read_geometry=False)
+    except Exception as error:  # pyogrio raises several error types for unreadable files
+        raise JsnaInputError(f"{path}: cannot read as {SOURCE}: {error}") from error
+    _, codes = _checked_codes(frame, [str(c) for c in frame.columns], path, "ward", None)
+    return frozenset(codes)
+
+
+def _checked_codes(frame: pd.DataFrame, columns: list[str], path: Path, level: str | None,
+                   code_column: str | None) -> tuple[str, pd.Series]:
+    """The code column of a boundary file and its codes (stripped); one line naming the file
+    when there is no code column, or a code is blank or given to two features."""
+    code = code_column or _detect_code(columns, level)
+    if code is None or code not in frame.columns:
+        wanted = f"{_PREFIX.get(level or '', 'WD/LSOA')}yyCD" if level else "WDyyCD or LSOAyyCD"
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of {SOURCE}: no code column ({wanted}, 'code' "
+            f"or 'id'); columns found: {', '.join(columns)}"
+        )
+    codes = frame[code].astype(str).str.strip()
+    blank = codes.eq("") | frame[code].isna()
+    if blank.any():
+        raise JsnaInputError(f"{path}: feature {int(np.flatnonzero(blank)[0]) + 1} has no {code}")
+    if codes.duplicated().any():
+        raise JsnaInputError(
+            f"{path}: code {codes[codes.duplicated()].iloc[0]} appears on more than one feature "
+            f"in column {code!r}"
+        )
+    return code, codes
 
 
 def boundary_area(frame: gpd.GeoDataFrame, codes: list[str]) -> gpd.GeoDataFrame:

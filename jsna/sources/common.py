@@ -8,13 +8,12 @@ into zero: the value becomes missing and the symbol is kept, in square brackets,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from jsna.errors import JsnaInputError
 
@@ -47,62 +46,133 @@ NOTE_MEANINGS: dict[str, str] = {
 
 #: First bytes of the files a spreadsheet program saves: a zip archive (``.xlsx``, ``.ods``) and
 #: an OLE compound file (``.xls``, or a password-protected ``.xlsx``).
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SPREADSHEET_SIGNATURES: dict[bytes, str] = {
-    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        "an old-format (.xls) or password-protected Excel workbook",
+    ZIP_SIGNATURE: "an Excel workbook (.xlsx) or another zip file",
+    OLE_SIGNATURE: "an old-format (.xls) or password-protected Excel workbook",
 }
+#: How much of a file is looked at to tell its encoding.
+SNIFF_BYTES = 65536
 
 
-def _spreadsheet_kind(path: str | Path) -> str | None:
-    """What spreadsheet a file is, from its first bytes; None for anything else."""
-    if not Path(path).is_file():
-        return None  # the reader reports a missing file, a folder or a pipe (never opened: it blocks)
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        return None  # the reader reports a file it cannot open
-    return next((kind for signature, kind in SPREADSHEET_SIGNATURES.items()
-                 if head.startswith(signature)), None)
+@dataclass(frozen=True)
+class TextSniff:
+    """What the start of a file says about how to read it (see :func:`sniff_text_file`).
+
+    Attributes
+    ----------
+    workbook : bool
+        The file is an XLSX workbook (a zip archive); only when the caller reads workbooks.
+    encoding : str
+        ``"utf-8"`` (with or without a byte-order mark) or ``"cp1252"``; ``""`` for a workbook.
+    text : str
+        The decoded start of the file (up to :data:`SNIFF_BYTES`), without a byte-order mark.
+    """
+
+    workbook: bool
+    encoding: str
+    text: str
+
+    @property
+    def encodings(self) -> tuple[str, ...]:
+        """The encodings to try, in order. UTF-8 judged from the start of a file may still meet
+        a Windows-1252 character further on, so Windows-1252 follows it."""
+        return ("utf-8", "cp1252") if self.encoding == "utf-8" else (self.encoding,)
 
 
-def is_workbook(path: str | Path) -> bool:
-    """True when a file is an XLSX workbook (a zip archive), whatever its name."""
-    return _spreadsheet_kind(path) == SPREADSHEET_SIGNATURES[b"PK\x03\x04"]
+def sniff_text_file(
+    path: str | Path, *, name: str | None = None, expected: str | None = None,
+    workbooks: bool = False,
+) -> TextSniff:
+    """Check a file is a readable text file (or a workbook) and tell its encoding.
 
-
-def refuse_spreadsheet(path: str | Path, source: str) -> None:
-    """Raise a clear error when a file meant to be CSV is a spreadsheet saved under a CSV name.
+    The one place the package decides how a local or published CSV is decoded: UTF-8 (with or
+    without a byte-order mark) or Windows-1252 (Excel's "CSV"). UTF-16, binary files and
+    spreadsheets saved under a CSV name are refused with one line saying what to do.
 
     Parameters
     ----------
     path : str or Path
         The file.
-    source : str
-        Human name of the expected source, used in the message.
+    name : str, optional
+        How messages name the file (default: the path as given).
+    expected : str, optional
+        Human name of the expected source; messages end with ``(expected ...)``.
+    workbooks : bool, default False
+        True when the caller also reads XLSX workbooks: a zip archive is then returned as a
+        workbook rather than refused.
+
+    Returns
+    -------
+    TextSniff
 
     Raises
     ------
     JsnaInputError
-        Naming the file, what it is and what was expected, when its first bytes are a workbook's.
+        A missing, empty or unreadable file, a folder, pipe or device, a spreadsheet (when not
+        read), UTF-16, a binary file, or text that is neither UTF-8 nor Windows-1252.
     """
-    kind = _spreadsheet_kind(path)
+    path = Path(path)
+    name = name or str(path)
+    tail = f" (expected {expected})" if expected else ""
+
+    def refuse(problem: str) -> JsnaInputError:
+        return JsnaInputError(f"{name}: {problem}{tail}")
+
+    if not path.exists():
+        raise refuse("file not found")
+    if path.is_dir():
+        raise refuse("is a folder, not a file")
+    if not path.is_file():  # a pipe or device: never opened (it would wait for a writer)
+        raise refuse("not a regular file (a pipe or device)")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as error:
+        raise refuse(f"cannot be read ({error.strerror})") from None
+    if not head:
+        raise refuse("file is empty")
+    if head.startswith(OLE_SIGNATURE) and workbooks:
+        raise refuse("is password-protected (encrypted) or an old-format .xls workbook; remove "
+                     "the password and save it as .xlsx or CSV UTF-8")
+    if head.startswith(ZIP_SIGNATURE) and workbooks:
+        return TextSniff(workbook=True, encoding="", text="")
+    kind = next((kind for signature, kind in SPREADSHEET_SIGNATURES.items()
+                 if head.startswith(signature)), None)
     if kind is not None:
-        raise JsnaInputError(
-            f"{path}: is a spreadsheet ({kind}) saved under a {Path(path).suffix or 'CSV'} "
-            f"name, not a CSV text file; open it and save it as CSV UTF-8 (expected {source})"
-        )
+        raise refuse(f"is a spreadsheet ({kind}) saved under a {path.suffix or 'CSV'} name, not "
+                     "a CSV text file; open it and save it as CSV UTF-8")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise refuse("is UTF-16 text; save it as 'CSV UTF-8' (or Windows-1252 CSV) instead")
+    if b"\x00" in head:
+        raise refuse("is a binary file, not a CSV text file")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    try:
+        return TextSniff(workbook=False, encoding="utf-8", text=head.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        if error.start >= len(head) - 3:  # a multi-byte character cut by the sniffing window
+            return TextSniff(workbook=False, encoding="utf-8",
+                             text=head[: error.start].decode("utf-8"))
+    try:
+        return TextSniff(workbook=False, encoding="cp1252", text=head.decode("cp1252"))
+    except UnicodeDecodeError:
+        raise refuse(NOT_UTF8_OR_1252) from None
+
+
+#: The problem named when a file decodes as neither encoding the package reads.
+NOT_UTF8_OR_1252 = "is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'"
 
 
 def read_text_csv(
-    path: str | Path, source: str, keep: Callable[[str], bool] | None = None, *,
-    header: bool = True,
+    path: str | Path, source: str, *, header: bool = True,
 ) -> pd.DataFrame:
     """Read a published CSV with every cell as text.
 
     Blank cells stay empty strings (nothing is guessed to be missing), column names are stripped
-    and a UTF-8 byte-order mark is removed. Files saved by Excel in Windows-1252 are accepted.
+    and a UTF-8 byte-order mark is removed. The encoding is told by :func:`sniff_text_file`
+    (UTF-8, or Windows-1252 as Excel saves it), as for every CSV the package reads.
 
     Parameters
     ----------
@@ -110,52 +180,33 @@ def read_text_csv(
         The CSV file.
     source : str
         Human name of the expected source, used in error messages.
-    keep : callable, optional
-        Given a stripped column name, whether to read that column (default: all). Wide national
-        files such as the ONS Postcode Directory (dozens of columns, millions of rows) take a
-        fraction of the time and memory when only the columns needed are kept.
     header : bool, default True
         False for a file whose heading row the caller finds itself (every row is read as data,
-        columns numbered from 0); ``keep`` is then not used.
+        columns numbered from 0).
 
     Returns
     -------
     DataFrame
-        The (kept) columns, of dtype text, in file order.
+        The columns, of dtype text, in file order.
 
     Raises
     ------
     JsnaInputError
-        If the file is missing, not a regular file, a spreadsheet saved under a CSV name, empty
-        or not a readable CSV.
+        If the file is missing, not a regular file, a spreadsheet saved under a CSV name, empty,
+        not UTF-8 or Windows-1252 text, or not a readable CSV.
     """
     path = Path(path)
-    if not path.exists():
-        raise JsnaInputError(f"{path}: file not found (expected {source})")
-    if not path.is_file():
-        raise JsnaInputError(
-            f"{path}: not a regular file (a folder, pipe or device) (expected {source})")
-    refuse_spreadsheet(path, source)
-    last_error: Exception | None = None
-    for encoding in ("utf-8-sig", "cp1252"):
+    sniff = sniff_text_file(path, expected=source)
+    for encoding in sniff.encodings:
         try:
-            if keep is not None and header:
-                frame = _read_kept_columns(path, encoding, keep)
-            else:
-                frame = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
-                    header=0 if header else None,
-                )
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_filter=False,
+                encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                header=0 if header else None,
+            )
             break
-        except UnicodeDecodeError as error:
-            last_error = error
-        except pa.ArrowInvalid as error:
-            if "utf8" in str(error).lower() or "utf-8" in str(error).lower():
-                last_error = error  # not UTF-8 after the heading: try Windows-1252
-                continue
-            raise JsnaInputError(
-                f"{path}: not a readable CSV ({error}) (expected {source})"
-            ) from error
+        except UnicodeDecodeError:
+            continue  # not UTF-8 after the part sniffed: Windows-1252 is tried next
         except pd.errors.EmptyDataError as error:
             raise JsnaInputError(f"{path}: file is empty (expected {source})") from error
         except pd.errors.ParserError as error:
@@ -163,39 +214,9 @@ def read_text_csv(
                 f"{path}: not a readable CSV ({error}) (expected {source})"
             ) from error
     else:
-        raise JsnaInputError(f"{path}: cannot decode text ({last_error}) (expected {source})")
+        raise JsnaInputError(f"{path}: {NOT_UTF8_OR_1252} (expected {source})")
     if header:
         frame.columns = [str(column).strip().lstrip("\ufeff") for column in frame.columns]
-    return frame
-
-
-def _read_kept_columns(path: Path, encoding: str, keep: Callable[[str], bool]) -> pd.DataFrame:
-    """The kept columns of a CSV, all text, read by Arrow (see :func:`read_text_csv`).
-
-    The heading is read by pandas (so names and errors match the full read); the columns are
-    then chosen by position, so unusual headings cannot be mistaken for one another.
-    """
-    names = [str(name) for name in
-             pd.read_csv(path, nrows=0, dtype=str, encoding=encoding).columns]
-    positions = [i for i, name in enumerate(names) if keep(name.strip().lstrip("\ufeff"))]
-    placeholders = [f"column {i}" for i in range(len(names))]
-    # no column kept: read the first one, for the number of rows (Arrow reads every column when
-    # it is asked for none)
-    kept = [placeholders[i] for i in positions] or placeholders[:1]
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(
-            encoding="utf8" if encoding == "utf-8-sig" else encoding, skip_rows=1,
-            column_names=placeholders),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            include_columns=kept, column_types={name: pa.string() for name in kept},
-            strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
-    frame = table.to_pandas()
-    if not positions:
-        return frame.drop(columns=frame.columns)
-    frame.columns = [names[i] for i in positions]
     return frame
 
 

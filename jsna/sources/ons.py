@@ -1,13 +1,14 @@
-"""Readers for ONS population estimates, geography lookups and the postcode directory.
+"""Readers for ONS population estimates and the LTLA -> UTLA lookup.
 
 * Mid-year population estimates by single year of age, published wide (one column per age ``0`` ..
   ``89`` and ``90+``), for local authorities, wards or LSOAs -> long (one row per area, sex and
   age). Layouts seen: ONS/Trafford Data Lab ``period, area_code, area_name, geography, sex,
   all_ages, ..., 0 .. 90+``; demographr ``ltla21_code, ltla21_name, total_population, 0 .. 90+``.
-* LSOA -> ward best-fit lookups of any vintage (``LSOA11CD``/``LSOA21CD``, ``WD19CD``/``WD25CD``
-  ..., LAD columns), LTLA -> UTLA lookups.
-* The ONS Postcode Directory (ONSPD/NSPL: ``pcds``, ``lsoa21``/``lsoa11``, ``osward``, ``oslaua``,
-  ``doterm``) and council-filtered extracts (``PostcodeNatural``, ``LSOA11CD``, ``WD22CD_proposed``).
+* LTLA -> UTLA lookups.
+
+The council's local geography lookups have one reader each, shared with the census cleaner: the
+postcode directory in :mod:`jsna.sources.postcodes`, the LSOA -> ward lookup in
+:mod:`jsna.sources.lsoa_wards`.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from jsna.sources.common import (
 )
 
 POPULATION_SOURCE = "ONS mid-year population estimates by single year of age (wide)"
-LSOA_WARD_SOURCE = "an ONS LSOA to ward lookup (LSOAyyCD, WDyyCD ...)"
 LTLA_UTLA_SOURCE = "an ONS LTLA to UTLA lookup (LTLAyyCD, UTLAyyCD ...)"
-POSTCODE_SOURCE = "the ONS Postcode Directory (pcds, lsoa21/lsoa11, osward, oslaua)"
 
 _AGE = re.compile(r"^(\d{1,3})(\+?)$")
 
@@ -188,59 +187,6 @@ def _population_period(raw: pd.DataFrame, path: Path, period: str | int | None) 
     )
 
 
-def read_lsoa_ward_lookup(path: str | Path) -> pd.DataFrame:
-    """Read an ONS LSOA -> ward lookup of any vintage.
-
-    Parameters
-    ----------
-    path : str or Path
-        CSV with ``LSOAyyCD`` and ``WDyyCD`` (optionally ``..._proposed``), names and LAD columns
-        (case-insensitive).
-
-    Returns
-    -------
-    DataFrame
-        ``lsoa_code``, ``lsoa_name``, ``ward_code``, ``ward_name``, ``lad_code``, ``lad_name``
-        (``""`` when the file lacks them), ``lsoa_vintage`` (e.g. ``"LSOA11"``) and
-        ``ward_vintage`` (e.g. ``"WD19"``).
-
-    Raises
-    ------
-    JsnaInputError
-        Missing LSOA or ward code columns, or an LSOA listed twice with different wards.
-    """
-    path = Path(path)
-    raw = read_text_csv(path, LSOA_WARD_SOURCE)
-    lsoa, ward = _required_matches(
-        raw,
-        {"LSOAyyCD": r"(?i)^lsoa\d{2}cd$", "WDyyCD": r"(?i)^wd\d{2}cd(_proposed)?$"},
-        path,
-        LSOA_WARD_SOURCE,
-    )
-    out = pd.DataFrame(
-        {
-            "lsoa_code": raw[lsoa].str.strip(),
-            "lsoa_name": _first_match(raw, r"(?i)^lsoa\d{2}nm$"),
-            "ward_code": raw[ward].str.strip(),
-            "ward_name": _first_match(raw, r"(?i)^wd\d{2}nm(_proposed)?$"),
-            "lad_code": _first_match(raw, r"(?i)^lad\d{2}cd$"),
-            "lad_name": _first_match(raw, r"(?i)^lad\d{2}nm$"),
-        }
-    )
-    out["lsoa_vintage"] = lsoa[:6].upper()
-    out["ward_vintage"] = ward[:4].upper()
-    out = out.drop_duplicates()
-    clash = out.duplicated("lsoa_code", keep=False)
-    if clash.any():
-        first = out.loc[clash, "lsoa_code"].iloc[0]
-        raise JsnaInputError(
-            f"{path}: LSOA {first} is listed with more than one ward; a best-fit lookup has one "
-            "ward per LSOA"
-        )
-    out.attrs["path"] = str(path)
-    return out.reset_index(drop=True)
-
-
 def read_ltla_utla_lookup(path: str | Path) -> pd.DataFrame:
     """Read an ONS lower-tier to upper-tier local authority lookup.
 
@@ -268,142 +214,6 @@ def read_ltla_utla_lookup(path: str | Path) -> pd.DataFrame:
     out["vintage"] = re.sub(r"\D", "", ltla)
     out.attrs["path"] = str(path)
     return out
-
-
-#: Standard postcode-lookup field -> candidate column names (first present wins, any case).
-POSTCODE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "postcode": ("pcds", "postcodenatural", "postcode", "pcd", "pcd2", "postcode8", "postcode7"),
-    "lsoa_code": ("lsoa21", "lsoa21cd", "lsoa11", "lsoa11cd", "lsoa"),
-    "ward_code": (
-        "osward",
-        "wd25cd",
-        "wd24cd",
-        "wd23cd",
-        "wd22cd",
-        "wd22cd_proposed",
-        "wd21cd",
-        "wd19cd",
-        "ward",
-    ),
-    "la_code": (
-        "oslaua",
-        "lad25cd",
-        "lad24cd",
-        "lad23cd",
-        "lad22cd",
-        "lad21cd",
-        "lad19cd",
-        "laua",
-        "lad",
-    ),
-    "terminated": ("doterm", "terminationdate"),
-    "easting": ("oseast1m", "easting"),
-    "northing": ("osnrth1m", "northing"),
-}
-
-
-def read_postcode_lookup(
-    path: str | Path, *, columns: dict[str, str] | None = None, include_terminated: bool = True
-) -> pd.DataFrame:
-    """Read an ONS Postcode Directory style lookup.
-
-    Parameters
-    ----------
-    path : str or Path
-        ONSPD/NSPL CSV or a council extract.
-    columns : dict, optional
-        Standard name -> column in the file, overriding detection (keys: ``postcode``,
-        ``lsoa_code``, ``ward_code``, ``la_code``, ``terminated``, ``easting``, ``northing``).
-    include_terminated : bool
-        Keep terminated postcodes (they still appear on older records). Default True.
-
-    Returns
-    -------
-    DataFrame
-        ``postcode`` (normalised ``"AB1 2CD"``), ``postcode_key`` (no space), ``lsoa_code``,
-        ``ward_code``, ``la_code`` (``""`` when absent), ``terminated`` (bool), ``easting``,
-        ``northing`` (float, NaN when absent).
-
-    Raises
-    ------
-    JsnaInputError
-        No postcode or LSOA column; a duplicated live postcode.
-    """
-    path = Path(path)
-    # only the columns that may be used are read: the ONSPD has dozens over millions of rows
-    wanted = {name for candidates in POSTCODE_COLUMNS.values() for name in candidates}
-    given = set((columns or {}).values())
-    raw = read_text_csv(path, POSTCODE_SOURCE,
-                        keep=lambda column: column.lower() in wanted or column in given)
-    lower = {c.lower(): c for c in raw.columns}
-    chosen: dict[str, str | None] = {}
-    for field, candidates in POSTCODE_COLUMNS.items():
-        if columns and field in columns:
-            if columns[field] not in raw.columns:
-                raise JsnaInputError(
-                    f"{path}: column {columns[field]!r} (given for {field}) not found; columns "
-                    f"found: {', '.join(_headings(path))}"
-                )
-            chosen[field] = columns[field]
-        else:
-            chosen[field] = next((lower[c] for c in candidates if c in lower), None)
-    missing = [f for f in ("postcode", "lsoa_code") if chosen[f] is None]
-    if missing:
-        expected = " and ".join(
-            f"no column for {field} (expected one of {', '.join(POSTCODE_COLUMNS[field])})"
-            for field in missing)
-        raise JsnaInputError(
-            f"{path}: not in the expected layout of {POSTCODE_SOURCE}: {expected}, in any case; "
-            f"columns found: {', '.join(_headings(path)) or '(none)'}"
-        )
-    out = pd.DataFrame(index=raw.index)
-    out["postcode"] = normalise_postcode(raw[chosen["postcode"]])
-    out["postcode_key"] = out["postcode"].str.replace(" ", "", regex=False)
-    for field in ("lsoa_code", "ward_code", "la_code"):
-        out[field] = _optional(raw, chosen[field])
-    terminated = _optional(raw, chosen["terminated"])
-    out["terminated"] = terminated.ne("")
-    for field in ("easting", "northing"):
-        source = chosen[field]
-        out[field] = (
-            pd.to_numeric(raw[source], errors="coerce")
-            if source
-            else pd.Series(np.nan, index=raw.index)
-        )
-    if not include_terminated:
-        out = out.loc[~out["terminated"]]
-    live = out.loc[~out["terminated"]]
-    duplicated = live["postcode_key"].duplicated()
-    if duplicated.any():
-        raise JsnaInputError(
-            f"{path}: postcode {live.loc[duplicated, 'postcode'].iloc[0]} appears more than once "
-            "among live postcodes"
-        )
-    out.attrs["path"] = str(path)
-    return out.reset_index(drop=True)
-
-
-def _headings(path: Path) -> list[str]:
-    """Every column heading of a CSV (for messages about a file read in part)."""
-    header = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", encoding_errors="replace")
-    return [str(column).strip() for column in header.columns]
-
-
-def normalise_postcode(postcodes: pd.Series) -> pd.Series:
-    """Normalise postcodes to the ONS ``pcds`` form: upper case, one space before the last three
-    characters (``"dm47qx"`` -> ``"DM4 7QX"``). Blank stays blank.
-
-    Parameters
-    ----------
-    postcodes : Series of str
-
-    Returns
-    -------
-    Series of str
-    """
-    compact = postcodes.astype(str).str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
-    spaced = compact.str[:-3] + " " + compact.str[-3:]
-    return spaced.where(compact.str.len() >= 5, compact).astype(str)
 
 
 def _find(columns: list[str], exact: list[str], pattern: str | None) -> str | None:

@@ -44,10 +44,9 @@ def test_a_postcode_lookup_without_usable_headings_names_those_expected_and_foun
     frame, folder, _ = spoiled
     row = frame.loc["postcode_lookup"]
     assert row["status"] == "problem"
-    assert row["detail"].startswith(f"{folder / 'geography' / 'postcode_lookup.csv'}: not in the "
-                                    "expected layout of the ONS Postcode Directory")
-    assert "no column for postcode (expected one of pcds," in row["detail"]
-    assert row["detail"].endswith("columns found: a, b, c, d, e, f")
+    assert row["detail"] == (
+        "postcode_lookup.csv: postcode lookup is missing column pcds, oslaua, lsoa21 or lsoa11; "
+        "columns found: a, b, c, d, e, f (map other headings in [census.columns] of the config)")
 
 
 @pytest.mark.parametrize("relative", [name for name in WORKBOOKS if "census" not in name])

@@ -1,18 +1,12 @@
-"""Tests for ONS population, lookups and postcodes (jsna.sources.ons)."""
+"""Tests for ONS population and the LTLA -> UTLA lookup (jsna.sources.ons); the postcode and
+LSOA -> ward lookups are tested in test_sources_lookups.py."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from jsna.errors import JsnaInputError
-from jsna.sources.ons import (
-    normalise_postcode,
-    read_lsoa_ward_lookup,
-    read_ltla_utla_lookup,
-    read_population,
-    read_postcode_lookup,
-)
+from jsna.sources.ons import read_ltla_utla_lookup, read_population
 
 AGES = ",".join(str(age) for age in range(90)) + ",90+"
 
@@ -43,46 +37,6 @@ def test_population_total_mismatch_and_layout_errors(write_csv):
         read_population(write_csv("pop.csv", f"area_code,{AGES}\nE06000014,{counts}\n"))
 
 
-def test_postcodes_are_normalised():
-    raw = pd.Series(["dm47qx", " DM4  7QX ", "DM4 7QX", "", "EC1A1BB"])
-    assert normalise_postcode(raw).tolist() == ["DM4 7QX", "DM4 7QX", "DM4 7QX", "", "EC1A 1BB"]
-
-
-def test_postcode_lookup_onspd_style(write_csv):
-    text = (
-        "pcds,lsoa21,osward,oslaua,oseast1m,osnrth1m,doterm\n"
-        "DM4 7QX,Z01000001,Z05000001,Z06000001,450000,350000,\n"
-        "dm4 7qy,Z01000002,Z05000001,Z06000001,450100,350100,202001\n"
-    )
-    frame = read_postcode_lookup(write_csv("pc.csv", text))
-    assert frame["postcode"].tolist() == ["DM4 7QX", "DM4 7QY"]
-    assert frame["terminated"].tolist() == [False, True]
-    assert frame["easting"].iloc[0] == 450000
-    assert len(read_postcode_lookup(write_csv("pc.csv", text), include_terminated=False)) == 1
-    with pytest.raises(JsnaInputError, match="no column for lsoa_code"):
-        read_postcode_lookup(write_csv("pc2.csv", "pcds,ward\nDM4 7QX,Z05000001\n"))
-    # no usable heading at all: both fields named with the headings expected, and those found
-    path = write_csv("pc4.csv", "a,b,c\nDM4 7QX,Z01000001,Z05000001\n")
-    with pytest.raises(JsnaInputError) as caught:
-        read_postcode_lookup(path)
-    message = str(caught.value)
-    assert message.startswith(f"{path}: not in the expected layout of the ONS Postcode Directory")
-    assert ("no column for postcode (expected one of pcds, postcodenatural, postcode, pcd, pcd2, "
-            "postcode8, postcode7) and no column for lsoa_code (expected one of lsoa21, lsoa21cd, "
-            "lsoa11, lsoa11cd, lsoa), in any case; columns found: a, b, c") in message
-    # only the usable columns are read, but the message lists every heading of the file
-    with pytest.raises(JsnaInputError, match="columns found: pcds, ward, usertype$"):
-        read_postcode_lookup(write_csv("pc3.csv", "pcds,ward,usertype\nDM4 7QX,Z05000001,0\n"))
-
-
-def test_lsoa_ward_lookup_rejects_two_wards_for_one_lsoa(write_csv):
-    text = "LSOA21CD,WD25CD\nZ01000001,Z05000001\nZ01000001,Z05000002\n"
-    with pytest.raises(JsnaInputError, match="LSOA Z01000001 is listed with more than one ward"):
-        read_lsoa_ward_lookup(write_csv("lk.csv", text))
-    with pytest.raises(JsnaInputError, match=r"missing column\(s\) WDyyCD"):
-        read_lsoa_ward_lookup(write_csv("lk2.csv", "LSOA21CD,X\nZ01000001,1\n"))
-
-
 @pytest.mark.real_data
 def test_real_population_files(real):
     ltla = read_population(real / "population/ons_mye_mid2020_ltla21_single_year_of_age.csv")
@@ -107,21 +61,12 @@ def test_real_population_files(real):
 
 
 @pytest.mark.real_data
-def test_real_lookups(real):
-    lookup = read_lsoa_ward_lookup(real / "lookups/lsoa11_to_ward19_lad19_selected_las.csv")
-    assert len(lookup) == 1076 and lookup["ward_vintage"].iloc[0] == "WD19"
-    york = lookup[lookup["lad_code"].eq("E06000014")]
-    assert york["ward_code"].nunique() == 21  # York has 21 wards
-    lewisham = read_lsoa_ward_lookup(real / "lookups/lewisham_lsoa11_wd22_proposed.csv")
-    assert lewisham["ward_code"].nunique() == 19
+def test_real_ltla_utla_lookup(real):
     utla = read_ltla_utla_lookup(
         real / "lookups/Lower_Tier_Local_Authority_to_Upper_Tier_Local_Authority_"
         "(December_2022)_Lookup_in_England_and_Wales.csv"
     )
     assert utla.loc[utla["ltla_code"].eq("E07000163"), "utla_code"].tolist() == ["E10000023"]
-    postcodes = read_postcode_lookup(real / "lookups/lewisham_postcode_oa11_lsoa11_msoa11_wd22.csv")
-    assert len(postcodes) == 8419 and postcodes["terminated"].sum() == 3450
-    assert set(postcodes["la_code"]) == {"E09000023"}
 
 
 def test_unreadable_population_cell_names_row_and_age(write_csv):

@@ -16,13 +16,10 @@ from jsna.sources.fingertips import read_fingertips
 from jsna.sources.imd import read_imd, read_imd_la_summary, read_iod_denominators
 from jsna.sources.la_codes import read_dfe_la_list, read_ons_la_codes
 from jsna.sources.lait import read_lait, read_lait_dictionary
+from jsna.sources.lsoa_wards import read_lsoa_ward_lookup
 from jsna.sources.neighbours import read_statistical_neighbours
-from jsna.sources.ons import (
-    read_lsoa_ward_lookup,
-    read_ltla_utla_lookup,
-    read_population,
-    read_postcode_lookup,
-)
+from jsna.sources.ons import read_ltla_utla_lookup, read_population
+from jsna.sources.postcodes import read_postcode_lookup
 
 #: Real files in formats no reader handles yet, and the issue that adds one.
 AWAITING_READER: dict[str, str] = {
@@ -67,8 +64,8 @@ def reader_for(relative: str):
         (folder == "imd", read_imd),
         (name == "la_all_codes.csv", read_ons_la_codes),
         (name.startswith("Lower_Tier"), read_ltla_utla_lookup),
-        ("postcode" in name, read_postcode_lookup),
-        (folder == "lookups", read_lsoa_ward_lookup),
+        ("postcode" in name, lambda path: read_postcode_lookup(path).table),
+        (folder == "lookups", lambda path: read_lsoa_ward_lookup(path).table),
     ]
     matching = [reader for matches, reader in rules if matches]
     if not matching:

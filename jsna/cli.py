@@ -1,4 +1,4 @@
-"""Command-line interface: ``jsna demo | refresh | clean | sources | lab``.
+"""Command-line interface: ``jsna demo | refresh | clean | sources | backtest | lab``.
 
 Errors on bad input are printed as one line naming the file and key (no traceback) and give a
 non-zero exit code; ``--debug`` shows the traceback.
@@ -53,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", help="list and validate the published inputs")
     sources.add_argument("--config", required=True)
 
+    backtest = commands.add_parser(
+        "backtest", help="back-test the EHC plan forecasts on the configured SEN2 caseload file")
+    backtest.add_argument("--config", required=True)
+    backtest.add_argument("--first-year", type=int, help="first January fitted (default: the "
+                          "file's first)")
+    backtest.add_argument("--fit-end", type=int, help="last January fitted (default: 3 years "
+                          "before the last January forecast)")
+    backtest.add_argument("--target", type=int, nargs="+",
+                          help="Januaries forecast (default: the file's last)")
+    backtest.add_argument("--level", type=_interval_level, default=0.8,
+                          help="nominal coverage of the intervals (default 0.8)")
+
     commands.add_parser(
         "lab", help="open JupyterLab on the chapter notebooks (other options go to JupyterLab)"
     )
@@ -79,6 +91,18 @@ def _positive_count(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
+def _interval_level(text: str) -> float:
+    """``--level``: a share strictly between 0 and 1, such as 0.8."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, such as 0.8, "
+                                         f"got {text!r}")
     return value
 
 
@@ -216,6 +240,54 @@ def _sources(args: argparse.Namespace) -> int:
     return EXIT_INPUT if failing.any() else 0
 
 
+def _years_ahead(years: int) -> str:
+    return f"{years} year{'' if years == 1 else 's'} ahead"
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    """``jsna backtest``: every forecast method's MAPE and interval coverage on DfE's series."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from jsna.config import load_config
+    from jsna.forecast.backtest import backtest_plans, readable_summary
+    from jsna.forecast.series import neighbour_lists, read_plans_series
+    from jsna.sources.neighbours import read_statistical_neighbours
+
+    config = load_config(args.config, check_files=False, check_chapters=False)
+    path = config.inputs.comparators.get("ehcp_caseload")
+    if path is None:
+        raise JsnaError(f"{config.path}: inputs.comparators.ehcp_caseload (DfE's SEN2 caseload "
+                        "file) is needed for jsna backtest but is not set")
+    neighbours_file = config.inputs.comparators.get("statistical_neighbours")
+    neighbours = (neighbour_lists(read_statistical_neighbours(neighbours_file))
+                  if neighbours_file is not None else None)
+    series = read_plans_series(path)
+    console = Console(width=max(170, Console().width))
+    for target in args.target or [None]:
+        result = backtest_plans(series, first_year=args.first_year, fit_end=args.fit_end,
+                                target=target, level=args.level, neighbours=neighbours)
+        table = Table(title=(
+            f"EHC plans: fitted on January {result.first_year}-{result.fit_end}, forecast "
+            f"January {result.target} ({_years_ahead(result.target - result.fit_end)}), "
+            f"councils with a value in every January"))
+        readable = readable_summary(result)
+        for column in readable.columns:
+            table.add_column(column, no_wrap=column == "Method", overflow="fold")
+        for row in readable.itertuples(index=False):
+            table.add_row(*(escape(str(value)) for value in row))
+        console.print(table)
+        excluded = result.excluded
+        console.print(f"Left out: {len(excluded)} councils without a value in every January "
+                      f"{result.first_year}-{result.target}")
+        for row in excluded.itertuples(index=False):
+            console.print(escape(f"  {row.area_code} {row.area_name}: {row.reason}"))
+    console.print(escape(f"Source: {path}" + (f"; neighbours: {neighbours_file}"
+                                             if neighbours_file is not None else "")))
+    return 0
+
+
 def _exit_now(code: int) -> None:
     """End the command at once with ``code``, skipping the interpreter's shutdown.
 
@@ -253,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
             return _clean(args)
         if args.command == "sources":
             return _sources(args)
+        if args.command == "backtest":
+            return _backtest(args)
         if args.command == "lab":
             from jsna.refresh import NOTEBOOKS
 

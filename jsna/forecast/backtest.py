@@ -36,6 +36,9 @@ from jsna.forecast.baselines import (
 from jsna.forecast.pooled import PooledGrowth
 from jsna.forecast.series import england_series, full_runs, read_plans_series
 
+#: Years ahead forecast when no target year is asked for (issue 19: fit up to 2022, forecast 2025).
+DEFAULT_HORIZON = 3
+
 #: Columns of :attr:`BacktestResult.summary`.
 SUMMARY_COLUMNS = ["method", "label", "councils", "mape", "median_ape", "coverage",
                    "interval_basis"]
@@ -300,11 +303,11 @@ def standard_methods(
 
 
 def backtest_plans(
-    path: str | Path,
+    source: str | Path | pd.DataFrame,
     *,
-    first_year: int,
-    fit_end: int,
-    target: int,
+    first_year: int | None = None,
+    fit_end: int | None = None,
+    target: int | None = None,
     level: float = 0.8,
     neighbours: Mapping[str, Sequence[str]] | None = None,
     population: pd.DataFrame | None = None,
@@ -316,10 +319,15 @@ def backtest_plans(
 
     Parameters
     ----------
-    path : str or Path
-        DfE's SEN2 ``caseload.csv``.
-    first_year, fit_end, target : int
-        First and last fitted Januaries, and the January forecast.
+    source : str, Path or DataFrame
+        DfE's SEN2 ``caseload.csv``, or the tidy series already read from it
+        (:func:`jsna.forecast.series.read_plans_series`).
+    first_year : int, optional
+        First fitted January (default: England's first).
+    fit_end : int, optional
+        Last fitted January (default: ``target`` - :data:`DEFAULT_HORIZON`).
+    target : int, optional
+        The January forecast (default: England's last).
     level : float
         Nominal interval coverage.
     neighbours : mapping, optional
@@ -330,13 +338,55 @@ def backtest_plans(
     Returns
     -------
     BacktestResult
+
+    Raises
+    ------
+    JsnaInputError
+        When no council has a full run over the years asked for, or the years are out of order.
     """
-    series = read_plans_series(path)
+    series = source if isinstance(source, pd.DataFrame) else read_plans_series(source)
+    where = series.attrs.get("path", "the series")
     england = england_series(series)
+    target = int(england.index.max()) if target is None else target
+    first_year = int(england.index.min()) if first_year is None else first_year
+    fit_end = target - DEFAULT_HORIZON if fit_end is None else fit_end
+    if not first_year < fit_end < target:
+        raise JsnaInputError(
+            f"{where}: the back-test needs first fitted January < last fitted January < "
+            f"January forecast; got {first_year}, {fit_end}, {target}")
     runs, excluded = full_runs(series, first_year, target)
     if runs.empty:
-        raise JsnaInputError(f"{path}: no council has EHC plans in every January "
+        raise JsnaInputError(f"{where}: no council has EHC plans in every January "
                              f"{first_year}-{target}")
     methods = standard_methods(england, neighbours=neighbours, population=population)
     return backtest(runs, england, methods, fit_end=fit_end, target=target, level=level,
                     excluded=excluded)
+
+
+def readable_summary(result: BacktestResult) -> pd.DataFrame:
+    """The summary with headings and rounding for a reader (the ``jsna backtest`` table).
+
+    Parameters
+    ----------
+    result : BacktestResult
+
+    Returns
+    -------
+    DataFrame
+        ``Method``, ``Councils``, ``MAPE (%)``, ``Median APE (%)``, ``<level> interval
+        coverage (%)`` (one decimal; blank when there is no interval) and ``Interval from``.
+    """
+    summary = result.summary
+    covered = f"{result.level:.0%} interval coverage (%)"
+    return pd.DataFrame({
+        "Method": summary["label"],
+        "Councils": summary["councils"],
+        "MAPE (%)": summary["mape"].map(_one_decimal),
+        "Median APE (%)": summary["median_ape"].map(_one_decimal),
+        covered: summary["coverage"].map(_one_decimal),
+        "Interval from": summary["interval_basis"],
+    })
+
+
+def _one_decimal(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.1f}"

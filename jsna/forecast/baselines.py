@@ -59,7 +59,7 @@ class Persistence:
     """The council's last value, unchanged."""
 
     key: str = "persistence"
-    label: str = "Persistence (last value carried forward)"
+    label: str = "Persistence: last value carried forward"
     min_years: int = 1
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
@@ -87,7 +87,7 @@ class LinearTrend:
     """A straight line fitted by least squares to the council's whole history, extended."""
 
     key: str = "linear"
-    label: str = "Linear trend (least-squares line through the history)"
+    label: str = "Linear trend: least-squares line"
     min_years: int = 2
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
@@ -131,7 +131,7 @@ class EnglandGrowth:
 
     england_published: pd.Series = field(repr=False)
     key: str = "england_growth"
-    label: str = "Council's last value x England's published growth (knows England's outcome)"
+    label: str = "Council x England's published growth (knows England's outcome)"
     min_years: int = 1
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
@@ -166,7 +166,7 @@ class EnglandTrendGrowth:
     """
 
     key: str = "england_trend"
-    label: str = "Council's last value x England's past yearly growth, compounded"
+    label: str = "Council x England's past yearly growth"
     min_years: int = 2
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
@@ -208,7 +208,7 @@ class PrevalenceTimesProjection:
 
     population: pd.DataFrame = field(repr=False)
     key: str = "prevalence_projection"
-    label: str = "Prevalence at the origin x projected population"
+    label: str = "Prevalence x projected population"
     min_years: int = 1
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:

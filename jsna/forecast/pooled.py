@@ -42,8 +42,7 @@ class PooledGrowth:
 
     neighbours: Mapping[str, Sequence[str]] | None = field(default=None, repr=False)
     key: str = "pooled_growth"
-    label: str = ("Pooled growth model: England's trend + each council's deviation (and its "
-                  "neighbours'), shrunk by an inner back-test")
+    label: str = "Pooled growth model (England's trend + shrunken council deviations)"
     min_years: int = 3
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:

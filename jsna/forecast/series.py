@@ -166,3 +166,22 @@ def _exclusion_reason(code: str, values: pd.Series, first_year: int, last_year: 
     if zero:
         parts.append("zero plans in January " + ", ".join(zero) + " (growth undefined)")
     return "; ".join(parts)
+
+
+def neighbour_lists(neighbours: pd.DataFrame) -> dict[str, list[str]]:
+    """Council code -> its statistical neighbours' codes, in published order.
+
+    Parameters
+    ----------
+    neighbours : DataFrame
+        Output of :func:`jsna.sources.neighbours.read_statistical_neighbours`.
+
+    Returns
+    -------
+    dict
+        Codes are current GSS codes; neighbours with an unknown code are left out.
+    """
+    ordered = neighbours.sort_values(["la_code", "sn_rank"])
+    ordered = ordered[(ordered["la_code"] != "") & (ordered["neighbour_code"] != "")]
+    return {str(code): group["neighbour_code"].astype(str).tolist()
+            for code, group in ordered.groupby("la_code", sort=True)}

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from forecast_toys import HEADER
+from forecast_toys import caseload_row as _row
 
 from jsna.errors import JsnaInputError
 from jsna.forecast.series import england_series, full_runs, read_plans_series
-
-HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
-          "region_name,new_la_code,old_la_code,la_name,breakdown_topic,breakdown,ehcplans\n")
-
-
-def _row(period: str, level: str, code: str, number: str, name: str, plans: str,
-         breakdown: str = "All EHC plans") -> str:
-    la = level == "Local authority"
-    return (f"{period},Academic year,{level},E92000001,England,{'E12000008' if la else ''},"
-            f"{'South East' if la else ''},{code if la else ''},{number},{name if la else ''},"
-            f"All EHC plans,{breakdown},{plans}\n")
 
 
 @pytest.fixture
@@ -36,7 +27,7 @@ def caseload(tmp_path):
     lines.append(_row("201819", "Local authority", "E06000028", "837", "Bournemouth", "30"))
     for period in ("201920", "202021"):
         lines.append(_row(period, "Local authority", "E06000058", "839",
-                          "\"Bournemouth, Christchurch and Poole\"", "50"))
+                          "Bournemouth, Christchurch and Poole", "50"))
     lines.append(_row("202021", "Local authority", "E06000045", "852", "Southampton", "7",
                       breakdown="Age 5 to 10"))
     path = tmp_path / "caseload.csv"

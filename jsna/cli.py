@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                           help="Januaries forecast (default: the file's last)")
     backtest.add_argument("--level", type=_interval_level, default=0.8,
                           help="nominal coverage of the intervals (default 0.8)")
+    backtest.add_argument("--by-age", nargs="+", metavar="FILE",
+                          help="also back-test by age band on these SEN2 age files, oldest "
+                          "release first (e.g. sen2_age_caseload.csv of 2022, caseload.csv)")
 
     commands.add_parser(
         "lab", help="open JupyterLab on the chapter notebooks (other options go to JupyterLab)"
@@ -251,8 +254,8 @@ def _backtest(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from jsna.config import load_config
-    from jsna.forecast.backtest import backtest_plans, readable_summary
-    from jsna.forecast.series import neighbour_lists, read_plans_series
+    from jsna.forecast.backtest import backtest_by_age, backtest_plans, readable_summary
+    from jsna.forecast.series import neighbour_lists, read_plans_by_age, read_plans_series
     from jsna.sources.neighbours import read_statistical_neighbours
 
     config = load_config(args.config, check_files=False, check_chapters=False)
@@ -265,26 +268,38 @@ def _backtest(args: argparse.Namespace) -> int:
                   if neighbours_file is not None else None)
     series = read_plans_series(path)
     console = Console(width=max(170, Console().width))
-    for target in args.target or [None]:
-        result = backtest_plans(series, first_year=args.first_year, fit_end=args.fit_end,
-                                target=target, level=args.level, neighbours=neighbours)
+    results = [backtest_plans(series, first_year=args.first_year, fit_end=args.fit_end,
+                              target=target, level=args.level, neighbours=neighbours)
+               for target in args.target or [None]]
+    if args.by_age:
+        by_age = read_plans_by_age([Path(file) for file in args.by_age])
+        first = results[0]
+        results += [backtest_by_age(by_age, first_year=first.first_year, fit_end=first.fit_end,
+                                    target=result.target, level=args.level)
+                    for result in list(results)]
+    for result in results:
+        by = "council and age band" if "age_band" in result.summary.columns else "council"
         table = Table(title=(
-            f"EHC plans: fitted on January {result.first_year}-{result.fit_end}, forecast "
-            f"January {result.target} ({_years_ahead(result.target - result.fit_end)}), "
-            f"councils with a value in every January"))
+            f"EHC plans by {by}: fitted on January {result.first_year}-{result.fit_end}, "
+            f"forecast January {result.target} ({_years_ahead(result.target - result.fit_end)}),"
+            f" councils with a value in every January used"))
         readable = readable_summary(result)
         for column in readable.columns:
             table.add_column(column, no_wrap=column == "Method", overflow="fold")
         for row in readable.itertuples(index=False):
             table.add_row(*(escape(str(value)) for value in row))
         console.print(table)
-        excluded = result.excluded
+        excluded = result.excluded.drop_duplicates("area_code")
         console.print(f"Left out: {len(excluded)} councils without a value in every January "
-                      f"{result.first_year}-{result.target}")
+                      f"used")
         for row in excluded.itertuples(index=False):
             console.print(escape(f"  {row.area_code} {row.area_name}: {row.reason}"))
-    console.print(escape(f"Source: {path}" + (f"; neighbours: {neighbours_file}"
-                                             if neighbours_file is not None else "")))
+    sources = [f"Source: {path}"]
+    if neighbours_file is not None:
+        sources.append(f"neighbours: {neighbours_file}")
+    if args.by_age:
+        sources.append(f"by age: {', '.join(args.by_age)}")
+    console.print(escape("; ".join(sources)))
     return 0
 
 

@@ -34,7 +34,7 @@ from jsna.forecast.baselines import (
     PrevalenceTimesProjection,
 )
 from jsna.forecast.pooled import PooledGrowth
-from jsna.forecast.series import england_series, full_runs, read_plans_series
+from jsna.forecast.series import AGE_BANDS, england_series, full_runs, read_plans_series
 
 #: Years ahead forecast when no target year is asked for (issue 19: fit up to 2022, forecast 2025).
 DEFAULT_HORIZON = 3
@@ -209,6 +209,11 @@ def backtest(
     ------
     JsnaInputError
         When the years asked for are not in ``runs``/``england`` or ``target <= fit_end``.
+
+    Notes
+    -----
+    A method that needs more fitted Januaries than there are is not run: its summary row says
+    so and has no scores.
     """
     years = [int(y) for y in runs.columns]
     if target <= fit_end:
@@ -229,8 +234,12 @@ def backtest(
     parts, summary = [], []
     for method in methods:
         if fit.shape[1] < method.min_years:
-            raise JsnaInputError(f"back-test: {method.label} needs {method.min_years} fitted "
-                                 f"years; the history has {fit.shape[1]}")
+            summary.append({
+                "method": method.key, "label": method.label, "councils": 0, "mape": np.nan,
+                "median_ape": np.nan, "coverage": np.nan,
+                "interval_basis": f"not run: needs {method.min_years} fitted Januaries; the "
+                                  f"history has {fit.shape[1]}"})
+            continue
         point = method.forecast(fit, shown_england, target).reindex(runs.index)
         lower, upper, basis = interval_from_inner_backtest(
             method, fit, shown_england, point, target, level)
@@ -257,7 +266,9 @@ def backtest(
             "interval_basis": basis,
         })
     return BacktestResult(
-        forecasts=pd.concat(parts, ignore_index=True),
+        forecasts=pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=["method", "area_code", "area_name", "forecast", "lower", "upper", "actual",
+                     "ape", "covered"]),
         summary=pd.DataFrame(summary, columns=SUMMARY_COLUMNS),
         excluded=excluded if excluded is not None else pd.DataFrame(
             columns=["area_code", "area_name", "reason"]),
@@ -363,6 +374,82 @@ def backtest_plans(
                     excluded=excluded)
 
 
+def backtest_by_age(
+    series: pd.DataFrame,
+    *,
+    first_year: int,
+    fit_end: int,
+    target: int,
+    level: float = 0.8,
+) -> BacktestResult:
+    """Back-test every method on EHC plans by council and age band.
+
+    Each age band is back-tested on its own (councils of the band against England's same band:
+    England's growth for the under-5s is not its growth for the over-16s), then the bands are
+    pooled: the ``"All ages"`` summary rows score every council and band together. Councils need
+    a value in every fitted January and in the target January (years in between may be absent,
+    as 2023 is between DfE's older and newer age files).
+
+    Parameters
+    ----------
+    series : DataFrame
+        A tidy series with ``age_band`` (:func:`jsna.forecast.series.read_plans_by_age`).
+    first_year, fit_end, target : int
+        First and last fitted Januaries, and the January forecast.
+    level : float
+        Nominal interval coverage.
+
+    Returns
+    -------
+    BacktestResult
+        ``forecasts``, ``summary`` and ``excluded`` carry an ``age_band`` column (``summary``
+        and ``age_band`` first, with ``"All ages"`` rows).
+
+    Raises
+    ------
+    JsnaInputError
+        When no band has a council with a full run.
+    """
+    needed = [*range(first_year, fit_end + 1), target]
+    forecasts, summaries, excluded = [], [], []
+    for band in [b for b in AGE_BANDS if b in set(series["age_band"].astype(str))]:
+        part = series[series["age_band"].astype(str) == band].drop(columns="age_band")
+        england = england_series(part)
+        runs, left_out = full_runs(part, first_year, target, years=needed)
+        excluded.append(left_out.assign(age_band=band))
+        if runs.empty:
+            continue
+        result = backtest(runs, england, standard_methods(england), fit_end=fit_end,
+                          target=target, level=level)
+        forecasts.append(result.forecasts.assign(age_band=band))
+        summaries.append(result.summary.assign(age_band=band))
+    if not forecasts:
+        raise JsnaInputError(f"{series.attrs.get('path', 'the series')}: no council has EHC "
+                             f"plans by age in every January {first_year}-{fit_end} and {target}")
+    every = pd.concat(forecasts, ignore_index=True)
+    by_band = pd.concat(summaries, ignore_index=True)
+    pooled = []
+    for method, rows in every.groupby("method", sort=False):
+        first = by_band[by_band["method"] == method].iloc[0]
+        if rows.empty:
+            continue
+        pooled.append({
+            "age_band": "All ages", "method": method, "label": first["label"],
+            "councils": int(rows["forecast"].notna().sum()),
+            "mape": mape(rows["forecast"], rows["actual"]),
+            "median_ape": float(rows["ape"].median()),
+            "coverage": coverage(rows["lower"], rows["upper"], rows["actual"]),
+            "interval_basis": "each band's own inner back-test",
+        })
+    summary = pd.concat([by_band, pd.DataFrame(pooled)], ignore_index=True)
+    return BacktestResult(
+        forecasts=every,
+        summary=summary[["age_band", *SUMMARY_COLUMNS]],
+        excluded=pd.concat(excluded, ignore_index=True),
+        first_year=first_year, fit_end=fit_end, target=target, level=level,
+    )
+
+
 def readable_summary(result: BacktestResult) -> pd.DataFrame:
     """The summary with headings and rounding for a reader (the ``jsna backtest`` table).
 
@@ -373,12 +460,14 @@ def readable_summary(result: BacktestResult) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``Method``, ``Councils``, ``MAPE (%)``, ``Median APE (%)``, ``<level> interval
+        ``Age band`` (by-age results only), ``Method``, ``Councils``, ``MAPE (%)``, ``Median APE (%)``, ``<level> interval
         coverage (%)`` (one decimal; blank when there is no interval) and ``Interval from``.
     """
     summary = result.summary
     covered = f"{result.level:.0%} interval coverage (%)"
+    bands = {"Age band": summary["age_band"]} if "age_band" in summary.columns else {}
     return pd.DataFrame({
+        **bands,
         "Method": summary["label"],
         "Councils": summary["councils"],
         "MAPE (%)": summary["mape"].map(_one_decimal),

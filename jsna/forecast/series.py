@@ -8,6 +8,7 @@ says why each other council was left out (a reorganisation, or the years it lack
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,15 @@ SERIES_COLUMNS = ("area_code", "area_name", "area_type", "year", "value")
 
 #: The SEN2 caseload measure: EHC plans maintained by the council in January.
 PLANS_MEASURE = "ehcplans"
+
+#: The age bands of DfE's older SEN2 age file (releases to 2022), in order. Newer releases give
+#: single years of age, added up into these bands.
+AGE_BANDS = ("Under 5", "5 to 10", "11 to 15", "16 to 19", "20 to 25")
+
+#: Older SEN2 age file (``sen2_age_caseload.csv``, releases to 2022): age filter and measure.
+_OLD_AGE_FILTER, _OLD_AGE_MEASURE = "characteristic_age", "Total_ehc"
+#: Newer SEN2 caseload file: the breakdown topic giving the child's or young person's age.
+_NEW_AGE_TOPIC = "Child or young persons age"
 
 
 def read_plans_series(path: str | Path) -> pd.DataFrame:
@@ -106,8 +116,120 @@ def england_series(series: pd.DataFrame) -> pd.Series:
     return rows.set_index("year")["value"].sort_index().astype(float)
 
 
+def read_plans_by_age(paths: Sequence[str | Path]) -> pd.DataFrame:
+    """EHC plans in January by council and age band, from one or more SEN2 releases.
+
+    Two layouts are read, both through :func:`jsna.sources.ees.read_ees_wide`: the older
+    ``sen2_age_caseload.csv`` (releases to 2022; ``characteristic_age`` bands, measure
+    ``Total_ehc``) and the newer ``caseload.csv`` (``breakdown_topic`` "Child or young persons
+    age", single years ``under 3``, ``age 3`` ... ``age 25``, added up into :data:`AGE_BANDS`).
+    Where two files hold the same area and year, the one given later wins (a later release
+    carries revisions).
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        The files, oldest release first.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SERIES_COLUMNS`, ``age_band`` (one of :data:`AGE_BANDS`) and ``note``.
+        A band with a published symbol in any of its ages has no value (NaN) and that symbol.
+
+    Raises
+    ------
+    JsnaInputError
+        When a file has neither layout, or an age cannot be placed in a band.
+    """
+    parts = []
+    for order, path in enumerate(paths):
+        part = _age_rows(Path(path))
+        part["_order"] = order
+        parts.append(part)
+    rows = pd.concat(parts, ignore_index=True)
+    keys = ["area_code", "age_band", "year"]
+    latest = rows.groupby(keys)["_order"].transform("max")
+    rows = rows[rows["_order"] == latest]
+    rows["_symbol"] = rows["note"].where(rows["note"] != "")
+    grouped = rows.groupby([*keys, "area_name", "area_type"], sort=True)
+    series = grouped["value"].sum(min_count=1).reset_index()
+    symbol = grouped["_symbol"].first().reset_index(drop=True)
+    series["note"] = symbol.fillna("").astype(str).to_numpy()
+    series.loc[series["note"] != "", "value"] = float("nan")
+    series["age_band"] = pd.Categorical(series["age_band"], categories=AGE_BANDS, ordered=True)
+    series = series.sort_values(["area_type", "area_code", "age_band", "year"], kind="stable")
+    series = series[[*SERIES_COLUMNS, "age_band", "note"]].reset_index(drop=True)
+    series.attrs["path"] = ", ".join(str(p) for p in paths)
+    return series
+
+
+def age_band_of(label: str) -> str | None:
+    """The band of :data:`AGE_BANDS` a published age label falls in (None if it has none).
+
+    Parameters
+    ----------
+    label : str
+        ``"Under 5"``, ``"Age 5 to 10"`` (older files) or ``"under 3"``, ``"age 12"``
+        (newer files); ``"Total"`` and ``"unknown"`` have no band.
+
+    Returns
+    -------
+    str or None
+    """
+    text = label.strip().lower().removeprefix("age ").strip()
+    for band in AGE_BANDS:
+        if text == band.lower():
+            return band
+    if text == "under 3":
+        return AGE_BANDS[0]
+    if text.isdigit():
+        age = int(text)
+        for band, (low, high) in zip(AGE_BANDS, ((0, 4), (5, 10), (11, 15), (16, 19),
+                                                  (20, 25)), strict=True):
+            if low <= age <= high:
+                return band
+    return None
+
+
+def _age_rows(path: Path) -> pd.DataFrame:
+    """One file's rows by published age, with their band (totals and 'unknown' left out)."""
+    from jsna.sources.common import read_text_csv  # the header only decides the layout
+
+    header = list(read_text_csv(path, "a DfE SEN2 caseload file").columns)
+    if _OLD_AGE_FILTER in header:
+        wide = read_ees_wide(path, measures=[_OLD_AGE_MEASURE])
+        label, measure = wide[_OLD_AGE_FILTER], _OLD_AGE_MEASURE
+    elif "breakdown_topic" in header and PLANS_MEASURE in header:
+        wide = read_ees_wide(path, measures=[PLANS_MEASURE])
+        wide = wide[wide["breakdown_topic"] == _NEW_AGE_TOPIC]
+        label, measure = wide["breakdown"], PLANS_MEASURE
+    else:
+        raise JsnaInputError(
+            f"{path}: not a DfE SEN2 file by age: expected a {_OLD_AGE_FILTER!r} column or "
+            f"breakdown_topic {_NEW_AGE_TOPIC!r} with {PLANS_MEASURE!r}")
+    band = label.astype(str).map(age_band_of)
+    skipped = label.astype(str).str.strip().str.lower().isin(["total", "unknown"])
+    unplaced = band.isna() & ~skipped
+    if unplaced.any():
+        first = wide.index[unplaced.to_numpy()][0]
+        raise JsnaInputError(f"{path}: age {label[first]!r} does not fall in any of the bands "
+                             f"{', '.join(AGE_BANDS)}")
+    keep = band.notna()
+    return pd.DataFrame({
+        "area_code": wide.loc[keep, "area_code"].astype(str),
+        "area_name": wide.loc[keep, "area_name"].astype(str),
+        "area_type": wide.loc[keep, "area_type"].astype(str),
+        "year": wide.loc[keep, "year"].astype(int),
+        "age_band": band[keep].astype(str),
+        "value": wide.loc[keep, measure].astype(float),
+        "note": wide.loc[keep, f"{measure}_note"].astype(str),
+    })
+
+
 def full_runs(
-    series: pd.DataFrame, first_year: int, last_year: int
+    series: pd.DataFrame, first_year: int, last_year: int, *,
+    years: Sequence[int] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The councils with a positive value in every year of a span, and why the others are out.
 
@@ -117,6 +239,9 @@ def full_runs(
         A tidy series (:func:`read_plans_series`); only ``"Local authority"`` rows are used.
     first_year, last_year : int
         The span, inclusive.
+    years : sequence of int, optional
+        The years that must have a value, when not every year of the span is needed (e.g. the
+        fitted years and the target, where a file lacks a year in between).
 
     Returns
     -------
@@ -129,7 +254,7 @@ def full_runs(
         :mod:`jsna.sources.la_codes`); otherwise the reason lists the years with no value or a
         value of zero (growth is undefined from zero).
     """
-    years = list(range(first_year, last_year + 1))
+    years = list(range(first_year, last_year + 1)) if years is None else list(years)
     councils = series[series["area_type"] == "Local authority"]
     names = councils.drop_duplicates("area_code").set_index("area_code")["area_name"]
     wide = councils.pivot_table(index="area_code", columns="year", values="value",

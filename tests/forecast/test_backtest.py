@@ -73,10 +73,13 @@ def test_no_interval_when_the_history_is_too_short(toy_runs, toy_england):
     assert result.forecasts.loc[0, "forecast"] == pytest.approx(130.0)
 
 
-def test_a_method_needing_more_years_than_fitted_is_refused(toy_runs, toy_england):
-    with pytest.raises(JsnaInputError, match="needs 2 fitted years; the history has 1"):
-        backtest(toy_runs.loc[:, [2021, 2022]], toy_england, [LinearTrend()],
-                 fit_end=2021, target=2022)
+def test_a_method_needing_more_years_than_fitted_is_reported_not_run(toy_runs, toy_england):
+    result = backtest(toy_runs.loc[:, [2021, 2022]], toy_england, [LinearTrend(), Persistence()],
+                      fit_end=2021, target=2022)
+    line = result.summary.set_index("method").loc["linear"]
+    assert line["interval_basis"] == "not run: needs 2 fitted Januaries; the history has 1"
+    assert line["councils"] == 0 and math.isnan(line["mape"])
+    assert set(result.forecasts["method"]) == {"persistence"}
 
 
 def test_methods_never_see_england_after_the_last_fitted_year(toy_runs, toy_england):

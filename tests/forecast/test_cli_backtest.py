@@ -69,3 +69,16 @@ def test_backtest_on_the_real_series_prints_the_issues_bar(tmp_path, capsys, rea
     assert round(float(_row(output, "Linear trend")[2])) == 12
     assert float(_row(output, "Council x England's published")[2]) == 8.7
     assert re.search(r"Left out: 11 councils", output)
+
+
+@pytest.mark.real_data
+def test_backtest_by_age_on_the_real_files(tmp_path, capsys, real):
+    config = write_config(tmp_path, real / "send_dfe" / "ehcp_2025" / "caseload.csv")
+    old = real / "send_dfe" / "ehcp_2022" / "sen2_age_caseload.csv"
+    assert main(["backtest", "--config", str(config), "--by-age", str(old),
+                 str(real / "send_dfe" / "ehcp_2025" / "caseload.csv")]) == 0
+    output = capsys.readouterr().out
+    assert "EHC plans by council and age band: fitted on January 2019-2022" in output
+    rows = [line for line in output.splitlines() if line.startswith("│ All ages")]
+    assert len(rows) == 5  # one per method (no population projection configured)
+    assert f"by age: {old}" in " ".join(output.split())

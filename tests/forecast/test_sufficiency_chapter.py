@@ -1,0 +1,61 @@
+"""The sufficiency chapter built on the hand-worked toy council file."""
+
+from __future__ import annotations
+
+import pytest
+from forecast_toys import write_config, write_toy_caseload
+
+from jsna.chapters import sufficiency
+from jsna.config import load_config
+from jsna.errors import JsnaInputError
+
+
+@pytest.fixture
+def chapter(tmp_path):
+    config = write_config(tmp_path, write_toy_caseload(tmp_path / "caseload.csv"))
+    return sufficiency.build(load_config(config, check_chapters=False))
+
+
+def test_findings_are_written_from_the_numbers(chapter):
+    # Southampton: 100 in January 2019, 130 in January 2022
+    assert chapter.findings.sentences[0] == ("Southampton maintained 130 EHC plans in January "
+                                             "2022, 30% more than in January 2019.")
+    assert "by January 2027" in chapter.findings.sentences[1]
+
+
+def test_forecast_table_shows_published_then_forecast_years(chapter):
+    frame = chapter.tables["forecast"].frame
+    assert frame["January"].tolist() == [str(y) for y in range(2019, 2028)]
+    assert frame["EHC plans (published)"].tolist()[:4] == [100, 110, 120, 130]
+    assert frame["EHC plans (published)"].tolist()[4:] == ["[z]"] * 5
+    assert frame["Forecast"].tolist()[:4] == ["[z]"] * 4
+    assert all(isinstance(v, float) for v in frame["Forecast"].tolist()[4:])
+
+
+def test_backtest_table_holds_the_hand_worked_mape(chapter):
+    # fitted 2019-2021, forecasting 2022 (the toy has 4 Januaries): persistence 12.0%
+    table = chapter.tables["backtest"]
+    assert "fitted on January 2019 to 2021, forecasting January 2022, 3 councils" in table.caption
+    rows = table.frame.set_index("Method")
+    assert rows.loc["Persistence: last value carried forward", "Average error (%)"] == 12.0
+    assert rows.loc["Linear trend: least-squares line", "Average error (%)"] == 5.6
+
+
+def test_the_forecast_uses_the_best_usable_method(chapter):
+    rows = chapter.tables["backtest"].frame.set_index("Method")["Average error (%)"]
+    usable = rows.drop("Council x England's published growth (knows England's outcome)")
+    best = usable.min()
+    note = " ".join(chapter.tables["forecast"].notes)
+    chosen = [label for label, error in usable.items() if error == best]
+    assert any(f"Forecast method: {label}," in note for label in chosen)
+
+
+def test_every_table_has_disclosure_rules(chapter):
+    assert {table.name for table in chapter.tables.values()} == set(chapter.rules)
+
+
+def test_too_short_a_series_is_refused():
+    with pytest.raises(JsnaInputError, match="at least four Januaries"):
+        sufficiency.backtest_years(2023, 2025)
+    assert sufficiency.backtest_years(2019, 2025) == 2022
+    assert sufficiency.backtest_years(2021, 2025) == 2023

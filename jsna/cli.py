@@ -58,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     backtest.add_argument("--config", required=True)
     backtest.add_argument("--first-year", type=int, help="first January fitted (default: the "
                           "file's first)")
-    backtest.add_argument("--fit-end", type=int, help="last January fitted (default: 3 years "
-                          "before the last January forecast)")
+    backtest.add_argument("--fit-end", type=int, nargs="+",
+                          help="last January fitted; several give one table per origin "
+                          "(default: 3 years before the January forecast)")
     backtest.add_argument("--target", type=int, nargs="+",
                           help="Januaries forecast (default: the file's last)")
     backtest.add_argument("--level", type=_interval_level, default=0.8,
@@ -268,14 +269,20 @@ def _backtest(args: argparse.Namespace) -> int:
                   if neighbours_file is not None else None)
     series = read_plans_series(path)
     console = Console(width=max(170, Console().width))
-    results = [backtest_plans(series, first_year=args.first_year, fit_end=args.fit_end,
+    pairs = [(fit_end, target) for fit_end in args.fit_end or [None]
+             for target in args.target or [None]
+             if fit_end is None or target is None or fit_end < target]
+    if not pairs:
+        raise JsnaError("jsna backtest: every --fit-end is on or after every --target; a "
+                        "back-test forecasts a January after the last one fitted")
+    results = [backtest_plans(series, first_year=args.first_year, fit_end=fit_end,
                               target=target, level=args.level, neighbours=neighbours)
-               for target in args.target or [None]]
+               for fit_end, target in pairs]
     if args.by_age:
         by_age = read_plans_by_age([Path(file) for file in args.by_age])
-        first = results[0]
-        results += [backtest_by_age(by_age, first_year=first.first_year, fit_end=first.fit_end,
-                                    target=result.target, level=args.level)
+        results += [backtest_by_age(by_age, first_year=result.first_year,
+                                    fit_end=result.fit_end, target=result.target,
+                                    level=args.level)
                     for result in list(results)]
     for result in results:
         by = "council and age band" if "age_band" in result.summary.columns else "council"

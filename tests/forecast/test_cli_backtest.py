@@ -47,8 +47,23 @@ def test_backtest_years_out_of_order_are_one_line(tmp_path, capsys):
     assert main(["backtest", "--config", str(config), "--fit-end", "2022",
                  "--target", "2022"]) == 2
     error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "on or after every --target" in error
+    assert main(["backtest", "--config", str(config), "--first-year", "2021",
+                 "--fit-end", "2021", "--target", "2022"]) == 2
+    error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "caseload.csv" in error
-    assert "got 2019, 2022, 2022" in error
+    assert "got 2021, 2021, 2022" in error
+
+
+def test_backtest_several_origins_and_targets_give_one_table_each(tmp_path, capsys):
+    config = write_config(tmp_path, write_toy_caseload(tmp_path / "caseload.csv"))
+    assert main(["backtest", "--config", str(config), "--fit-end", "2020", "2021",
+                 "--target", "2021", "2022"]) == 0
+    output = capsys.readouterr().out
+    titles = [line.strip() for line in output.splitlines() if "fitted on January" in line]
+    # 2020 -> 2021, 2020 -> 2022, 2021 -> 2022 (2021 -> 2021 is not a forecast)
+    assert len(titles) == 3
+    assert "fitted on January 2019-2020, forecast January 2022 (2 years ahead)" in output
 
 
 @pytest.mark.parametrize("level", ["0", "1", "80", "x"])

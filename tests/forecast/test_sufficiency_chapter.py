@@ -59,3 +59,22 @@ def test_too_short_a_series_is_refused():
         sufficiency.backtest_years(2023, 2025)
     assert sufficiency.backtest_years(2019, 2025) == 2022
     assert sufficiency.backtest_years(2021, 2025) == 2023
+
+
+@pytest.mark.real_data
+def test_york_on_the_real_series(tmp_path, real):
+    """York (E06000014): DfE published 846 plans in January 2019 and 1,556 in January 2025
+    (1556 / 846 = 1.839: 84% more)."""
+    config = write_config(tmp_path, real / "send_dfe" / "ehcp_2025" / "caseload.csv")
+    config.write_text(config.read_text().replace('"E06000045"', '"E06000014"')
+                      .replace('"Southampton"', '"York"').replace('"E12000008"', '"E12000003"')
+                      .replace('"South East"', '"Yorkshire and The Humber"'))
+    chapter = sufficiency.build(load_config(config, check_chapters=False))
+    assert chapter.findings.sentences[0] == ("York maintained 1,556 EHC plans in January 2025, "
+                                             "84% more than in January 2019.")
+    assert "fitted on January 2019 to 2022, forecasting January 2025, 147 councils" in (
+        chapter.tables["backtest"].caption)
+    forecast = chapter.tables["forecast"].frame
+    assert forecast["January"].tolist()[-1] == "2030"
+    future = forecast[forecast["Forecast"] != "[z]"]
+    assert (future["Lower 80%"] <= future["Upper 80%"]).all()

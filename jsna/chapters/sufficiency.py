@@ -143,6 +143,27 @@ def build(config: Config) -> Chapter:
         "backtest": _backtest_table(result),
     }
     rules[tables["backtest"].name] = TableRules(key=["Method"], counts=[])
+    mine_name = f"{KEY}_backtest_council"
+    mine = _council_backtest_frame(result, council)
+    rules[mine_name] = TableRules(key=["Method"], counts=["Published"])
+    mine_hidden, mine_audit = apply_disclosure({mine_name: mine}, {mine_name: rules[mine_name]},
+                                               threshold=config.disclosure.threshold,
+                                               suppress_zeros=config.disclosure.suppress_zeros)
+    audit = pd.concat([audit, mine_audit], ignore_index=True)
+    tables["backtest_council"] = Table(
+        name=mine_name,
+        caption=(f"What each method forecast for {config.area.name} in January {result.target},"
+                 f" fitted on January {result.first_year} to {result.fit_end}, and what DfE "
+                 "published"),
+        frame=format_suppressed(mine_hidden[mine_name], columns=["Published"]).drop(
+            columns="note"),
+        formats={"Forecast": "count", f"Lower {LEVEL:.0%}": "count",
+                 f"Upper {LEVEL:.0%}": "count", "Published": "count", "Error (%)": "decimal"},
+        notes=["Error is the forecast minus the published figure, as a percentage of the "
+               "published figure: negative means the method forecast too few plans. "
+               "[x]: no interval (the history was too short to test the method inside it).",
+               SOURCE],
+    )
     figures = {"fan": _fan_chart(history, ahead, config.area.name, chosen.label, tables)}
     findings = Findings(_findings(config.area.name, history, ahead, result, chosen.key))
     indicators = pd.DataFrame(columns=INDICATOR_COLUMNS)
@@ -167,6 +188,21 @@ def _forecast_frame(history: pd.Series, ahead: pd.DataFrame) -> pd.DataFrame:
                            upper: ahead["upper"].round().to_numpy()})
     frame = pd.concat([past.astype(object), future.astype(object)], ignore_index=True)
     return frame
+
+
+def _council_backtest_frame(result: BacktestResult, council: str) -> pd.DataFrame:
+    """Each method's back-test forecast for the council beside the published outcome."""
+    rows = result.forecasts[result.forecasts["area_code"] == council]
+    labels = result.summary.set_index("method")["label"]
+    return pd.DataFrame({
+        "Method": rows["method"].map(labels).to_numpy(),
+        "Forecast": rows["forecast"].round().to_numpy(),
+        f"Lower {LEVEL:.0%}": rows["lower"].round().to_numpy(),
+        f"Upper {LEVEL:.0%}": rows["upper"].round().to_numpy(),
+        "Published": rows["actual"].to_numpy(),
+        "Error (%)": ((rows["forecast"] - rows["actual"]) / rows["actual"] * 100).round(1)
+        .to_numpy(),
+    })
 
 
 def _backtest_table(result: BacktestResult) -> Table:

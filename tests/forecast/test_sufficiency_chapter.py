@@ -78,3 +78,12 @@ def test_york_on_the_real_series(tmp_path, real):
     assert forecast["January"].tolist()[-1] == "2030"
     future = forecast[forecast["Forecast"] != "[z]"]
     assert (future["Lower 80%"] <= future["Upper 80%"]).all()
+
+
+def test_the_councils_own_backtest_by_hand(chapter):
+    # Southampton: persistence forecast 120 for January 2022 (published 130): (120-130)/130
+    rows = chapter.tables["backtest_council"].frame.set_index("Method")
+    persistence = rows.loc["Persistence: last value carried forward"]
+    assert persistence["Forecast"] == 120 and persistence["Published"] == 130
+    assert persistence["Error (%)"] == -7.7
+    assert rows.loc["Linear trend: least-squares line", "Error (%)"] == 0.0  # 100, 110, 120 -> 130

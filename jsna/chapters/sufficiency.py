@@ -51,8 +51,10 @@ NOT_APPLICABLE = "[z]"
 def backtest_years(first: int, last: int) -> int:
     """The last fitted January of the chapter's back-test.
 
-    Three years before the last January, but leaving at least three fitted Januaries (so every
-    method, the pooled model included, can be fitted).
+    Three years before the last January when the series is long enough, but leaving three
+    fitted Januaries where it can (so every method, the pooled model included, can be fitted),
+    and always at least one January to forecast. With only two or three Januaries the methods
+    that need more history are reported as not run.
 
     Parameters
     ----------
@@ -66,12 +68,12 @@ def backtest_years(first: int, last: int) -> int:
     Raises
     ------
     JsnaInputError
-        When the series has fewer than four Januaries.
+        When the series has a single January (nothing to test a forecast against).
     """
-    if last - first < 3:
-        raise JsnaInputError(f"the forecasts need at least four Januaries of EHC plans; the "
-                             f"file has {first} to {last}")
-    return max(first + 2, last - BACKTEST_HORIZON)
+    if last - first < 1:
+        raise JsnaInputError(f"the forecasts need at least two Januaries of EHC plans; the "
+                             f"file has only {first}")
+    return min(last - 1, max(first + 2, last - BACKTEST_HORIZON))
 
 
 def build(config: Config) -> Chapter:
@@ -227,7 +229,8 @@ def _backtest_table(result: BacktestResult) -> Table:
         formats={"Councils": "count", "Average error (%)": "decimal", inside: "decimal"},
         notes=["Average error is the mean absolute percentage error across councils (MAPE). "
                f"A good {result.level:.0%} interval holds about {result.level:.0%} of outcomes. "
-               "[x]: no interval (the history was too short to test the method inside it). "
+               "[x]: not available (a method not run because the series is too short for it, or "
+               "no interval because the history was too short to test the method inside it). "
                + left_out,
                "The baseline given England's published growth knows England's outcome, so it "
                "is a yardstick, not a forecast that could have been made at the time."],
@@ -289,10 +292,18 @@ def _findings(name: str, history: pd.Series, ahead: pd.DataFrame, result: Backte
     end = ahead.iloc[-1]
     text = (f"On the method that forecast best in the back-test, plans would reach about "
             f"{end['forecast']:,.0f} by January {int(end['year'])}")
-    if pd.notna(end["lower"]):
+    if pd.notna(end["lower"]) and end["lower"] <= end["forecast"] <= end["upper"]:
         text += (f" ({LEVEL:.0%} interval {end['lower']:,.0f} to {end['upper']:,.0f}: the "
-                 "further ahead, the less certain)")
-    sentences.append(text + ".")
+                 "further ahead, the less certain).")
+    elif pd.notna(end["lower"]):
+        side = "under" if end["forecast"] < end["lower"] else "over"
+        where = "above" if side == "under" else "below"
+        text += (f"; but the method {side}-forecast most councils when tested, and its "
+                 f"{LEVEL:.0%} interval, {end['lower']:,.0f} to {end['upper']:,.0f}, lies "
+                 f"wholly {where} that figure: read the interval, not the single figure.")
+    else:
+        text += "."
+    sentences.append(text)
     summary = result.summary.set_index("method")
     best = summary.loc[chosen]
     sentences.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from forecast_toys import write_config, write_toy_caseload
 
@@ -54,11 +55,54 @@ def test_every_table_has_disclosure_rules(chapter):
     assert {table.name for table in chapter.tables.values()} == set(chapter.rules)
 
 
-def test_too_short_a_series_is_refused():
-    with pytest.raises(JsnaInputError, match="at least four Januaries"):
-        sufficiency.backtest_years(2023, 2025)
-    assert sufficiency.backtest_years(2019, 2025) == 2022
-    assert sufficiency.backtest_years(2021, 2025) == 2023
+def test_backtest_years_for_long_and_short_series():
+    assert sufficiency.backtest_years(2019, 2025) == 2022  # 3 years ahead
+    assert sufficiency.backtest_years(2021, 2025) == 2023  # keeps 3 fitted Januaries
+    assert sufficiency.backtest_years(2023, 2025) == 2024  # always one January to forecast
+    assert sufficiency.backtest_years(2024, 2025) == 2024
+    with pytest.raises(JsnaInputError, match="at least two Januaries"):
+        sufficiency.backtest_years(2025, 2025)
+
+
+def test_a_two_january_series_still_gives_a_chapter(tmp_path):
+    """2021 and 2022 only: persistence is the one usable method; the others say not run."""
+    path = write_toy_caseload(tmp_path / "caseload.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines(True)
+    path.write_text(lines[0] + "".join(line for line in lines[1:]
+                                       if line.startswith(("202021", "202122"))),
+                    encoding="utf-8-sig")
+    config = write_config(tmp_path, path)
+    chapter = sufficiency.build(load_config(config, check_chapters=False))
+    rows = chapter.tables["backtest"].frame.set_index("Method")
+    # persistence fitted on 2021, forecasting 2022: |120-130|/130, |220-240|/240, |60-75|/75
+    assert rows.loc["Persistence: last value carried forward", "Average error (%)"] == round(
+        (10 / 130 + 20 / 240 + 15 / 75) / 3 * 100, 1)
+    assert rows["Average error (%)"].isna().sum() == 3  # linear, England trend, pooled not run
+    assert "Forecast method: Persistence" in " ".join(chapter.tables["forecast"].notes)
+    assert chapter.findings.sentences[0] == ("Southampton maintained 130 EHC plans in January "
+                                             "2022, 8% more than in January 2021.")
+    # every toy council grew from 2021 to 2022, so persistence under-forecast all of them and
+    # its interval for the years ahead lies wholly above its flat forecast of 130
+    assert "about 130 by January 2027; but the method under-forecast" in (
+        chapter.findings.sentences[1])
+
+
+def test_an_interval_wholly_to_one_side_is_said_plainly():
+    history = pd.Series([100.0, 110.0], index=[2021, 2022])
+    ahead = pd.DataFrame({"year": [2023], "forecast": [110.0], "lower": [115.0],
+                          "upper": [130.0]})
+    result = pd.DataFrame({"method": ["persistence"], "councils": [3], "mape": [9.0],
+                           "coverage": [50.0]})
+
+    class Result:
+        summary = result
+        fit_end, target = 2021, 2022
+
+    sentences = sufficiency._findings("Aville", history, ahead, Result(), "persistence")
+    assert sentences[1] == ("On the method that forecast best in the back-test, plans would "
+                            "reach about 110 by January 2023; but the method under-forecast most "
+                            "councils when tested, and its 80% interval, 115 to 130, lies wholly "
+                            "above that figure: read the interval, not the single figure.")
 
 
 @pytest.mark.real_data

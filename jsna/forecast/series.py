@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.errors import JsnaInputError
+from jsna.sources.common import read_text_csv
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.la_codes import CODE_CHANGES
 
@@ -194,8 +195,6 @@ def age_band_of(label: str) -> str | None:
 
 def _age_rows(path: Path) -> pd.DataFrame:
     """One file's rows by published age, with their band (totals and 'unknown' left out)."""
-    from jsna.sources.common import read_text_csv  # the header only decides the layout
-
     header = list(read_text_csv(path, "a DfE SEN2 caseload file").columns)
     if _OLD_AGE_FILTER in header:
         wide = read_ees_wide(path, measures=[_OLD_AGE_MEASURE])

@@ -41,5 +41,7 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("ehcp", "04_ehcp.ipynb", "EHC needs assessments and plans",
                     ("comparators.ehcp_caseload", "comparators.ehcp_requests",
                      "comparators.ehcp_assessments", "comparators.ehcp_timeliness")),
+        ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
+                    ("comparators.ehcp_caseload",)),
     )
 }

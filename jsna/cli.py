@@ -68,6 +68,22 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("run_b", help="another site folder")
     diff.add_argument("--out", help="write every differing indicator row to this CSV file")
 
+    backtest = commands.add_parser(
+        "backtest", help="back-test the EHC plan forecasts on the configured SEN2 caseload file")
+    backtest.add_argument("--config", required=True)
+    backtest.add_argument("--first-year", type=int, help="first January fitted (default: the "
+                          "file's first)")
+    backtest.add_argument("--fit-end", type=int, nargs="+",
+                          help="last January fitted; several give one table per origin "
+                          "(default: 3 years before the January forecast)")
+    backtest.add_argument("--target", type=int, nargs="+",
+                          help="Januaries forecast (default: the file's last)")
+    backtest.add_argument("--level", type=_interval_level, default=0.8,
+                          help="nominal coverage of the intervals (default 0.8)")
+    backtest.add_argument("--by-age", nargs="+", metavar="FILE",
+                          help="also back-test by age band on these SEN2 age files, oldest "
+                          "release first (e.g. sen2_age_caseload.csv of 2022, caseload.csv)")
+
     commands.add_parser(
         "lab", help="open JupyterLab on the chapter notebooks (other options go to JupyterLab)"
     )
@@ -95,6 +111,19 @@ def _positive_count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
     return value
+
+
+def _interval_level(text: str) -> float:
+    """``--level``: a share strictly between 0 and 1, such as 0.8."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, such as 0.8, "
+                                         f"got {text!r}")
+    return value
+
 
 
 def _refresh_options(parser: argparse.ArgumentParser) -> None:
@@ -290,6 +319,72 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _years_ahead(years: int) -> str:
+    return f"{years} year{'' if years == 1 else 's'} ahead"
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    """``jsna backtest``: every forecast method's MAPE and interval coverage on DfE's series."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from jsna.config import load_config
+    from jsna.forecast.backtest import backtest_by_age, backtest_plans, readable_summary
+    from jsna.forecast.series import neighbour_lists, read_plans_by_age, read_plans_series
+    from jsna.sources.neighbours import read_statistical_neighbours
+
+    config = load_config(args.config, check_files=False, check_chapters=False)
+    path = config.inputs.comparators.get("ehcp_caseload")
+    if path is None:
+        raise JsnaError(f"{config.path}: inputs.comparators.ehcp_caseload (DfE's SEN2 caseload "
+                        "file) is needed for jsna backtest but is not set")
+    neighbours_file = config.inputs.comparators.get("statistical_neighbours")
+    neighbours = (neighbour_lists(read_statistical_neighbours(neighbours_file))
+                  if neighbours_file is not None else None)
+    series = read_plans_series(path)
+    console = Console(width=max(170, Console().width))
+    pairs = [(fit_end, target) for fit_end in args.fit_end or [None]
+             for target in args.target or [None]
+             if fit_end is None or target is None or fit_end < target]
+    if not pairs:
+        raise JsnaError("jsna backtest: every --fit-end is on or after every --target; a "
+                        "back-test forecasts a January after the last one fitted")
+    results = [backtest_plans(series, first_year=args.first_year, fit_end=fit_end,
+                              target=target, level=args.level, neighbours=neighbours)
+               for fit_end, target in pairs]
+    if args.by_age:
+        by_age = read_plans_by_age([Path(file) for file in args.by_age])
+        results += [backtest_by_age(by_age, first_year=result.first_year,
+                                    fit_end=result.fit_end, target=result.target,
+                                    level=args.level)
+                    for result in list(results)]
+    for result in results:
+        by = "council and age band" if "age_band" in result.summary.columns else "council"
+        table = Table(title=(
+            f"EHC plans by {by}: fitted on January {result.first_year}-{result.fit_end}, "
+            f"forecast January {result.target} ({_years_ahead(result.target - result.fit_end)}),"
+            f" councils with a value in every January used"))
+        readable = readable_summary(result)
+        for column in readable.columns:
+            table.add_column(column, no_wrap=column == "Method", overflow="fold")
+        for row in readable.itertuples(index=False):
+            table.add_row(*(escape(str(value)) for value in row))
+        console.print(table)
+        excluded = result.excluded.drop_duplicates("area_code")
+        console.print(f"Left out: {len(excluded)} councils without a value in every January "
+                      f"used")
+        for row in excluded.itertuples(index=False):
+            console.print(escape(f"  {row.area_code} {row.area_name}: {row.reason}"))
+    sources = [f"Source: {path}"]
+    if neighbours_file is not None:
+        sources.append(f"neighbours: {neighbours_file}")
+    if args.by_age:
+        sources.append(f"by age: {', '.join(args.by_age)}")
+    console.print(escape("; ".join(sources)))
+    return 0
+
+
 def _exit_now(code: int) -> None:
     """End the command at once with ``code``, skipping the interpreter's shutdown.
 
@@ -320,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         if extra and args.command != "lab":
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         handlers = {"demo": _demo, "clean": _clean, "sources": _sources, "signoff": _signoff,
-                    "diff": _diff,
+                    "diff": _diff, "backtest": _backtest,
                     "refresh": lambda args: _run_refresh(args.config, args.chapters, args)}
         if args.command in handlers:
             return handlers[args.command](args)

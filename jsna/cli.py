@@ -1,4 +1,4 @@
-"""Command-line interface: ``jsna demo | refresh | clean | sources | lab``.
+"""Command-line interface: ``jsna demo | refresh | clean | sources | signoff | diff | backtest | lab``.
 
 Errors on bad input are printed as one line naming the file and key (no traceback) and give a
 non-zero exit code; ``--debug`` shows the traceback.

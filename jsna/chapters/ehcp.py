@@ -43,7 +43,7 @@ from jsna.sources.la_codes import (
 )
 from jsna.sources.ons import read_population
 from jsna.stats import Benchmarks, neighbour_ranks
-from jsna.viz.charts import category_chart, trend_chart
+from jsna.viz.charts import compare_chart, trend_chart
 from jsna.viz.display import Table
 
 KEY = "ehcp"
@@ -473,19 +473,21 @@ def build(config: Config) -> Chapter:
                f"its statistical neighbours, {latest}")
     tables["timeliness_neighbours"] = _neighbour_table(indicators, ranks, latest, areas,
                                                        area.name, caption, name)
-    bars = indicators[(indicators["indicator_id"] == TIMELINESS[0])
-                      & (indicators["period"] == latest)
-                      & indicators["area_code"].isin([areas.council, *areas.neighbours,
-                                                      "E92000001"])]
-    series = "Per cent within 20 weeks"
-    figures["timeliness_neighbours"] = category_chart(
-        pd.DataFrame({"area_name": series,
-                      "category": bars["area_name"].where(bars["area_code"] != areas.council,
-                                                          bars["area_name"] + " (this council)"),
-                      "value": bars["value"]}),
+    points = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                        & (indicators["period"] == latest)
+                        & indicators["area_code"].isin([areas.council, *areas.neighbours])]
+    england = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                         & (indicators["period"] == latest)
+                         & (indicators["area_code"] == "E92000001")]["value"].dropna()
+    mine = f"{area.name} (this council)"
+    figures["timeliness_neighbours"] = compare_chart(
+        points[["area_name", "value", "lower_ci_95", "upper_ci_95"]].assign(
+            area_name=points["area_name"].where(points["area_code"] != areas.council, mine)),
         name=name, caption=caption,
         measure="percentage of new EHC plans issued within 20 weeks (excluding exceptions)",
-        x_label="Per cent of new plans issued within 20 weeks", highlight=series, source=SOURCE,
+        x_label="Per cent of new plans issued within 20 weeks", highlight=mine,
+        others="Statistical neighbours",
+        benchmark=("England", float(england.iloc[0])) if len(england) else None, source=SOURCE,
     )
 
     findings = Findings(_findings(indicators, ranks, area.name, areas, periods))

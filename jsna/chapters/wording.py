@@ -170,7 +170,7 @@ class Wording:
         'compared with'
         """
         phrases = self._table(table)
-        text = phrases.get(label) if self.knows(table, label) else phrases.get("other")
+        text = phrases.get(str(label)) if self.knows(table, label) else phrases.get("other")
         if not isinstance(text, str):
             raise ValueError(f"{self._where(table)}: no phrase for {label!r} and no 'other'")
         return text

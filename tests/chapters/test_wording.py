@@ -336,3 +336,10 @@ def test_ehcp_one_request_one_assessment_and_no_england():
         "Demoton received 1 request for an EHC needs assessment in 2024 and decided not to "
         "assess 100.0% of them.",
         "Of 1 EHC needs assessment in 2024, 6.1% ended in a decision not to issue a plan."]
+
+
+def test_wards_above_the_limits_only():
+    above = pd.DataFrame({"area_name": ["Marrowby"], "value": [24.2]})
+    assert wards.funnel_sentence(19.5, above, above.iloc[:0]) == (
+        "The percentage of resident pupils with SEN was significantly (beyond the 99.8% funnel "
+        "limits) above the council average (19.5%) in Marrowby (24.2%).")

@@ -269,8 +269,8 @@ def compare_alt_text(data: pd.DataFrame, measure: str, highlight: str,
     ...                      "lower_ci_95": [30.0, 17.6, None],
     ...                      "upper_ci_95": [50.0, 28.5, None]})
     >>> compare_alt_text(data, "percentage of plans on time", "Demoton", ("England", 46.4))
-    'Chart of the percentage of plans on time in 3 areas, each with its 95% confidence \
-interval, highest first: A 40.0%; Demoton 22.6% (95% confidence interval 17.6% to 28.5%); \
+    'Chart of the percentage of plans on time in 3 areas, each with its 95 per cent confidence \
+interval, highest first: A 40.0%; Demoton 22.6% (confidence interval 17.6% to 28.5%); \
 B no value. The dashed line is England, 46.4%.'
     """
     shown = data.sort_values("value", ascending=False, na_position="last")
@@ -281,11 +281,12 @@ B no value. The dashed line is England, 46.4%.'
             continue
         text = f"{row['area_name']} {_fmt(row['value'], '%')}"
         if row["area_name"] == highlight and pd.notna(row.get("lower_ci_95")):
-            text += (f" (95% confidence interval {_fmt(row['lower_ci_95'], '%')} to "
+            text += (f" (confidence interval {_fmt(row['lower_ci_95'], '%')} to "
                      f"{_fmt(row['upper_ci_95'], '%')})")
         parts.append(text)
-    text = (f"Chart of the {measure} in {len(shown)} areas, each with its 95% confidence "
-            "interval, highest first: " + "; ".join(parts) + ".")
+    # "95 per cent", not "95%": every percentage an alt text quotes is a published value
+    text = (f"Chart of the {measure} in {len(shown)} areas, each with its 95 per cent "
+            "confidence interval, highest first: " + "; ".join(parts) + ".")
     if benchmark is not None:
         text += f" The dashed line is {benchmark[0]}, {_fmt(benchmark[1], '%')}."
     return text

@@ -107,7 +107,7 @@ def test_compare_chart_points_intervals_benchmark_and_a_missing_value():
     assert list(benchmark[0].get_xdata()) == [46.4, 46.4]
     assert [t.get_text() for t in axes.texts] == ["no value"]
     assert result.alt == (
-        "Chart of the percentage on time in 4 areas, each with its 95% confidence interval, "
-        "highest first: Eastmere 50.6%; Northam 32.9%; Demoton (this council) 22.6% (95% "
-        "confidence interval 17.6% to 28.4%); Juniper Downs no value. The dashed line is "
+        "Chart of the percentage on time in 4 areas, each with its 95 per cent confidence "
+        "interval, highest first: Eastmere 50.6%; Northam 32.9%; Demoton (this council) 22.6% "
+        "(confidence interval 17.6% to 28.4%); Juniper Downs no value. The dashed line is "
         "England, 46.4%.")

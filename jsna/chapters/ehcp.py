@@ -23,6 +23,7 @@ from jsna.chapters.common import (
     indicator_pipeline,
     require_comparator,
 )
+from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
@@ -32,7 +33,6 @@ from jsna.disclosure import (
     format_suppressed,
 )
 from jsna.errors import JsnaInputError
-from jsna.formatting import percent
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.la_codes import (
     CODE_CHANGES,
@@ -43,7 +43,7 @@ from jsna.sources.la_codes import (
 )
 from jsna.sources.ons import read_population
 from jsna.stats import Benchmarks, neighbour_ranks
-from jsna.viz.charts import category_chart, trend_chart
+from jsna.viz.charts import compare_chart, trend_chart
 from jsna.viz.display import Table
 
 KEY = "ehcp"
@@ -473,19 +473,21 @@ def build(config: Config) -> Chapter:
                f"its statistical neighbours, {latest}")
     tables["timeliness_neighbours"] = _neighbour_table(indicators, ranks, latest, areas,
                                                        area.name, caption, name)
-    bars = indicators[(indicators["indicator_id"] == TIMELINESS[0])
-                      & (indicators["period"] == latest)
-                      & indicators["area_code"].isin([areas.council, *areas.neighbours,
-                                                      "E92000001"])]
-    series = "Per cent within 20 weeks"
-    figures["timeliness_neighbours"] = category_chart(
-        pd.DataFrame({"area_name": series,
-                      "category": bars["area_name"].where(bars["area_code"] != areas.council,
-                                                          bars["area_name"] + " (this council)"),
-                      "value": bars["value"]}),
+    points = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                        & (indicators["period"] == latest)
+                        & indicators["area_code"].isin([areas.council, *areas.neighbours])]
+    england = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                         & (indicators["period"] == latest)
+                         & (indicators["area_code"] == "E92000001")]["value"].dropna()
+    mine = f"{area.name} (this council)"
+    figures["timeliness_neighbours"] = compare_chart(
+        points[["area_name", "value", "lower_ci_95", "upper_ci_95"]].assign(
+            area_name=points["area_name"].where(points["area_code"] != areas.council, mine)),
         name=name, caption=caption,
         measure="percentage of new EHC plans issued within 20 weeks (excluding exceptions)",
-        x_label="Per cent of new plans issued within 20 weeks", highlight=series, source=SOURCE,
+        x_label="Per cent of new plans issued within 20 weeks", highlight=mine,
+        others="Statistical neighbours",
+        benchmark=("England", float(england.iloc[0])) if len(england) else None, source=SOURCE,
     )
 
     findings = Findings(_findings(indicators, ranks, area.name, areas, periods))
@@ -555,9 +557,76 @@ def _row(indicators: pd.DataFrame, indicator: str, code: str, period: str) -> pd
     return rows.iloc[0]
 
 
+WORDING = Wording(KEY)
+
+
+def timeliness_sentence(council: str, mine: pd.Series, when: str, england: float | None = None,
+                        neighbour_average: float | None = None) -> str:
+    """The 20-week timeliness finding, in the words of ``wording.toml`` ``[ehcp]``.
+
+    Parameters
+    ----------
+    council : str
+        The council's name.
+    mine : Series
+        The council's indicator row (``value, count, denominator, compared_to_england,
+        compared_to_neighbours``).
+    when : str
+        The opening, e.g. "In 2024".
+    england, neighbour_average : float, optional
+        England's value and the statistical neighbours' average (each compared only if given).
+
+    Examples
+    --------
+    >>> row = pd.Series({"value": 22.6, "count": 51, "denominator": 226,
+    ...                  "compared_to_england": "Worse", "compared_to_neighbours": "Similar"})
+    >>> timeliness_sentence("Demoton", row, "In 2024", 46.4, 24.0)
+    'In 2024, Demoton issued 22.6% of new EHC plans within 20 weeks, excluding exception cases \
+(51 of 226), significantly worse than England (46.4%) and similar to the statistical neighbour \
+average (24.0%).'
+    """
+    say = WORDING
+    parts = [say.fill("timeliness", when=when, council=council, value=mine["value"],
+                      count=mine["count"], denominator=mine["denominator"])]
+    if england is not None:
+        parts.append(say.fill("against_england", england=england,
+                              relation=say.pick("compared", mine["compared_to_england"])))
+    if neighbour_average is not None:
+        label = mine["compared_to_neighbours"]
+        if not say.knows("compared", label):
+            parts.append(say.fill("neighbours_not_compared", average=neighbour_average))
+        elif england is not None and label == mine["compared_to_england"]:
+            # "significantly worse than England (46.4%) and the statistical neighbour average"
+            parts.append(say.fill("and_neighbours_alike", average=neighbour_average))
+        else:
+            parts.append(say.fill("and_neighbours" if england is not None
+                                  else "against_neighbours",
+                                  relation=say.pick("compared", label),
+                                  average=neighbour_average))
+    return sentence(*parts)
+
+
+def trend_sentence(start: pd.Series, trend: object) -> str:
+    """The first year's rate and the recent trend (said only when it could be calculated).
+
+    Examples
+    --------
+    >>> trend_sentence(pd.Series({"period": "2020", "value": 52.2}), "Decreasing")
+    'The rate was 52.2% in 2020; over the latest five years it is falling.'
+    >>> trend_sentence(pd.Series({"period": "2020", "value": 52.2}), "Cannot be calculated")
+    'The rate was 52.2% in 2020.'
+    """
+    say = WORDING
+    parts = [say.fill("first_year", start=start["value"], first=start["period"])]
+    if say.knows("trend", trend):
+        parts.append(say.fill("recent_trend", trend=say.pick("trend", trend)))
+    return sentence(*parts)
+
+
 def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
               areas: ComparatorAreas, periods: list[str]) -> list[str]:
     """Sentences written from the indicator table (never typed-in numbers)."""
+    say = WORDING
     sentences = []
     latest, first = periods[-1], periods[0]
     # the latest year with a published figure for the council (DfE may publish x for a year)
@@ -566,62 +635,44 @@ def _findings(indicators: pd.DataFrame, ranks: pd.DataFrame, council: str,
     mine = _row(indicators, TIMELINESS[0], areas.council, year)
     if mine is not None:
         england = _row(indicators, TIMELINESS[0], "E92000001", year)
-        when = f"In {year}"
-        if year != latest:
-            later = [p for p in periods if p > year]
-            when += (f", the latest year with a published figure for {council} (none for "
-                     f"{' or '.join(later)})")
-        sentence = (f"{when}, {council} issued {percent(mine['value'])} of new EHC plans within "
-                    f"20 weeks, excluding exception cases ({int(mine['count']):,} of "
-                    f"{int(mine['denominator']):,})")
-        if england is not None:
-            relation = {"Better": "significantly better than", "Worse": "significantly worse than",
-                        "Similar": "similar to"}.get(mine["compared_to_england"], "compared with")
-            sentence += f", {relation} England ({percent(england['value'])})"
+        when = (say.fill("in_year", year=year) if year == latest else
+                say.fill("in_latest_published_year", year=year, council=council,
+                         later=" or ".join(p for p in periods if p > year)))
         neighbours = indicators[(indicators["indicator_id"] == TIMELINESS[0])
                                 & (indicators["period"] == year)
                                 & indicators["area_code"].isin(areas.neighbours)]["value"]
-        if neighbours.notna().any():
-            label = str(mine["compared_to_neighbours"] or "not compared").lower()
-            sentence += (f", and the statistical neighbour average "
-                         f"({percent(neighbours.mean())}; {label})")
-        sentences.append(sentence + ".")
+        sentences.append(timeliness_sentence(
+            council, mine, when, None if england is None else england["value"],
+            neighbours.mean() if neighbours.notna().any() else None))
         start = _row(indicators, TIMELINESS[0], areas.council, first)
-        trend = str(mine["recent_trend"] or "")
         if start is not None and first != year:
-            sentence = f"The rate was {percent(start['value'])} in {first}"
-            if trend and trend != "Cannot be calculated":
-                sentence += f"; the recent trend is: {trend.lower()}"
-            sentences.append(sentence + ".")
+            sentences.append(trend_sentence(start, mine["recent_trend"]))
         rank = ranks[(ranks["indicator_id"] == TIMELINESS[0]) & (ranks["period"] == year)
                      & (ranks["area_code"] == areas.council)]
         band = mine["quartile_band"]
         parts = []
         if not rank.empty:
-            parts.append(f"ranks {int(rank['rank'].iloc[0])} of {int(rank['out_of'].iloc[0])} "
-                         "among itself and its statistical neighbours (1 = highest)")
+            parts.append(say.fill("rank", rank=int(rank["rank"].iloc[0]),
+                                  out_of=int(rank["out_of"].iloc[0])))
         if isinstance(band, str) and band in "ABCD":
-            parts.append(f"is in quartile band {band} of all councils (A = best quarter)")
+            parts.append(say.fill("band", band=band))
         if parts:
-            sentences.append(f"On 20-week timeliness in {year}, {council} "
-                             + " and ".join(parts) + ".")
+            sentences.append(sentence(say.fill("rank_and_band", year=year, council=council,
+                                               parts=" and ".join(parts))))
     refused = _row(indicators, REQUESTS[0], areas.council, latest)
     if refused is not None:
         england = _row(indicators, REQUESTS[0], "E92000001", latest)
-        sentence = (f"{council} received {int(refused['denominator']):,} requests for an EHC "
-                    f"needs assessment in {latest} and decided not to assess "
-                    f"{percent(refused['value'])} of them")
-        if england is not None:
-            sentence += f" (England {percent(england['value'])})"
-        sentences.append(sentence + ".")
+        sentences.append(sentence(
+            say.fill("requests", council=council, requests=refused["denominator"],
+                     period=latest, value=refused["value"]),
+            "" if england is None else say.fill("requests_england", england=england["value"])))
     no_plan = _row(indicators, ASSESSMENTS[0], areas.council, latest)
     if no_plan is not None:
         england = _row(indicators, ASSESSMENTS[0], "E92000001", latest)
-        sentence = (f"Of {int(no_plan['denominator']):,} EHC needs assessments in {latest}, "
-                    f"{percent(no_plan['value'])} ended in a decision not to issue a plan")
-        if england is not None:
-            relation = {"Higher": "higher than", "Lower": "lower than",
-                        "Similar": "similar to"}.get(no_plan["compared_to_england"], "compared with")
-            sentence += f", {relation} England ({percent(england['value'])})"
-        sentences.append(sentence + ".")
+        sentences.append(sentence(
+            say.fill("no_plan", assessments=no_plan["denominator"], period=latest,
+                     value=no_plan["value"]),
+            "" if england is None else say.fill(
+                "no_plan_england", england=england["value"],
+                relation=say.pick("no_plan_compared", no_plan["compared_to_england"]))))
     return sentences

@@ -19,6 +19,7 @@ from jsna.chapters.common import (
     load_pupils,
     require_comparator,
 )
+from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
@@ -28,7 +29,6 @@ from jsna.disclosure import (
     apply_disclosure,
     format_suppressed,
 )
-from jsna.formatting import percent
 from jsna.indicators.prevalence import (
     BASIS_NOTE,
     INDICATORS,
@@ -335,41 +335,75 @@ def build(config: Config) -> Chapter:
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
 
 
+WORDING = Wording(KEY)
+
+
+def prevalence_sentence(indicator: str, council: str, latest: pd.Series,
+                        england: float | None = None, first: pd.Series | None = None) -> str:
+    """One prevalence finding, in the words of ``wording.toml`` ``[population]``.
+
+    Parameters
+    ----------
+    indicator : str
+        ``pupils_ehc_plan_percent`` or ``pupils_sen_support_percent``.
+    council : str
+        The council's name.
+    latest : Series
+        The council's row of the latest period (``period, value, count, denominator,
+        compared_to_england``).
+    england : float, optional
+        England's value in the latest period (no comparison without it).
+    first : Series, optional
+        The council's row of the first period (``period, value``), for the change since then.
+
+    Examples
+    --------
+    >>> row = pd.Series({"period": "2024/25", "value": 5.3, "count": 1702,
+    ...                  "denominator": 32135, "compared_to_england": "Higher"})
+    >>> prevalence_sentence("pupils_ehc_plan_percent", "Demoton", row, 5.1)
+    "In 2024/25, 5.3% of pupils in Demoton's schools (1,702 of 32,135) had an EHC plan, \
+significantly higher than England (5.1%)."
+    """
+    say = WORDING
+    parts = [say.fill("prevalence", period=latest["period"], value=latest["value"],
+                      council=council, count=latest["count"], denominator=latest["denominator"],
+                      what=say.pick("what", indicator))]
+    if england is not None:
+        parts.append(say.fill("against_england", england=england,
+                              relation=say.pick("compared", latest["compared_to_england"])))
+    if first is not None:
+        change = latest["value"] - first["value"]
+        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
+        parts.append(say.fill("since_first", direction=say.pick("direction", direction),
+                              start=first["value"], first=first["period"]))
+    return sentence(*parts)
+
+
 def _findings(indicators: pd.DataFrame, council: str, periods: list[str]) -> list[str]:
     """Sentences written from the indicator table (never typed-in numbers)."""
     sentences = []
     first, last = periods[0], periods[-1]
-    for indicator, what in (("pupils_ehc_plan_percent", "had an EHC plan"),
-                            ("pupils_sen_support_percent", "were receiving SEN support")):
+    for indicator in ("pupils_ehc_plan_percent", "pupils_sen_support_percent"):
         rows = indicators[(indicators["indicator_id"] == indicator)
                           & (indicators["breakdown"] == "All pupils")]
-        mine = rows[rows["area_name"] == council].set_index("period")
+        mine = rows[rows["area_name"] == council].set_index("period", drop=False)
         england = rows[rows["area_type"] == "England"].set_index("period")
         if last not in mine.index or pd.isna(mine.at[last, "value"]):
             continue
-        sentence = (f"In {last}, {percent(mine.at[last, 'value'])} of pupils in {council}'s schools "
-                    f"({int(mine.at[last, 'count']):,} of {int(mine.at[last, 'denominator']):,}) "
-                    f"{what}")
-        if last in england.index and pd.notna(england.at[last, "value"]):
-            label = mine.at[last, "compared_to_england"]
-            relation = {"Higher": "significantly higher than", "Lower": "significantly lower than",
-                        "Similar": "similar to"}.get(label, "compared with")
-            sentence += f", {relation} England ({percent(england.at[last, 'value'])})"
-        if first in mine.index and pd.notna(mine.at[first, "value"]) and first != last:
-            change = mine.at[last, "value"] - mine.at[first, "value"]
-            direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-            sentence += (f"; {direction} from {percent(mine.at[first, 'value'])} in {first}")
-        sentences.append(sentence + ".")
-    for indicator, who in (("ehc_plan_primary_need_percent", "pupils with an EHC plan"),
-                           ("sen_support_primary_need_percent", "pupils on SEN support")):
+        start = (mine.loc[first] if first != last and first in mine.index
+                 and pd.notna(mine.at[first, "value"]) else None)
+        england_value = (float(england.at[last, "value"]) if last in england.index
+                         and pd.notna(england.at[last, "value"]) else None)
+        sentences.append(prevalence_sentence(indicator, council, mine.loc[last], england_value,
+                                             start))
+    for indicator in ("ehc_plan_primary_need_percent", "sen_support_primary_need_percent"):
         rows = indicators[(indicators["indicator_id"] == indicator)
                           & (indicators["area_name"] == council) & (indicators["period"] == last)
                           & indicators["value"].notna()]
         if rows.empty:
             continue
         top = rows.sort_values("value", ascending=False).iloc[0]
-        sentences.append(
-            f"The most common primary need of {who} in {last} was "
-            f"{top['breakdown']} ({percent(top['value'])})."
-        )
+        sentences.append(sentence(WORDING.fill(
+            "top_need", who=WORDING.pick("who", indicator), period=last, need=top["breakdown"],
+            value=top["value"])))
     return sentences

@@ -29,6 +29,7 @@ from jsna.chapters.common import (
     require_comparator,
     require_input,
 )
+from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
@@ -42,7 +43,6 @@ from jsna.disclosure import (
     format_suppressed,
 )
 from jsna.errors import JsnaInputError
-from jsna.formatting import percent
 from jsna.indicators.prevalence import other_filters_at_total
 from jsna.indicators.table import academic_year_label
 from jsna.sources.ees import read_ees_wide
@@ -581,55 +581,78 @@ def top_school_share(schools: pd.DataFrame, by_setting: pd.DataFrame, top: int =
     return len(chosen), part, whole, 100 * part / whole
 
 
+WORDING = Wording(KEY)
+
+
+def special_school_sentence(council: str, latest: pd.Series, england: pd.Series | None = None,
+                            first: pd.Series | None = None,
+                            england_first: pd.Series | None = None) -> str:
+    """The special-school finding, in the words of ``wording.toml`` ``[settings]``.
+
+    Parameters
+    ----------
+    council : str
+        The council's name.
+    latest, first : Series
+        The council's indicator rows of the latest and first periods (``period, value``; the
+        latest also ``count, denominator, compared_to_england``).
+    england, england_first : Series, optional
+        England's rows of the same periods.
+    """
+    say = WORDING
+    parts = [say.fill("special_school", period=latest["period"], value=latest["value"],
+                      council=council, count=latest["count"], denominator=latest["denominator"])]
+    if england is not None:
+        parts.append(say.fill("against_england", england=england["value"],
+                              relation=say.pick("compared", latest["compared_to_england"])))
+    if first is not None:
+        change = latest["value"] - first["value"]
+        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
+        parts.append(say.fill("since_first", direction=say.pick("direction", direction),
+                              start=first["value"], first=first["period"]))
+        if england_first is not None:
+            parts.append(say.fill("england_in_first", england=england_first["value"],
+                                  first=first["period"]))
+    return sentence(*parts)
+
+
 def _findings(indicators: pd.DataFrame, by_setting: pd.DataFrame, outside: pd.DataFrame,
               schools: pd.DataFrame, council: str, periods: list[str]) -> list[str]:
     """Sentences written from the protected tables and indicator rows (no typed-in numbers)."""
+    say = WORDING
     sentences = []
     first, last = periods[0], periods[-1]
     rows = indicators[indicators["indicator_id"] == INDICATOR]
-    mine = rows[rows["area_name"] == council].set_index("period")
-    england = rows[rows["area_type"] == "England"].set_index("period")
-    if last in mine.index and pd.notna(mine.at[last, "value"]):
-        sentence = (f"In {last}, {percent(mine.at[last, 'value'])} of pupils with an EHC plan in "
-                    f"{council}'s schools ({int(mine.at[last, 'count']):,} of "
-                    f"{int(mine.at[last, 'denominator']):,}) attended a special school")
-        if last in england.index and pd.notna(england.at[last, "value"]):
-            relation = {"Higher": "significantly higher than",
-                        "Lower": "significantly lower than",
-                        "Similar": "similar to"}.get(mine.at[last, "compared_to_england"],
-                                                     "compared with")
-            sentence += f", {relation} England ({percent(england.at[last, 'value'])})"
-        if first != last and first in mine.index and pd.notna(mine.at[first, "value"]):
-            change = mine.at[last, "value"] - mine.at[first, "value"]
-            direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-            sentence += f"; {direction} from {percent(mine.at[first, 'value'])} in {first}"
-            if first in england.index and pd.notna(england.at[first, "value"]):
-                sentence += (f" (England: {percent(england.at[first, 'value'])} in {first})")
-        sentences.append(sentence + ".")
+    mine = rows[rows["area_name"] == council].set_index("period", drop=False)
+    england = rows[rows["area_type"] == "England"].set_index("period", drop=False)
+
+    def published(frame: pd.DataFrame, period: str) -> pd.Series | None:
+        return (frame.loc[period] if period in frame.index and pd.notna(frame.at[period, "value"])
+                else None)
+
+    latest = published(mine, last)
+    if latest is not None:
+        start = published(mine, first) if first != last else None
+        sentences.append(special_school_sentence(council, latest, published(england, last), start,
+                                                 published(england, first)))
     special = outside[outside["setting"] == SPECIAL].iloc[0]
     if pd.notna(special[OUT_PLAN]) and pd.notna(special[PLAN]) and special[PLAN] > 0:
-        sentences.append(
-            f"In January {int(special['census_year'])}, {int(special[OUT_PLAN]):,} of the "
-            f"{int(special[PLAN]):,} pupils with an EHC plan in {council}'s special schools "
-            f"({percent(100 * special[OUT_PLAN] / special[PLAN])}) lived outside {council}.")
+        sentences.append(sentence(say.fill(
+            "living_outside", year=int(special["census_year"]), outside=special[OUT_PLAN],
+            plans=special[PLAN], council=council,
+            share=100 * special[OUT_PLAN] / special[PLAN])))
     elif pd.notna(special[PLAN]) and special[PLAN] > 0:
-        sentences.append(f"The number of pupils with an EHC plan in {council}'s special schools "
-                         f"who lived outside {council} is suppressed to protect "
-                         "confidentiality.")
+        sentences.append(sentence(say.fill("living_outside_suppressed", council=council)))
     top = top_school_share(schools, by_setting)
     if top is not None:
         n, part, whole, share = top
-        which = f"the {n} mainstream schools" if n > 1 else "the mainstream school"
-        sentences.append(
-            f"{which[0].upper()}{which[1:]} with the most pupils with an EHC plan taught "
-            f"{int(part):,} of the {int(whole):,} pupils with an EHC plan in mainstream "
-            f"schools ({percent(share)}).")
+        sentences.append(sentence(say.fill("top_schools", schools=n, part=part, whole=whole,
+                                           share=share)))
     year = by_setting["census_year"].max()
-    latest = by_setting[by_setting["census_year"] == year].set_index("setting")
-    support = latest.loc[MAINSTREAM, SUPPORT]
-    if support.notna().all() and pd.notna(latest.at[ALL_SETTINGS, SUPPORT]) \
-            and latest.at[ALL_SETTINGS, SUPPORT] > 0:
-        sentences.append(
-            f"{percent(100 * support.sum() / latest.at[ALL_SETTINGS, SUPPORT])} of pupils on SEN "
-            f"support in January {int(year)} were in mainstream primary or secondary schools.")
+    latest_census = by_setting[by_setting["census_year"] == year].set_index("setting")
+    support = latest_census.loc[MAINSTREAM, SUPPORT]
+    everyone = latest_census.at[ALL_SETTINGS, SUPPORT]
+    if support.notna().all() and pd.notna(everyone) and everyone > 0:
+        sentences.append(sentence(say.fill("support_in_mainstream", year=int(year),
+                                           share=100 * support.sum() / everyone)))
     return sentences

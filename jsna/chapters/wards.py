@@ -25,6 +25,7 @@ from jsna.chapters.common import (
     load_pupils,
     require_input,
 )
+from jsna.chapters.wording import Wording, listing, sentence
 from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
@@ -36,7 +37,6 @@ from jsna.disclosure import (
     apply_disclosure,
 )
 from jsna.errors import JsnaInputError
-from jsna.formatting import percent
 from jsna.indicators.table import academic_year_label
 from jsna.sources.boundaries import read_boundaries
 from jsna.stats.funnel import funnel_position
@@ -588,9 +588,35 @@ def _figures(indicators: pd.DataFrame, boundaries: pd.DataFrame, council_code: s
 # --------------------------------------------------------------------------- findings
 
 
+WORDING = Wording(KEY)
+
+
 def _listed(rows: pd.DataFrame) -> str:
-    items = [f"{n} ({percent(v)})" for n, v in zip(rows["area_name"], rows["value"], strict=True)]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return listing([WORDING.fill("listed_ward", ward=n, value=v)
+                    for n, v in zip(rows["area_name"], rows["value"], strict=True)])
+
+
+def funnel_sentence(average: float, above: pd.DataFrame, below: pd.DataFrame) -> str:
+    """Which wards are beyond the 99.8% funnel limits, in the words of ``wording.toml``.
+
+    Parameters
+    ----------
+    average : float
+        The council's percentage (the funnel's centre line).
+    above, below : DataFrame
+        Wards (``area_name, value``) above and below the 99.8% limits, in the order to list them.
+
+    Examples
+    --------
+    >>> below = pd.DataFrame({"area_name": ["Hazelmoor"], "value": [15.0]})
+    >>> funnel_sentence(19.5, below.iloc[:0], below)
+    'The percentage of resident pupils with SEN was significantly (beyond the 99.8% funnel \
+limits) below the council average (19.5%) in Hazelmoor (15.0%).'
+    """
+    key = ("funnel_above_and_below" if len(above) and len(below) else "funnel_above"
+           if len(above) else "funnel_below" if len(below) else "funnel_none")
+    return sentence(WORDING.fill(key, average=average, above=_listed(above),
+                                 below=_listed(below)))
 
 
 def fifth_ratio(indicators: pd.DataFrame, indicator: str, council_code: str
@@ -625,58 +651,40 @@ def fifth_ratio(indicators: pd.DataFrame, indicator: str, council_code: str
 def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,
               year: int) -> list[str]:
     """Sentences written from the protected indicator table (never typed-in numbers)."""
+    say = WORDING
     sentences = []
     sen = "resident_pupils_sen_percent"
     council = _council_row(indicators, sen, council_code)
     if pd.notna(council["value"]):
-        sentences.append(
-            f"In January {year}, {percent(council['value'])} of the {int(council['denominator']):,} "
-            f"pupils in {council_name}'s schools who live in {council_name} "
-            f"({int(council['count']):,}) {INDICATORS[sen][2]}.")
+        sentences.append(sentence(say.fill(
+            "headline", year=year, value=council["value"], denominator=council["denominator"],
+            council=council_name, count=council["count"], what=say.pick("what", sen))))
     wards = _ward_rows(indicators, sen, council_code)
     published = wards[wards["note"] != SUPPRESSED].sort_values("value", ascending=False)
-    above = published[published["funnel"] == ABOVE_998]
-    below = published[published["funnel"] == BELOW_998]
     if pd.notna(council["value"]) and not published.empty:
-        parts = []
-        if not above.empty:
-            parts.append(f"above the council average ({percent(council['value'])}) in "
-                         f"{_listed(above)}")
-        if not below.empty:
-            parts.append(f"below it in {_listed(below.sort_values('value'))}")
-        if parts:
-            sentences.append("The percentage of resident pupils with SEN was significantly "
-                             "(beyond the 99.8% funnel limits) " + "; and ".join(parts) + ".")
-        else:
-            sentences.append(f"No ward's percentage of resident pupils with SEN was beyond the "
-                             f"99.8% funnel limits around the council average "
-                             f"({percent(council['value'])}).")
+        sentences.append(funnel_sentence(
+            council["value"], published[published["funnel"] == ABOVE_998],
+            published[published["funnel"] == BELOW_998].sort_values("value")))
     hidden = int((wards["note"] == SUPPRESSED).sum())
     if hidden:
-        sentences.append(f"Figures for {hidden} ward{'s' if hidden != 1 else ''} are suppressed "
-                         "to protect confidentiality.")
-    for indicator, what in (("resident_pupils_sen_support_percent", "to be on SEN support"),
-                            ("resident_pupils_ehc_plan_percent", "to have an EHC plan")):
+        sentences.append(sentence(say.fill("hidden_wards", hidden=hidden)))
+    for indicator in ("resident_pupils_sen_support_percent", "resident_pupils_ehc_plan_percent"):
         ratio = fifth_ratio(indicators, indicator, council_code)
         if ratio is None:
             continue
         high, low, times = ratio
-        sentences.append(
-            f"Pupils living in the most deprived fifth of areas (IMD deciles 1 and 2) were "
-            f"{times:.1f} times as likely {what} ({percent(high)}) as those in the least "
-            f"deprived fifth (deciles 9 and 10, {percent(low)}).")
+        sentences.append(sentence(say.fill("deprivation", ratio=times,
+                                           what=say.pick("likely", indicator), high=high,
+                                           low=low)))
     unknown = indicators[(indicators["indicator_id"] == sen)
                          & (indicators["area_code"] == unknown_ward_code(council_code))
                          & (indicators["breakdown"] == "All pupils")].iloc[0]
     if unknown["note"] == SUPPRESSED:
-        sentences.append("The home ward of a small number of resident pupils could not be found "
-                         "(number suppressed); they are counted in the council total.")
+        sentences.append(sentence(say.fill("ward_not_known_suppressed")))
     elif unknown["denominator"] > 0 and council["denominator"] > 0:
         share = 100 * unknown["denominator"] / council["denominator"]
-        sentences.append(
-            f"The home postcode of {int(unknown['denominator']):,} resident pupils "
-            f"({percent(share)}) could not be matched to a ward; they are shown as "
-            f"'{UNKNOWN_WARD}' and counted in the council total.")
+        sentences.append(sentence(say.fill("ward_not_known", pupils=unknown["denominator"],
+                                           share=share, label=UNKNOWN_WARD)))
     else:
-        sentences.append("Every resident pupil's home postcode was matched to a ward.")
+        sentences.append(sentence(say.fill("every_ward_known")))
     return sentences

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from jsna.viz.charts import category_chart, trend_chart
+from jsna.viz.charts import category_chart, compare_chart, trend_chart
 from jsna.viz.display import Figure, Table
 
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
@@ -104,6 +104,11 @@ def test_chart_functions_draw_area_and_category_names_as_written():
     chart = category_chart(bars, name="b", caption="c", measure="m", x_label="%",
                            highlight="Per cent")
     assert {council, region} <= set(_drawn_texts(chart))
+    points = pd.DataFrame({"area_name": [council, region], "value": [40.0, 50.0],
+                           "lower_ci_95": [35.0, 45.0], "upper_ci_95": [45.0, 55.0]})
+    chart = compare_chart(points, name="p", caption="c", measure="m", x_label="%",
+                          highlight=council, others="Others $o$", benchmark=("Eng $e$", 45.0))
+    assert {council, region, "Others $o$", "Eng $e$ (45.0%)"} <= set(_drawn_texts(chart))
 
 
 def test_numbers_a_formatter_writes_keep_their_mathematics():

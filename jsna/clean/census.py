@@ -70,7 +70,6 @@ from jsna.clean.reconcile import check_balanced, reconciliation_rows
 from jsna.clean.upn import Pseudonymiser
 from jsna.clean.validation import FINDING_COLUMNS, FindingsCollector, findings_frame
 from jsna.errors import JsnaInputError
-from jsna.memory import retain_freed_memory
 
 if TYPE_CHECKING:
     from jsna.config import Config
@@ -141,7 +140,6 @@ def clean_census_frames(
     JsnaInputError
         Missing columns or a column whose values are mostly of the wrong kind.
     """
-    retain_freed_memory()
     if isinstance(frames, Mapping):
         frames = _stack_years(frames)
     names = frames.column_names if isinstance(frames, pa.Table) else list(frames.columns)

@@ -6,9 +6,7 @@ findings and returns its output columns (:data:`jsna.clean.pupils_table.PUPIL_CO
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -40,7 +38,7 @@ def clean_one_census(
     """Clean one census (rows at ``positions`` of the prepared table); return kept rows, counts.
 
     Rows are first set aside (blank rows, enrolment status, repeated UPNs); then the columns of
-    the kept rows are checked and built in a few threads (they are independent).
+    the kept rows are checked and built, one part at a time.
     """
     n = positions.size
     # a view, not a copy, when the table holds this census only
@@ -88,9 +86,7 @@ def clean_one_census(
     kept = KeptRows(prepared, kept_positions, rows.take(kept_here), year, collector, source)
     parts = (_upn_columns, _coded_columns, _need_columns, _school_columns, _age_column,
              _geography_columns)
-    with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(part, kept) for part in parts]
-        columns = {name: array for future in futures for name, array in future.result().items()}
+    columns = {name: array for part in parts for name, array in part(kept).items()}
     columns["census_year"] = pa.array(np.full(kept.positions.size, year, dtype=np.int64))
     pupils = pa.table({name: columns[name] for name in PUPIL_COLUMNS}).cast(TABLE_SCHEMA)
     return pupils, counts
@@ -355,11 +351,7 @@ def _geography_columns(kept: KeptRows) -> dict[str, pa.Array]:
     them in one gather, and only findings that some postcode has are looked for among the rows.
     """
     located, geography = kept.prepared.postcodes, kept.prepared.geography
-    # each kept row's distinct postcode, gathered once; as 64-bit positions when numpy's take
-    # would otherwise widen them again for each of the four lookups below
-    codes = located.codes.take(kept.positions)
-    if codes.dtype == np.int32:
-        codes = codes.astype(np.intp)
+    codes = located.codes.take(kept.positions)  # each kept row's distinct postcode
 
     def take(values: tuple[np.ndarray, pa.Array]) -> pa.DictionaryArray:
         positions, dictionary = values

@@ -7,8 +7,6 @@ located. The per-census cleaning (:mod:`jsna.clean.kept_rows`) then works on int
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,7 +133,7 @@ class PreparedCensus:
     coded: dict[str, coding.Coded]
     provision: tuple[np.ndarray, pa.Array]
     upns: PseudonymisedUpns
-    shared_upn: np.ndarray  # True where another row of the same census may have the same UPN
+    shared_upn: np.ndarray  # True where another row of the same census has the same UPN
     dob: tuple[np.ndarray, ParsedDates]  # per row: distinct date of birth; the distinct dates
     postcodes: PostcodeGeography
     geography: Geography
@@ -143,39 +141,25 @@ class PreparedCensus:
     fsm_absent_years: frozenset[int] = frozenset()
 
 
-def _parse_distinct_dates(column: pa.ChunkedArray) -> tuple[np.ndarray, ParsedDates]:
-    """Each row's position among the distinct values of a date column, and those values parsed."""
-    codes, distinct = coding.encode(column)
-    return codes, parse_dates(distinct)
-
-
-def prepare_census(table: pa.Table, pseudonymiser: Pseudonymiser, geography: Geography) -> PreparedCensus:
-    """Normalise each column's distinct values once, for every census at once.
-
-    The columns are independent, so they are encoded in a few threads: Arrow and numpy release
-    the interpreter lock while they work.
-    """
-    names = [*_CODED_COLUMNS, "SENprovision"]
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        upns = pool.submit(_encrypt_upns, table, pseudonymiser)  # the longest task first
-        dob = pool.submit(_parse_distinct_dates, column_or_nulls(table, "DOB"))
-        located = pool.submit(lambda: locate_postcodes(column_or_nulls(table, "Postcode"), geography))
-        encoded = dict(zip(names, pool.map(lambda n: coding.encode(column_or_nulls(table, n)), names),
-                           strict=True))
-        return PreparedCensus(
-            table=table,
-            rows=table.column("source_row").to_numpy(),
-            has_value=_has_value(table),
-            coded={name: coding.normalise_encoded(encoded[name], normaliser,
-                                                  _VALUE_TYPES.get(name))
-                   for name, normaliser in _CODED_COLUMNS.items()},
-            provision=encoded["SENprovision"],
-            upns=upns.result()[0],
-            shared_upn=upns.result()[1],
-            dob=dob.result(),
-            postcodes=located.result(),
-            geography=geography,
-        )
+def prepare_census(table: pa.Table, pseudonymiser: Pseudonymiser,
+                   geography: Geography) -> PreparedCensus:
+    """Normalise each column's distinct values once, for every census at once."""
+    upns = pseudonymiser.encrypted(normalise_upns(column_or_nulls(table, "UPN")))
+    dob_codes, dob_values = coding.encode(column_or_nulls(table, "DOB"))
+    return PreparedCensus(
+        table=table,
+        rows=table.column("source_row").to_numpy(),
+        has_value=_has_value(table),
+        coded={name: coding.normalise_encoded(coding.encode(column_or_nulls(table, name)),
+                                              normaliser, _VALUE_TYPES.get(name))
+               for name, normaliser in _CODED_COLUMNS.items()},
+        provision=coding.encode(column_or_nulls(table, "SENprovision")),
+        upns=upns,
+        shared_upn=shared_upns(upns, table),
+        dob=(dob_codes, parse_dates(dob_values)),
+        postcodes=locate_postcodes(column_or_nulls(table, "Postcode"), geography),
+        geography=geography,
+    )
 
 
 def _has_value(table: pa.Table) -> np.ndarray:
@@ -187,10 +171,3 @@ def _has_value(table: pa.Table) -> np.ndarray:
     for column in columns:  # OR the validity bitmaps in Arrow, 8 rows a byte
         valid = pc.or_(valid, pc.is_valid(column))
     return valid.to_numpy(zero_copy_only=False)
-
-
-def _encrypt_upns(table: pa.Table, pseudonymiser: Pseudonymiser,
-                  ) -> tuple[PseudonymisedUpns, np.ndarray]:
-    """Every row's UPN normalised and encrypted, and the rows that may repeat a UPN."""
-    upns = pseudonymiser.encrypted(normalise_upns(column_or_nulls(table, "UPN")))
-    return upns, shared_upns(upns, table)

@@ -10,38 +10,24 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from jsna.clean.census_reading import census_years_present
 from jsna.clean.upn import PseudonymisedUpns
 
 
 def shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
-    """Rows whose UPN may be on another row of the same census (one hash pass, no sorting).
+    """Rows whose UPN is on another row of the same census (False for rows without a UPN).
 
-    The first half of each encrypted UPN is mixed with the census year and hashed; rows whose
-    value is unique certainly have a UPN of their own in their census. The others (repeated UPNs,
-    and the rare rows sharing a half by chance) are compared in full by :func:`repeated_upns`.
+    Equal encrypted blocks mean equal UPNs, so each row's census year and the two 8-byte halves
+    of its block are compared (pandas ``duplicated``): first the first half alone, then, on the
+    rows that share it with another row, all three (a third of the time of comparing all three
+    on every row). :func:`repeated_upns` then sorts only the rows found.
     """
-    years = table.column("census_year")
-    mixed = upns.high
-    if census_years_present(table).size > 1:
-        mixed = mixed ^ (years.to_numpy().astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    # counts per bucket of 21 bits, twice (bits 43-63, then 22-42 of the rows left): only rows
-    # sharing both buckets with another row are hashed. 2**21 counts (16 MB) stay below the
-    # allocator's mmap threshold, so their memory is reused rather than new.
-    crowded: np.ndarray | None = None
-    values = mixed
-    for shift in (43, 22):
-        bucket = ((values >> np.uint64(shift)) & np.uint64(_BUCKETS - 1)).astype(np.intp)
-        with_others = (np.bincount(bucket, minlength=_BUCKETS) > 1).take(bucket)
-        crowded = np.flatnonzero(with_others) if crowded is None else crowded[with_others]
-        values = mixed.take(crowded)
-    shared = np.zeros(len(mixed), dtype=bool)
-    shared[crowded] = pd.Series(values).duplicated(keep=False).to_numpy()
+    halves = np.ascontiguousarray(upns.cipher).view(np.uint64)
+    frame = pd.DataFrame({"census_year": table.column("census_year").to_numpy(),
+                          "first": halves[:, 0], "second": halves[:, 1]})
+    maybe = frame["first"].duplicated(keep=False).to_numpy()
+    shared = np.zeros(len(frame), dtype=bool)
+    shared[maybe] = frame[maybe].duplicated(keep=False).to_numpy()
     return shared & upns.valid
-
-
-#: Buckets of the repeated-UPN prefilter (:func:`shared_upns`).
-_BUCKETS = 1 << 21
 
 
 def repeated_upns(
@@ -50,8 +36,8 @@ def repeated_upns(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Find repeated UPNs among counted rows and subsidiary rows without a counted row.
 
-    UPNs are compared by their encrypted blocks (equal blocks mean equal UPNs), only on the few
-    rows that :func:`shared_upns` found may share their UPN with another row.
+    UPNs are compared by their encrypted blocks (equal blocks mean equal UPNs), only on the rows
+    that :func:`shared_upns` found share their UPN with another row.
 
     Parameters
     ----------
@@ -64,7 +50,7 @@ def repeated_upns(
     subsidiary : numpy.ndarray of bool
         Subsidiary (``S``) registrations with a UPN.
     shared : numpy.ndarray of bool
-        Rows that may share their UPN with another row (from :func:`shared_upns`).
+        Rows that share their UPN with another row of their census (from :func:`shared_upns`).
 
     Returns
     -------

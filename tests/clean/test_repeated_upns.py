@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from jsna.clean.repeated_upns import repeated_upns, shared_upns
-from jsna.clean.upn import Pseudonymiser
+from jsna.clean.upn import PseudonymisedUpns, Pseudonymiser
 
 
 def _blocks(high: list[int], low: list[int]) -> np.ndarray:
@@ -47,3 +47,13 @@ def test_shared_flags_repeats_within_a_census_only() -> None:
     shared = shared_upns(Pseudonymiser("salt").encrypted(upns), table)
     # rows 0 and 1 repeat in 2024; row 2 and row 4 are the same pupil in different censuses
     assert shared.tolist() == [True, True, False, False, False]
+
+
+def test_shared_compares_both_halves_and_the_census_year() -> None:
+    # rows 0, 1: the same block in 2024; row 2: the first half of row 0 only (another pupil);
+    # row 3: row 0's block in 2025 (the same pupil, another census); row 4: no UPN
+    cipher = _blocks([5, 5, 5, 5, 0], [1, 1, 2, 1, 0])
+    upns = PseudonymisedUpns(cipher=cipher, valid=np.array([1, 1, 1, 1, 0], dtype=bool),
+                             status=np.zeros(5, dtype=np.int8))
+    table = pa.table({"census_year": [2024, 2024, 2024, 2025, 2024]})
+    assert shared_upns(upns, table).tolist() == [True, True, False, False, False]

@@ -47,7 +47,6 @@ import pyarrow.compute as pc
 from jsna.clean.census_reading import census_years_present, read_census_file, read_census_table
 from jsna.clean.headings import CENSUS_HEADINGS, check_columns_map
 from jsna.clean.home_geography import Geography
-from jsna.clean.imd_deciles import ImdDeciles, read_imd_deciles
 from jsna.clean.kept_rows import census_year_by_age, clean_one_census
 from jsna.clean.postcode import (
     DIRECTORY_COLUMNS,
@@ -70,6 +69,7 @@ from jsna.clean.reconcile import check_balanced, reconciliation_rows
 from jsna.clean.upn import Pseudonymiser
 from jsna.clean.validation import FINDING_COLUMNS, FindingsCollector, findings_frame
 from jsna.errors import JsnaInputError
+from jsna.sources.imd import ImdDeciles, read_imd_deciles
 
 if TYPE_CHECKING:
     from jsna.config import Config

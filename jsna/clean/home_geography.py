@@ -13,13 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jsna.clean import coded_fields as coding
-from jsna.clean.imd_deciles import ImdDeciles
 from jsna.clean.postcode import (
     LsoaWardLookup,
     PostcodeDirectory,
     is_well_formed,
     normalise_postcodes,
 )
+from jsna.sources.imd import ImdDeciles
 
 
 @dataclass(frozen=True)

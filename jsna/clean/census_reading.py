@@ -163,10 +163,5 @@ def _census_years(table: pa.Table, years: list[int], rows: np.ndarray, source: s
 
 
 def census_years_present(table: pa.Table) -> np.ndarray:
-    """The distinct census years of a table, sorted (one pass when there is only one)."""
-    column = table.column("census_year")
-    bounds = pc.min_max(column)
-    if bounds["min"].as_py() == bounds["max"].as_py():
-        return np.array([] if bounds["min"].as_py() is None else [bounds["min"].as_py()],
-                        dtype=np.int64)
-    return np.sort(pc.unique(column).to_numpy())
+    """The distinct census years of a table, sorted."""
+    return np.sort(pc.unique(table.column("census_year")).to_numpy().astype(np.int64))

@@ -100,49 +100,33 @@ def locate_postcodes(column: pa.Array, geography: Geography) -> PostcodeGeograph
     ward = pc.if_else(pa.array(outside), pa.scalar(None, pa.string()), ward)
     return PostcodeGeography(
         codes=raw_codes, blank=blank_value, well_formed=well_formed, matched=matched,
-        corrected=corrected, outside=outside, lsoa=_encoded(lsoa), ward=_encoded(ward),
+        corrected=corrected, outside=outside, lsoa=coding.encode(lsoa), ward=coding.encode(ward),
         decile=decile,
     )
 
 
-def _encoded(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Text values as int32 positions among the distinct values (-1 = null), and those values."""
-    codes, distinct = coding.encode(values)
-    return codes.astype(np.int32), distinct
+def postcode_findings(located: PostcodeGeography, geography: Geography) -> dict[str, np.ndarray]:
+    """The findings about each distinct home postcode: finding -> True for the postcodes with it.
 
-
-#: Bits of a home postcode's findings (:func:`_geography_columns`), one per finding type.
-POSTCODE_FINDINGS: tuple[str, ...] = (
-    "postcode_missing", "postcode_malformed", "postcode_unmatched", "postcode_corrected",
-    "postcode_outside_council", "ward_not_found", "lsoa_not_in_imd",
-)
-
-
-(BLANK, MALFORMED, UNMATCHED, CORRECTED, OUTSIDE, NO_WARD,
- NOT_IN_IMD) = (np.uint8(1 << bit) for bit in range(len(POSTCODE_FINDINGS)))
-
-
-def postcode_flags(located: PostcodeGeography, geography: Geography) -> np.ndarray:
-    """The findings of each distinct home postcode, as bits (uint8) of :data:`POSTCODE_FINDINGS`."""
+    In the order they are reported; a ward or IMD finding only when wards or IMD deciles are
+    given.
+    """
     blank = located.blank.astype(bool)
     well_formed = located.well_formed.astype(bool)
     resident = located.matched & ~located.outside
-    bits = [
-        (BLANK, blank),
-        (MALFORMED, ~blank & ~well_formed),
-        (UNMATCHED, ~blank & well_formed & ~located.matched),
-        (CORRECTED, located.corrected & well_formed),
-        (OUTSIDE, located.outside),
-    ]
+    found = {
+        "postcode_missing": blank,
+        "postcode_malformed": ~blank & ~well_formed,
+        "postcode_unmatched": ~blank & well_formed & ~located.matched,
+        "postcode_corrected": located.corrected & well_formed,
+        "postcode_outside_council": located.outside,
+    }
     if geography.lsoa_wards is not None or geography.ward_codes:
-        bits.append((NO_WARD, resident & (located.ward[0] < 0)))
+        found["ward_not_found"] = resident & (located.ward[0] < 0)
     if geography.imd is not None:
         # the IMD file may cover only the council's LSOAs: report residents only
-        bits.append((NOT_IN_IMD, resident & np.isnan(located.decile)))
-    flags = np.zeros(len(blank), dtype=np.uint8)
-    for bit, where in bits:
-        flags[where] |= bit
-    return flags
+        found["lsoa_not_in_imd"] = resident & np.isnan(located.decile)
+    return found
 
 
 def _lsoa_column(

@@ -17,7 +17,7 @@ import pyarrow as pa
 from jsna.clean import coded_fields as coding
 from jsna.clean.dates import IMPOSSIBLE, UNREADABLE, age_on_31_august
 from jsna.clean.dates import STATUS_NAMES as DATE_STATUSES
-from jsna.clean.home_geography import BLANK, MALFORMED, OUTSIDE, POSTCODE_FINDINGS, postcode_flags
+from jsna.clean.home_geography import postcode_findings
 from jsna.clean.prepared_census import PreparedCensus, check_kind
 from jsna.clean.pupils_table import PUPIL_COLUMNS, TABLE_SCHEMA
 from jsna.clean.reconcile import reconciliation_rows
@@ -347,34 +347,27 @@ def _mask(values: np.ndarray) -> pa.Array:
 def _geography_columns(kept: KeptRows) -> dict[str, pa.Array]:
     """LSOA, ward, IMD decile and residence of every kept row; postcode findings recorded.
 
-    Each distinct postcode's findings are worked out once, as bits of one byte; the rows get
-    them in one gather, and only findings that some postcode has are looked for among the rows.
+    Each distinct postcode is located and judged once (:mod:`jsna.clean.home_geography`); the
+    rows get the results through their position among the distinct postcodes.
     """
     located, geography = kept.prepared.postcodes, kept.prepared.geography
-    codes = located.codes.take(kept.positions)  # each kept row's distinct postcode
+    codes = located.codes.take(kept.positions)  # each kept row's distinct postcode (-1: blank)
 
     def take(values: tuple[np.ndarray, pa.Array]) -> pa.DictionaryArray:
         positions, dictionary = values
         return coding.dictionary_array(coding.decode(codes, positions, -1), dictionary)
 
-    flags_by_postcode = postcode_flags(located, geography)
-    row_flags = coding.decode(codes, flags_by_postcode, BLANK)  # a blank row: no postcode
-    present = np.bitwise_or.reduce(flags_by_postcode) if flags_by_postcode.size else 0
-    if codes.size and codes.min() < 0:
-        present |= BLANK
-    if present & MALFORMED:
-        statuses = np.where(row_flags & BLANK, 1, np.where(row_flags & MALFORMED, 2, 0))
-        kept.check_kind(statuses.astype(np.int8), (2,), 1, "Postcode", "UK postcodes")
-    for bit, finding in enumerate(POSTCODE_FINDINGS):
-        flag = np.uint8(1 << bit)
-        if present & flag:
-            kept.add(finding, "Postcode", (row_flags & flag) != 0)
-    resident = ((row_flags & OUTSIDE) == 0 if present & OUTSIDE
-                else np.ones(codes.size, dtype=bool))
+    findings = {finding: coding.decode(codes, where, finding == "postcode_missing")
+                for finding, where in postcode_findings(located, geography).items()}
+    statuses = np.where(findings["postcode_missing"], 1,
+                        np.where(findings["postcode_malformed"], 2, 0)).astype(np.int8)
+    kept.check_kind(statuses, (2,), 1, "Postcode", "UK postcodes")
+    for finding, rows in findings.items():
+        kept.add(finding, "Postcode", rows)
     row_decile = coding.decode(codes, np.nan_to_num(located.decile, nan=-1).astype(np.int8), -1)
     return {
         "lsoa_code": take(located.lsoa),
         "ward_code": take(located.ward),
         "imd_decile": _whole_numbers(row_decile),
-        "resident": _mask(resident),
+        "resident": _mask(~findings["postcode_outside_council"]),
     }

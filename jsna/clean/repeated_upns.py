@@ -18,8 +18,13 @@ def shared_upns(upns: PseudonymisedUpns, table: pa.Table) -> np.ndarray:
 
     Equal encrypted blocks mean equal UPNs, so each row's census year and the two 8-byte halves
     of its block are compared (pandas ``duplicated``): first the first half alone, then, on the
-    rows that share it with another row, all three (a third of the time of comparing all three
-    on every row). :func:`repeated_upns` then sorts only the rows found.
+    rows that share it with another row, all three. :func:`repeated_upns` then sorts only the
+    rows found.
+
+    Comparing the first half first takes 0.30 s per million rows, the three columns on every row
+    0.88 s (measured on ``benchmarks/clean_census.py``'s census, whose plain ``pyarrow`` read
+    takes 0.8 s; see :func:`jsna.clean.upn.normalise_upns` for what the two shortcuts buy
+    together).
     """
     halves = np.ascontiguousarray(upns.cipher).view(np.uint64)
     frame = pd.DataFrame({"census_year": table.column("census_year").to_numpy(),

@@ -114,6 +114,15 @@ def normalise_upns(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedA
     -------
     pyarrow.Array or pyarrow.ChunkedArray of str
         Normalised UPNs; blanks become null.
+
+    Notes
+    -----
+    When every UPN is ASCII letters and digits (as in most extracts) there is no space to remove
+    and ``ascii_upper`` is enough. That test costs 0.02 s per million UPNs; the regular expression
+    it spares costs 0.48 s (measured on ``benchmarks/clean_census.py``'s census, where the
+    plain ``pyarrow`` read takes 0.8 s). Without it and the first-half test of
+    :func:`jsna.clean.repeated_upns.shared_upns`, the benchmark's fastest cleaning was 3.1x, 5.5x
+    and 4.3x the fastest read in three runs (target 4x); with them, 1.6x to 2.8x.
     """
     values = _as_string_array(values)
     if pc.all(pc.ascii_is_alnum(values)).as_py():  # nothing to remove: upper case is enough

@@ -30,6 +30,19 @@ DfE conventions applied (each module's docstring has the detail):
 Bad input (missing or unreadable file, missing column, wrong encoding, census date not matching
 the configured year, a column whose values are mostly of the wrong kind) raises
 :class:`~jsna.errors.JsnaInputError` with a one-line message; rows are never dropped silently.
+
+The cleaner's parts, in the order they run:
+
+* :mod:`jsna.clean.census_reading`: read each extract (census columns, row numbers, census year);
+* :mod:`jsna.clean.prepared_census`: standardise the table and normalise each column's distinct
+  values once, for all censuses (UPNs checked and encrypted, dates parsed, postcodes located by
+  :mod:`jsna.clean.home_geography`, repeated UPNs found by :mod:`jsna.clean.repeated_upns`);
+* :mod:`jsna.clean.kept_rows`: per census, set rows aside with their reason, then check and build
+  the kept rows' columns, recording every finding;
+* :mod:`jsna.clean.pupils_table`: the output schema and the four files.
+
+The code is plain ``pyarrow.compute``, numpy and pandas; the two shortcuts kept for speed say
+what they buy (:func:`jsna.clean.upn.normalise_upns`, :func:`jsna.clean.repeated_upns.shared_upns`).
 """
 
 from __future__ import annotations

@@ -308,9 +308,9 @@ def _boundary_validator(level: str) -> Validator:
 
 
 def _validate_imd(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
-    from jsna.sources.imd import read_imd
+    from jsna.sources.imd import read_imd_deciles  # the census cleaner's reader too
 
-    frame = read_imd(path)
+    frame = read_imd_deciles(path).frame
     edition = str(frame["edition"].iloc[0]) if len(frame) else ""
     if frame["lad_code"].eq("").all():
         return len(frame), edition, "", "no local authority column"

@@ -29,7 +29,6 @@ methodology):
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -38,7 +37,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jsna.clean.words import fixed_step_words
 from jsna.sen_need_codes import NEED_CODES
 
 #: Enrolment statuses counted in DfE headcounts.
@@ -70,7 +68,7 @@ _NC_WORDS = {"R": "R", "REC": "R", "RECEPTION": "R", "N1": "N1", "NURSERY1": "N1
 
 
 def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Split a column into integer codes and its distinct values.
+    """Split a column into integer codes and its distinct values (Arrow's dictionary encoding).
 
     Parameters
     ----------
@@ -79,123 +77,18 @@ def encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
 
     Returns
     -------
-    codes : numpy.ndarray of int8, int16 or int32
-        Position of each row's value in ``values``; ``-1`` for a null. The smallest type that
-        holds every position: a coded column of a million rows takes 1 MB, not 4.
+    codes : numpy.ndarray of int32
+        Position of each row's value in ``values``; ``-1`` for a null.
     values : pyarrow.Array
         The distinct non-null values, in order of first appearance.
     """
-    if isinstance(column, pa.Array):
-        column = pa.chunked_array([column], type=column.type)
-    if column.null_count == len(column):  # nothing but blanks (or no rows)
-        return np.full(len(column), -1, dtype=np.int8), pa.array([], column.type)
-    packed = _packed_short_text(column)
-    if packed is not None:
-        return _encode_packed(packed)
-    # the chunks of an encoded ChunkedArray share one dictionary
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if column.null_count == len(column):  # nothing but blanks (or no rows): no values
+        return np.full(len(column), -1, dtype=np.int32), pa.array([], column.type)
     encoded = pc.dictionary_encode(column)
-    dictionary = encoded.chunks[-1].dictionary
-    return _compact_codes(encoded.chunks, len(dictionary)), dictionary
-
-
-def _compact_codes(chunks: list[pa.DictionaryArray], n_values: int) -> np.ndarray:
-    """The chunks' indices (-1 for null) in one array of the smallest type that holds them."""
-    dtype = _code_type(n_values)
-    codes = np.empty(sum(len(chunk) for chunk in chunks), dtype=dtype)
-    start = 0
-    for chunk in chunks:
-        codes[start:start + len(chunk)] = _indices(chunk)
-        start += len(chunk)
-    return codes
-
-
-def _code_type(n_values: int) -> type[np.signedinteger]:
-    """The smallest signed integer type that holds positions ``0 .. n_values - 1`` and -1."""
-    return next(t for t in (np.int8, np.int16, np.int32) if n_values <= np.iinfo(t).max)
-
-
-def _packed_short_text(column: pa.ChunkedArray) -> np.ndarray | None:
-    """A text column whose values are all at most 8 bytes long, as one uint64 each.
-
-    Codes such as sex, enrolment status, year group, URN, LAEstab and postcodes are short. Each
-    value's bytes become the low bytes of one 8-byte word, read in place through an overlapping
-    view of the text buffer and masked to the value's length; words hash several times faster
-    than text. The chunks are joined first (a copy of a few megabytes at most), so the work is a
-    handful of whole-column steps rather than a handful per chunk.
-
-    Returns None for anything else: blanks (Arrow's text hashing skips them, which is faster),
-    longer values, a text with a NUL byte (equal words must mean equal values), another type or
-    a big-endian machine.
-    """
-    if (not pa.types.is_string(column.type) or sys.byteorder != "little" or not len(column)
-            or column.null_count):
-        return None
-    lengths = pc.min_max(pc.binary_length(column))
-    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
-    if longest > 8:
-        return None
-    whole = column.combine_chunks()
-    n = len(whole)
-    offsets = np.frombuffer(whole.buffers()[1], dtype=np.int32)[whole.offset:whole.offset + n + 1]
-    buffer = whole.buffers()[2]
-    text = (np.frombuffer(buffer, dtype=np.uint8)[offsets[0]:offsets[-1]]
-            if buffer is not None else np.zeros(0, dtype=np.uint8))
-    if not text.all():  # a NUL byte
-        return None
-    if shortest == longest and longest:  # one width: every word a fixed step on, read in place
-        words = fixed_step_words(text, n, longest)
-        words &= _LENGTH_MASKS[longest]
-        return words
-    padded = np.zeros(text.size + 16, dtype=np.uint8)
-    padded[:text.size] = text
-    # the 8 bytes from each value's first byte, masked to its length
-    starts = offsets[:-1] - offsets[0]
-    if text.size <= _CACHED_TEXT:  # read in place, each word from an unaligned address
-        windows = np.ndarray((text.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
-        words = windows.take(starts)
-    else:  # from the two aligned words it spans: unaligned reads are slow out of the cache
-        aligned = padded[:padded.size // 8 * 8].view("<u8")
-        shift = ((starts & 7) << 3).astype(np.uint8)
-        word_index = starts >> 3
-        words = take_numbers(aligned, word_index)
-        words >>= shift
-        word_index += 1
-        following = take_numbers(aligned, word_index)
-        following <<= np.uint8(64) - shift  # numpy shifts by 64 to 0: aligned, nothing added
-        words |= following
-    words &= take_numbers(_LENGTH_MASKS, np.diff(offsets))
-    return words
-
-
-#: Texts up to this many bytes are read by unaligned 8-byte loads (see _packed_short_text).
-_CACHED_TEXT = 1 << 21
-
-
-#: Mask keeping the first ``length`` bytes of a little-endian word, for lengths 0-8.
-_LENGTH_MASKS = np.array([(1 << (8 * length)) - 1 for length in range(9)], dtype=np.uint64)
-
-
-def _encode_packed(words: np.ndarray) -> tuple[np.ndarray, pa.Array]:
-    """:func:`encode` of the words from :func:`_packed_short_text`."""
-    encoded = pc.dictionary_encode(pa.array(words, type=pa.uint64()))
-    distinct = encoded.dictionary.to_numpy().view(np.uint8).reshape(-1, 8)
-    codes = _compact_codes([encoded], len(distinct))
-    present = distinct != 0  # no NUL inside a value: its bytes are the non-zero ones
-    offsets = np.zeros(len(distinct) + 1, dtype=np.int32)
-    np.cumsum(present.sum(axis=1), out=offsets[1:])
-    values = pa.StringArray.from_buffers(len(distinct), pa.py_buffer(offsets),
-                                         pa.py_buffer(distinct[present].tobytes()))
-    return codes, values
-
-
-def _indices(encoded: pa.DictionaryArray) -> np.ndarray:
-    """The int32 indices of a dictionary array, -1 where null."""
-    indices = encoded.indices
-    values = np.frombuffer(indices.buffers()[1], dtype=np.int32)[
-        indices.offset:indices.offset + len(indices)]
-    if indices.null_count == 0:
-        return values
-    return np.where(indices.is_valid().to_numpy(zero_copy_only=False), values, -1).astype(np.int32)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return codes.astype(np.int32, copy=False), encoded.dictionary
 
 
 def decode(codes: np.ndarray, mapped: np.ndarray, missing: object = None) -> np.ndarray:
@@ -206,8 +99,7 @@ def decode(codes: np.ndarray, mapped: np.ndarray, missing: object = None) -> np.
     codes : numpy.ndarray of int
         From :func:`encode` (``-1`` for a null).
     mapped : numpy.ndarray
-        One result per distinct value. Fixed-width text (``U``) stays fixed-width, which keeps
-        comparisons over a million rows fast.
+        One result per distinct value. Fixed-width text (``U``) stays fixed-width.
     missing : object
         Result for null rows.
 
@@ -223,51 +115,11 @@ def decode(codes: np.ndarray, mapped: np.ndarray, missing: object = None) -> np.
         dtype = np.dtype(object)
     else:  # numbers stay numbers, also when no value is mapped (a column left blank)
         dtype = mapped.dtype
-    if dtype.kind in "biuf" and codes.dtype in (np.int8, np.int16):
-        # numbers and booleans: a lookup table over every value of the codes' unsigned twin
-        # (-1 is its largest value), taken by Arrow. Numpy's take would first copy the small
-        # codes into a new array of 64-bit indices, and new memory costs more than the lookup.
-        unsigned = codes.view(np.uint8 if codes.dtype == np.int8 else np.uint16)
-        table = np.empty(np.iinfo(unsigned.dtype).max + 1, dtype=dtype)
-        table[:len(mapped)] = mapped
-        table[-1] = missing
-        if dtype.kind == "b":
-            return take_numbers(table.view(np.uint8), unsigned).view(np.bool_)
-        return take_numbers(table, unsigned)
+    # the missing result goes last, where code -1 points
     extended = np.empty(len(mapped) + 1, dtype=dtype)
     extended[:-1] = mapped
     extended[-1] = missing
-    if codes.dtype == np.int8:  # text: one byte per row, -1 is byte 255 of a 256-entry table
-        table = np.empty(256, dtype=dtype)
-        table[:len(mapped)] = mapped
-        table[255] = missing
-        return table.take(codes.view(np.uint8))
-    return extended.take(codes)
-
-
-def take_numbers(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
-    """``values[indices]`` for numbers, by Arrow: indices of any integer type are used as they are.
-
-    Numpy's take first copies indices narrower than 64 bits into a new 64-bit array, which for a
-    million rows is 8 MB of new memory per call. The result is a writable view of Arrow's new
-    buffer.
-
-    Parameters
-    ----------
-    values : numpy.ndarray
-        Numbers (not booleans: view them as ``uint8``).
-    indices : numpy.ndarray of int
-        Positions in ``values``, all valid.
-
-    Returns
-    -------
-    numpy.ndarray
-    """
-    taken = pc.take(pa.array(values), pa.array(indices))
-    buffer = taken.buffers()[1]
-    if buffer is None:  # no rows
-        return np.zeros(0, dtype=values.dtype)
-    return np.frombuffer(buffer, dtype=values.dtype)[taken.offset:taken.offset + len(taken)]
+    return extended[codes]
 
 
 def dictionary_array(indices: np.ndarray, dictionary: pa.Array) -> pa.DictionaryArray:
@@ -296,7 +148,7 @@ class Coded:
 
     Attributes
     ----------
-    codes : numpy.ndarray of int8, int16 or int32
+    codes : numpy.ndarray of int32
         Per row: position of the row's raw value among the distinct raw values, ``-1`` if null.
     values : pyarrow.Array
         Normalised value of each distinct raw value (null where not recognised).

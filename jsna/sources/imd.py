@@ -7,18 +7,24 @@ composite file) carry ranks (1 = most deprived; published with thousands separat
 deprived)``); columns are found by pattern. Local-authority summaries (File 10 reshaped long, IoD
 2019 and 2025) are read by :func:`read_imd_la_summary`.
 
-Deciles are checked against ranks: with ``N`` LSOAs in England (32,844 in 2019, 33,755 in
-2025), decile ``d`` holds ranks ``(d - 1) N / 10 < rank <= d N / 10``.
+Deciles are whole numbers from 1 to 10 and are checked against ranks: with ``N`` LSOAs in England
+(32,844 in 2019, 33,755 in 2025), decile ``d`` holds ranks ``(d - 1) N / 10 < rank <= d N / 10``.
+
+The pipeline's ``inputs.imd`` file is read by :func:`read_imd_deciles`, which both the census
+cleaner and ``jsna sources`` call, so they accept and refuse the same files with the same message.
+Its identifying columns are declared in :data:`LSOA_FILE_COLUMNS`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from jsna.column_names import compare_form
 from jsna.errors import JsnaInputError
 from jsna.sources.common import first_unreadable, parse_published_values, read_text_csv
 
@@ -30,6 +36,7 @@ LSOA_COUNT = {2019: 32844, 2025: 33755}
 
 #: Domain column prefixes (lower case) -> short name.
 DOMAINS = {
+    "imd": "imd",
     "index of multiple deprivation (imd)": "imd",
     "index of multiple deprivation": "imd",
     "income": "income",
@@ -43,6 +50,108 @@ DOMAINS = {
     "income deprivation affecting children index (idaci)": "idaci",
     "income deprivation affecting older people (idaopi)": "idaopi",
 }
+
+
+@dataclass(frozen=True)
+class ImdColumn:
+    """An identifying column of an Indices of Deprivation LSOA file, as the readers find it.
+
+    Attributes
+    ----------
+    name : str
+        Name in the frame that :func:`read_imd` returns.
+    description : str
+        How messages name the column: its usual heading and other accepted ones.
+    headings : str
+        Regular expression matched against each heading in
+        :func:`~jsna.column_names.compare_form` (lower case; spaces, underscores, hyphens and dots
+        removed), so ``LSOA code (2011)``, ``lsoa_code``, ``LSOA11CD`` and ``lsoa11`` are all found.
+        A group named ``year`` gives the LSOA vintage.
+    required : bool
+        Whether a file without it is refused.
+    """
+
+    name: str
+    description: str
+    headings: str
+    required: bool
+
+    def find(self, columns: list[str]) -> str | None:
+        """The first of ``columns`` whose heading matches, or None."""
+        pattern = re.compile(self.headings)
+        return next((c for c in columns if pattern.match(compare_form(c.strip()))), None)
+
+
+#: The identifying columns of an IoD LSOA file. The measures (ranks, deciles and scores of the
+#: IMD and its domains) are found by their headings too (:func:`_domain_measure`); at least one
+#: IMD measure is required.
+LSOA_FILE_COLUMNS: tuple[ImdColumn, ...] = (
+    ImdColumn("lsoa_code", "'LSOA code (2011)' (or LSOA21CD, LSOA11CD, lsoa11, lsoa)",
+              r"^lsoa(?:code)?\(?(?P<year>\d{2}|\d{4})?\)?(?:cd|code)?$", required=True),
+    ImdColumn("lsoa_name", "'LSOA name (2011)' (or LSOA21NM)", r"^lsoa(?:name\(?\d{4}\)?|\d{2}nm)$", required=False),
+    ImdColumn("lad_code", "'Local Authority District code (2019)' (or LAD19CD)",
+              r"^(?:localauthoritydistrictcode(?:\(\d{4}\))?|lad\d{2}cd)$", required=False),
+    ImdColumn("lad_name", "'Local Authority District name (2019)' (or LAD19NM)",
+              r"^(?:localauthoritydistrictname(?:\(\d{4}\))?|lad\d{2}nm)$", required=False),
+)
+
+
+@dataclass(frozen=True)
+class ImdDeciles:
+    """The pipeline's IMD file (``inputs.imd``), read by :func:`read_imd_deciles`.
+
+    Attributes
+    ----------
+    decile_by_lsoa : pandas.Series
+        IMD decile (1 = most deprived 10% of LSOAs in England, int64) indexed by LSOA code; the
+        first row of an LSOA listed twice, no LSOA without a decile.
+    lsoa_vintage : str
+        ``"lsoa11"``, ``"lsoa21"`` or ``"lsoa"`` (not stated in the LSOA heading).
+    frame : pandas.DataFrame
+        The whole file as :func:`read_imd` returns it (``edition``, ``lad_code`` ...).
+    """
+
+    decile_by_lsoa: pd.Series
+    lsoa_vintage: str
+    frame: pd.DataFrame
+
+
+def read_imd_deciles(path: str | Path) -> ImdDeciles:
+    """Read the pipeline's IMD file: the IMD decile of each LSOA (the cleaner and ``jsna sources``).
+
+    Parameters
+    ----------
+    path : str or Path
+        IoD File 1 or 2 (IMD rank and decile), the ONS ``IMD19`` lookup (ranks: deciles are
+        derived) or mySociety's file (``original_decile``), as CSV (UTF-8 with or without BOM, or
+        Windows-1252).
+
+    Returns
+    -------
+    ImdDeciles
+
+    Raises
+    ------
+    JsnaInputError
+        Everything :func:`read_imd` refuses, and a file with neither an IMD decile nor an IMD
+        rank column (a file of scores alone gives no decile).
+    """
+    path = Path(path)
+    frame = read_imd(path)
+    measures = frame.attrs["measure_columns"]
+    if "imd_decile" not in measures and "imd_rank" not in measures:
+        raise JsnaInputError(
+            f"{path}: not in the expected layout of {SOURCE}: missing the IMD decile column "
+            f"(e.g. 'Index of Multiple Deprivation (IMD) Decile'; or the IMD rank, from which "
+            f"deciles are worked out); columns found: {', '.join(frame.attrs['columns'])}"
+        )
+    lsoa_heading = frame.attrs["lsoa_column"]
+    year = re.match(LSOA_FILE_COLUMNS[0].headings, compare_form(lsoa_heading)).group("year")
+    deciles = pd.Series(frame["imd_decile"].to_numpy(dtype=float, na_value=np.nan),
+                        index=pd.Index(frame["lsoa_code"], dtype=object)).dropna()
+    deciles = deciles[~deciles.index.duplicated(keep="first")].astype("int64")
+    return ImdDeciles(decile_by_lsoa=deciles,
+                      lsoa_vintage=f"lsoa{year[-2:]}" if year else "lsoa", frame=frame)
 
 
 def read_imd(path: str | Path, *, edition: int | None = None) -> pd.DataFrame:
@@ -74,26 +183,22 @@ def read_imd(path: str | Path, *, edition: int | None = None) -> pd.DataFrame:
     path = Path(path)
     raw = read_text_csv(path, SOURCE)
     columns = list(raw.columns)
-    lsoa = _match(columns, r"(?i)^(lsoa code( \(\d{4}\))?|lsoa\d{2}cd|lsoa|lsoa_code)$")
-    if lsoa is None:
-        raise JsnaInputError(
-            f"{path}: not in the expected layout of {SOURCE}: missing column 'LSOA code (2011)' "
-            f"(or LSOA21CD/LSOA11CD/lsoa); columns found: {', '.join(columns)}"
-        )
+    found = {column.name: column.find(columns) for column in LSOA_FILE_COLUMNS}
+    for column in LSOA_FILE_COLUMNS:
+        if column.required and found[column.name] is None:
+            raise JsnaInputError(
+                f"{path}: not in the expected layout of {SOURCE}: missing column "
+                f"{column.description}; columns found: {', '.join(columns)}"
+            )
     if edition is None:
         edition = _detect_edition(columns)
     out = pd.DataFrame(index=raw.index)
-    out["lsoa_code"] = raw[lsoa].str.strip()
-    out["lsoa_name"] = _text(raw, _match(columns, r"(?i)^(lsoa name( \(\d{4}\))?|lsoa\d{2}nm)$"))
-    out["lad_code"] = _text(
-        raw, _match(columns, r"(?i)^(local authority district code( \(\d{4}\))?|lad\d{2}cd)$")
-    )
-    out["lad_name"] = _text(
-        raw, _match(columns, r"(?i)^(local authority district name( \(\d{4}\))?|lad\d{2}nm)$")
-    )
+    for name, heading in found.items():
+        out[name] = _text(raw, heading)
     out["edition"] = edition
 
     found_any = False
+    measures: list[str] = []
     for column in columns:
         parsed = _domain_measure(column)
         if parsed is None:
@@ -104,7 +209,13 @@ def read_imd(path: str | Path, *, edition: int | None = None) -> pd.DataFrame:
             raise first_unreadable(
                 raw[column], unreadable | (notes != ""), path, column, f"a {kind}"
             )
+        if kind == "decile":
+            not_decile = ~np.isnan(values) & ((values % 1 != 0) | (values < 1) | (values > 10))
+            if not_decile.any():
+                raise first_unreadable(raw[column], not_decile, path, column,
+                                       "a decile (a whole number from 1 to 10)")
         name = f"{domain}_{kind}"
+        measures.append(name)
         if kind == "score":
             out[name] = values
         else:
@@ -127,6 +238,9 @@ def read_imd(path: str | Path, *, edition: int | None = None) -> pd.DataFrame:
             else pd.array([None] * len(out), dtype="Int64")
         )
     out.attrs["path"] = str(path)
+    out.attrs["columns"] = columns
+    out.attrs["lsoa_column"] = found["lsoa_code"]
+    out.attrs["measure_columns"] = measures
     return out
 
 

@@ -127,7 +127,7 @@ def geography_files(tmp_path: Path) -> dict[str, Path]:
         "Local Authority District name (2024),Index of Multiple Deprivation (IMD) Rank,"
         "Index of Multiple Deprivation (IMD) Decile\n"
         'Z01000001,Demoton 001A,Z06000001,Demoton,"1,234",1\n'
-        'Z01000002,Demoton 001B,Z06000001,Demoton,"30,001",10\n'
+        'Z01000002,Demoton 001B,Z06000001,Demoton,"31,001",10\n'
         'Z01000003,Demoton 002A,Z06000001,Demoton,"15,500",5\n',
         encoding="utf-8",
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 import numpy as np
 import pyarrow as pa
 from hypothesis import example, given, settings
@@ -83,7 +81,6 @@ def _reference_encoding(chunks: list[list[str | None]]) -> tuple[list[int], list
              max_size=12),
     min_size=1, max_size=4)))
 def test_encode_matches_first_appearance_order(chunks: list[list[str | None]]) -> None:
-    # columns of values up to 8 bytes take the packed path; others the general one
     column = pa.chunked_array([pa.array(chunk, type=pa.string()) for chunk in chunks])
     found, values = coded_fields.encode(column)
     expected_codes, expected_values = _reference_encoding(chunks)
@@ -91,25 +88,9 @@ def test_encode_matches_first_appearance_order(chunks: list[list[str | None]]) -
     assert values.to_pylist() == expected_values
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.text("ABCEK1 é", min_size=1, max_size=8), min_size=1, max_size=30),
-       st.integers(0, 30))
-def test_encode_reads_long_texts_by_aligned_words(values: list[str], cut: int) -> None:
-    # texts too long for the cache are read as two aligned words per value: force that path
-    whole = pa.array(values, type=pa.string())
-    cut = min(cut, len(values))
-    chunks = [whole.slice(cut), whole.slice(0, cut)]
-    with patch.object(coded_fields, "_CACHED_TEXT", 0):
-        found, distinct = coded_fields.encode(pa.chunked_array(chunks, type=pa.string()))
-    expected_codes, expected_values = _reference_encoding([c.to_pylist() for c in chunks])
-    assert found.tolist() == expected_codes
-    assert distinct.to_pylist() == expected_values
-
-
-def test_encode_packed_path_on_sliced_chunks() -> None:
+def test_encode_of_sliced_chunks() -> None:
     urns = pa.array(["100001", "100002", "100001", "123456", "100002"])
     column = pa.chunked_array([urns.slice(1, 3), urns.slice(0, 2)])
-    assert coded_fields._packed_short_text(column) is not None
     found, values = coded_fields.encode(column)
     assert found.tolist() == [0, 1, 2, 1, 0]
     assert values.to_pylist() == ["100002", "100001", "123456"]

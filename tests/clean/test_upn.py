@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pytest
 from census_fixtures import reference_pupil_key
@@ -158,3 +160,11 @@ def test_dictionary_encoded_upns_are_decoded_first() -> None:
 def test_upns_that_are_not_text_are_refused(values) -> None:
     with pytest.raises(TypeError, match="UPNs must be an Arrow text array"):
         Pseudonymiser("x").encrypted(values)
+
+
+@given(st.lists(st.one_of(st.none(), st.text("ab1Z \t\né", max_size=15)), max_size=20))
+def test_normalised_upns_match_python_upper_case_without_whitespace(values: list) -> None:
+    # letters and digits only (upper case is enough) or with blanks, lower case and accents
+    expected = [None if v is None or not re.sub(r"[\t\n\f\r ]+", "", v)
+                else re.sub(r"[\t\n\f\r ]+", "", v).upper() for v in values]
+    assert normalise_upns(pa.array(values, type=pa.string())).to_pylist() == expected

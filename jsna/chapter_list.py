@@ -43,5 +43,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
                      "comparators.ehcp_assessments", "comparators.ehcp_timeliness")),
         ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
                     ("comparators.ehcp_caseload",)),
+        ChapterInfo("quality", "06_quality.ipynb", "Data quality and sources"),
     )
 }

@@ -81,7 +81,8 @@ class Chapter:
     def save(self, output_dir: str | Path) -> list[Path]:
         """Write the chapter's downloads under ``output_dir``.
 
-        Writes ``data/<key>_<table>.csv`` for each table, ``data/<key>_indicators.csv``,
+        Writes ``data/<key>_<table>.csv`` for each table, ``data/<key>_indicators.csv`` (when the
+        chapter has indicator rows),
         ``figures/<key>_<figure>.svg``, ``review/parts/disclosure_<key>.csv``,
         ``review/parts/findings_<key>.json`` (the key findings, shown on the site's index) and
         ``review/parts/rules_<table>.json`` for each table with rules (for the disclosure gate).
@@ -96,9 +97,10 @@ class Chapter:
         written = [table.write_csv(data) for table in self.tables.values()]
         written += [figure.write_svg(output_dir / FIGURE_FOLDER) for figure in self.figures.values()]
         data.mkdir(parents=True, exist_ok=True)
-        path = data / f"{self.key}_indicators.csv"
-        write_csv(self.indicators, path, float_format=CSV_FLOAT_FORMAT)
-        written.append(path)
+        if not self.indicators.empty:  # a chapter without indicator rows offers no empty download
+            path = data / f"{self.key}_indicators.csv"
+            write_csv(self.indicators, path, float_format=CSV_FLOAT_FORMAT)
+            written.append(path)
         parts = output_dir / REVIEW_PARTS_FOLDER
         parts.mkdir(parents=True, exist_ok=True)
         path = parts / f"disclosure_{self.key}.csv"

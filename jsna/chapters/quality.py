@@ -12,7 +12,7 @@ Disclosure control:
   complement; the reasons for setting rows aside are counted nowhere else in the site;
 * the cleaner's findings on kept rows overlap counts that chapters publish (a missing need is a
   "not recorded" need, a missing postcode a "ward not known"), so no exact count of them is
-  published: each is a share of the pupils counted, to one decimal place, or "fewer than 100
+  published: each is a share of the pupils counted, to one decimal place, or "under 100
   rows" (a published share of at least 100 rows pins the count down to no better than a range of
   several rows above any threshold). Findings about postcodes and wards are left to the wards
   chapter, which counts them with its own disclosure control.
@@ -36,9 +36,9 @@ from jsna.viz.display import Table
 
 KEY = "quality"
 TITLE = "Data quality and sources"
-#: Findings shown as a share only from this many rows (fewer are "fewer than 100 rows").
+#: Findings shown as a share only from this many rows (fewer are "under 100 rows").
 SHARE_FROM_ROWS = 100
-FEWER = f"fewer than {SHARE_FROM_ROWS} rows"
+FEWER = f"under {SHARE_FROM_ROWS} rows"
 #: Findings left to the wards chapter (they add up to its "ward not known").
 _LEFT_TO_WARDS = ("postcode_missing", "postcode_malformed", "postcode_unmatched",
                   "ward_not_found", "lsoa_not_in_imd")
@@ -146,7 +146,7 @@ def validation_frame(findings: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:
     >>> found = pd.DataFrame({"census_year": [2025, 2025], "finding": ["dob_missing", "sex_missing"],
     ...                       "column": ["DOB", "Gender"], "rows": [250, 3], "example_rows": ""})
     >>> validation_frame(found, pd.Series({2024: 9_000, 2025: 10_000})).iloc[:, 2:].values.tolist()
-    [['none', '2.5%'], ['none', 'fewer than 100 rows']]
+    [['none', '2.5%'], ['none', 'under 100 rows']]
     """
     shown = [name for name, kind in FINDING_TYPES.items()
              if kind.action not in (SET_ASIDE, INFORMATION) and name not in _LEFT_TO_WARDS]

@@ -23,6 +23,10 @@ the long indicator table's cells add up, so the engine can protect them:
       denominator of the SEN support need mix is the count of pupils on SEN support).
 
 England, regions and other councils' rows are published by others and exempt.
+
+It also protects the tables of counts the indicators stage builds from the census before their
+indicator rows are taken (so a row hidden there is hidden in the long table too): the ward and
+deprivation tables together (:func:`protect_ward_tables`).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import pandas as pd
 from jsna.disclosure import (
     INDICATOR_KEY,
     CellTotal,
+    ColumnTotal,
     Relation,
     RowTotal,
     SameCells,
@@ -42,6 +47,7 @@ from jsna.disclosure import (
     apply_disclosure,
 )
 from jsna.errors import JsnaInputError
+from jsna.indicators import wards as ward_tables
 from jsna.indicators.catalogue import indicator_catalogue
 from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS
 
@@ -264,3 +270,62 @@ def suppress_indicators(
         {table_name: indicators}, {table_name: rules}, threshold, suppress_zeros
     )
     return tables[table_name], audit
+
+
+#: Names of the ward and deprivation tables in the disclosure call (and its audit).
+WARD_TABLE, DECILE_TABLE = "wards_by_ward", "wards_by_deprivation"
+
+
+def protect_ward_tables(ward_table: pd.DataFrame, decile_table: pd.DataFrame, *, threshold: int,
+                        suppress_zeros: bool, unknown_rows_match: bool
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Primary and secondary suppression of the ward and deprivation tables together.
+
+    Relations declared: the council total equals the wards plus "Ward not known" (and the
+    deciles plus "Not known"); SEN support + EHC plan = SEN and SEN + no SEN = resident pupils in
+    every row; the council total (and, when they are the same pupils, the two "not known" rows)
+    appear in both tables.
+
+    Parameters
+    ----------
+    ward_table, decile_table : DataFrame
+        From :func:`jsna.indicators.wards.ward_counts` and
+        :func:`jsna.indicators.wards.decile_counts`.
+    threshold, suppress_zeros
+        The council's disclosure settings.
+    unknown_rows_match : bool
+        Whether "Ward not known" and decile "Not known" are the same pupils (see
+        :func:`jsna.indicators.wards.unknown_rows_match`).
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame)
+        The two tables with hidden counts missing and ``note = "[c]"``, and the audit.
+    """
+    counts, all_resident = ward_tables.COUNTS, ward_tables.ALL_RESIDENT
+    wards = ward_table.assign(_link=ward_table["area_code"].where(
+        ward_table["area_type"] == "Ward", "council"))
+    wards.loc[wards["area_name"] == ward_tables.UNKNOWN_WARD, "_link"] = "unknown"
+    deciles = decile_table.assign(_link=decile_table["IMD decile"].map(
+        {all_resident: "council",
+         ward_tables.UNKNOWN_DECILE: "unknown" if unknown_rows_match else "decile unknown"}))
+    deciles["_link"] = deciles["_link"].fillna("decile " + deciles["IMD decile"])
+    columns = [ColumnTotal(ward_tables.SEN, [ward_tables.SUPPORT, ward_tables.PLAN]),
+               ColumnTotal(ward_tables.PUPILS, [ward_tables.SEN, ward_tables.NO_SEN])]
+    rules = {
+        WARD_TABLE: TableRules(
+            key=["area_code", "area_name"], counts=counts,
+            relations=[RowTotal(total={"area_type": "Local authority"},
+                                parts={"area_type": "Ward"}), *columns]),
+        DECILE_TABLE: TableRules(
+            key=["IMD decile"], counts=counts,
+            relations=[RowTotal(total={"IMD decile": all_resident},
+                                parts={"IMD decile": list(decile_table["IMD decile"].iloc[:-1])}),
+                       *columns,
+                       SameCells(other_table=WARD_TABLE, on=["_link"],
+                                 columns={c: c for c in counts})]),
+    }
+    tables, audit = apply_disclosure({WARD_TABLE: wards, DECILE_TABLE: deciles}, rules,
+                                     threshold=threshold, suppress_zeros=suppress_zeros)
+    return (tables[WARD_TABLE].drop(columns="_link"), tables[DECILE_TABLE].drop(columns="_link"),
+            audit)

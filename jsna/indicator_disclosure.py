@@ -26,7 +26,8 @@ England, regions and other councils' rows are published by others and exempt.
 
 It also protects the tables of counts the indicators stage builds from the census before their
 indicator rows are taken (so a row hidden there is hidden in the long table too): the ward and
-deprivation tables together (:func:`protect_ward_tables`).
+deprivation tables together (:func:`protect_ward_tables`), and the settings, cross-border and
+school tables together (:func:`protect_setting_tables`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from jsna.disclosure import (
     apply_disclosure,
 )
 from jsna.errors import JsnaInputError
+from jsna.indicators import settings as setting_tables
 from jsna.indicators import wards as ward_tables
 from jsna.indicators.catalogue import indicator_catalogue
 from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS
@@ -329,3 +331,63 @@ def protect_ward_tables(ward_table: pd.DataFrame, decile_table: pd.DataFrame, *,
                                      threshold=threshold, suppress_zeros=suppress_zeros)
     return (tables[WARD_TABLE].drop(columns="_link"), tables[DECILE_TABLE].drop(columns="_link"),
             audit)
+
+
+#: Names of the settings, cross-border and school tables in the disclosure call (and its audit).
+SETTING_TABLE, OUTSIDE_TABLE, SCHOOL_TABLE = (
+    "settings_pupils_by_setting", "settings_pupils_living_outside", "settings_schools")
+
+
+def protect_setting_tables(by_setting: pd.DataFrame, outside: pd.DataFrame,
+                           schools: pd.DataFrame, *, threshold: int, suppress_zeros: bool = False
+                           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Disclosure control of the settings, cross-border and school tables together.
+
+    Relations declared: settings add up to "All settings" in each census (both tables with
+    settings); schools add up to their setting; the school subtotals and the cross-border table
+    publish the same pupils, EHC plan and SEN support counts as the settings table.
+
+    Parameters
+    ----------
+    by_setting, outside, schools : DataFrame
+        From :func:`jsna.indicators.settings.setting_counts`,
+        :func:`~jsna.indicators.settings.outside_counts` and
+        :func:`~jsna.indicators.settings.school_counts`.
+    threshold, suppress_zeros
+        The council's disclosure settings.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame, DataFrame)
+        The protected settings, cross-border and school tables (hidden cells missing, ``note``
+        ``"[c]"``) and the audit.
+    """
+    counts, all_settings = setting_tables.COUNTS, setting_tables.ALL_SETTINGS
+    same = {c: c for c in counts}
+    settings = [s for s in by_setting["setting"].unique() if s != all_settings]
+    rules = {
+        SETTING_TABLE: TableRules(
+            key=["census_year", "setting"], counts=counts,
+            relations=[RowTotal(total={"setting": all_settings}, parts={"setting": settings},
+                                within=["census_year"])]),
+        OUTSIDE_TABLE: TableRules(
+            key=["census_year", "setting"], counts=[*counts, *setting_tables.OUT_COUNTS],
+            relations=[RowTotal(total={"setting": all_settings}, parts={"setting": settings},
+                                within=["census_year"]),
+                       SameCells(SETTING_TABLE, on=["census_year", "setting"], columns=same)]),
+        SCHOOL_TABLE: TableRules(
+            key=["census_year", "setting", "school_urn"], counts=counts,
+            relations=[RowTotal(total={"row_type": "Setting"}, parts={"row_type": "School"},
+                                within=["census_year", "setting"]),
+                       SameCells(SETTING_TABLE,
+                                 on={"census_year": "census_year", "subtotal_of": "setting"},
+                                 columns=same)]),
+    }
+    # the school table's subtotal rows repeat the settings table; its school rows do not
+    subtotal_of = schools["setting"].where(schools["row_type"] == "Setting", "")
+    tables, audit = apply_disclosure(
+        {SETTING_TABLE: by_setting, OUTSIDE_TABLE: outside,
+         SCHOOL_TABLE: schools.assign(subtotal_of=subtotal_of)},
+        rules, threshold=threshold, suppress_zeros=suppress_zeros)
+    protected_schools = tables[SCHOOL_TABLE].drop(columns="subtotal_of")
+    return tables[SETTING_TABLE], tables[OUTSIDE_TABLE], protected_schools, audit

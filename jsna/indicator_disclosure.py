@@ -27,7 +27,8 @@ England, regions and other councils' rows are published by others and exempt.
 It also protects the tables of counts the indicators stage builds from the census before their
 indicator rows are taken (so a row hidden there is hidden in the long table too): the ward and
 deprivation tables together (:func:`protect_ward_tables`), and the settings, cross-border and
-school tables together (:func:`protect_setting_tables`).
+school tables together (:func:`protect_setting_tables`), and the table of pupils by year group
+(:func:`protect_year_group_table`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from jsna.disclosure import (
 from jsna.errors import JsnaInputError
 from jsna.indicators import settings as setting_tables
 from jsna.indicators import wards as ward_tables
+from jsna.indicators import year_groups
 from jsna.indicators.catalogue import indicator_catalogue
 from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS
 
@@ -391,3 +393,45 @@ def protect_setting_tables(by_setting: pd.DataFrame, outside: pd.DataFrame,
         rules, threshold=threshold, suppress_zeros=suppress_zeros)
     protected_schools = tables[SCHOOL_TABLE].drop(columns="subtotal_of")
     return tables[SETTING_TABLE], tables[OUTSIDE_TABLE], protected_schools, audit
+
+
+#: Name of the year-group table in the disclosure call (and its audit).
+YEAR_GROUP_TABLE = "population_pupils_by_year_group"
+
+
+def year_group_rules(table: pd.DataFrame) -> TableRules:
+    """The year groups add up to "All year groups" in each count column.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`jsna.indicators.year_groups.year_group_counts` (the total row last).
+    """
+    return TableRules(
+        key=["Year group"],
+        counts=list(year_groups.COUNTS),
+        relations=[RowTotal(total={"Year group": year_groups.ALL_YEAR_GROUPS},
+                            parts={"Year group": list(table["Year group"].iloc[:-1])})],
+    )
+
+
+def protect_year_group_table(table: pd.DataFrame, *, threshold: int, suppress_zeros: bool = False
+                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Primary and secondary suppression of the table of pupils by year group.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`jsna.indicators.year_groups.year_group_counts`.
+    threshold, suppress_zeros
+        The council's disclosure settings.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The table with hidden counts missing and ``note = "[c]"``, and the audit.
+    """
+    tables, audit = apply_disclosure({YEAR_GROUP_TABLE: table},
+                                     {YEAR_GROUP_TABLE: year_group_rules(table)},
+                                     threshold=threshold, suppress_zeros=suppress_zeros)
+    return tables[YEAR_GROUP_TABLE], audit

@@ -28,7 +28,8 @@ It also protects the tables of counts the indicators stage builds from the censu
 indicator rows are taken (so a row hidden there is hidden in the long table too): the ward and
 deprivation tables together (:func:`protect_ward_tables`), and the settings, cross-border and
 school tables together (:func:`protect_setting_tables`), and the table of pupils by year group
-(:func:`protect_year_group_table`).
+(:func:`protect_year_group_table`) and the EHC plans caseload table
+(:func:`protect_caseload_table`).
 """
 
 from __future__ import annotations
@@ -435,3 +436,23 @@ def protect_year_group_table(table: pd.DataFrame, *, threshold: int, suppress_ze
                                      {YEAR_GROUP_TABLE: year_group_rules(table)},
                                      threshold=threshold, suppress_zeros=suppress_zeros)
     return tables[YEAR_GROUP_TABLE], audit
+
+
+#: Name of the EHC plans caseload table in the disclosure call (and its audit).
+CASELOAD_TABLE = "ehcp_caseload"
+
+
+def protect_caseload_table(table: pd.DataFrame, counts: Sequence[str], *, threshold: int
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Primary suppression of the EHC plans caseload table (one row per January, one column per
+    area; no relation between its cells).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The table with hidden counts missing and ``note = "[c]"``, and the audit.
+    """
+    rules = TableRules(key=["January"], counts=list(counts), relations=[])
+    tables, audit = apply_disclosure({CASELOAD_TABLE: table}, {CASELOAD_TABLE: rules},
+                                     threshold=threshold)
+    return tables[CASELOAD_TABLE], audit

@@ -6,7 +6,8 @@ share of EHC needs assessments that ended in a decision not to issue a plan; and
 exception cases), with Wilson confidence intervals, comparisons with England, the region and the
 statistical neighbours, the recent trend, the LAIT quartile band across every council in the file
 and the council's rank among itself and its ten neighbours. Every number is read from the
-published files and passes disclosure control before display.
+published files and passes disclosure control before display; the figures are read and worked
+out in :mod:`jsna.indicators.ehcp`.
 """
 
 from __future__ import annotations

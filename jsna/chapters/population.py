@@ -3,7 +3,8 @@
 Pupils in the council's schools by year group and SEN provision; the percentage of pupils with an
 EHC plan and on SEN support over (at least) five censuses against England, the region and the
 statistical neighbours; and the mix of primary needs. Every number is computed from the cleaned
-census or read from the published comparators, then passes disclosure control before display.
+census or read from the published comparators (:mod:`jsna.indicators.prevalence`,
+:mod:`jsna.indicators.year_groups`), then passes disclosure control before display.
 """
 
 from __future__ import annotations

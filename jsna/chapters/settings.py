@@ -12,6 +12,10 @@ up to the setting (the same numbers as the settings table); the cross-border tab
 up to its total and repeat the settings table's latest census. The council's indicator rows are
 then taken from the protected settings table, so the indicator table can never show a count the
 tables hide.
+
+The counting and the indicator rows are the indicators stage's (:mod:`jsna.indicators.settings`)
+and the disclosure step :func:`jsna.indicator_disclosure.protect_setting_tables`; this module
+selects, formats and narrates.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ number is used: the council total equals the wards plus "Ward not known" (and th
 (and, when they are the same pupils, the "not known" rows) appear in both tables. The chapter's
 rows of the long indicator table, its tables, the map, the funnel plot and the findings are all
 drawn from the protected values, so a hidden ward is never shown, plotted or recoverable.
+
+The counting, the indicator rows and the funnel positions are the indicators stage's
+(:mod:`jsna.indicators.wards`, limits in :mod:`jsna.indicators.funnel`) and the disclosure step
+:func:`jsna.indicator_disclosure.protect_ward_tables`; this module selects, formats and narrates.
 """
 
 from __future__ import annotations

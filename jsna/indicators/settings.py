@@ -72,7 +72,7 @@ def pupils_with_settings(pupils: pd.DataFrame, schools: pd.DataFrame) -> pd.Data
     return merged
 
 
-def provision_counts(frame: pd.DataFrame, keys: list[str], outside: bool = False
+def pupil_counts(frame: pd.DataFrame, keys: list[str], outside: bool = False
                      ) -> pd.DataFrame:
     """Pupils, EHC plans and SEN support by ``keys`` (and, with ``outside``, how many of those
     with a plan or on SEN support do not live in the council)."""
@@ -96,7 +96,7 @@ def setting_counts(pupils: pd.DataFrame) -> pd.DataFrame:
     """
     years = sorted(pupils["census_year"].unique())
     settings = SETTINGS + ([NOT_LISTED] if (pupils["setting"] == NOT_LISTED).any() else [])
-    counts = provision_counts(pupils, ["census_year", "setting"])
+    counts = pupil_counts(pupils, ["census_year", "setting"])
     grid = pd.MultiIndex.from_product([years, settings], names=["census_year", "setting"])
     counts = counts.set_index(["census_year", "setting"]).reindex(grid, fill_value=0)
     counts = counts.reset_index()
@@ -112,7 +112,7 @@ def outside_counts(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
     """Latest census: pupils by setting and how many of them live outside the council."""
     latest = pupils[pupils["census_year"] == year]
     settings = SETTINGS + ([NOT_LISTED] if (latest["setting"] == NOT_LISTED).any() else [])
-    counts = provision_counts(latest, ["setting"], outside=True).set_index("setting")
+    counts = pupil_counts(latest, ["setting"], outside=True).set_index("setting")
     counts = counts.reindex(settings, fill_value=0).reset_index()
     total = counts[[*COUNTS, *OUT_COUNTS]].sum().to_frame().T
     total.insert(0, "setting", ALL_SETTINGS)
@@ -127,7 +127,7 @@ def school_counts(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
     ``row_type`` is ``"School"`` or ``"Setting"`` (the subtotal, equal to the settings table).
     """
     latest = pupils[pupils["census_year"] == year]
-    schools = provision_counts(latest, ["setting", "school_urn", "school_name"])
+    schools = pupil_counts(latest, ["setting", "school_urn", "school_name"])
     schools["row_type"] = "School"
     subtotals = schools.groupby("setting")[COUNTS].sum().reset_index()
     subtotals["row_type"] = "Setting"

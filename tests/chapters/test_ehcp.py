@@ -15,6 +15,7 @@ import pytest
 from jsna.chapters import ehcp
 from jsna.config import load_config
 from jsna.demo import write_demo
+from jsna.indicators import ehcp as sen2
 
 COUNCIL = "Z06000001"
 ENGLAND = "E92000001"
@@ -149,6 +150,21 @@ def test_assessments_without_a_plan_match_the_published_file(demo):
     stated = any("EHC needs assessments in 2024" in sentence
                  for sentence in chapter.findings.sentences)
     assert stated == pd.notna(latest["value"])  # a finding only for a published value
+
+
+@pytest.mark.real_data
+def test_assessments_without_a_plan_reproduce_dfe_england_percentages():
+    path = REAL_SEN2 / "ehcp_2025" / "assessments.csv"
+    if not path.exists():
+        pytest.skip(f"real data file {path} is absent")
+    rates = sen2.published_rates({"ehcp_assessments": path}, sen2.ASSESSMENTS)
+    england = rates[rates["area_code"] == ENGLAND].set_index("period")
+    # DfE SEN2 2025, assessments.csv, assess_not_issued_pc: 2022 5.7, 2023 5.1, 2024 6.1
+    for period, published in (("2022", 5.7), ("2023", 5.1), ("2024", 6.1)):
+        value = 100 * england.loc[period, "count"] / england.loc[period, "denominator"]
+        assert round(value, 1) == published
+    assert england.loc["2024", "count"] == 6_404 and england.loc["2024", "denominator"] == 105_340
+    assert england.loc["2021", "note"] == "[x]" and pd.isna(england.loc["2021", "denominator"])
 
 
 def test_rank_and_quartile_band_against_an_independent_count(demo):

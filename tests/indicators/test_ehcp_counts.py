@@ -1,9 +1,8 @@
-"""EHC plan indicators from DfE's SEN2 files: published rates, a merged council's caseload, the
-growth index, the rate per 10,000 and the neighbour ranks (hand-worked and published figures)."""
+"""EHC plan indicators from DfE's SEN2 files: a merged council's caseload, the growth index, the
+rate per 10,000 and the neighbour ranks, hand-worked (the published rates are checked against
+DfE's own percentages in tests/chapters/test_ehcp.py, beside the other real-data tests)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,33 +11,6 @@ import pytest
 from jsna.indicators import ehcp
 
 ENGLAND = "E92000001"
-
-
-def _real_folder() -> Path:
-    """``../shared/data/real`` beside the project or beside its folder of worktrees."""
-    repo = Path(__file__).resolve().parents[2]
-    for candidate in (repo.parent / "shared", repo.parent.parent / "shared"):
-        if (candidate / "data" / "real").is_dir():
-            return candidate / "data" / "real"
-    return repo.parent / "shared" / "data" / "real"
-
-
-REAL_SEN2 = _real_folder() / "send_dfe"
-
-
-@pytest.mark.real_data
-def test_assessments_without_a_plan_reproduce_dfe_england_percentages():
-    path = REAL_SEN2 / "ehcp_2025" / "assessments.csv"
-    if not path.exists():
-        pytest.skip(f"real data file {path} is absent")
-    rates = ehcp.published_rates({"ehcp_assessments": path}, ehcp.ASSESSMENTS)
-    england = rates[rates["area_code"] == ENGLAND].set_index("period")
-    # DfE SEN2 2025, assessments.csv, assess_not_issued_pc: 2022 5.7, 2023 5.1, 2024 6.1
-    for period, published in (("2022", 5.7), ("2023", 5.1), ("2024", 6.1)):
-        value = 100 * england.loc[period, "count"] / england.loc[period, "denominator"]
-        assert round(value, 1) == published
-    assert england.loc["2024", "count"] == 6_404 and england.loc["2024", "denominator"] == 105_340
-    assert england.loc["2021", "note"] == "[x]" and pd.isna(england.loc["2021", "denominator"])
 
 
 def _caseload_rows(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:

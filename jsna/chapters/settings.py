@@ -20,7 +20,6 @@ selects, formats and narrates.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
@@ -52,6 +51,9 @@ from jsna.indicators.settings import (
     PLAN,
     PUPILS,
     SUPPORT,
+    add_outside_shares,
+    add_plan_shares,
+    add_school_sen_shares,
     council_indicator_rows,
     outside_counts,
     published_indicator_rows,
@@ -85,22 +87,13 @@ def _shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return format_suppressed(frame, columns=columns).drop(columns="note")
 
 
-def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
-    part = pd.to_numeric(part, errors="coerce")
-    whole = pd.to_numeric(whole, errors="coerce")
-    return (100 * part / whole.where(whole > 0)).astype(float)
-
-
 def _suppression_note(threshold: int) -> str:
     return (f"[c] = suppressed to protect confidentiality (fewer than {threshold} pupils, or a "
             "figure that would reveal one). [x] = not available.")
 
 
 def _setting_table(by_setting: pd.DataFrame, council: str, threshold: int) -> Table:
-    frame = by_setting.copy()
-    totals = frame[frame["setting"] == ALL_SETTINGS].set_index("census_year")[PLAN]
-    frame["share"] = _percent(frame[PLAN], frame["census_year"].map(totals))
-    frame.loc[frame[PLAN].isna(), "share"] = np.nan
+    frame = add_plan_shares(by_setting)
     frame["Census"] = "January " + frame["census_year"].astype(str)
     frame = frame.rename(columns={"setting": "Type of setting",
                                   "share": "Share of EHC plans %"})
@@ -150,11 +143,9 @@ def _trend_table(indicators: pd.DataFrame, area_codes: list[str], caption: str) 
 
 
 def _outside_table(outside: pd.DataFrame, council: str, year: int, threshold: int) -> Table:
-    frame = outside.copy()
+    frame = add_outside_shares(outside)
     columns = ["Type of setting", PUPILS]
     for total, part in ((PLAN, OUT_PLAN), (SUPPORT, OUT_SUPPORT)):
-        share = _percent(frame[part], frame[total])
-        frame[f"{part} %"] = share.where(frame[part].notna() & frame[total].notna())
         columns += [total, part, f"{part} %"]
     frame = frame.rename(columns={"setting": "Type of setting"})
     shown = _shown(frame[[*columns, "note"]], columns[1:])
@@ -174,8 +165,7 @@ def _outside_table(outside: pd.DataFrame, council: str, year: int, threshold: in
 
 
 def _school_table(schools: pd.DataFrame, council: str, year: int, threshold: int) -> Table:
-    rows = schools[schools["row_type"] == "School"].copy()
-    rows["sen"] = _percent(rows[PLAN] + rows[SUPPORT], rows[PUPILS])
+    rows = add_school_sen_shares(schools[schools["row_type"] == "School"])
     # sorted on the published numbers only (a hidden count sorts last, so the order of the
     # rows reveals nothing about it)
     rows = rows.sort_values([PLAN, "school_name"], ascending=[False, True],

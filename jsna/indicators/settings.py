@@ -6,6 +6,8 @@ From the cleaned census joined to the council's schools list (:func:`pupils_with
   census's pupils living outside the council (:func:`outside_counts`) and the counts of each
   school (:func:`school_counts`), which
   :func:`jsna.indicator_disclosure.protect_setting_tables` protects together;
+* the percentages the tables publish beside those counts, worked out from the *protected* counts
+  (:func:`add_plan_shares`, :func:`add_outside_shares`, :func:`add_school_sen_shares`);
 * the council's rows of the special-school indicator, from the *protected* settings table
   (:func:`council_indicator_rows`), and every area's rows from DfE's ``sen_phase_type`` file
   (:func:`published_indicator_rows`).
@@ -136,6 +138,46 @@ def school_counts(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
     out = pd.concat([schools, subtotals], ignore_index=True)
     out.insert(0, "census_year", year)
     return out
+
+
+def percent_of(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """``100 * part / whole``; missing where either is missing (hidden) or ``whole`` is not
+    positive.
+
+    Examples
+    --------
+    >>> percent_of(pd.Series([1, 2, None]), pd.Series([4, 0, 5])).tolist()
+    [25.0, nan, nan]
+    """
+    part = pd.to_numeric(part, errors="coerce")
+    whole = pd.to_numeric(whole, errors="coerce")
+    return (100 * part / whole.where(whole > 0)).astype(float)
+
+
+def add_plan_shares(by_setting: pd.DataFrame) -> pd.DataFrame:
+    """``share``: each setting's pupils with an EHC plan as a percentage of all settings' that
+    January, from the protected settings table (missing where the setting's count is hidden)."""
+    out = by_setting.copy()
+    totals = out[out["setting"] == ALL_SETTINGS].set_index("census_year")[PLAN]
+    out["share"] = percent_of(out[PLAN], out["census_year"].map(totals))
+    out.loc[out[PLAN].isna(), "share"] = np.nan
+    return out
+
+
+def add_outside_shares(outside: pd.DataFrame) -> pd.DataFrame:
+    """``<EHC plan | SEN support> living outside %``: the share of each setting's pupils with a
+    plan (on SEN support) who live outside the council, from the protected cross-border table."""
+    out = outside.copy()
+    for total, part in ((PLAN, OUT_PLAN), (SUPPORT, OUT_SUPPORT)):
+        share = percent_of(out[part], out[total])
+        out[f"{part} %"] = share.where(out[part].notna() & out[total].notna())
+    return out
+
+
+def add_school_sen_shares(schools: pd.DataFrame) -> pd.DataFrame:
+    """``sen``: each school's pupils with an EHC plan or on SEN support as a percentage of its
+    pupils, from the protected school table."""
+    return schools.assign(sen=percent_of(schools[PLAN] + schools[SUPPORT], schools[PUPILS]))
 
 
 def council_indicator_rows(by_setting: pd.DataFrame, area_code: str, area_name: str

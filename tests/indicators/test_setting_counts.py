@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from jsna.disclosure import SUPPRESSED
 from jsna.indicator_disclosure import protect_setting_tables
@@ -156,3 +157,29 @@ def test_a_pupil_at_an_unlisted_school_is_kept():
     # 1 + 1 pupils: the unlisted school's pupil is in "All settings" and in its own row
     assert counts.at[settings.NOT_LISTED, "SEN support"] == 1
     assert counts.at[settings.ALL_SETTINGS, "Pupils"] == 2
+
+
+def test_shares_are_worked_from_the_protected_counts_only():
+    # January 2025: primary 8 of 20 plans = 40%, special 12 of 20 = 60%; a hidden count has
+    # no share (and never a share from a zero total)
+    by_setting = pd.DataFrame({
+        "census_year": 2025, "setting": ["Mainstream primary", "Special school",
+                                         settings.ALL_SETTINGS],
+        "Pupils": [50, 12, 62], "EHC plan": [8.0, 12.0, 20.0], "SEN support": [9, 0, 9]})
+    shares = settings.add_plan_shares(by_setting)["share"].tolist()
+    assert shares == pytest.approx([40.0, 60.0, 100.0])
+    by_setting.loc[0, "EHC plan"] = np.nan
+    assert np.isnan(settings.add_plan_shares(by_setting)["share"].iloc[0])
+    # living outside: 1 of 8 plans = 12.5%, 2 of 9 on SEN support = 22.2...%; hidden: missing
+    outside = pd.DataFrame({"EHC plan": [8.0, np.nan], "SEN support": [9.0, 0.0],
+                            settings.OUT_PLAN: [1.0, 1.0], settings.OUT_SUPPORT: [2.0, 0.0]})
+    shares = settings.add_outside_shares(outside)
+    assert shares[f"{settings.OUT_PLAN} %"].iloc[0] == pytest.approx(12.5)
+    assert shares[f"{settings.OUT_SUPPORT} %"].iloc[0] == pytest.approx(200 / 9)
+    assert np.isnan(shares[f"{settings.OUT_PLAN} %"].iloc[1])
+    assert np.isnan(shares[f"{settings.OUT_SUPPORT} %"].iloc[1])  # 0 of 0: no percentage
+    # a school: (6 plans + 4 on SEN support) of 30 pupils = 33.3...%
+    schools = pd.DataFrame({"Pupils": [30.0, 0.0], "EHC plan": [6.0, 0.0],
+                            "SEN support": [4.0, 0.0]})
+    sen = settings.add_school_sen_shares(schools)["sen"]
+    assert sen.iloc[0] == pytest.approx(100 / 3) and np.isnan(sen.iloc[1])

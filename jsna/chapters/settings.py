@@ -46,6 +46,7 @@ from jsna.indicators.settings import (
     ALL_SETTINGS,
     COUNTS,
     INDICATOR,
+    MAINSTREAM,
     OUT_PLAN,
     OUT_SUPPORT,
     PLAN,
@@ -60,16 +61,16 @@ from jsna.indicators.settings import (
     pupils_with_settings,
     school_counts,
     setting_counts,
+    top_school_share,
 )
 from jsna.indicators.table import academic_year_label
-from jsna.sources.schools import PRIMARY, SECONDARY, SPECIAL, read_schools
+from jsna.sources.schools import SPECIAL, read_schools
 from jsna.viz.charts import trend_chart
 from jsna.viz.display import Table
 
 KEY = "settings"
 TITLE = "Where pupils with SEND are educated"
 
-MAINSTREAM = [PRIMARY, SECONDARY]
 
 INDICATOR_NAME = "Pupils with an EHC plan in state-funded schools who attend a special school (%)"
 
@@ -77,7 +78,6 @@ SOURCE_CENSUS = ("Source: school census (January), pupils on roll in the council
                  "council schools list.")
 SOURCE_DFE = ("Source: DfE, Special educational needs in England (state-funded schools); council "
               "school census.")
-TOP_SCHOOLS = 10
 
 
 # --------------------------------------------------------------------------- display
@@ -338,30 +338,6 @@ def build(config: Config) -> Chapter:
 
 
 # --------------------------------------------------------------------------- findings
-
-
-def top_school_share(schools: pd.DataFrame, by_setting: pd.DataFrame, top: int = TOP_SCHOOLS
-                     ) -> tuple[int, float, float, float] | None:
-    """Share of mainstream pupils with an EHC plan in the mainstream schools with the most.
-
-    Uses published (protected) counts only; ``None`` when a needed figure is hidden.
-
-    Returns
-    -------
-    (int, float, float, float) or None
-        Number of schools used, their pupils with an EHC plan, all mainstream pupils with an
-        EHC plan, and the share in per cent.
-    """
-    year = schools["census_year"].max()
-    mainstream = schools[(schools["row_type"] == "School")
-                         & schools["setting"].isin(MAINSTREAM) & schools[PLAN].notna()]
-    chosen = mainstream.sort_values(PLAN, ascending=False).head(top)
-    totals = by_setting[(by_setting["census_year"] == year)
-                        & by_setting["setting"].isin(MAINSTREAM)][PLAN]
-    if chosen.empty or totals.isna().any() or totals.sum() == 0:
-        return None
-    part, whole = float(chosen[PLAN].sum()), float(totals.sum())
-    return len(chosen), part, whole, 100 * part / whole
 
 
 def _findings(indicators: pd.DataFrame, by_setting: pd.DataFrame, outside: pd.DataFrame,

@@ -53,6 +53,7 @@ from jsna.indicators.wards import (
     add_funnel_positions,
     decile_counts,
     decile_label,
+    fifth_ratio,
     indicator_rows,
     resident_pupils,
     unknown_rows_match,
@@ -366,35 +367,6 @@ def _figures(indicators: pd.DataFrame, boundaries: pd.DataFrame, council_code: s
 def _listed(rows: pd.DataFrame) -> str:
     items = [f"{n} ({percent(v)})" for n, v in zip(rows["area_name"], rows["value"], strict=True)]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def fifth_ratio(indicators: pd.DataFrame, indicator: str, council_code: str
-                ) -> tuple[float, float, float] | None:
-    """Most deprived fifth (deciles 1-2) vs least deprived fifth (deciles 9-10).
-
-    Computed from published counts only: ``None`` when any of the four deciles is suppressed or
-    the least deprived fifth has no case.
-
-    Returns
-    -------
-    (float, float, float) or None
-        Percentage in the most deprived fifth, in the least deprived fifth, and their ratio.
-    """
-    rows = indicators[(indicators["indicator_id"] == indicator)
-                      & (indicators["area_code"] == council_code)
-                      & (indicators["area_type"] == "Local authority")].set_index("breakdown")
-    most = rows.reindex([decile_label(1), decile_label(2)])
-    least = rows.reindex([decile_label(9), decile_label(10)])
-    both = pd.concat([most, least])
-    if both["count"].isna().any() or both["denominator"].isna().any():
-        return None
-    if most["denominator"].sum() == 0 or least["denominator"].sum() == 0:
-        return None
-    high = 100 * most["count"].sum() / most["denominator"].sum()
-    low = 100 * least["count"].sum() / least["denominator"].sum()
-    if low == 0:
-        return None
-    return float(high), float(low), float(high / low)
 
 
 def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,

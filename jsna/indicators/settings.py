@@ -32,6 +32,9 @@ NOT_LISTED = "Not in the schools list"
 UNKNOWN_SCHOOL = "School not known (URN blank or not 6 digits in the census)"
 ALL_SETTINGS = "All settings"
 SETTINGS = [PRIMARY, SECONDARY, SPECIAL, AP]
+MAINSTREAM = [PRIMARY, SECONDARY]
+#: Mainstream schools whose share of the mainstream pupils with an EHC plan is stated.
+TOP_SCHOOLS = 10
 
 #: DfE ``phase_type_grouping`` (lower case) -> type of setting; only state-funded types count.
 PUBLISHED_SETTING: dict[str, str] = {
@@ -237,3 +240,27 @@ def published_indicator_rows(path: str | Path, exclude_area: str | None = None) 
     out["indicator_id"] = INDICATOR
     out["breakdown"] = BREAKDOWN
     return out.drop(columns="has_special")
+
+
+def top_school_share(schools: pd.DataFrame, by_setting: pd.DataFrame, top: int = TOP_SCHOOLS
+                     ) -> tuple[int, float, float, float] | None:
+    """Share of mainstream pupils with an EHC plan in the mainstream schools with the most.
+
+    Uses published (protected) counts only; ``None`` when a needed figure is hidden.
+
+    Returns
+    -------
+    (int, float, float, float) or None
+        Number of schools used, their pupils with an EHC plan, all mainstream pupils with an
+        EHC plan, and the share in per cent.
+    """
+    year = schools["census_year"].max()
+    mainstream = schools[(schools["row_type"] == "School")
+                         & schools["setting"].isin(MAINSTREAM) & schools[PLAN].notna()]
+    chosen = mainstream.sort_values(PLAN, ascending=False).head(top)
+    totals = by_setting[(by_setting["census_year"] == year)
+                        & by_setting["setting"].isin(MAINSTREAM)][PLAN]
+    if chosen.empty or totals.isna().any() or totals.sum() == 0:
+        return None
+    part, whole = float(chosen[PLAN].sum()), float(totals.sum())
+    return len(chosen), part, whole, 100 * part / whole

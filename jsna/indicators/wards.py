@@ -8,7 +8,8 @@ From the cleaned census (resident pupils of one January census, with ``ward_code
   which :func:`jsna.indicator_disclosure.protect_ward_tables` protects together;
 * the rows of the long indicator table taken from the *protected* tables (:func:`indicator_rows`);
 * each ward's position on the funnel plot around the council average (:func:`add_funnel_positions`,
-  after the indicator pipeline).
+  after the indicator pipeline), and the ratio of the most to the least deprived fifth
+  (:func:`fifth_ratio`), both from published rows only.
 """
 
 from __future__ import annotations
@@ -259,3 +260,31 @@ def add_funnel_positions(indicators: pd.DataFrame, council_code: str) -> pd.Data
         "Not compared")
     return out
 
+
+def fifth_ratio(indicators: pd.DataFrame, indicator: str, council_code: str
+                ) -> tuple[float, float, float] | None:
+    """Most deprived fifth (deciles 1-2) vs least deprived fifth (deciles 9-10).
+
+    Computed from published counts only: ``None`` when any of the four deciles is suppressed or
+    the least deprived fifth has no case.
+
+    Returns
+    -------
+    (float, float, float) or None
+        Percentage in the most deprived fifth, in the least deprived fifth, and their ratio.
+    """
+    rows = indicators[(indicators["indicator_id"] == indicator)
+                      & (indicators["area_code"] == council_code)
+                      & (indicators["area_type"] == "Local authority")].set_index("breakdown")
+    most = rows.reindex([decile_label(1), decile_label(2)])
+    least = rows.reindex([decile_label(9), decile_label(10)])
+    both = pd.concat([most, least])
+    if both["count"].isna().any() or both["denominator"].isna().any():
+        return None
+    if most["denominator"].sum() == 0 or least["denominator"].sum() == 0:
+        return None
+    high = 100 * most["count"].sum() / most["denominator"].sum()
+    low = 100 * least["count"].sum() / least["denominator"].sum()
+    if low == 0:
+        return None
+    return float(high), float(low), float(high / low)

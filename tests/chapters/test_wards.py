@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -193,20 +192,3 @@ def test_a_ward_below_the_threshold_is_hidden_everywhere(demo, monkeypatch, tmp_
     audit = chapter.disclosure
     assert audit["row_key"].str.contains(code).any()
     assert set(audit.columns) == {"table", "row_key", "column", "reason"}
-
-
-def test_fifth_ratio_is_pooled_over_two_deciles():
-    # most deprived fifth: (30 + 20) / (100 + 100) = 25%; least: (10 + 0) / (100 + 100) = 5%;
-    # ratio 25 / 5 = 5.0
-    counts = {1: 30, 2: 20, 9: 10, 10: 0}
-    frame = pd.DataFrame({
-        "indicator_id": "resident_pupils_ehc_plan_percent", "area_code": "Z06000001",
-        "area_type": "Local authority",
-        "breakdown": [wards.decile_label(d) for d in counts],
-        "count": list(counts.values()), "denominator": 100.0,
-    })
-    assert wards.fifth_ratio(frame, "resident_pupils_ehc_plan_percent", "Z06000001") == (
-        pytest.approx(25.0), pytest.approx(5.0), pytest.approx(5.0))
-    frame.loc[0, "count"] = np.nan  # a suppressed decile: no ratio
-    assert wards.fifth_ratio(frame, "resident_pupils_ehc_plan_percent", "Z06000001") is None
-

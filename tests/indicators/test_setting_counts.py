@@ -183,3 +183,23 @@ def test_shares_are_worked_from_the_protected_counts_only():
                             "SEN support": [4.0, 0.0]})
     sen = settings.add_school_sen_shares(schools)["sen"]
     assert sen.iloc[0] == pytest.approx(100 / 3) and np.isnan(sen.iloc[1])
+
+
+def test_top_school_share_is_worked_from_published_counts():
+    # mainstream plans 30 + 20 + 10 + 5 (+ one hidden school) ; setting totals 50 + 18 = 68
+    # top 2 schools: (30 + 20) / 68 = 73.5%; the hidden school is never among them
+    schools = pd.DataFrame({
+        "census_year": 2025, "row_type": "School",
+        "setting": ["Mainstream primary"] * 3 + ["Mainstream secondary"] * 2 + ["Special school"],
+        "EHC plan": [30, 10, None, 20, 5, 90.0],
+    })
+    by_setting = pd.DataFrame({
+        "census_year": 2025,
+        "setting": ["Mainstream primary", "Mainstream secondary", "Special school"],
+        "EHC plan": [50.0, 18.0, 90.0],
+    })
+    n, part, whole, share = settings.top_school_share(schools, by_setting, top=2)
+    assert (n, part, whole) == (2, 50.0, 68.0)
+    assert share == pytest.approx(73.529, abs=1e-3)
+    by_setting.loc[1, "EHC plan"] = None  # a hidden setting total: no sentence
+    assert settings.top_school_share(schools, by_setting, top=2) is None

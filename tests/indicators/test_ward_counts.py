@@ -142,3 +142,19 @@ def test_no_ward_is_compared_with_a_hidden_council_average():
         "count": [33, np.nan], "denominator": [100, 1000], "note": ["", SUPPRESSED]})
     assert wards.add_funnel_positions(frame, "Z06000001")["funnel"].tolist() == [
         "Not compared", SUPPRESSED]
+
+
+def test_fifth_ratio_is_pooled_over_two_deciles():
+    # most deprived fifth: (30 + 20) / (100 + 100) = 25%; least: (10 + 0) / (100 + 100) = 5%;
+    # ratio 25 / 5 = 5.0
+    counts = {1: 30, 2: 20, 9: 10, 10: 0}
+    frame = pd.DataFrame({
+        "indicator_id": "resident_pupils_ehc_plan_percent", "area_code": "Z06000001",
+        "area_type": "Local authority",
+        "breakdown": [wards.decile_label(d) for d in counts],
+        "count": list(counts.values()), "denominator": 100.0,
+    })
+    assert wards.fifth_ratio(frame, "resident_pupils_ehc_plan_percent", "Z06000001") == (
+        pytest.approx(25.0), pytest.approx(5.0), pytest.approx(5.0))
+    frame.loc[0, "count"] = np.nan  # a suppressed decile: no ratio
+    assert wards.fifth_ratio(frame, "resident_pupils_ehc_plan_percent", "Z06000001") is None

@@ -37,11 +37,6 @@ class FunnelData:
     points: pd.DataFrame
     limits: pd.DataFrame
 
-    @property
-    def benchmark(self) -> float:
-        """The benchmark (council average) in per cent."""
-        return float(self.limits["baseline"].iloc[0])
-
 
 def funnel_data(points: pd.DataFrame, benchmark_proportion: float,
                 grid_points: int = GRID_POINTS) -> FunnelData:

@@ -31,7 +31,7 @@ def test_limits_on_a_grid_spanning_the_plotted_wards():
         [12.160144, 27.839856, 7.639072, 32.360928], abs=1e-5)
     at_400 = limits[np.isclose(limits["denominator"], 400)].iloc[0]
     assert at_400["upper_95"] == pytest.approx(23.919928, abs=1e-5)
-    assert funnel.benchmark == pytest.approx(20.0)
+    assert limits["baseline"].tolist() == pytest.approx([20.0] * 20)
 
 
 def test_small_denominators_start_the_grid_at_one_and_no_point_gives_a_default_range():

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaError, JsnaInputError
+from jsna.indicators.table import SUPPRESSED
 
-SUPPRESSED = "[c]"
 PRIMARY = "primary: count below threshold"
 DERIVED = "derived from suppressed count"
 SECONDARY_PREFIX = "secondary: protects "

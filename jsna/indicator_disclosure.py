@@ -23,6 +23,13 @@ the long indicator table's cells add up, so the engine can protect them:
       denominator of the SEN support need mix is the count of pupils on SEN support).
 
 England, regions and other councils' rows are published by others and exempt.
+
+It also protects the tables of counts the indicators stage builds from the census before their
+indicator rows are taken (so a row hidden there is hidden in the long table too): the ward and
+deprivation tables together (:func:`protect_ward_tables`), and the settings, cross-border and
+school tables together (:func:`protect_setting_tables`), and the table of pupils by year group
+(:func:`protect_year_group_table`) and the EHC plans caseload table
+(:func:`protect_caseload_table`).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import pandas as pd
 from jsna.disclosure import (
     INDICATOR_KEY,
     CellTotal,
+    ColumnTotal,
     Relation,
     RowTotal,
     SameCells,
@@ -42,6 +50,9 @@ from jsna.disclosure import (
     apply_disclosure,
 )
 from jsna.errors import JsnaInputError
+from jsna.indicators import settings as setting_tables
+from jsna.indicators import wards as ward_tables
+from jsna.indicators import year_groups
 from jsna.indicators.catalogue import indicator_catalogue
 from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS
 
@@ -264,3 +275,184 @@ def suppress_indicators(
         {table_name: indicators}, {table_name: rules}, threshold, suppress_zeros
     )
     return tables[table_name], audit
+
+
+#: Names of the ward and deprivation tables in the disclosure call (and its audit).
+WARD_TABLE, DECILE_TABLE = "wards_by_ward", "wards_by_deprivation"
+
+
+def protect_ward_tables(ward_table: pd.DataFrame, decile_table: pd.DataFrame, *, threshold: int,
+                        suppress_zeros: bool, unknown_rows_match: bool
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Primary and secondary suppression of the ward and deprivation tables together.
+
+    Relations declared: the council total equals the wards plus "Ward not known" (and the
+    deciles plus "Not known"); SEN support + EHC plan = SEN and SEN + no SEN = resident pupils in
+    every row; the council total (and, when they are the same pupils, the two "not known" rows)
+    appear in both tables.
+
+    Parameters
+    ----------
+    ward_table, decile_table : DataFrame
+        From :func:`jsna.indicators.wards.ward_counts` and
+        :func:`jsna.indicators.wards.decile_counts`.
+    threshold, suppress_zeros
+        The council's disclosure settings.
+    unknown_rows_match : bool
+        Whether "Ward not known" and decile "Not known" are the same pupils (see
+        :func:`jsna.indicators.wards.unknown_rows_match`).
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame)
+        The two tables with hidden counts missing and ``note = "[c]"``, and the audit.
+    """
+    counts, all_resident = ward_tables.COUNTS, ward_tables.ALL_RESIDENT
+    wards = ward_table.assign(_link=ward_table["area_code"].where(
+        ward_table["area_type"] == "Ward", "council"))
+    wards.loc[wards["area_name"] == ward_tables.UNKNOWN_WARD, "_link"] = "unknown"
+    deciles = decile_table.assign(_link=decile_table["IMD decile"].map(
+        {all_resident: "council",
+         ward_tables.UNKNOWN_DECILE: "unknown" if unknown_rows_match else "decile unknown"}))
+    deciles["_link"] = deciles["_link"].fillna("decile " + deciles["IMD decile"])
+    columns = [ColumnTotal(ward_tables.SEN, [ward_tables.SUPPORT, ward_tables.PLAN]),
+               ColumnTotal(ward_tables.PUPILS, [ward_tables.SEN, ward_tables.NO_SEN])]
+    rules = {
+        WARD_TABLE: TableRules(
+            key=["area_code", "area_name"], counts=counts,
+            relations=[RowTotal(total={"area_type": "Local authority"},
+                                parts={"area_type": "Ward"}), *columns]),
+        DECILE_TABLE: TableRules(
+            key=["IMD decile"], counts=counts,
+            relations=[RowTotal(total={"IMD decile": all_resident},
+                                parts={"IMD decile": list(decile_table["IMD decile"].iloc[:-1])}),
+                       *columns,
+                       SameCells(other_table=WARD_TABLE, on=["_link"],
+                                 columns={c: c for c in counts})]),
+    }
+    tables, audit = apply_disclosure({WARD_TABLE: wards, DECILE_TABLE: deciles}, rules,
+                                     threshold=threshold, suppress_zeros=suppress_zeros)
+    return (tables[WARD_TABLE].drop(columns="_link"), tables[DECILE_TABLE].drop(columns="_link"),
+            audit)
+
+
+#: Names of the settings, cross-border and school tables in the disclosure call (and its audit).
+SETTING_TABLE, OUTSIDE_TABLE, SCHOOL_TABLE = (
+    "settings_pupils_by_setting", "settings_pupils_living_outside", "settings_schools")
+
+
+def protect_setting_tables(by_setting: pd.DataFrame, outside: pd.DataFrame,
+                           schools: pd.DataFrame, *, threshold: int, suppress_zeros: bool = False
+                           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Disclosure control of the settings, cross-border and school tables together.
+
+    Relations declared: settings add up to "All settings" in each census (both tables with
+    settings); schools add up to their setting; the school subtotals and the cross-border table
+    publish the same pupils, EHC plan and SEN support counts as the settings table.
+
+    Parameters
+    ----------
+    by_setting, outside, schools : DataFrame
+        From :func:`jsna.indicators.settings.setting_counts`,
+        :func:`~jsna.indicators.settings.outside_counts` and
+        :func:`~jsna.indicators.settings.school_counts`.
+    threshold, suppress_zeros
+        The council's disclosure settings.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame, DataFrame)
+        The protected settings, cross-border and school tables (hidden cells missing, ``note``
+        ``"[c]"``) and the audit.
+    """
+    counts, all_settings = setting_tables.COUNTS, setting_tables.ALL_SETTINGS
+    same = {c: c for c in counts}
+    settings = [s for s in by_setting["setting"].unique() if s != all_settings]
+    rules = {
+        SETTING_TABLE: TableRules(
+            key=["census_year", "setting"], counts=counts,
+            relations=[RowTotal(total={"setting": all_settings}, parts={"setting": settings},
+                                within=["census_year"])]),
+        OUTSIDE_TABLE: TableRules(
+            key=["census_year", "setting"], counts=[*counts, *setting_tables.OUT_COUNTS],
+            relations=[RowTotal(total={"setting": all_settings}, parts={"setting": settings},
+                                within=["census_year"]),
+                       SameCells(SETTING_TABLE, on=["census_year", "setting"], columns=same)]),
+        SCHOOL_TABLE: TableRules(
+            key=["census_year", "setting", "school_urn"], counts=counts,
+            relations=[RowTotal(total={"row_type": "Setting"}, parts={"row_type": "School"},
+                                within=["census_year", "setting"]),
+                       SameCells(SETTING_TABLE,
+                                 on={"census_year": "census_year", "subtotal_of": "setting"},
+                                 columns=same)]),
+    }
+    # the school table's subtotal rows repeat the settings table; its school rows do not
+    subtotal_of = schools["setting"].where(schools["row_type"] == "Setting", "")
+    tables, audit = apply_disclosure(
+        {SETTING_TABLE: by_setting, OUTSIDE_TABLE: outside,
+         SCHOOL_TABLE: schools.assign(subtotal_of=subtotal_of)},
+        rules, threshold=threshold, suppress_zeros=suppress_zeros)
+    protected_schools = tables[SCHOOL_TABLE].drop(columns="subtotal_of")
+    return tables[SETTING_TABLE], tables[OUTSIDE_TABLE], protected_schools, audit
+
+
+#: Name of the year-group table in the disclosure call (and its audit).
+YEAR_GROUP_TABLE = "population_pupils_by_year_group"
+
+
+def year_group_rules(table: pd.DataFrame) -> TableRules:
+    """The year groups add up to "All year groups" in each count column.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`jsna.indicators.year_groups.year_group_counts` (the total row last).
+    """
+    return TableRules(
+        key=["Year group"],
+        counts=list(year_groups.COUNTS),
+        relations=[RowTotal(total={"Year group": year_groups.ALL_YEAR_GROUPS},
+                            parts={"Year group": list(table["Year group"].iloc[:-1])})],
+    )
+
+
+def protect_year_group_table(table: pd.DataFrame, *, threshold: int, suppress_zeros: bool = False
+                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Primary and secondary suppression of the table of pupils by year group.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`jsna.indicators.year_groups.year_group_counts`.
+    threshold, suppress_zeros
+        The council's disclosure settings.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The table with hidden counts missing and ``note = "[c]"``, and the audit.
+    """
+    tables, audit = apply_disclosure({YEAR_GROUP_TABLE: table},
+                                     {YEAR_GROUP_TABLE: year_group_rules(table)},
+                                     threshold=threshold, suppress_zeros=suppress_zeros)
+    return tables[YEAR_GROUP_TABLE], audit
+
+
+#: Name of the EHC plans caseload table in the disclosure call (and its audit).
+CASELOAD_TABLE = "ehcp_caseload"
+
+
+def protect_caseload_table(table: pd.DataFrame, counts: Sequence[str], *, threshold: int
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Primary suppression of the EHC plans caseload table (one row per January, one column per
+    area; no relation between its cells).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The table with hidden counts missing and ``note = "[c]"``, and the audit.
+    """
+    rules = TableRules(key=["January"], counts=list(counts), relations=[])
+    tables, audit = apply_disclosure({CASELOAD_TABLE: table}, {CASELOAD_TABLE: rules},
+                                     threshold=threshold)
+    return tables[CASELOAD_TABLE], audit

@@ -6,7 +6,8 @@ share of EHC needs assessments that ended in a decision not to issue a plan; and
 exception cases), with Wilson confidence intervals, comparisons with England, the region and the
 statistical neighbours, the recent trend, the LAIT quartile band across every council in the file
 and the council's rank among itself and its ten neighbours. Every number is read from the
-published files and passes disclosure control before display.
+published files and passes disclosure control before display; the figures are read and worked
+out in :mod:`jsna.indicators.ehcp`.
 """
 
 from __future__ import annotations
@@ -27,122 +28,39 @@ from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
+    SUPPRESSED,
     SameCells,
     TableRules,
-    apply_disclosure,
     format_suppressed,
 )
 from jsna.errors import JsnaInputError
-from jsna.sources.ees import read_ees_wide
-from jsna.sources.la_codes import (
-    CODE_CHANGES,
-    area_name,
-    canonical_code,
-    current_codes,
-    harmonise_la_codes,
+from jsna.indicator_disclosure import protect_caseload_table
+from jsna.indicators.ehcp import (
+    ASSESSMENTS,
+    INDICATORS,
+    POLARITY_TIMELY,
+    REQUESTS,
+    TIMELINESS,
+    caseload_plans,
+    growth_index,
+    plans_per_10000,
+    published_rates,
+    timeliness_ranks,
 )
-from jsna.sources.ons import read_population
-from jsna.stats import Benchmarks, neighbour_ranks
 from jsna.viz.charts import compare_chart, trend_chart
 from jsna.viz.display import Table
 
 KEY = "ehcp"
 TITLE = "EHC needs assessments and plans"
 SOURCE = "Source: DfE, Education, health and care plans (SEN2)."
-POLARITY_TIMELY = "High is good"
-
-#: indicator id -> (file key, count measure, denominator measure, label)
-INDICATORS: dict[str, tuple[str, str, str, str]] = {
-    "ehcp_issued_20_weeks_ex_percent": (
-        "ehcp_timeliness", "plans_issued_20_weeks_ex", "plans_issued_den_ex",
-        "New EHC plans issued within 20 weeks, excluding exceptions (%)",
-    ),
-    "ehcp_issued_20_weeks_percent": (
-        "ehcp_timeliness", "plans_issued_within_20_weeks", "plans_issued_den",
-        "New EHC plans issued within 20 weeks, including exceptions (%)",
-    ),
-    "ehcp_requests_not_assessed_percent": (
-        "ehcp_requests", "requests_decided_not_to_assess", "requests_received_in_year",
-        "Requests for an EHC needs assessment the council decided not to assess (%)",
-    ),
-    "ehcp_requests_assessed_percent": (
-        "ehcp_requests", "requests_decided_to_assess", "requests_received_in_year",
-        "Requests for an EHC needs assessment the council decided to assess (%)",
-    ),
-    # DfE's own percentage: out of all assessments in the year, including those still undecided
-    # or withdrawn (total first published for 2022)
-    "ehcp_assessments_no_plan_percent": (
-        "ehcp_assessments", "assess_not_issued", "assess_in_year",
-        "EHC needs assessments that ended in a decision not to issue a plan (%)",
-    ),
-}
-TIMELINESS = ("ehcp_issued_20_weeks_ex_percent", "ehcp_issued_20_weeks_percent")
-REQUESTS = ("ehcp_requests_not_assessed_percent", "ehcp_requests_assessed_percent")
-ASSESSMENTS = ("ehcp_assessments_no_plan_percent",)
-#: indicator id -> DfE's own percentage column: its symbol is shown where no percentage can be
-#: calculated from the published count and denominator (e.g. no plans issued: ``0`` and ``x``)
-DFE_PERCENT: dict[str, str] = {
-    "ehcp_issued_20_weeks_ex_percent": "PC_plans_issued_20_weeks_ex",
-    "ehcp_issued_20_weeks_percent": "pc_plans_issued_within_20_weeks",
-    "ehcp_requests_not_assessed_percent": "request_not_assess_pc",
-    "ehcp_requests_assessed_percent": "request_assess_pc",
-    "ehcp_assessments_no_plan_percent": "assess_not_issued_pc",
-}
 #: The legend under every table: DfE's own symbols are kept as published.
 SYMBOLS = ("[x] = not available (published as x by DfE, or no denominator to calculate a "
            "percentage from); [z] = not applicable; [low] = rounds to zero; [c] = suppressed.")
 
 
-def published_rates(config: Config, indicators: tuple[str, ...]) -> pd.DataFrame:
-    """Indicator rows (count, denominator, note) for every area in the SEN2 files.
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration (``inputs.comparators`` names the files).
-    indicators : tuple of str
-        Keys of :data:`INDICATORS`.
-
-    Returns
-    -------
-    DataFrame
-        ``indicator_id, area_code, area_name, area_type, period, breakdown, count, denominator,
-        note``; a published symbol (``[x]``) on the count or denominator is kept in ``note``.
-    """
-    parts = []
-    for indicator in indicators:
-        file_key, count, denominator, _ = INDICATORS[indicator]
-        path = require_comparator(config, file_key)
-        percent_column = DFE_PERCENT[indicator]
-        measures = [count, denominator]
-        if percent_column in _header(path):
-            measures.append(percent_column)
-        wide = read_ees_wide(path, measures=measures)
-        wide = wide[wide["breakdown"] == wide["breakdown_topic"]]  # the "All ..." rows
-        part = wide[["area_code", "area_name", "area_type", "period"]].copy()
-        part["indicator_id"] = indicator
-        part["breakdown"] = "All"
-        part["count"] = wide[count]
-        part["denominator"] = wide[denominator]
-        part["note"] = wide[f"{count}_note"].where(wide[f"{count}_note"] != "",
-                                                   wide[f"{denominator}_note"])
-        if percent_column in measures:
-            # nothing to divide by: DfE's own symbol for its percentage, never our message
-            uncalculable = (part["note"] == "") & ~(part["denominator"] > 0)
-            part.loc[uncalculable, "note"] = wide.loc[uncalculable, f"{percent_column}_note"]
-        parts.append(part)
-    rows = pd.concat(parts, ignore_index=True)
-    rows.attrs["path"] = str(require_comparator(config, INDICATORS[indicators[0]][0]))
-    return rows
-
-
-def _header(path: Path) -> list[str]:
-    """Column names of a CSV (first line only); none when it cannot be read (the reader that
-    follows then says why, naming the file)."""
-    try:
-        return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.str.strip())
-    except (OSError, ValueError):
-        return []
+def _files(config: Config, indicators: tuple[str, ...]) -> dict[str, Path]:
+    """The SEN2 files the ``indicators`` are read from, by comparator key (each required)."""
+    return {INDICATORS[i][0]: require_comparator(config, INDICATORS[i][0]) for i in indicators}
 
 
 def _pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
@@ -251,83 +169,20 @@ def _neighbour_table(indicators: pd.DataFrame, ranks: pd.DataFrame, period: str,
     )
 
 
-def council_plans(wide: pd.DataFrame, council: str, name: str) -> tuple[pd.Series, str]:
-    """EHC plans maintained by a council in each January, through a reorganisation if needed.
-
-    A council created by a merger (BCP and Dorset in April 2019) has no row of its own for the
-    Januaries before it existed. Those Januaries are the sum of its predecessors' plans when the
-    file holds every predecessor (the merger rule of :mod:`jsna.sources.la_codes` is exact);
-    otherwise (e.g. BCP: DfE files have Bournemouth and Poole but no Christchurch) they are left
-    empty, because a partial sum is not the same area.
-
-    Parameters
-    ----------
-    wide : DataFrame
-        The caseload file's "All EHC plans" rows (:func:`~jsna.sources.ees.read_ees_wide`
-        with ``ehcplans``), codes current.
-    council : str
-        The council's current code.
-    name : str
-        The council's name, for the note.
-
-    Returns
-    -------
-    (Series, str)
-        Plans by period (NaN for a January the council did not exist in), and a sentence for
-        the table note saying how the Januaries before the council existed were treated
-        (``""`` when every January has the council's own row).
-    """
-    own = wide[wide["area_code"] == council].set_index("period")["ehcplans"]
-    changes = [c for c in CODE_CHANGES if c.successor == council and c.kind == "merger"]
-    earlier = wide[wide["area_code"].isin({p for c in changes for p in c.predecessors})
-                   & ~wide["period"].isin(own.index)]
-    if earlier.empty:
-        return own.groupby(level=0).first(), ""
-    derived, _ = harmonise_la_codes(
-        pd.concat([wide[wide["area_code"] == council], earlier]), additive_measures=["*"],
-        sum_columns=("ehcplans",), note_column="ehcplans_note")
-    derived = derived[(derived["area_code"] == council) & (derived["harmonised"] != "")]
-    exact = derived[derived["harmonised"].str.contains("; exact:", regex=False)]
-    plans = pd.concat([own, exact.set_index("period")["ehcplans"]]).groupby(level=0).first()
-    predecessors = sorted(set(earlier["area_name"]))
-    years = ", ".join(sorted(f"January {p[:2]}{p[-2:]}" for p in set(earlier["period"])))
-    if not exact.empty:
-        return plans, (f"{name} was formed from {', '.join(predecessors)}: {years} is the sum "
-                       "of their plans as published by DfE (the same area).")
-    reasons = []
-    for change in changes:
-        present = set(earlier["area_code"]) & set(change.predecessors)
-        if not present:
-            continue
-        missing = [c for c in change.predecessors if c not in present]
-        reasons.append(change.note if not change.exact else
-                       f"no row for {', '.join(area_name(c) or c for c in missing)}")
-    why = "; ".join(reasons)
-    return plans, (f"{name} was formed in April {changes[0].year}; DfE's {years} figures for "
-                   f"{' and '.join(predecessors)} do not cover the same area ({why}), so "
-                   f"{name} has no figure for {years}.")
-
-
 def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.DataFrame,
                                                                       pd.DataFrame]:
-    wide = read_ees_wide(require_comparator(config, "ehcp_caseload"), measures=["ehcplans"])
-    wide = wide[wide["breakdown"] == wide["breakdown_topic"]]
-    mine, history = council_plans(wide, areas.council, config.area.name)
+    plans, history = caseload_plans(require_comparator(config, "ehcp_caseload"), areas.council,
+                                    config.area.name, areas.region_code)
     names = {areas.council: config.area.name, areas.region_code: areas.region_name,
              "E92000001": "England"}
-    plans = wide[wide["area_code"].isin(names)].pivot_table(
-        index="period", columns="area_code", values="ehcplans", aggfunc="first")
-    plans[areas.council] = mine
-    plans = plans.reindex(columns=list(names)).sort_index()
     frame = pd.DataFrame({"January": [f"January {p[:2]}{p[-2:]}" for p in plans.index]})
     for code, label in names.items():
         frame[label] = plans[code].to_numpy()
     name = f"{KEY}_caseload"
     counts = list(names.values())
-    rules = TableRules(key=["January"], counts=counts, relations=[])
-    tables, audit = apply_disclosure({name: frame}, {name: rules},
-                                     threshold=config.disclosure.threshold)
-    published = format_suppressed(tables[name], columns=counts).drop(columns="note")
+    protected, audit = protect_caseload_table(frame, counts,
+                                              threshold=config.disclosure.threshold)
+    published = format_suppressed(protected, columns=counts).drop(columns="note")
     # a January before the council existed is not applicable, not missing
     before = plans[areas.council].isna().to_numpy() & (
         np.arange(len(plans)) < np.argmax(plans[areas.council].notna().to_numpy()))
@@ -338,9 +193,7 @@ def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.D
     # growth index from the suppressed table only (a hidden count gives no index)
     index_rows = []
     for label in counts:
-        values = pd.to_numeric(tables[name][label], errors="coerce")
-        base = values.iloc[base_at]
-        index = values / base * 100 if pd.notna(base) and base > 0 else values * np.nan
+        index = growth_index(pd.to_numeric(protected[label], errors="coerce"), base_at)
         published[f"{label} index"] = index.round(1).to_numpy()
         if label == config.area.name:
             published[f"{label} index"] = published[f"{label} index"].astype(object).where(
@@ -348,8 +201,11 @@ def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.D
         index_rows.append(pd.DataFrame({"area_name": label,
                                         "period": published["January"].str[-4:],
                                         "value": index.to_numpy()}))
-    rate = _rate_per_10000(config, tables[name][config.area.name], plans.index)
-    if rate is not None:
+    if config.inputs.population is not None:
+        hidden = (protected["note"] == SUPPRESSED).fillna(False).to_numpy(dtype=bool) & (
+            protected[config.area.name].isna().to_numpy())
+        rate = plans_per_10000(config.inputs.population, config.area.code,
+                               protected[config.area.name], hidden, plans.index)
         published.insert(2, f"{config.area.name} per 10,000 aged 0 to 25", rate)
     basis = (f"Growth index: plans in each January divided by plans in {base_label}, times 100."
              + (f" {history}" if history else ""))
@@ -372,31 +228,6 @@ def _caseload_table(config: Config, areas: ComparatorAreas) -> tuple[Table, pd.D
     return table, index_rows, audit
 
 
-def _rate_per_10000(config: Config, plans: pd.Series, periods: pd.Index) -> list | None:
-    """EHC plans in January per 10,000 residents aged 0 to 25 at the previous mid-year.
-
-    ``plans`` is the council's (disclosure-controlled) column, one value per January in
-    ``periods`` ("2024/25" -> January 2025 -> mid-2024 estimate). Years without an estimate,
-    or with a hidden count, show ``[x]`` / ``[c]``. ``None`` when no population file is set.
-    """
-    path = config.inputs.population
-    if path is None:
-        return None
-    population = read_population(path)
-    council = canonical_code(config.area.code)  # old or current code, as the SEN2 files
-    population = population[(current_codes(population["area_code"]) == council)
-                            & (population["sex"] == "Persons") & (population["age"] <= 25)]
-    aged_0_to_25 = population.groupby("year")["population"].sum()
-    mid_year = pd.Series([int(p[:4]) for p in periods])
-    denominator = mid_year.map(aged_0_to_25).to_numpy(dtype=float)
-    count = pd.to_numeric(plans, errors="coerce").to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = count / denominator * 10_000
-    hidden = plans.astype(str).eq("[c]").to_numpy()
-    return [("[c]" if h else "[x]") if not np.isfinite(r) else float(r)
-            for r, h in zip(rate, hidden, strict=True)]
-
-
 def build(config: Config) -> Chapter:
     """Build the EHC needs assessments and plans chapter for a council.
 
@@ -412,19 +243,18 @@ def build(config: Config) -> Chapter:
         Findings, tables, figures, indicator rows and disclosure audit.
     """
     area = config.area
-    timely_rows = published_rates(config, TIMELINESS)
+    timely_rows = published_rates(_files(config, TIMELINESS), TIMELINESS)
     source = require_comparator(config, "ehcp_timeliness")
     areas = comparator_areas(config, timely_rows, source)
     if areas.council not in set(timely_rows["area_code"]):
         raise JsnaInputError(f"{source}: no rows for {area.name} ({area.code})")
     timely, timely_audit = _pipeline(timely_rows, config, areas, POLARITY_TIMELY)
-    request_rows = published_rates(config, REQUESTS)
+    request_rows = published_rates(_files(config, REQUESTS), REQUESTS)
     requests, request_audit = _pipeline(request_rows, config, areas, "Not applicable")
-    assessments, assessment_audit = _pipeline(published_rates(config, ASSESSMENTS), config, areas,
+    assessments, assessment_audit = _pipeline(published_rates(_files(config, ASSESSMENTS), ASSESSMENTS), config, areas,
                                               "Not applicable")
     indicators = pd.concat([timely, requests, assessments], ignore_index=True)
-    benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))
-    ranks = neighbour_ranks(timely, benchmarks, POLARITY_TIMELY)
+    ranks = timeliness_ranks(timely, areas.council, areas.region_code, areas.neighbours)
 
     periods = sorted(timely["period"].unique())
     latest = periods[-1]

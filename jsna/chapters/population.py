@@ -3,7 +3,8 @@
 Pupils in the council's schools by year group and SEN provision; the percentage of pupils with an
 EHC plan and on SEN support over (at least) five censuses against England, the region and the
 statistical neighbours; and the mix of primary needs. Every number is computed from the cleaned
-census or read from the published comparators, then passes disclosure control before display.
+census or read from the published comparators (:mod:`jsna.indicators.prevalence`,
+:mod:`jsna.indicators.year_groups`), then passes disclosure control before display.
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ from jsna.chapters.common import (
     require_comparator,
 )
 from jsna.chapters.wording import Wording, sentence
-from jsna.config import Config
+from jsna.config import Config, DisclosureOptions
 from jsna.disclosure import (
     INDICATOR_TABLE,
-    RowTotal,
     SameCells,
     TableRules,
-    apply_disclosure,
     format_suppressed,
+)
+from jsna.indicator_disclosure import (
+    YEAR_GROUP_TABLE,
+    protect_year_group_table,
+    year_group_rules,
 )
 from jsna.indicators.prevalence import (
     BASIS_NOTE,
@@ -38,54 +42,28 @@ from jsna.indicators.prevalence import (
     published_prevalence,
 )
 from jsna.indicators.table import academic_year_label
+from jsna.indicators.year_groups import COUNTS, year_group_counts
 from jsna.sources.la_codes import canonical_code
 from jsna.viz.charts import category_chart, trend_chart
 from jsna.viz.display import Table
 
 KEY = "population"
 TITLE = "Population and SEND prevalence"
-NC_YEAR_ORDER = ["N1", "N2", "R", *[str(n) for n in range(1, 15)]]
-UNKNOWN_YEAR_GROUP = "not known"
 SOURCE_CENSUS = "Source: school census (January), pupils on roll in the council's schools."
 SOURCE_DFE = ("Source: DfE, Special educational needs in England; council school census. "
               "All areas: pupils in state-funded schools.")
 
 
-def _year_group_table(pupils: pd.DataFrame, year: int, threshold: int, council_code: str
-                      ) -> tuple[Table, pd.DataFrame, TableRules]:
-    latest = pupils[pupils["census_year"] == year]
-    # a year group or provision the census left blank (kept by the cleaner) is still a pupil
-    counts = pd.crosstab(latest["nc_year"].astype(object).fillna(UNKNOWN_YEAR_GROUP),
-                         latest["sen_provision"].astype(object).fillna(""))
-    for provision in ("E", "K", "N"):
-        if provision not in counts:
-            counts[provision] = 0
-    counts = counts.reindex([y for y in NC_YEAR_ORDER if y in counts.index] +
-                            [y for y in counts.index if y not in NC_YEAR_ORDER])
-    frame = pd.DataFrame(
-        {
-            "Year group": [_year_group_name(y) for y in counts.index],
-            "Pupils": counts.sum(axis=1).to_numpy(),
-            "SEN support": counts["K"].to_numpy(),
-            "EHC plan": counts["E"].to_numpy(),
-        }
-    )
-    total = pd.DataFrame({"Year group": ["All year groups"], "Pupils": [frame["Pupils"].sum()],
-                          "SEN support": [frame["SEN support"].sum()],
-                          "EHC plan": [frame["EHC plan"].sum()]})
-    frame = pd.concat([frame, total], ignore_index=True)
-    name = f"{KEY}_pupils_by_year_group"
-    counts = ["Pupils", "SEN support", "EHC plan"]
-    rules = TableRules(
-        key=["Year group"],
-        counts=counts,
-        relations=[RowTotal(total={"Year group": "All year groups"},
-                            parts={"Year group": list(frame["Year group"].iloc[:-1])})],
-    )
-    tables, audit = apply_disclosure({name: frame}, {name: rules}, threshold=threshold)
-    published = format_suppressed(tables[name], columns=counts).drop(columns="note")
+def _year_group_table(pupils: pd.DataFrame, year: int, disclosure: DisclosureOptions,
+                      council_code: str) -> tuple[Table, pd.DataFrame, TableRules]:
+    counts = year_group_counts(pupils, year)
+    protected, audit = protect_year_group_table(counts, threshold=disclosure.threshold,
+                                                suppress_zeros=disclosure.suppress_zeros)
+    published = format_suppressed(protected, columns=COUNTS).drop(columns="note")
+    rules = year_group_rules(counts)
+    threshold = disclosure.threshold
     table = Table(
-        name=name,
+        name=YEAR_GROUP_TABLE,
         caption=f"Pupils in the council's schools by year group and SEN provision, "
                 f"January {year}",
         frame=published,
@@ -142,12 +120,6 @@ def census_coverage(latest: pd.DataFrame, year: int, schools_path: Path | None) 
     if unlisted:
         text += f"; {unlisted} not in the schools list"
     return text + "."
-
-
-def _year_group_name(code: str) -> str:
-    names = {"N1": "Nursery 1", "N2": "Nursery 2", "R": "Reception",
-             UNKNOWN_YEAR_GROUP: "Year group not known"}
-    return names.get(code, f"Year {code}")
 
 
 def _trend_rules(table: Table, indicator: str, council_code: str, council: str) -> TableRules:
@@ -257,7 +229,6 @@ def build(config: Config) -> Chapter:
     pupils = load_pupils(config)
     years = sorted(pupils["census_year"].unique())
     latest = int(years[-1])
-    threshold = config.disclosure.threshold
 
     council_rows = pd.concat(
         [council_prevalence(pupils, area.code, area.name),
@@ -281,7 +252,8 @@ def build(config: Config) -> Chapter:
         polarity="Not applicable",
     )
 
-    year_table, year_audit, year_rules = _year_group_table(pupils, latest, threshold, area.code)
+    year_table, year_audit, year_rules = _year_group_table(pupils, latest, config.disclosure,
+                                                             area.code)
     coverage = [census_coverage(pupils[pupils["census_year"] == latest], latest,
                                 config.inputs.schools)]
     period_labels = [academic_year_label(int(y)) for y in years]

@@ -12,13 +12,14 @@ up to the setting (the same numbers as the settings table); the cross-border tab
 up to its total and repeat the settings table's latest census. The council's indicator rows are
 then taken from the protected settings table, so the indicator table can never show a count the
 tables hide.
+
+The counting and the indicator rows are the indicators stage's (:mod:`jsna.indicators.settings`)
+and the disclosure step :func:`jsna.indicator_disclosure.protect_setting_tables`; this module
+selects, formats and narrates.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
@@ -33,256 +34,50 @@ from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
-    SUPPRESSED,
     Cells,
     Equation,
     RowTotal,
     SameCells,
     TableRules,
-    apply_disclosure,
     format_suppressed,
 )
-from jsna.errors import JsnaInputError
-from jsna.indicators.prevalence import other_filters_at_total
+from jsna.indicator_disclosure import protect_setting_tables
+from jsna.indicators.settings import (
+    ALL_SETTINGS,
+    COUNTS,
+    INDICATOR,
+    MAINSTREAM,
+    OUT_PLAN,
+    OUT_SUPPORT,
+    PLAN,
+    PUPILS,
+    SUPPORT,
+    add_outside_shares,
+    add_plan_shares,
+    add_school_sen_shares,
+    council_indicator_rows,
+    outside_counts,
+    published_indicator_rows,
+    pupils_with_settings,
+    school_counts,
+    setting_counts,
+    top_school_share,
+)
 from jsna.indicators.table import academic_year_label
-from jsna.sources.ees import read_ees_wide
-from jsna.sources.la_codes import canonical_code
-from jsna.sources.schools import AP, PRIMARY, SECONDARY, SPECIAL, read_schools
+from jsna.sources.schools import SPECIAL, read_schools
 from jsna.viz.charts import trend_chart
 from jsna.viz.display import Table
 
 KEY = "settings"
 TITLE = "Where pupils with SEND are educated"
 
-NOT_LISTED = "Not in the schools list"
-#: School name shown for pupils whose URN is blank or invalid in the census.
-UNKNOWN_SCHOOL = "School not known (URN blank or not 6 digits in the census)"
-ALL_SETTINGS = "All settings"
-SETTINGS = [PRIMARY, SECONDARY, SPECIAL, AP]
-MAINSTREAM = [PRIMARY, SECONDARY]
 
-#: DfE ``phase_type_grouping`` (lower case) -> type of setting; only state-funded types count.
-PUBLISHED_SETTING: dict[str, str] = {
-    "state-funded nursery": PRIMARY,
-    "state-funded primary": PRIMARY,
-    "state-funded secondary": SECONDARY,
-    "state-funded special school": SPECIAL,
-    "state-funded ap school": AP,
-    "pupil referral unit": AP,
-}
-
-INDICATOR = "ehc_plan_special_school_percent"
 INDICATOR_NAME = "Pupils with an EHC plan in state-funded schools who attend a special school (%)"
-BREAKDOWN = "Pupils with an EHC plan"
-
-PUPILS, PLAN, SUPPORT = "Pupils", "EHC plan", "SEN support"
-COUNTS = [PUPILS, PLAN, SUPPORT]
-OUT_PLAN, OUT_SUPPORT = "EHC plan living outside", "SEN support living outside"
-#: Pupils with no SEN living outside are not published by setting: with the pupils, EHC plan
-#: and SEN support counts, a setting whose pupils all have SEN would give them away by subtraction
-OUT_COUNTS = [OUT_PLAN, OUT_SUPPORT]
 
 SOURCE_CENSUS = ("Source: school census (January), pupils on roll in the council's schools; "
                  "council schools list.")
 SOURCE_DFE = ("Source: DfE, Special educational needs in England (state-funded schools); council "
               "school census.")
-TOP_SCHOOLS = 10
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-def pupils_with_settings(pupils: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
-    """Attach each pupil's school name and type of setting (joined on the school's URN).
-
-    A pupil whose school is not in the schools list keeps the row, with the setting
-    ``"Not in the schools list"`` and the URN as the school's name (or :data:`UNKNOWN_SCHOOL`
-    when the census gives no valid URN).
-    """
-    merged = pupils.merge(schools[["urn", "school_name", "setting"]], how="left",
-                          left_on="school_urn", right_on="urn", validate="many_to_one")
-    listed = merged["setting"].notna()
-    merged["setting"] = merged["setting"].where(listed, NOT_LISTED)
-    urn = merged["school_urn"].astype("string").fillna("")
-    unlisted_name = ("URN " + urn + " (not in the schools list)").where(urn != "", UNKNOWN_SCHOOL)
-    merged["school_name"] = merged["school_name"].where(listed, unlisted_name.astype(object))
-    merged["school_urn"] = urn.astype(str)
-    return merged
-
-
-# --------------------------------------------------------------------------- counts
-
-
-def _counts(frame: pd.DataFrame, keys: list[str], outside: bool = False) -> pd.DataFrame:
-    provision = frame["sen_provision"]
-    data = frame[keys].assign(**{PUPILS: 1, PLAN: (provision == "E").astype(int),
-                                 SUPPORT: (provision == "K").astype(int)})
-    if outside:
-        away = (~frame["resident"].astype(bool)).astype(int)
-        data[OUT_PLAN] = data[PLAN] * away
-        data[OUT_SUPPORT] = data[SUPPORT] * away
-    return data.groupby(keys, sort=True).sum().reset_index()
-
-
-def setting_counts(pupils: pd.DataFrame) -> pd.DataFrame:
-    """Pupils, EHC plans and SEN support by census year and setting, with an all-settings row.
-
-    Every setting appears in every year (zeros included); ``"Not in the schools list"`` only when
-    a pupil's school is missing from the list.
-    """
-    years = sorted(pupils["census_year"].unique())
-    settings = SETTINGS + ([NOT_LISTED] if (pupils["setting"] == NOT_LISTED).any() else [])
-    counts = _counts(pupils, ["census_year", "setting"])
-    grid = pd.MultiIndex.from_product([years, settings], names=["census_year", "setting"])
-    counts = counts.set_index(["census_year", "setting"]).reindex(grid, fill_value=0)
-    counts = counts.reset_index()
-    totals = counts.groupby("census_year")[COUNTS].sum().reset_index()
-    totals["setting"] = ALL_SETTINGS
-    out = pd.concat([counts, totals], ignore_index=True)
-    out["order"] = out["setting"].map({s: i for i, s in enumerate([*settings, ALL_SETTINGS])})
-    out = out.sort_values(["census_year", "order"]).drop(columns="order")
-    return out.reset_index(drop=True)[["census_year", "setting", *COUNTS]]
-
-
-def outside_counts(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Latest census: pupils by setting and how many of them live outside the council."""
-    latest = pupils[pupils["census_year"] == year]
-    settings = SETTINGS + ([NOT_LISTED] if (latest["setting"] == NOT_LISTED).any() else [])
-    counts = _counts(latest, ["setting"], outside=True).set_index("setting")
-    counts = counts.reindex(settings, fill_value=0).reset_index()
-    total = counts[[*COUNTS, *OUT_COUNTS]].sum().to_frame().T
-    total.insert(0, "setting", ALL_SETTINGS)
-    out = pd.concat([counts, total], ignore_index=True)
-    out.insert(0, "census_year", year)
-    return out
-
-
-def school_counts(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Latest census: pupils, EHC plans and SEN support per school, with setting subtotal rows.
-
-    ``row_type`` is ``"School"`` or ``"Setting"`` (the subtotal, equal to the settings table).
-    """
-    latest = pupils[pupils["census_year"] == year]
-    schools = _counts(latest, ["setting", "school_urn", "school_name"])
-    schools["row_type"] = "School"
-    subtotals = schools.groupby("setting")[COUNTS].sum().reset_index()
-    subtotals["row_type"] = "Setting"
-    subtotals["school_urn"] = ""
-    subtotals["school_name"] = subtotals["setting"]
-    out = pd.concat([schools, subtotals], ignore_index=True)
-    out.insert(0, "census_year", year)
-    return out
-
-
-def protect(by_setting: pd.DataFrame, outside: pd.DataFrame, schools: pd.DataFrame, *,
-            threshold: int, suppress_zeros: bool = False
-            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Disclosure control of the three tables together.
-
-    Relations declared: settings add up to "All settings" in each census (both tables with
-    settings); schools add up to their setting; the school subtotals and the cross-border table
-    publish the same pupils, EHC plan and SEN support counts as the settings table.
-
-    Returns
-    -------
-    (DataFrame, DataFrame, DataFrame, DataFrame)
-        The protected settings, cross-border and school tables (hidden cells missing, ``note``
-        ``"[c]"``) and the audit.
-    """
-    names = {"by_setting": f"{KEY}_pupils_by_setting",
-             "outside": f"{KEY}_pupils_living_outside",
-             "schools": f"{KEY}_schools"}
-    same = {c: c for c in COUNTS}
-    settings = [s for s in by_setting["setting"].unique() if s != ALL_SETTINGS]
-    rules = {
-        names["by_setting"]: TableRules(
-            key=["census_year", "setting"], counts=COUNTS,
-            relations=[RowTotal(total={"setting": ALL_SETTINGS}, parts={"setting": settings},
-                                within=["census_year"])]),
-        names["outside"]: TableRules(
-            key=["census_year", "setting"], counts=[*COUNTS, *OUT_COUNTS],
-            relations=[RowTotal(total={"setting": ALL_SETTINGS}, parts={"setting": settings},
-                                within=["census_year"]),
-                       SameCells(names["by_setting"], on=["census_year", "setting"],
-                                 columns=same)]),
-        names["schools"]: TableRules(
-            key=["census_year", "setting", "school_urn"], counts=COUNTS,
-            relations=[RowTotal(total={"row_type": "Setting"}, parts={"row_type": "School"},
-                                within=["census_year", "setting"]),
-                       SameCells(names["by_setting"],
-                                 on={"census_year": "census_year", "subtotal_of": "setting"},
-                                 columns=same)]),
-    }
-    # the school table's subtotal rows repeat the settings table; its school rows do not
-    subtotal_of = schools["setting"].where(schools["row_type"] == "Setting", "")
-    tables, audit = apply_disclosure(
-        {names["by_setting"]: by_setting, names["outside"]: outside,
-         names["schools"]: schools.assign(subtotal_of=subtotal_of)},
-        rules, threshold=threshold, suppress_zeros=suppress_zeros)
-    protected_schools = tables[names["schools"]].drop(columns="subtotal_of")
-    return tables[names["by_setting"]], tables[names["outside"]], protected_schools, audit
-
-
-# --------------------------------------------------------------------------- indicator rows
-
-
-def council_indicator_rows(by_setting: pd.DataFrame, area_code: str, area_name: str
-                           ) -> pd.DataFrame:
-    """Percentage of pupils with an EHC plan who attend a special school, from the protected
-    settings table (a hidden special-school count stays hidden: count missing, note ``[c]``)."""
-    special = by_setting[by_setting["setting"] == SPECIAL].set_index("census_year")
-    total = by_setting[by_setting["setting"] == ALL_SETTINGS].set_index("census_year")
-    years = total.index
-    count = special[PLAN].reindex(years)
-    denominator = total[PLAN]
-    hidden = count.isna() | denominator.isna()
-    return pd.DataFrame({
-        "indicator_id": INDICATOR, "area_code": area_code, "area_name": area_name,
-        "area_type": "Local authority",
-        "period": [academic_year_label(int(y)) for y in years],
-        "breakdown": BREAKDOWN,
-        "count": count.to_numpy(dtype=float), "denominator": denominator.to_numpy(dtype=float),
-        "note": np.where(hidden.to_numpy(), SUPPRESSED, ""),
-    })
-
-
-def published_indicator_rows(path: str | Path, exclude_area: str | None = None) -> pd.DataFrame:
-    """The same percentage for every area of DfE's ``sen_phase_type`` file.
-
-    Count = ``ehc_plan`` in "State-funded special school"; denominator = ``ehc_plan`` summed
-    over the state-funded phase/type groupings (nursery, primary, secondary, special, AP).
-    Independent and non-maintained special schools are left out, as the council's census
-    covers state-funded schools only. A published symbol in any part is kept as the row's note.
-
-    Returns
-    -------
-    DataFrame
-        Indicator rows (``count``, ``denominator``, ``note``) per area and period.
-    """
-    wide = other_filters_at_total(read_ees_wide(path, measures=["ehc_plan"]))
-    grouping = wide["phase_type_grouping"].astype(str).str.strip().str.lower()
-    wide = wide.assign(setting=grouping.map(PUBLISHED_SETTING))
-    wide = wide[wide["setting"].notna()]
-    if exclude_area is not None:  # the file carries current codes; the config may say either
-        wide = wide[wide["area_code"] != canonical_code(exclude_area)]
-    if wide.empty:
-        raise JsnaInputError(f"{path}: no state-funded phase_type_grouping rows "
-                             "(e.g. 'State-funded special school')")
-    keys = ["area_code", "area_name", "area_type", "period"]
-    symbol = wide["ehc_plan_note"].where(wide["ehc_plan_note"] != "")
-    wide = wide.assign(symbol=symbol,
-                       special=wide["ehc_plan"].where(wide["setting"] == SPECIAL, 0.0))
-    grouped = wide.groupby(keys, sort=True)
-    out = grouped.agg(count=("special", "sum"), denominator=("ehc_plan", "sum"),
-                      note=("symbol", "first"), has_special=("setting",
-                                                             lambda s: (s == SPECIAL).any()))
-    out = out.reset_index()
-    unusable = out["note"].notna() | ~out["has_special"]
-    out.loc[unusable, ["count", "denominator"]] = np.nan
-    out["note"] = out["note"].fillna("").where(out["has_special"], "[x]")
-    out["indicator_id"] = INDICATOR
-    out["breakdown"] = BREAKDOWN
-    return out.drop(columns="has_special")
 
 
 # --------------------------------------------------------------------------- display
@@ -292,22 +87,13 @@ def _shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return format_suppressed(frame, columns=columns).drop(columns="note")
 
 
-def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
-    part = pd.to_numeric(part, errors="coerce")
-    whole = pd.to_numeric(whole, errors="coerce")
-    return (100 * part / whole.where(whole > 0)).astype(float)
-
-
 def _suppression_note(threshold: int) -> str:
     return (f"[c] = suppressed to protect confidentiality (fewer than {threshold} pupils, or a "
             "figure that would reveal one). [x] = not available.")
 
 
 def _setting_table(by_setting: pd.DataFrame, council: str, threshold: int) -> Table:
-    frame = by_setting.copy()
-    totals = frame[frame["setting"] == ALL_SETTINGS].set_index("census_year")[PLAN]
-    frame["share"] = _percent(frame[PLAN], frame["census_year"].map(totals))
-    frame.loc[frame[PLAN].isna(), "share"] = np.nan
+    frame = add_plan_shares(by_setting)
     frame["Census"] = "January " + frame["census_year"].astype(str)
     frame = frame.rename(columns={"setting": "Type of setting",
                                   "share": "Share of EHC plans %"})
@@ -357,11 +143,9 @@ def _trend_table(indicators: pd.DataFrame, area_codes: list[str], caption: str) 
 
 
 def _outside_table(outside: pd.DataFrame, council: str, year: int, threshold: int) -> Table:
-    frame = outside.copy()
+    frame = add_outside_shares(outside)
     columns = ["Type of setting", PUPILS]
     for total, part in ((PLAN, OUT_PLAN), (SUPPORT, OUT_SUPPORT)):
-        share = _percent(frame[part], frame[total])
-        frame[f"{part} %"] = share.where(frame[part].notna() & frame[total].notna())
         columns += [total, part, f"{part} %"]
     frame = frame.rename(columns={"setting": "Type of setting"})
     shown = _shown(frame[[*columns, "note"]], columns[1:])
@@ -381,8 +165,7 @@ def _outside_table(outside: pd.DataFrame, council: str, year: int, threshold: in
 
 
 def _school_table(schools: pd.DataFrame, council: str, year: int, threshold: int) -> Table:
-    rows = schools[schools["row_type"] == "School"].copy()
-    rows["sen"] = _percent(rows[PLAN] + rows[SUPPORT], rows[PUPILS])
+    rows = add_school_sen_shares(schools[schools["row_type"] == "School"])
     # sorted on the published numbers only (a hidden count sorts last, so the order of the
     # rows reveals nothing about it)
     rows = rows.sort_values([PLAN, "school_name"], ascending=[False, True],
@@ -519,7 +302,7 @@ def build(config: Config) -> Chapter:
     pupils = pupils_with_settings(load_pupils(config), read_schools(schools_path))
     years = sorted(int(y) for y in pupils["census_year"].unique())
     latest = years[-1]
-    by_setting, outside, schools, audit = protect(
+    by_setting, outside, schools, audit = protect_setting_tables(
         setting_counts(pupils), outside_counts(pupils, latest), school_counts(pupils, latest),
         threshold=threshold, suppress_zeros=config.disclosure.suppress_zeros)
 
@@ -555,30 +338,6 @@ def build(config: Config) -> Chapter:
 
 
 # --------------------------------------------------------------------------- findings
-
-
-def top_school_share(schools: pd.DataFrame, by_setting: pd.DataFrame, top: int = TOP_SCHOOLS
-                     ) -> tuple[int, float, float, float] | None:
-    """Share of mainstream pupils with an EHC plan in the mainstream schools with the most.
-
-    Uses published (protected) counts only; ``None`` when a needed figure is hidden.
-
-    Returns
-    -------
-    (int, float, float, float) or None
-        Number of schools used, their pupils with an EHC plan, all mainstream pupils with an
-        EHC plan, and the share in per cent.
-    """
-    year = schools["census_year"].max()
-    mainstream = schools[(schools["row_type"] == "School")
-                         & schools["setting"].isin(MAINSTREAM) & schools[PLAN].notna()]
-    chosen = mainstream.sort_values(PLAN, ascending=False).head(top)
-    totals = by_setting[(by_setting["census_year"] == year)
-                        & by_setting["setting"].isin(MAINSTREAM)][PLAN]
-    if chosen.empty or totals.isna().any() or totals.sum() == 0:
-        return None
-    part, whole = float(chosen[PLAN].sum()), float(totals.sum())
-    return len(chosen), part, whole, 100 * part / whole
 
 
 WORDING = Wording(KEY)

@@ -11,6 +11,10 @@ number is used: the council total equals the wards plus "Ward not known" (and th
 (and, when they are the same pupils, the "not known" rows) appear in both tables. The chapter's
 rows of the long indicator table, its tables, the map, the funnel plot and the findings are all
 drawn from the protected values, so a hidden ward is never shown, plotted or recoverable.
+
+The counting, the indicator rows and the funnel positions are the indicators stage's
+(:mod:`jsna.indicators.wards`, limits in :mod:`jsna.indicators.funnel`) and the disclosure step
+:func:`jsna.indicator_disclosure.protect_ward_tables`; this module selects, formats and narrates.
 """
 
 from __future__ import annotations
@@ -30,24 +34,38 @@ from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
     SUPPRESSED,
-    ColumnTotal,
     RowTotal,
     SameCells,
     TableRules,
-    apply_disclosure,
+    format_suppressed,
 )
-from jsna.errors import JsnaInputError
+from jsna.indicator_disclosure import protect_ward_tables
+from jsna.indicators.funnel import funnel_data
 from jsna.indicators.table import academic_year_label
+from jsna.indicators.wards import (
+    ALL_RESIDENT,
+    PLAN,
+    PUPILS,
+    SEN,
+    SUPPORT,
+    UNKNOWN_DECILE,
+    UNKNOWN_WARD,
+    add_funnel_positions,
+    decile_counts,
+    decile_label,
+    fifth_ratio,
+    indicator_rows,
+    resident_pupils,
+    unknown_rows_match,
+    unknown_ward_code,
+    ward_counts,
+)
 from jsna.sources.boundaries import read_boundaries
-from jsna.stats.funnel import funnel_position
 from jsna.viz.display import Table
 from jsna.viz.maps import choropleth_map, funnel_plot, gradient_chart
 
 KEY = "wards"
 TITLE = "Where children with SEND live"
-UNKNOWN_WARD = "Ward not known"
-UNKNOWN_DECILE = "Not known"
-ALL_RESIDENT = "All resident pupils"
 SOURCE = ("Source: school census (January), pupils on roll in the council's schools who live in "
           "the council; home postcode matched to ward and LSOA with the ONS Postcode Directory; "
           "English Indices of Deprivation.")
@@ -55,11 +73,6 @@ SOURCE = ("Source: school census (January), pupils on roll in the council's scho
 TABLE_SOURCE = ("Source: school census (January), pupils in the council's schools who live in "
                 "the council; ONS Postcode Directory.")
 CI_NOTE = "95% confidence intervals by the Wilson score method."
-
-#: Count columns of the protected tables.
-PUPILS, SUPPORT, PLAN, SEN, NO_SEN = ("Resident pupils", "SEN support", "EHC plan", "SEN",
-                                      "No SEN")
-COUNTS = [PUPILS, SUPPORT, PLAN, SEN, NO_SEN]
 
 #: indicator id -> (count column, plain-English name, phrase used in sentences).
 INDICATORS: dict[str, tuple[str, str, str]] = {
@@ -82,251 +95,13 @@ BELOW_95, BELOW_998 = "Below 95% limit", "Below 99.8% limit"
 WITHIN = "Within limits"
 
 
-def unknown_ward_code(council_code: str) -> str:
-    """Pseudo code of the "Ward not known" row, after the ONS Postcode Directory convention.
-
-    ONSPD codes a missing geography as the country letter followed by ``99999999`` (``E99999999``
-    in England); the demo council's ``Z`` codes give ``Z99999999``.
-    """
-    return f"{council_code[:1]}99999999"
-
-
-def decile_label(decile: int) -> str:
-    """Breakdown label of an IMD decile in the long indicator table."""
-    suffix = {1: " (most deprived)", 10: " (least deprived)"}.get(decile, "")
-    return f"IMD decile {decile}{suffix}"
-
-
-# --------------------------------------------------------------------------- counting
-
-
-def _provision_counts(frame: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
-    """Resident pupils, SEN support, EHC plan, SEN and no SEN by the groups in ``by``.
-
-    A pupil whose SEN provision is not known (blank or unrecognised in the census, kept by the
-    cleaner) counts among the resident pupils but in neither SEN column, as in DfE's totals.
-    """
-    provision = frame["sen_provision"].astype("string").fillna("")
-    counts = pd.DataFrame({
-        PUPILS: 1,
-        SUPPORT: (provision == "K").astype(int).to_numpy(),
-        PLAN: (provision == "E").astype(int).to_numpy(),
-    }, index=frame.index).groupby(by.to_numpy(), dropna=False).sum()
-    counts[SEN] = counts[SUPPORT] + counts[PLAN]
-    counts[NO_SEN] = counts[PUPILS] - counts[SEN]
-    return counts[COUNTS]
-
-
-def resident_pupils(pupils: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Resident pupils of one census.
-
-    Raises
-    ------
-    JsnaInputError
-        When the census of ``year`` has no resident pupil.
-    """
-    chosen = pupils[(pupils["census_year"] == year) & pupils["resident"].astype(bool)]
-    if chosen.empty:
-        raise JsnaInputError(
-            f"cleaned census: no resident pupils in the January {year} census (column "
-            "'resident'); check inputs.postcode_lookup and the area code"
-        )
-    return chosen
-
-
-def ward_counts(residents: pd.DataFrame, wards: pd.DataFrame, council_code: str,
-                council_name: str) -> pd.DataFrame:
-    """Counts by home ward, a "Ward not known" row and the council total.
-
-    Parameters
-    ----------
-    residents : DataFrame
-        Resident pupils of one census (``ward_code``, ``sen_provision``).
-    wards : DataFrame
-        ``code, name`` of the council's wards (every ward is listed, with zeros if nobody
-        lives there). A ward code in the census but not here is kept, named by its code.
-    council_code, council_name : str
-        The council.
-
-    Returns
-    -------
-    DataFrame
-        ``area_code, area_name, area_type`` and the count columns; wards by name, then
-        "Ward not known" (always present, possibly zero), then the council total.
-    """
-    ward = residents["ward_code"].astype("string")
-    counts = _provision_counts(residents, ward.fillna("__unknown__"))
-    names = dict(zip(wards["code"], wards["name"], strict=True))
-    codes = list(wards["code"]) + sorted(c for c in counts.index
-                                         if c not in names and c != "__unknown__")
-    table = counts.reindex(codes, fill_value=0).reset_index(names="area_code")
-    table.insert(1, "area_name", [names.get(c, c) for c in codes])
-    table = table.sort_values(["area_name", "area_code"], kind="stable")
-    unknown = counts.reindex(["__unknown__"], fill_value=0).reset_index(drop=True)
-    unknown.insert(0, "area_code", unknown_ward_code(council_code))
-    unknown.insert(1, "area_name", UNKNOWN_WARD)
-    total = counts.sum().to_frame().T.astype(int)
-    total.insert(0, "area_code", council_code)
-    total.insert(1, "area_name", council_name)
-    out = pd.concat([table, unknown, total], ignore_index=True)
-    out.insert(2, "area_type", ["Ward"] * (len(out) - 1) + ["Local authority"])
-    return out
-
-
-def decile_counts(residents: pd.DataFrame) -> pd.DataFrame:
-    """Counts by IMD decile of the home LSOA (1..10), "Not known" and all resident pupils.
-
-    Returns
-    -------
-    DataFrame
-        ``decile`` (1..10, missing for the last two rows), ``IMD decile`` (label) and the count
-        columns.
-    """
-    decile = pd.to_numeric(residents["imd_decile"], errors="coerce")
-    bad = decile.notna() & ~decile.isin(range(1, 11))
-    if bad.any():
-        raise JsnaInputError(
-            f"cleaned census: imd_decile {decile[bad].iloc[0]!r} in row {decile[bad].index[0]!r} "
-            "is not a decile from 1 to 10"
-        )
-    counts = _provision_counts(residents, decile.fillna(0).astype(int))
-    table = counts.reindex(range(1, 11), fill_value=0).reset_index(names="decile")
-    labels = [str(d) + {1: " (most deprived)", 10: " (least deprived)"}.get(d, "")
-              for d in range(1, 11)]
-    table.insert(1, "IMD decile", labels)
-    unknown = counts.reindex([0], fill_value=0).reset_index(drop=True)
-    unknown.insert(0, "decile", np.nan)
-    unknown.insert(1, "IMD decile", UNKNOWN_DECILE)
-    total = counts.sum().to_frame().T.astype(int)
-    total.insert(0, "decile", np.nan)
-    total.insert(1, "IMD decile", ALL_RESIDENT)
-    return pd.concat([table, unknown, total], ignore_index=True)
-
-
-# --------------------------------------------------------------------------- disclosure
-
-
-def protect(ward_table: pd.DataFrame, decile_table: pd.DataFrame, *, threshold: int,
-            suppress_zeros: bool, unknown_rows_match: bool) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                                      pd.DataFrame]:
-    """Primary and secondary suppression of the ward and deprivation tables together.
-
-    Parameters
-    ----------
-    ward_table, decile_table : DataFrame
-        From :func:`ward_counts` and :func:`decile_counts`.
-    threshold, suppress_zeros
-        The council's disclosure settings.
-    unknown_rows_match : bool
-        Whether "Ward not known" and decile "Not known" are the same pupils (then they are
-        declared as the same cells, so neither can give the other away).
-
-    Returns
-    -------
-    (DataFrame, DataFrame, DataFrame)
-        The two tables with hidden counts missing and ``note = "[c]"``, and the audit.
-    """
-    wards = ward_table.assign(_link=ward_table["area_code"].where(
-        ward_table["area_type"] == "Ward", "council"))
-    wards.loc[wards["area_name"] == UNKNOWN_WARD, "_link"] = "unknown"
-    deciles = decile_table.assign(_link=decile_table["IMD decile"].map(
-        {ALL_RESIDENT: "council",
-         UNKNOWN_DECILE: "unknown" if unknown_rows_match else "decile unknown"}))
-    deciles["_link"] = deciles["_link"].fillna("decile " + deciles["IMD decile"])
-    columns = [ColumnTotal(SEN, [SUPPORT, PLAN]), ColumnTotal(PUPILS, [SEN, NO_SEN])]
-    ward_name, decile_name = f"{KEY}_by_ward", f"{KEY}_by_deprivation"
-    rules = {
-        ward_name: TableRules(
-            key=["area_code", "area_name"], counts=COUNTS,
-            relations=[RowTotal(total={"area_type": "Local authority"},
-                                parts={"area_type": "Ward"}), *columns]),
-        decile_name: TableRules(
-            key=["IMD decile"], counts=COUNTS,
-            relations=[RowTotal(total={"IMD decile": ALL_RESIDENT},
-                                parts={"IMD decile": list(decile_table["IMD decile"].iloc[:-1])}),
-                       *columns,
-                       SameCells(other_table=ward_name, on=["_link"],
-                                 columns={c: c for c in COUNTS})]),
-    }
-    tables, audit = apply_disclosure({ward_name: wards, decile_name: deciles}, rules,
-                                     threshold=threshold, suppress_zeros=suppress_zeros)
-    return (tables[ward_name].drop(columns="_link"), tables[decile_name].drop(columns="_link"),
-            audit)
-
-
-# --------------------------------------------------------------------------- indicators
-
-
-def indicator_rows(wards: pd.DataFrame, deciles: pd.DataFrame, council_code: str,
-                   council_name: str, period: str) -> pd.DataFrame:
-    """Long indicator rows (count, denominator) from the *protected* tables.
-
-    A row whose count or denominator was hidden carries ``note = "[c]"`` and a missing count or
-    denominator, so nothing downstream can compute its value.
-    """
-    decile_rows = deciles[deciles["IMD decile"] != ALL_RESIDENT]
-    breakdowns = [decile_label(int(d)) if pd.notna(d) else "IMD decile not known"
-                  for d in decile_rows["decile"]]
-    places = pd.concat([
-        wards[["area_code", "area_name", "area_type", *COUNTS]].assign(breakdown="All pupils"),
-        decile_rows[COUNTS].assign(area_code=council_code, area_name=council_name,
-                                   area_type="Local authority", breakdown=breakdowns),
-    ], ignore_index=True)
-    parts = []
-    for indicator, (column, _, _) in INDICATORS.items():
-        part = places[["area_code", "area_name", "area_type", "breakdown"]].copy()
-        part["indicator_id"] = indicator
-        part["period"] = period
-        part["count"] = places[column].to_numpy(dtype=float)
-        part["denominator"] = places[PUPILS].to_numpy(dtype=float)
-        hidden = part["count"].isna() | part["denominator"].isna()
-        part["note"] = np.where(hidden, SUPPRESSED, "")
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def add_funnel_positions(indicators: pd.DataFrame, council_code: str) -> pd.DataFrame:
-    """``funnel`` column: each ward's position against the council average of its indicator.
-
-    The benchmark is the council row's count / denominator (all resident pupils, including those
-    whose ward is not known); suppressed wards are ``"[c]"``, the council ``"Benchmark"`` and the
-    "Ward not known" row ``"Not compared"``.
-    """
-    out = indicators.copy()
-    out["funnel"] = ""
-    for indicator in INDICATORS:
-        rows = (out["indicator_id"] == indicator) & (out["breakdown"] == "All pupils")
-        council = out[rows & (out["area_code"] == council_code)
-                      & (out["area_type"] == "Local authority")]
-        wards = rows & (out["area_type"] == "Ward")
-        real = wards & (out["area_code"] != unknown_ward_code(council_code))
-        if (council.empty or pd.isna(council["count"].iloc[0])
-                or not council["denominator"].iloc[0] > 0):  # hidden (missing) or no pupils
-            out.loc[wards, "funnel"] = "Not compared"
-            continue
-        p0 = float(council["count"].iloc[0] / council["denominator"].iloc[0])
-        positions = funnel_position(out.loc[real, "count"], out.loc[real, "denominator"], p0)
-        out.loc[real, "funnel"] = positions
-        out.loc[wards & ~real, "funnel"] = "Not compared"
-        out.loc[council.index, "funnel"] = "Benchmark"
-    out.loc[out["note"] == SUPPRESSED, "funnel"] = SUPPRESSED
-    out.loc[(out["funnel"] == "Not plotted") & (out["denominator"] == 0), "funnel"] = (
-        "Not compared")
-    return out
-
-
 # --------------------------------------------------------------------------- tables
 
 
 def _shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Missing cells of ``[c]`` rows read ``[c]``."""
-    out = frame.copy()
-    hidden = (out["note"] == SUPPRESSED).to_numpy()
-    for column in columns:
-        cells = out[column].astype(object)
-        cells[hidden & cells.isna().to_numpy()] = SUPPRESSED
-        out[column] = cells
-    return out
+    """Missing cells of ``[c]`` rows read ``[c]`` (the columns become text-and-number cells,
+    so the CSV writes each number as it is)."""
+    return format_suppressed(frame.astype({column: object for column in columns}), columns)
 
 
 def _ward_table(indicators: pd.DataFrame, indicator: str, council_name: str, year: int,
@@ -488,13 +263,11 @@ def build(config: Config) -> Chapter:
     boundaries = read_boundaries(require_input(config, "ward_boundaries", "wards"), level="ward")
     residents = resident_pupils(load_pupils(config), config.year)
     threshold = config.disclosure.threshold
-    ward_table = ward_counts(residents, boundaries[["code", "name"]], area.code, area.name)
-    decile_table = decile_counts(residents)
-    same_unknowns = bool((residents["ward_code"].isna()
-                          == pd.to_numeric(residents["imd_decile"], errors="coerce").isna()).all())
-    wards, deciles, audit = protect(ward_table, decile_table, threshold=threshold,
-                                    suppress_zeros=config.disclosure.suppress_zeros,
-                                    unknown_rows_match=same_unknowns)
+    wards, deciles, audit = protect_ward_tables(
+        ward_counts(residents, boundaries[["code", "name"]], area.code, area.name),
+        decile_counts(residents), threshold=threshold,
+        suppress_zeros=config.disclosure.suppress_zeros,
+        unknown_rows_match=unknown_rows_match(residents))
     period = academic_year_label(config.year)
     areas = ComparatorAreas(area.code, area.region_code, area.region_name, [])
     indicators, pipeline_audit = indicator_pipeline(
@@ -554,10 +327,13 @@ def _figures(indicators: pd.DataFrame, boundaries: pd.DataFrame, council_code: s
     }
     if pd.notna(council["count"]) and council["denominator"] > 0:
         shown = wards[~hidden]
-        figures["sen_funnel"] = funnel_plot(
+        funnel = funnel_data(
             pd.DataFrame({"name": shown["area_name"], "count": shown["count"],
-                          "denominator": shown["denominator"], "value": shown["value"]}),
-            benchmark_proportion=float(council["count"] / council["denominator"]),
+                          "denominator": shown["denominator"], "value": shown["value"],
+                          "position": shown["funnel"]}),
+            benchmark_proportion=float(council["count"] / council["denominator"]))
+        figures["sen_funnel"] = funnel_plot(
+            funnel.points, funnel.limits,
             name=f"{KEY}_sen_funnel",
             caption=f"Percentage of resident pupils with SEN by home ward against the number of "
                     f"resident pupils, with funnel-plot control limits, {council_name}, "
@@ -617,35 +393,6 @@ limits) below the council average (19.5%) in Hazelmoor (15.0%).'
            if len(above) else "funnel_below" if len(below) else "funnel_none")
     return sentence(WORDING.fill(key, average=average, above=_listed(above),
                                  below=_listed(below)))
-
-
-def fifth_ratio(indicators: pd.DataFrame, indicator: str, council_code: str
-                ) -> tuple[float, float, float] | None:
-    """Most deprived fifth (deciles 1-2) vs least deprived fifth (deciles 9-10).
-
-    Computed from published counts only: ``None`` when any of the four deciles is suppressed or
-    the least deprived fifth has no case.
-
-    Returns
-    -------
-    (float, float, float) or None
-        Percentage in the most deprived fifth, in the least deprived fifth, and their ratio.
-    """
-    rows = indicators[(indicators["indicator_id"] == indicator)
-                      & (indicators["area_code"] == council_code)
-                      & (indicators["area_type"] == "Local authority")].set_index("breakdown")
-    most = rows.reindex([decile_label(1), decile_label(2)])
-    least = rows.reindex([decile_label(9), decile_label(10)])
-    both = pd.concat([most, least])
-    if both["count"].isna().any() or both["denominator"].isna().any():
-        return None
-    if most["denominator"].sum() == 0 or least["denominator"].sum() == 0:
-        return None
-    high = 100 * most["count"].sum() / most["denominator"].sum()
-    low = 100 * least["count"].sum() / least["denominator"].sum()
-    if low == 0:
-        return None
-    return float(high), float(low), float(high / low)
 
 
 def _findings(indicators: pd.DataFrame, council_code: str, council_name: str,

@@ -135,7 +135,8 @@ def council_need_mix(pupils: pd.DataFrame, area_code: str, area_name: str) -> pd
     return counts.drop(columns=["census_year", "sen_provision"])
 
 
-def other_filters_at_total(wide: pd.DataFrame, keep: set[str] = frozenset()) -> pd.DataFrame:
+def other_filters_at_total(wide: pd.DataFrame,
+                           keep: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """Rows whose filters other than ``phase_type_grouping`` (and ``keep``) are at "Total".
 
     DfE's ``sen_phase_type`` file breaks each phase/type grouping down further (e.g. by

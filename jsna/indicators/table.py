@@ -8,6 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+#: GSS symbol of a suppressed value: the ``note`` of a row (or cell) hidden by disclosure control.
+#: Defined here, in the long table's contract, so the indicators stage can mark rows taken from a
+#: protected table; :mod:`jsna.disclosure` uses the same constant.
+SUPPRESSED = "[c]"
+
 #: Significant digits of numbers written to CSV: enough to recompute any published figure.
 CSV_FLOAT_FORMAT = "%.10g"
 

@@ -24,7 +24,6 @@ from matplotlib.patches import Patch  # noqa: E402
 from jsna.disclosure import SUPPRESSED  # noqa: E402
 from jsna.errors import JsnaInputError  # noqa: E402
 from jsna.formatting import percent
-from jsna.stats.funnel import funnel_limits, funnel_position  # noqa: E402
 from jsna.viz.charts import COLOURS, STYLE  # noqa: E402
 from jsna.viz.display import Figure  # noqa: E402
 
@@ -236,9 +235,9 @@ def funnel_alt_text(data: pd.DataFrame, positions: np.ndarray, measure: str,
 
 
 def funnel_plot(
-    data: pd.DataFrame,
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
     *,
-    benchmark_proportion: float,
     name: str,
     caption: str,
     measure: str,
@@ -247,27 +246,32 @@ def funnel_plot(
     source: str = "",
     hidden: int = 0,
 ) -> Figure:
-    """Funnel plot of area percentages against their denominators (OHID funnel-plot method).
+    """Funnel plot of area percentages against their denominators, with the limits it is given.
+
+    The points' positions and the control limits are computed by the indicators stage
+    (:func:`jsna.indicators.funnel.funnel_data`, OHID funnel-plot method); this function draws
+    them and computes no statistic.
 
     Parameters
     ----------
-    data : DataFrame
-        ``name, count, denominator, value`` of the areas that may be plotted (published values
-        only: pass suppressed areas in ``hidden``, not as rows).
-    benchmark_proportion : float
-        The council average as a fraction (count / denominator of the whole council).
+    points : DataFrame
+        ``name, denominator, value, position`` of the areas to plot (published values only:
+        pass suppressed areas in ``hidden``, not as rows); ``position`` is ``"Above 99.8%
+        limit"``, ``"Above 95% limit"``, ``"Within limits"``, ``"Below 95% limit"`` or
+        ``"Below 99.8% limit"``.
+    limits : DataFrame
+        ``denominator, lower_95, upper_95, lower_998, upper_998, baseline`` in per cent, one row
+        per point of the lines; the denominators' range is the plot's horizontal extent.
     name, caption, measure, y_label, x_label, source : str
         Figure key, visible caption, what is plotted (alt text), axis labels and source line.
     hidden : int, default 0
         Number of suppressed areas (mentioned in the alt text).
     """
-    data = data[data["denominator"].notna() & (data["denominator"] > 0)
-                & data["count"].notna()].reset_index(drop=True)
-    positions = funnel_position(data["count"], data["denominator"], benchmark_proportion)
-    low = max(1.0, 0.8 * float(data["denominator"].min())) if len(data) else 1.0
-    high = 1.15 * float(data["denominator"].max()) if len(data) else 100.0
-    grid = np.linspace(low, high, 300)
-    limits = funnel_limits(grid, benchmark_proportion)
+    data = points.reset_index(drop=True)
+    positions = data["position"].to_numpy(dtype=object)
+    grid = limits["denominator"].to_numpy(dtype=float)
+    low, high = float(grid[0]), float(grid[-1])
+    benchmark = float(limits["baseline"].iloc[0])
     styles = {
         "Above 99.8% limit": (COLOURS[3], "^"), "Above 95% limit": (COLOURS[3], "^"),
         "Within limits": (COLOURS[0], "o"),
@@ -282,8 +286,8 @@ def funnel_plot(
                   linestyle=(0, (5, 3)), label="95% limits")
         axes.plot(grid, limits["lower_95"], color=COLOURS[4], linewidth=1.5,
                   linestyle=(0, (5, 3)))
-        axes.axhline(benchmark_proportion * 100, color=COLOURS[1], linewidth=2,
-                     linestyle=(0, (1, 1.5)), label=f"Council average ({percent(100 * benchmark_proportion)})")
+        axes.axhline(benchmark, color=COLOURS[1], linewidth=2,
+                     linestyle=(0, (1, 1.5)), label=f"Council average ({percent(benchmark)})")
         for label, (colour, marker) in styles.items():
             chosen = data[positions == label]
             if chosen.empty:
@@ -311,7 +315,7 @@ def funnel_plot(
     return Figure(
         name=name,
         caption=caption,
-        alt=funnel_alt_text(data, positions, measure, 100 * benchmark_proportion, hidden),
+        alt=funnel_alt_text(data, positions, measure, benchmark, hidden),
         figure=figure,
         source=source,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ import pytest
 from jsna.chapters import ehcp
 from jsna.config import load_config
 from jsna.demo import write_demo
+from jsna.indicators import ehcp as sen2
 
 COUNCIL = "Z06000001"
 ENGLAND = "E92000001"
@@ -156,9 +157,7 @@ def test_assessments_without_a_plan_reproduce_dfe_england_percentages():
     path = REAL_SEN2 / "ehcp_2025" / "assessments.csv"
     if not path.exists():
         pytest.skip(f"real data file {path} is absent")
-    config = SimpleNamespace(path=Path("jsna.toml"),
-                             inputs=SimpleNamespace(comparators={"ehcp_assessments": path}))
-    rates = ehcp.published_rates(config, ehcp.ASSESSMENTS)
+    rates = sen2.published_rates({"ehcp_assessments": path}, sen2.ASSESSMENTS)
     england = rates[rates["area_code"] == ENGLAND].set_index("period")
     # DfE SEN2 2025, assessments.csv, assess_not_issued_pc: 2022 5.7, 2023 5.1, 2024 6.1
     for period, published in (("2022", 5.7), ("2023", 5.1), ("2024", 6.1)):
@@ -487,33 +486,6 @@ def test_a_year_with_no_plans_shows_dfe_x_and_the_finding_uses_the_latest_publis
     assert f"({within:,} of {plans:,})" in first and f"{100 * within / plans:.1f}%" in first
 
 
-def _caseload_rows(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"period": period, "area_code": code, "area_name": name, "ehcplans": plans,
-          "ehcplans_note": "", "time_period": period.replace("/", ""), "year": 0,
-          "time_identifier": "Academic year", "geographic_level": "Local authority",
-          "area_type": "Local authority", "old_la_code": "", "breakdown_topic": "All",
-          "breakdown": "All"} for period, code, name, plans in rows])
-
-
-def test_a_merged_council_takes_its_predecessors_plans_only_when_they_are_the_same_area():
-    """Issue 13 item 4, hand-worked: BCP = Bournemouth + Poole + Christchurch (Jan 2019)."""
-    own = [("2019/20", "E06000058", "BCP", 2448.0), ("2020/21", "E06000058", "BCP", 2627.0)]
-    whole = _caseload_rows([*own, ("2018/19", "E06000028", "Bournemouth", 1000.0),
-                            ("2018/19", "E06000029", "Poole", 900.0),
-                            ("2018/19", "E07000048", "Christchurch", 150.0)])
-    plans, note = ehcp.council_plans(whole, "E06000058", "BCP")
-    assert plans.to_dict() == {"2018/19": 2050.0, "2019/20": 2448.0, "2020/21": 2627.0}
-    assert "January 2019 is the sum of their plans" in note
-    partial = _caseload_rows([*own, ("2018/19", "E06000028", "Bournemouth", 1000.0),
-                              ("2018/19", "E06000029", "Poole", 900.0)])
-    plans, note = ehcp.council_plans(partial, "E06000058", "BCP")
-    assert plans.to_dict() == {"2019/20": 2448.0, "2020/21": 2627.0}
-    assert "do not cover the same area (no row for Christchurch)" in note
-    plans, note = ehcp.council_plans(_caseload_rows(own), "E06000058", "BCP")
-    assert note == "" and len(plans) == 2
-
-
 def test_comparator_areas_names_the_file_it_checked(demo):
     """The settings chapter's "the comparator file: no rows..." named no file."""
     from jsna.chapters.common import comparator_areas
@@ -526,3 +498,14 @@ def test_comparator_areas_names_the_file_it_checked(demo):
     with pytest.raises(JsnaInputError) as error:
         comparator_areas(config, published, source)
     assert str(error.value).startswith(f"{source}: no rows for Demo Region (Z12000001)")
+
+
+def test_a_hidden_caseload_count_gives_a_hidden_rate_not_a_missing_one(demo):
+    # a threshold above every caseload hides each January's count: the rate per 10,000 that
+    # would give it back reads [c] (suppressed), not [x] (not available)
+    config = demo[0]
+    strict = replace(config, disclosure=replace(config.disclosure, threshold=10**7))
+    frame = ehcp.build(strict).tables["caseload"].frame
+    rate = frame[f"{config.area.name} per 10,000 aged 0 to 25"]
+    assert (frame[config.area.name] == "[c]").all()
+    assert (rate == "[c]").all()

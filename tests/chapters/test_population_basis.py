@@ -191,7 +191,7 @@ def test_census_coverage_names_schools_outside_the_state_funded_basis(tmp_path):
 
 
 def test_special_school_share_does_not_count_establishment_breakdowns_twice(tmp_path):
-    from jsna.chapters import settings
+    from jsna.indicators import settings
     lines = [HEADER,
              _line("E06000001", "Total", "Total", "1000", "130", "60"),
              _line("E06000001", "State-funded primary", "Total", "500", "70", "10"),

@@ -11,6 +11,8 @@ prevalence indicator and of the year-group table).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -96,3 +98,17 @@ def test_need_table_on_the_page_does_not_reveal_a_hidden_need(built):
         for need in hidden:
             value = int(expected.loc[expected["need"] == need, "true"].iloc[0])
             assert value != residue, f"{name}: hidden {need} = {value} = total - shown needs"
+
+
+def test_year_group_table_hides_zeros_when_the_council_says_so(built):
+    # [disclosure] suppress_zeros = true: a true zero is hidden like a small count. The demo
+    # has year groups with no pupil with an EHC plan (nursery), so the table had a 0 to hide.
+    config, chapter, _ = built
+    shown = chapter.tables["pupils_by_year_group"].frame
+    counts = shown[["Pupils", "SEN support", "EHC plan"]]
+    assert (counts == 0).any().any()  # published as 0 with the default setting
+    strict = replace(config, disclosure=replace(config.disclosure, suppress_zeros=True))
+    hidden = population.build(strict).tables["pupils_by_year_group"].frame
+    counts = hidden[["Pupils", "SEN support", "EHC plan"]]
+    assert not (counts == 0).any().any()
+    assert (counts == SUPPRESSED).any().any()

@@ -13,6 +13,7 @@ from jsna.config import load_config
 from jsna.demo import write_demo
 from jsna.disclosure import SUPPRESSED
 from jsna.errors import JsnaInputError
+from jsna.indicators import settings as counting
 
 YEARS = (2024, 2025)
 SETTING_OF_PHASE = {"Primary": "Mainstream primary", "Secondary": "Mainstream secondary",
@@ -42,9 +43,9 @@ def _independent_pupils(config, year: int) -> pd.DataFrame:
     urn = pupils["URN"].str.strip()
     # a blank or short URN (demo dirt) is no school: "Not in the schools list"
     pupils["setting"] = urn.map(schools.set_index("URN")["Phase"].map(SETTING_OF_PHASE)).fillna(
-        settings.NOT_LISTED)
+        counting.NOT_LISTED)
     pupils["school"] = urn.map(schools.set_index("URN")["SchoolName"]).where(
-        urn.str.fullmatch(r"\d{6}"), settings.UNKNOWN_SCHOOL)
+        urn.str.fullmatch(r"\d{6}"), counting.UNKNOWN_SCHOOL)
     lookup = pd.read_csv(root / "geography" / "postcode_lookup.csv", dtype=str)
     squash = lookup["pcds"].str.replace(" ", "").str.upper()
     council_of = dict(zip(squash, lookup["oslaua"], strict=True))
@@ -64,14 +65,14 @@ def test_setting_counts_match_an_independent_count_of_the_raw_census(demo):
     for year in YEARS:
         pupils = _independent_pupils(config, year)
         # every demo school is in the schools list; only a blank or short URN is not
-        unlisted = pupils["setting"] == settings.NOT_LISTED
+        unlisted = pupils["setting"] == counting.NOT_LISTED
         assert not pupils.loc[unlisted, "URN"].str.fullmatch(r"\d{6}").any()
         rows = frame[frame["Census"] == f"January {year}"].set_index("Type of setting")
-        assert list(rows.index) == [*settings.SETTINGS,
-                                    *([settings.NOT_LISTED] if unlisted.any() else []),
-                                    settings.ALL_SETTINGS]
+        assert list(rows.index) == [*counting.SETTINGS,
+                                    *([counting.NOT_LISTED] if unlisted.any() else []),
+                                    counting.ALL_SETTINGS]
         for setting, row in rows.iterrows():
-            mine = pupils if setting == settings.ALL_SETTINGS else pupils[
+            mine = pupils if setting == counting.ALL_SETTINGS else pupils[
                 pupils["setting"] == setting]
             for column, expected in (("Pupils", len(mine)),
                                      ("EHC plan", int((mine["provision"] == "E").sum())),
@@ -121,39 +122,13 @@ def test_england_share_is_recomputed_from_the_published_file(demo):
     assert compared["compared_to_england"].isin(["Higher", "Lower", "Similar"]).all()
 
 
-def test_hand_worked_published_share(tmp_path):
-    # England, 2024/25: special 240 / (primary 100 + secondary 150 + special 240 + AP 10 = 500)
-    # = 48.0%; independent schools (50) and the Total row (550) are not used.
-    # Region Z12000001: its AP count is suppressed ("c"), so the share is not available: [c].
-    header = ("time_period,time_identifier,geographic_level,country_code,country_name,"
-              "region_code,region_name,new_la_code,la_name,old_la_code,phase_type_grouping,"
-              "ehc_plan")
-    lines = [header]
-    for level, region, values in (("National", "", ("100", "150", "240", "10", "50", "550")),
-                                  ("Regional", "Z12000001", ("20", "30", "40", "c", "5", "99"))):
-        name = "Demo Region" if region else ""
-        for phase, value in zip(("State-funded primary", "State-funded secondary",
-                                 "State-funded special school", "State-funded AP school",
-                                 "Independent school", "Total"), values, strict=True):
-            lines.append(f"202425,Academic year,{level},E92000001,England,{region},{name},,,,"
-                         f"{phase},{value}")
-    path = tmp_path / "sen_phase_type.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rows = settings.published_indicator_rows(path).set_index("area_type")
-    assert rows.at["England", "count"] == 240
-    assert rows.at["England", "denominator"] == 500
-    assert rows.at["England", "note"] == ""
-    assert pd.isna(rows.at["Region", "count"]) and pd.isna(rows.at["Region", "denominator"])
-    assert rows.at["Region", "note"] == "[c]"
-
-
 def test_living_outside_matches_an_independent_count(demo):
     config, chapter, out = demo
     pupils = _independent_pupils(config, 2025)
     frame = _csv(out, "settings_pupils_living_outside").set_index("Type of setting")
     checked = 0
     for setting, row in frame.iterrows():
-        mine = pupils if setting == settings.ALL_SETTINGS else pupils[
+        mine = pupils if setting == counting.ALL_SETTINGS else pupils[
             pupils["setting"] == setting]
         away = mine[mine["outside"]]
         for column, expected in (("EHC plan living outside", (away["provision"] == "E").sum()),
@@ -163,7 +138,7 @@ def test_living_outside_matches_an_independent_count(demo):
                 assert int(row[column]) == expected, (setting, column)
                 checked += 1
             else:  # a hidden count is small, or a complement protecting one
-                assert setting != settings.ALL_SETTINGS
+                assert setting != counting.ALL_SETTINGS
     assert checked >= 6
     assert "Pupils living outside" not in frame.columns
     special = pupils[(pupils["setting"] == "Special school") & (pupils["provision"] == "E")]
@@ -205,26 +180,6 @@ def test_school_table_matches_an_independent_count_and_is_sorted(demo):
     assert (frame["EHC plan"] == SUPPRESSED).iloc[len(shown):].all()  # hidden rows last
 
 
-def test_top_school_share_is_worked_from_published_counts():
-    # mainstream plans 30 + 20 + 10 + 5 (+ one hidden school) ; setting totals 50 + 18 = 68
-    # top 2 schools: (30 + 20) / 68 = 73.5%; the hidden school is never among them
-    schools = pd.DataFrame({
-        "census_year": 2025, "row_type": "School",
-        "setting": ["Mainstream primary"] * 3 + ["Mainstream secondary"] * 2 + ["Special school"],
-        "EHC plan": [30, 10, None, 20, 5, 90.0],
-    })
-    by_setting = pd.DataFrame({
-        "census_year": 2025,
-        "setting": ["Mainstream primary", "Mainstream secondary", "Special school"],
-        "EHC plan": [50.0, 18.0, 90.0],
-    })
-    n, part, whole, share = settings.top_school_share(schools, by_setting, top=2)
-    assert (n, part, whole) == (2, 50.0, 68.0)
-    assert share == pytest.approx(73.529, abs=1e-3)
-    by_setting.loc[1, "EHC plan"] = None  # a hidden setting total: no sentence
-    assert settings.top_school_share(schools, by_setting, top=2) is None
-
-
 def _with_few_in_special_schools(pupils: pd.DataFrame, urns: list[str]) -> pd.DataFrame:
     """Keep 3 pupils in the latest census's special schools (the others are removed)."""
     in_special = (pupils["census_year"] == 2025) & pupils["school_urn"].isin(urns)
@@ -246,13 +201,13 @@ def test_a_small_special_school_count_is_hidden_everywhere(demo, monkeypatch, tm
         latest = frame[frame["Census"] == "January 2025"].set_index("Type of setting")
         for column in ("Pupils", "EHC plan", "Share of EHC plans %"):
             assert latest.at["Special school", column] == SUPPRESSED, column
-        parts = latest.drop(index=settings.ALL_SETTINGS)
+        parts = latest.drop(index=counting.ALL_SETTINGS)
         assert (parts["EHC plan"] == SUPPRESSED).sum() >= 2
-        assert latest.at[settings.ALL_SETTINGS, "EHC plan"] != SUPPRESSED
+        assert latest.at[counting.ALL_SETTINGS, "EHC plan"] != SUPPRESSED
     # the cross-border table repeats the hidden count: hidden there too
     outside = chapter.tables["pupils_living_outside"].frame.set_index("Type of setting")
     assert outside.at["Special school", "EHC plan"] == SUPPRESSED
-    assert (outside.drop(index=settings.ALL_SETTINGS)["EHC plan"] == SUPPRESSED).sum() >= 2
+    assert (outside.drop(index=counting.ALL_SETTINGS)["EHC plan"] == SUPPRESSED).sum() >= 2
     # school table: every special school's count is hidden
     table = chapter.tables["schools"].frame
     special = table[table["Type of setting"] == "Special school"]
@@ -281,16 +236,3 @@ def test_read_schools_rejects_an_unknown_phase(tmp_path):
                     "100001,9902002,B School,Secondary\n", encoding="utf-8")
     with pytest.raises(JsnaInputError, match=r"row 3, column URN: 100001 is listed twice"):
         settings.read_schools(path)
-
-
-def test_a_pupil_at_an_unlisted_school_is_kept():
-    pupils = pd.DataFrame({"census_year": 2025, "school_urn": ["100001", "999999"],
-                           "sen_provision": ["E", "K"], "resident": True})
-    schools = pd.DataFrame({"urn": ["100001"], "school_name": ["A School"],
-                            "phase": ["Special"], "setting": ["Special school"]})
-    joined = settings.pupils_with_settings(pupils, schools)
-    assert joined["setting"].tolist() == ["Special school", settings.NOT_LISTED]
-    counts = settings.setting_counts(joined).set_index("setting")
-    # 1 + 1 pupils: the unlisted school's pupil is in "All settings" and in its own row
-    assert counts.at[settings.NOT_LISTED, "SEN support"] == 1
-    assert counts.at[settings.ALL_SETTINGS, "Pupils"] == 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -193,56 +192,3 @@ def test_a_ward_below_the_threshold_is_hidden_everywhere(demo, monkeypatch, tmp_
     audit = chapter.disclosure
     assert audit["row_key"].str.contains(code).any()
     assert set(audit.columns) == {"table", "row_key", "column", "reason"}
-
-
-def test_funnel_labels_on_hand_worked_wards():
-    # Council average 200 / 1000 = 20%. At n = 100: standard error sqrt(0.2 x 0.8 / 100) = 0.04;
-    # 95% limits 20 -/+ 1.959964 x 4 = 12.16% to 27.84%; 99.8% limits 20 -/+ 3.090232 x 4 =
-    # 7.64% to 32.36%.
-    #   A 33/100 = 33% > 32.36            -> above 99.8%
-    #   B 30/100 = 30% in (27.84, 32.36]  -> above 95%
-    #   C 10/100 = 10% in [7.64, 12.16)   -> below 95%
-    #   D  7/100 =  7% < 7.64             -> below 99.8%
-    #   E 80/400 = 20%                    -> within
-    wards_rows = pd.DataFrame({
-        "area_code": ["W1", "W2", "W3", "W4", "W5", "W6", "Z99999999", "Z06000001"],
-        "area_type": ["Ward"] * 7 + ["Local authority"],
-        "count": [33, 30, 10, 7, 80, np.nan, 40, 200],
-        "denominator": [100, 100, 100, 100, 400, 3, 100, 1000],
-        "note": ["", "", "", "", "", SUPPRESSED, "", ""],
-    })
-    frame = wards_rows.assign(indicator_id="resident_pupils_sen_percent", breakdown="All pupils")
-    labels = wards.add_funnel_positions(frame, "Z06000001")["funnel"].tolist()
-    assert labels == ["Above 99.8% limit", "Above 95% limit", "Below 95% limit",
-                      "Below 99.8% limit", "Within limits", SUPPRESSED, "Not compared",
-                      "Benchmark"]
-
-
-def test_fifth_ratio_is_pooled_over_two_deciles():
-    # most deprived fifth: (30 + 20) / (100 + 100) = 25%; least: (10 + 0) / (100 + 100) = 5%;
-    # ratio 25 / 5 = 5.0
-    counts = {1: 30, 2: 20, 9: 10, 10: 0}
-    frame = pd.DataFrame({
-        "indicator_id": "resident_pupils_ehc_plan_percent", "area_code": "Z06000001",
-        "area_type": "Local authority",
-        "breakdown": [wards.decile_label(d) for d in counts],
-        "count": list(counts.values()), "denominator": 100.0,
-    })
-    assert wards.fifth_ratio(frame, "resident_pupils_ehc_plan_percent", "Z06000001") == (
-        pytest.approx(25.0), pytest.approx(5.0), pytest.approx(5.0))
-    frame.loc[0, "count"] = np.nan  # a suppressed decile: no ratio
-    assert wards.fifth_ratio(frame, "resident_pupils_ehc_plan_percent", "Z06000001") is None
-
-
-def test_ward_counts_keep_unknown_and_empty_wards():
-    residents = pd.DataFrame({
-        "ward_code": ["W1", "W1", None, "W1"],
-        "sen_provision": ["E", "K", "N", "N"],
-    })
-    names = pd.DataFrame({"code": ["W2", "W1"], "name": ["Beta", "Alpha"]})
-    table = wards.ward_counts(residents, names, "Z06000001", "Demoton")
-    assert table["area_name"].tolist() == ["Alpha", "Beta", wards.UNKNOWN_WARD, "Demoton"]
-    assert table["Resident pupils"].tolist() == [3, 0, 1, 4]
-    assert table["EHC plan"].tolist() == [1, 0, 0, 1]
-    assert table["SEN"].tolist() == [2, 0, 0, 2]
-    assert table["area_code"].iloc[2] == "Z99999999"

@@ -18,6 +18,7 @@ from jsna.chapters import ehcp, population, settings, wards
 from jsna.chapters.common import ComparatorAreas
 from jsna.chapters.wording import WORDING_FILE, Wording, fill, listing, sentence
 from jsna.disclosure import SUPPRESSED
+from jsna.indicators import settings as setting_counts
 
 COUNCIL, ENGLAND = "Z06000001", "E92000001"
 NEIGHBOURS = ["E06000001", "E06000002"]
@@ -212,7 +213,7 @@ def _settings_inputs(plans_special: float, outside: float, mainstream_plans: lis
         "compared_to_england": ["Lower", "Lower", "", ""]})
     by_setting = pd.DataFrame({
         "census_year": 2025,
-        "setting": [settings.PRIMARY, settings.SECONDARY, settings.SPECIAL, settings.AP,
+        "setting": [setting_counts.PRIMARY, setting_counts.SECONDARY, settings.SPECIAL, setting_counts.AP,
                     settings.ALL_SETTINGS],
         settings.PLAN: [sum(mainstream_plans), 0.0, plans_special, 0.0,
                         sum(mainstream_plans) + plans_special],
@@ -220,7 +221,7 @@ def _settings_inputs(plans_special: float, outside: float, mainstream_plans: lis
     out = pd.DataFrame({"census_year": [2025], "setting": [settings.SPECIAL],
                         settings.PLAN: [plans_special], settings.OUT_PLAN: [outside]})
     schools = pd.DataFrame({
-        "census_year": 2025, "row_type": "School", "setting": settings.PRIMARY,
+        "census_year": 2025, "row_type": "School", "setting": setting_counts.PRIMARY,
         "school_urn": [str(100000 + i) for i in range(len(mainstream_plans))],
         settings.PLAN: mainstream_plans})
     return special_rows, by_setting, out, schools

@@ -56,12 +56,39 @@ def test_area_without_boundary_is_an_error():
                        legend_title="l")
 
 
+def _given_limits() -> pd.DataFrame:
+    """Lines as the indicators stage would pass them (deliberately not the OHID limits of the
+    points: the plot must draw what it is given, not compute its own)."""
+    grid = np.linspace(50, 500, 4)
+    return pd.DataFrame({"denominator": grid, "lower_95": 15.0, "upper_95": 25.0,
+                         "lower_998": 10.0, "upper_998": 30.0, "baseline": 20.0})
+
+
 def test_funnel_alt_text_names_wards_outside_the_limits():
-    # average 20%: at n = 100 the 99.8% upper limit is 32.36% (see test_wards), so 33/100 is above
     data = pd.DataFrame({"name": ["Ash", "Birch"], "count": [33, 80], "denominator": [100, 400],
-                         "value": [33.0, 20.0]})
-    figure = funnel_plot(data, benchmark_proportion=0.2, name="f", caption="c",
+                         "value": [33.0, 20.0], "position": ["Above 99.8% limit", "Within limits"]})
+    figure = funnel_plot(data, _given_limits(), name="f", caption="c",
                          measure="percentage with SEN", y_label="Per cent", hidden=1)
     assert "1 above 99.8% limit (Ash 33.0%)" in figure.alt
     assert "1 within the 95% limits" in figure.alt
     assert "1 ward suppressed and not plotted" in figure.alt
+    assert "council average of 20.0%" in figure.alt
+
+
+def test_funnel_plot_draws_the_limits_and_positions_it_is_given():
+    limits = _given_limits()
+    # Birch is labelled "Below 95% limit" by the caller: drawn and described as such, although
+    # 20% at n = 400 is the benchmark itself (the plot does not recompute positions)
+    data = pd.DataFrame({"name": ["Ash", "Birch"], "count": [33, 80], "denominator": [100, 400],
+                         "value": [33.0, 20.0], "position": ["Above 99.8% limit",
+                                                             "Below 95% limit"]})
+    figure = funnel_plot(data, limits, name="f", caption="c", measure="m", y_label="Per cent")
+    axes = figure.figure.axes[0]
+    lines = {line.get_label(): line for line in axes.get_lines()}
+    assert list(lines["99.8% limits"].get_xdata()) == list(limits["denominator"])
+    assert list(lines["99.8% limits"].get_ydata()) == [30.0] * 4
+    assert list(lines["95% limits"].get_ydata()) == [25.0] * 4
+    assert axes.get_xlim() == (50.0, 500.0)
+    assert "1 below 95% limit (Birch 20.0%)" in figure.alt
+    legend = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert "Council average (20.0%)" in legend and "Ward below limits" in legend

@@ -32,6 +32,6 @@ def test_notebook_runs_on_default_parameters(key, tmp_path):
     assert (tmp_path / "data" / "demo" / "jsna.toml").exists()
     shown = [o for c in notebook.cells for o in c.get("outputs", []) if "text/html" in
              o.get("data", {})]
-    assert len(shown) >= 5, "findings, tables and figures are displayed"
-    assert (tmp_path / "outputs" / "2025" / "Z06000001" / "data"
-            / f"{key}_indicators.csv").exists()
+    assert len(shown) >= 4, "findings and at least three tables or figures are displayed"
+    # every chapter publishes downloads (its indicator rows when it has any, and its tables)
+    assert list((tmp_path / "outputs" / "2025" / "Z06000001" / "data").glob(f"{key}_*.csv"))

@@ -135,10 +135,14 @@ def _group_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: str,
                  f"{council}, {areas.region_name} and England, {period}"),
         frame=frame, formats={c: "percent" for c in percent}, row_header="SEN status",
         notes=[NEET_SOURCE, "Out of young people aged 16 and 17 known to the council (average of "
-               "December, January and February). SEN status is the young person's latest known. "
-               "DfE publishes NEET and not known together, not separately, by SEN status.",
+               "December, January and February). DfE publishes NEET and not known together, not separately, by SEN status.",
                ESTIMATE_NOTE, SYMBOLS],
     )
+
+
+def _january(period: str) -> str:
+    """The January of an academic year: ``"2024/25"`` -> ``"January 2025"``."""
+    return f"January {period[:2]}{period[-2:]}"
 
 
 def _plans_table(indicators: pd.DataFrame, areas: ComparatorAreas, council: str) -> Table:
@@ -155,7 +159,7 @@ def _plans_table(indicators: pd.DataFrame, areas: ComparatorAreas, council: str)
             if mine.empty:
                 continue
             records.append({
-                "January": f"January {period[:2]}{period[-2:]}",
+                "January": _january(period),
                 "Age": band,
                 f"{council} (%)": _shown(mine, "value").iloc[0],
                 "95% CI lower": _shown(mine, "lower_ci_95").iloc[0],
@@ -250,7 +254,8 @@ def build(config: Config) -> Chapter:
                             & plans["area_code"].isin([areas.council, areas.region_code,
                                                        "E92000001"]) & plans["value"].notna()]
             figures["plans_by_age"] = trend_chart(
-                charted[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
+                charted[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]].assign(
+                    period=charted["period"].map(_january)),
                 name=f"{KEY}_plans_16_to_19", caption=(
                     f"EHC plans held by young people aged 16 to 19 as a share of all plans, "
                     f"{area.name}, {areas.region_name} and England"),

@@ -154,7 +154,7 @@ def plans_by_age_rows(by_age: pd.DataFrame) -> pd.DataFrame:
         "area_code": rows["area_code"].to_numpy(),
         "area_name": rows["area_name"].to_numpy(),
         "area_type": rows["area_type"].to_numpy(),
-        "period": academic_year_label(rows["year"]).to_numpy(),
+        "period": pd.Series(academic_year_label(rows["year"])).to_numpy(),
         "breakdown": rows["age_band"].to_numpy(),
         "count": rows["value"].where(note == "").to_numpy(),
         "denominator": rows["denominator"].where(note == "").to_numpy(),

@@ -44,5 +44,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
                     ("comparators.ehcp_caseload",)),
         ChapterInfo("quality", "06_quality.ipynb", "Data quality and sources"),
+        ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
     )
 }

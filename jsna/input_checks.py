@@ -127,6 +127,15 @@ INPUTS: tuple[InputSpec, ...] = (
         "benchmarking-tool",
     ),
     InputSpec(
+        "comparators.neet_send",
+        "NEET and participation of 16 and 17 year olds by local authority, by SEND (the "
+        "dashboard's underlying data, UD_NEETNK_LA_dashboard CSV, one year)",
+        "DfE explore education statistics: Participation in education, training and NEET age "
+        "16 to 17 by local authority",
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "participation-in-education-training-and-neet-age-16-to-17-by-local-authority",
+    ),
+    InputSpec(
         "lait",
         "DfE Local Authority Interactive Tool long file (optional extra comparators; read "
         "with jsna.sources.lait)",

@@ -12,6 +12,7 @@ import pandas as pd
 import pyogrio
 
 from jsna.chapter_list import CHAPTERS
+from jsna.demo.adulthood import adulthood_tables
 from jsna.demo.census import dirty_census, new_build_postcode_row
 from jsna.demo.comparators import (
     build_comparators,
@@ -123,6 +124,7 @@ def write_demo(
     comparators |= sen2_activity_tables(
         rngs["sen2"], comparators["caseload"], list(range(last_year - 5, last_year)), neighbours
     )
+    comparators |= adulthood_tables(comparators["caseload"], seed, last_year, COUNCIL_CODE)
 
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
@@ -308,6 +310,7 @@ statistical_neighbours = "comparators/statistical_neighbours.csv"
 ehcp_requests = "comparators/requests.csv"
 ehcp_assessments = "comparators/assessments.csv"
 ehcp_timeliness = "comparators/timeliness_20_week.csv"
+neet_send = "comparators/neet_send.csv"
 
 [census]
 salt = "{DEMO_SALT}"

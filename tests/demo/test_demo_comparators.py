@@ -269,7 +269,13 @@ def test_caseload_layout_and_figures(default_demo, phase_type):
                 ours.loc[ours["time_period"] == period, "ehcplans"].iloc[0]
                 == national.loc[national["time_period"] == period, "ehcplans"].iloc[0]
             )
-    assert set(caseload["breakdown_topic"]) == {"All EHC plans"}
+    # plans by single year of age (jsna.demo.adulthood) add up to each area's plans
+    assert set(caseload["breakdown_topic"]) == {"All EHC plans", "Child or young persons age"}
+    ages = caseload[caseload["breakdown_topic"] == "Child or young persons age"]
+    caseload = caseload[caseload["breakdown_topic"] == "All EHC plans"]
+    keys = ["time_period", "geographic_level", "region_code", "new_la_code"]
+    by_age = ages.assign(n=ages["ehcplans"].astype(int)).groupby(keys)["n"].sum()
+    assert by_age.to_dict() == caseload.set_index(keys)["ehcplans"].astype(int).to_dict()
     council = caseload[caseload["new_la_code"] == "Z06000001"].set_index("time_period")
     pupils = phase_type[
         (phase_type["new_la_code"] == "Z06000001") & (phase_type["phase_type_grouping"] == "Total")

@@ -38,6 +38,7 @@ def test_toml_contract(default_demo):
         "ehcp_caseload",
         "ehcp_requests",
         "ehcp_timeliness",
+        "neet_send",
         "sen_phase_type",
         "sen_primary_need",
         "statistical_neighbours",

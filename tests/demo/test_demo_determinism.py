@@ -29,6 +29,7 @@ EXPECTED_FILES = {
     "comparators/requests.csv",
     "comparators/assessments.csv",
     "comparators/timeliness_20_week.csv",
+    "comparators/neet_send.csv",
     "narrative/overview.md",
     "narrative/ehcp.md",
 }

@@ -1,0 +1,312 @@
+"""Chapter: preparing for adulthood.
+
+From published files only: DfE's *Participation in education, training and NEET age 16 to 17 by
+local authority* (the dashboard's underlying data, ``inputs.comparators.neet_send``) gives the
+percentage of 16 and 17 year olds with an EHC plan, on SEN support and with no SEN who were NEET
+or whose activity was not known; DfE's SEN2 caseload file (``inputs.comparators.ehcp_caseload``,
+when given and when it holds plans by age) gives the share of EHC plans held by young people
+aged 16 to 19 and 20 to 25. Each figure has a Wilson 95% interval and is compared with England,
+the region and the statistical neighbours (:func:`jsna.chapters.common.indicator_pipeline`); the
+counting is in :mod:`jsna.indicators.adulthood`.
+
+A council without the NEET file gets a chapter whose only content is a box naming the input and
+where to download it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jsna.chapters.base import Chapter, Findings
+from jsna.chapters.common import ComparatorAreas, comparator_areas, indicator_pipeline
+from jsna.chapters.wording import Wording, sentence
+from jsna.config import Config
+from jsna.disclosure import TableRules
+from jsna.errors import JsnaInputError
+from jsna.forecast.series import read_plans_by_age
+from jsna.indicators.adulthood import (
+    ADULT_BANDS,
+    GROUPS,
+    NEET,
+    NEET_NOT_KNOWN,
+    NOT_KNOWN,
+    PLANS_BY_AGE,
+    POLARITY_NEET,
+    neet_rows,
+    plans_by_age_rows,
+)
+from jsna.indicators.table import INDICATOR_COLUMNS
+from jsna.sources.neet import read_neet_send
+from jsna.viz.charts import compare_chart, trend_chart
+from jsna.viz.display import Table
+
+KEY = "adulthood"
+TITLE = "Preparing for adulthood"
+NEET_SOURCE = ("Source: DfE, Participation in education, training and NEET age 16 to 17 by local "
+               "authority (NEET and not known by SEND).")
+PLANS_SOURCE = "Source: DfE, Education, health and care plans (SEN2), plans by age."
+NEET_URL = ("https://explore-education-statistics.service.gov.uk/find-statistics/"
+            "participation-in-education-training-and-neet-age-16-to-17-by-local-authority")
+SYMBOLS = ("[c] = suppressed (by DfE, or by this JSNA's disclosure control); [z] = not "
+           "applicable; [x] = not available; [low] = rounds to zero.")
+ESTIMATE_NOTE = (
+    "DfE publishes percentages only. The 95% confidence intervals (Wilson score method) use the "
+    "number of young people in each group estimated from the published figures: the December to "
+    "February average cohort times the group's published share of it. Comparisons with England "
+    "and the neighbours are by 95% interval overlap; NEET or not known is lower-is-better.")
+WORDING = Wording(KEY)
+
+
+def _pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
+              polarity: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every council in the file through the pipeline (quartile bands need them all), then
+    England, the region, the council and its neighbours kept."""
+    keep = rows["area_type"].isin(["England", "Local authority"]) | (
+        rows["area_code"] == areas.region_code)
+    indicators, audit = indicator_pipeline(rows[keep], config=config, areas=areas,
+                                           polarity=polarity)
+    return indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True), audit
+
+
+def _shown(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Values, with the row's symbol (published or disclosure) where there is no value."""
+    symbol = rows["note"].where(rows["note"].str.fullmatch(r"\[[a-z]+\]"), "[x]")
+    return rows[column].astype(object).where(rows[column].notna(), symbol)
+
+
+def _value_of(indicators: pd.DataFrame, indicator: str, code: str, period: str,
+              breakdown: str) -> pd.Series | None:
+    rows = indicators[(indicators["indicator_id"] == indicator) & (indicators["area_code"] == code)
+                      & (indicators["period"] == period) & (indicators["breakdown"] == breakdown)]
+    if rows.empty or pd.isna(rows["value"].iloc[0]):
+        return None
+    return rows.iloc[0]
+
+
+def missing_input_chapter(config: Config) -> Chapter:
+    """The chapter of a council without the NEET file: a box naming the input to set.
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+
+    Returns
+    -------
+    Chapter
+        Findings only (heading "Input needed"), no tables, figures or indicator rows.
+    """
+    text = sentence(WORDING.fill("missing_input", url=NEET_URL))
+    return Chapter(KEY, TITLE, Findings([text], heading="Input needed"),
+                   indicators=pd.DataFrame(columns=INDICATOR_COLUMNS))
+
+
+def _group_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: str,
+                 council: str) -> Table:
+    """One row per SEN group: the council's percentage, interval and comparisons, the region
+    and England."""
+    records = []
+    for breakdown in GROUPS:
+        def pick(code: str, bd: str = breakdown) -> pd.DataFrame:
+            return indicators[(indicators["indicator_id"] == NEET_NOT_KNOWN)
+                              & (indicators["area_code"] == code)
+                              & (indicators["period"] == period)
+                              & (indicators["breakdown"] == bd)]
+        mine, region, england = pick(areas.council), pick(areas.region_code), pick("E92000001")
+        if mine.empty:
+            continue
+        records.append({
+            "SEN status": "All young people" if breakdown == "All" else breakdown,
+            f"{council} (%)": _shown(mine, "value").iloc[0],
+            "95% CI lower": _shown(mine, "lower_ci_95").iloc[0],
+            "95% CI upper": _shown(mine, "upper_ci_95").iloc[0],
+            f"{areas.region_name} (%)": (_shown(region, "value").iloc[0] if len(region)
+                                         else "[x]"),
+            "England (%)": _shown(england, "value").iloc[0] if len(england) else "[x]",
+            "Compared with England": mine["compared_to_england"].iloc[0],
+            "Compared with neighbours": mine["compared_to_neighbours"].iloc[0],
+        })
+    frame = pd.DataFrame.from_records(records)
+    percent = [f"{council} (%)", "95% CI lower", "95% CI upper", f"{areas.region_name} (%)",
+               "England (%)"]
+    return Table(
+        name=f"{KEY}_neet_by_sen",
+        caption=(f"16 and 17 year olds NEET or whose activity was not known, by SEN status, "
+                 f"{council}, {areas.region_name} and England, {period}"),
+        frame=frame, formats={c: "percent" for c in percent}, row_header="SEN status",
+        notes=[NEET_SOURCE, "Out of young people aged 16 and 17 known to the council (average of "
+               "December, January and February). DfE publishes NEET and not known together, not separately, by SEN status.",
+               ESTIMATE_NOTE, SYMBOLS],
+    )
+
+
+def _january(period: str) -> str:
+    """The January of an academic year: ``"2024/25"`` -> ``"January 2025"``."""
+    return f"January {period[:2]}{period[-2:]}"
+
+
+def _plans_table(indicators: pd.DataFrame, areas: ComparatorAreas, council: str) -> Table:
+    """Share of EHC plans by age band, each January, for the council, region and England."""
+    rows = indicators[indicators["indicator_id"] == PLANS_BY_AGE]
+    records = []
+    for period in sorted(rows["period"].unique()):
+        for band in ADULT_BANDS:
+            def pick(code: str, p: str = period, b: str = band) -> pd.DataFrame:
+                return rows[(rows["area_code"] == code) & (rows["period"] == p)
+                            & (rows["breakdown"] == b)]
+            mine, region, england = (pick(areas.council), pick(areas.region_code),
+                                     pick("E92000001"))
+            if mine.empty:
+                continue
+            records.append({
+                "January": _january(period),
+                "Age": band,
+                f"{council} (%)": _shown(mine, "value").iloc[0],
+                "95% CI lower": _shown(mine, "lower_ci_95").iloc[0],
+                "95% CI upper": _shown(mine, "upper_ci_95").iloc[0],
+                f"{areas.region_name} (%)": (_shown(region, "value").iloc[0] if len(region)
+                                             else "[x]"),
+                "England (%)": _shown(england, "value").iloc[0] if len(england) else "[x]",
+                "Compared with England": mine["compared_to_england"].iloc[0],
+            })
+    frame = pd.DataFrame.from_records(records)
+    percent = [f"{council} (%)", "95% CI lower", "95% CI upper", f"{areas.region_name} (%)",
+               "England (%)"]
+    return Table(
+        name=f"{KEY}_plans_by_age",
+        caption=(f"EHC plans held by young people aged 16 to 19 and 20 to 25, as a share of all "
+                 f"EHC plans maintained in January, {council}, {areas.region_name} and England"),
+        frame=frame, formats={c: "percent" for c in percent}, row_header="January",
+        notes=[PLANS_SOURCE, "Out of all plans with a published age. 95% confidence intervals by "
+               "the Wilson score method; comparison with England by 95% interval overlap (a "
+               "higher or lower share is neither better nor worse).", SYMBOLS],
+    )
+
+
+def build(config: Config) -> Chapter:
+    """Build the preparing for adulthood chapter for a council.
+
+    Parameters
+    ----------
+    config : Config
+        The council's validated configuration. Uses ``inputs.comparators.neet_send`` (without it
+        the chapter is a box naming that input) and ``inputs.comparators.ehcp_caseload`` when set.
+
+    Returns
+    -------
+    Chapter
+        Findings, tables, figures, indicator rows and disclosure audit.
+
+    Raises
+    ------
+    JsnaInputError
+        When the NEET file cannot be read, or lacks the council, England, the region or a
+        neighbour (naming the file).
+    """
+    path = config.inputs.comparators.get("neet_send")
+    if path is None:
+        return missing_input_chapter(config)
+    area = config.area
+    rows = neet_rows(read_neet_send(path))
+    areas = comparator_areas(config, rows, path)
+    if areas.council not in set(rows["area_code"]):
+        raise JsnaInputError(f"{path}: no rows for {area.name} ({area.code})")
+    neet, audit = _pipeline(rows, config, areas, POLARITY_NEET)
+    period = max(neet["period"])
+    tables = {"neet_by_sen": _group_table(neet, areas, period, area.name)}
+    rules = {tables["neet_by_sen"].name: TableRules(key=["SEN status"], counts=[])}
+    figures = {}
+
+    caption = (f"16 and 17 year olds with an EHC plan NEET or whose activity was not known, "
+               f"{area.name} and its statistical neighbours, {period}")
+    points = neet[(neet["indicator_id"] == NEET_NOT_KNOWN) & (neet["breakdown"] == "EHC plan")
+                  & (neet["period"] == period)
+                  & neet["area_code"].isin([areas.council, *areas.neighbours])]
+    england = _value_of(neet, NEET_NOT_KNOWN, "E92000001", period, "EHC plan")
+    mine = f"{area.name} (this council)"
+    figures["neighbours"] = compare_chart(
+        points[["area_name", "value", "lower_ci_95", "upper_ci_95"]].assign(
+            area_name=points["area_name"].where(points["area_code"] != areas.council, mine)),
+        name=f"{KEY}_neet_ehcp_neighbours", caption=caption,
+        measure="percentage of 16 and 17 year olds with an EHC plan who were NEET or whose "
+                "activity was not known",
+        x_label="Per cent NEET or not known", highlight=mine, others="Statistical neighbours",
+        benchmark=("England", float(england["value"])) if england is not None else None,
+        source=NEET_SOURCE)
+
+    indicators = [neet]
+    plans_sentences: list[str] = []
+    caseload = config.inputs.comparators.get("ehcp_caseload")
+    if caseload is not None:
+        by_age = read_plans_by_age([caseload])
+        by_age = by_age[by_age["area_code"].isin(areas.codes)
+                        | (by_age["area_type"] == "Local authority")]
+        if areas.council not in set(by_age["area_code"]):
+            plans_sentences.append(sentence(WORDING.fill("no_plans_by_age", council=area.name)))
+        else:
+            plans, plans_audit = _pipeline(plans_by_age_rows(by_age), config, areas,
+                                           "Not applicable")
+            audit = pd.concat([audit, plans_audit], ignore_index=True)
+            indicators.append(plans)
+            tables["plans_by_age"] = _plans_table(plans, areas, area.name)
+            rules[tables["plans_by_age"].name] = TableRules(key=["January", "Age"], counts=[])
+            charted = plans[(plans["breakdown"] == ADULT_BANDS[0])
+                            & plans["area_code"].isin([areas.council, areas.region_code,
+                                                       "E92000001"]) & plans["value"].notna()]
+            figures["plans_by_age"] = trend_chart(
+                charted[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]].assign(
+                    period=charted["period"].map(_january)),
+                name=f"{KEY}_plans_16_to_19", caption=(
+                    f"EHC plans held by young people aged 16 to 19 as a share of all plans, "
+                    f"{area.name}, {areas.region_name} and England"),
+                measure="percentage of EHC plans held by young people aged 16 to 19",
+                y_label="Per cent of all EHC plans", highlight=area.name, source=PLANS_SOURCE)
+            plans_sentences += _plans_findings(plans, areas, area.name)
+    findings = Findings(_neet_findings(neet, areas, area.name, period) + plans_sentences)
+    return Chapter(KEY, TITLE, findings, tables, figures,
+                   pd.concat(indicators, ignore_index=True), audit, rules)
+
+
+def _neet_findings(neet: pd.DataFrame, areas: ComparatorAreas, council: str,
+                   period: str) -> list[str]:
+    """Sentences written from the indicator rows (never typed-in numbers)."""
+    say = WORDING
+    out = []
+    mine = _value_of(neet, NEET_NOT_KNOWN, areas.council, period, "EHC plan")
+    if mine is not None:
+        england = _value_of(neet, NEET_NOT_KNOWN, "E92000001", period, "EHC plan")
+        out.append(sentence(
+            say.fill("neet_group", period=period, value=mine["value"],
+                     group=say.pick("group", "EHC plan"), council=council),
+            "" if england is None else say.fill(
+                "against_england", england=england["value"],
+                relation=say.pick("compared", mine["compared_to_england"]))))
+    groups = {b: _value_of(neet, NEET_NOT_KNOWN, areas.council, period, b)
+              for b in ("EHC plan", "SEN support", "No SEN")}
+    if all(row is not None for row in groups.values()):
+        out.append(sentence(say.fill("gap", ehcp=groups["EHC plan"]["value"],
+                                     support=groups["SEN support"]["value"],
+                                     no_sen=groups["No SEN"]["value"])))
+    neet_all = _value_of(neet, NEET, areas.council, period, "All")
+    not_known = _value_of(neet, NOT_KNOWN, areas.council, period, "All")
+    if neet_all is not None and not_known is not None:
+        out.append(sentence(say.fill("all_young_people", neet=neet_all["value"],
+                                     not_known=not_known["value"])))
+    return out
+
+
+def _plans_findings(plans: pd.DataFrame, areas: ComparatorAreas, council: str) -> list[str]:
+    """The share of plans held by 16 to 25 year olds in the latest January."""
+    period = max(plans["period"])
+    rows = [_value_of(plans, PLANS_BY_AGE, areas.council, period, band) for band in ADULT_BANDS]
+    if any(row is None for row in rows):
+        return []
+    count = sum(row["count"] for row in rows)
+    total = rows[0]["denominator"]
+    parts = [WORDING.fill("plans_by_age", january=f"{period[:2]}{period[-2:]}",
+                          share=count / total * 100, council=council, count=count, total=total)]
+    england = [_value_of(plans, PLANS_BY_AGE, "E92000001", period, band) for band in ADULT_BANDS]
+    if all(row is not None for row in england):
+        share = sum(r["count"] for r in england) / england[0]["denominator"] * 100
+        parts.append(WORDING.fill("plans_by_age_england", england=share))
+    return [sentence(*parts)]

@@ -1,0 +1,231 @@
+"""Synthetic published files for the preparing for adulthood chapter, in DfE's layouts.
+
+* ``neet_send.csv`` - DfE's *Participation in education, training and NEET age 16 to 17 by local
+  authority* dashboard file (``UD_NEETNK_LA_dashboard_final.csv``, 2024 onwards: 49 columns, no
+  byte-order mark, LF), one calendar year, England, the fictional regions and councils. England's
+  figures are DfE's for 2025; councils vary around them; regions are their councils'
+  cohort-weighted averages. The publisher's symbols appear as DfE uses them: ``c`` (a small group
+  suppressed), ``z`` (no young people on SEN support recorded), plus ``low`` and ``x`` once each.
+* EHC plans by single year of age (breakdown_topic "Child or young persons age"), added to the
+  SEN2 caseload file: each area's plans shared out by England's January 2025 age profile, with a
+  little variation per area.
+
+Every number is invented; none describes a real place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jsna.demo.comparators import REGION_CODES, councils
+from jsna.demo.names import OTHER_REGION_NAMES
+
+#: A stream of its own, so these files never reshuffle the other demo files.
+_STREAM = 1717
+#: England's EHC plans by age in January 2025 (DfE SEN2 2025): label -> plans.
+ENGLAND_PLANS_BY_AGE_2025 = {
+    "under 3": 533, "age 3": 4302, "age 4": 22517, "age 5": 30847, "age 6": 31867,
+    "age 7": 34082, "age 8": 36412, "age 9": 38381, "age 10": 41405, "age 11": 46775,
+    "age 12": 47172, "age 13": 47359, "age 14": 47125, "age 15": 44886, "age 16": 42005,
+    "age 17": 36484, "age 18": 28598, "age 19": 20815, "age 20": 14495, "age 21": 9805,
+    "age 22": 6258, "age 23": 4030, "age 24": 2221, "age 25": 371,
+}
+AGE_TOPIC = "Child or young persons age"
+#: The dashboard file's columns (2024 and 2025 releases), in order.
+NEET_COLUMNS = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
+    "region_name,old_la_code,new_la_code,la_name,Age,Cohort_DJFavg,NEET_not_known_percent,"
+    "NEET_percent,Notknown_percent,annual_change_ppts_NEET_not_known,annualchange_NEET,"
+    "annualchange_notknown,cohort_March,TOTAL_participating_in_education_and_training_percent,"
+    "Full_time_education_percent,Apprenticeship_percent,Other_education_and_training_percent,"
+    "annual_change_Participation_in_education_training,annual_change_FTE,"
+    "annual_change_apprenticeship,annual_change_other_education_training,"
+    "September_guarantee_Offer_made_percent,September_guarantee_annual_change_ppts,"
+    "cohort_noSEN_percent,NEET_NK_noSEN_percent,cohort_EHCP_percent,NEET_NK_EHCP_percent,"
+    "cohort_SENDsupport_percent,NEET_NK_SENDsupport_percent,VG_cohort_DJF_avg,"
+    "VG_cohort_percentage,VG_NEET_NK_percentage,Level_3,L2_em_GCSE_othL2,avg_att8,"
+    "pt_l2basics_94,sess_overall_percent,enrolments_pa_10_exact_percent,NEET_NK_quintile,"
+    "NEET_quintile,Notknown_quintile,Participation_ET_quintile,Sep_guarantee_quintile"
+).split(",")
+#: England's 2025 row (DfE), the centre every council varies around.
+ENGLAND_2025 = dict(zip(NEET_COLUMNS[11:], (
+    "1335160,5.6,3.4,2.2,0.2,0.3,0,1337190,92,86,4.2,1.9,-0.1,0.3,-0.4,0.1,94.6,0,84.6,4.9,"
+    "5.4,10.1,10.1,9.6,36820,2.8,28.2,57.6,19.7,46.1,65.4,8.9,25.6,z,z,z,z,z").split(","),
+    strict=True))
+#: Columns the chapter reads, varied per council (percentage points of spread).
+_SPREAD = {"NEET_percent": 0.8, "Notknown_percent": 1.2, "cohort_noSEN_percent": 3.0,
+           "NEET_NK_noSEN_percent": 1.2, "cohort_EHCP_percent": 0.8,
+           "NEET_NK_EHCP_percent": 3.0, "cohort_SENDsupport_percent": 2.5,
+           "NEET_NK_SENDsupport_percent": 2.5}
+
+
+def _rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng([int(seed), _STREAM])
+
+
+def caseload_with_ages(caseload: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The SEN2 caseload table with each area's plans by single year of age added.
+
+    Parameters
+    ----------
+    caseload : DataFrame
+        The demo's caseload table (``breakdown_topic`` "All EHC plans", ``ehcplans`` as text).
+    seed : int
+        The demo's seed.
+
+    Returns
+    -------
+    DataFrame
+        The same rows, then one row per area, January and age (``breakdown_topic``
+        :data:`AGE_TOPIC`) whose plans add up to the area's plans.
+    """
+    rng = _rng(seed)
+    labels = list(ENGLAND_PLANS_BY_AGE_2025)
+    shares = np.array(list(ENGLAND_PLANS_BY_AGE_2025.values()), dtype=float)
+    shares /= shares.sum()
+    headline = caseload[caseload["breakdown_topic"] == "All EHC plans"]
+    records = []
+    tilt: dict[str, np.ndarray] = {}  # each area keeps its own age profile from year to year
+    for _, row in headline.iterrows():
+        total = int(row["ehcplans"])
+        area = row["new_la_code"] or row["region_code"] or "national"
+        if area not in tilt:
+            tilt[area] = shares if area == "national" else rng.dirichlet(shares * 400)
+        weights = rng.dirichlet(tilt[area] * 20000) if area != "national" else shares
+        counts = np.floor(weights * total).astype(int)
+        counts[np.argsort(-(weights * total - counts))[: total - counts.sum()]] += 1
+        for label, count in zip(labels, counts, strict=True):
+            records.append({**row.to_dict(), "breakdown_topic": AGE_TOPIC, "breakdown": label,
+                            "ehcplans": str(int(count))})
+    return pd.concat([caseload, pd.DataFrame.from_records(records, columns=caseload.columns)],
+                     ignore_index=True)
+
+
+def _cohort_from_plans(caseload: pd.DataFrame, year: int) -> dict[str, float]:
+    """Council code -> an invented 16-17 cohort consistent with its EHC plans aged 16 and 17
+    (England's 5.4% of the cohort hold a plan)."""
+    rows = caseload[(caseload["breakdown_topic"] == AGE_TOPIC)
+                    & caseload["breakdown"].isin(["age 16", "age 17"])
+                    & (caseload["time_period"] == f"{year - 1}{year % 100:02d}")
+                    & (caseload["geographic_level"] == "Local authority")]
+    plans = rows.groupby("new_la_code")["ehcplans"].apply(lambda s: s.astype(int).sum())
+    return {code: float(value) / 0.054 for code, value in plans.items()}
+
+
+def neet_table(caseload: pd.DataFrame, seed: int, year: int, council_code: str) -> pd.DataFrame:
+    """The NEET and participation dashboard file for one calendar year.
+
+    Parameters
+    ----------
+    caseload : DataFrame
+        :func:`caseload_with_ages` output (sizes each council's cohort from its plans).
+    seed : int
+        The demo's seed.
+    year : int
+        The calendar year (the demo's JSNA year).
+    council_code : str
+        The demo council, whose young people with an EHC plan are made more often NEET or not
+        known than England's (a finding for the chapter to report).
+
+    Returns
+    -------
+    DataFrame
+        :data:`NEET_COLUMNS`, every cell text, England then regions then councils.
+    """
+    rng = _rng(seed + 1)
+    cohorts = _cohort_from_plans(caseload, year)
+    everyone = councils()
+    rows = []
+    for k, council in enumerate(everyone):
+        cohort = round(cohorts.get(council.code, 5000.0) * rng.uniform(0.9, 1.1), 1)
+        values: dict[str, str | float] = {}
+        for column, spread in _SPREAD.items():
+            centre = float(ENGLAND_2025[column])
+            if council.code == council_code and column == "NEET_NK_EHCP_percent":
+                centre += 5.0
+            values[column] = max(0.0, round(centre + rng.normal(0, spread), 1))
+        values["NEET_not_known_percent"] = round(
+            float(values["NEET_percent"]) + float(values["Notknown_percent"]), 1)
+        if k == 7:  # no young people on SEN support recorded: not applicable
+            values["cohort_SENDsupport_percent"] = "z"
+            values["NEET_NK_SENDsupport_percent"] = "z"
+        elif k in (9, 15):  # a small group, suppressed by DfE
+            values["NEET_NK_SENDsupport_percent"] = "c"
+        elif k == 12:
+            values["NEET_NK_EHCP_percent"] = "low"
+        row = {c: _vary(ENGLAND_2025[c], rng) for c in NEET_COLUMNS[11:]}
+        row |= {c: str(v) for c, v in values.items()}
+        row["Cohort_DJFavg"] = f"{cohort:g}"
+        row["cohort_March"] = str(round(cohort * rng.uniform(0.99, 1.01)))
+        for column in NEET_COLUMNS[-5:]:
+            row[column] = str(int(rng.integers(1, 6)))
+        if k == 20:
+            row["September_guarantee_Offer_made_percent"] = "x"
+        rows.append(({"geographic_level": "Local authority", "region_code": council.region_code,
+                      "region_name": council.region_name, "old_la_code": str(council.la_number),
+                      "new_la_code": council.code, "la_name": council.name}, row))
+    frame = pd.DataFrame([{**labels, **row} for labels, row in rows])
+    regions = []
+    for code, name in zip(REGION_CODES, OTHER_REGION_NAMES, strict=True):
+        mine = frame[frame["region_code"] == code]
+        regions.append({"geographic_level": "Regional", "region_code": code,
+                        "region_name": name, "old_la_code": "", "new_la_code": "",
+                        "la_name": "", **_weighted(mine, rng)})
+    england = {"geographic_level": "National", "region_code": "", "region_name": "",
+               "old_la_code": "", "new_la_code": "", "la_name": "", **ENGLAND_2025}
+    out = pd.DataFrame([england, *regions, *frame.to_dict("records")])
+    out["time_period"] = str(year)
+    out["time_identifier"] = "Calendar year"
+    out["country_code"] = "E92000001"
+    out["country_name"] = "England"
+    out["Age"] = "16-17"
+    return out[NEET_COLUMNS].fillna("")
+
+
+def _vary(text: str, rng: np.random.Generator) -> str:
+    """A column the chapter does not read: England's value with a little noise."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return f"{round(value * rng.uniform(0.9, 1.1), 1):g}"
+
+
+def _weighted(councils_rows: pd.DataFrame, rng: np.random.Generator) -> dict[str, str]:
+    """A region's row: cohorts added up, the chapter's percentages cohort-weighted."""
+    cohort = councils_rows["Cohort_DJFavg"].astype(float)
+    row = {c: _vary(ENGLAND_2025[c], rng) for c in NEET_COLUMNS[11:]}
+    row["Cohort_DJFavg"] = f"{round(cohort.sum(), 1):g}"
+    row["cohort_March"] = str(round(cohort.sum()))
+    for column in (*_SPREAD, "NEET_not_known_percent"):
+        values = pd.to_numeric(councils_rows[column], errors="coerce")
+        known = values.notna()
+        row[column] = f"{round(float((values[known] * cohort[known]).sum() / cohort[known].sum()), 1):g}"
+    for column in NEET_COLUMNS[-5:]:
+        row[column] = "z"
+    return row
+
+
+def adulthood_tables(caseload: pd.DataFrame, seed: int, year: int,
+                     council_code: str) -> dict[str, pd.DataFrame]:
+    """The demo's files for the preparing for adulthood chapter.
+
+    Parameters
+    ----------
+    caseload : DataFrame
+        The demo's SEN2 caseload table.
+    seed : int
+        The demo's seed.
+    year : int
+        The JSNA year (the NEET file's calendar year).
+    council_code : str
+        The demo council's code.
+
+    Returns
+    -------
+    dict
+        ``{"caseload": <caseload with plans by age>, "neet_send": <NEET dashboard file>}``.
+    """
+    with_ages = caseload_with_ages(caseload, seed)
+    return {"caseload": with_ages, "neet_send": neet_table(with_ages, seed, year, council_code)}

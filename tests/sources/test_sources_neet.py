@@ -1,0 +1,117 @@
+"""The NEET and participation by SEND reader (:mod:`jsna.sources.neet`), on every real file and
+on small files written here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jsna.errors import JsnaInputError
+from jsna.sources.neet import read_neet_send
+
+_HERE = Path(__file__).resolve()
+
+
+def _real_neet_files() -> list[Path]:
+    """``neet/<year>/*.csv`` in ``../shared/data/real`` beside the project or its worktrees."""
+    candidates = [os.environ.get("JSNA_REAL_DATA", ""), _HERE.parents[3] / "shared/data/real",
+                  _HERE.parents[4] / "shared/data/real"]
+    for folder in candidates:
+        if folder and (Path(folder) / "neet").is_dir():
+            return sorted((Path(folder) / "neet").glob("*/*.csv"))
+    return []
+
+
+REAL_FILES = _real_neet_files()
+needs_real = pytest.mark.skipif(not REAL_FILES, reason="real data folder is absent")
+
+HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
+          "region_name,old_la_code,new_la_code,la_name,Age,Cohort_DJFavg,NEET_not_known_percent,"
+          "NEET_percent,Notknown_percent,cohort_noSEN_percent,NEET_NK_noSEN_percent,"
+          "cohort_EHCP_percent,NEET_NK_EHCP_percent,cohort_SENDsupport_percent,"
+          "NEET_NK_SENDsupport_percent\n")
+ENGLAND = "2025,Calendar year,National,E92000001,England,,,,,,16-17,1000,5,3,2,85,4,5,10,10,9\n"
+REGION = ("2025,Calendar year,Regional,E92000001,England,E12000003,Yorkshire and The Humber,,,,"
+          "16-17,100,4,2,2,85,4,5,9,10,8\n")
+COUNCIL = ("2025,Calendar year,Local authority,E92000001,England,E12000003,Yorkshire and The "
+           "Humber,815,E10000023,North Yorkshire,16-17,50,4,2,2,85,4,5,c,z,low\n")
+
+
+@needs_real
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.parent.name)
+def test_every_real_file_reads(path):
+    rows = read_neet_send(path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(rows) == len(raw)  # nothing dropped
+    assert (rows["area_type"] == "England").sum() == 1
+    assert (rows["area_type"] == "Region").sum() == 9
+    assert rows["area_code"].str.fullmatch(r"E\d{8}").all()
+    # every published symbol is a note with no value, never a zero (as many as published)
+    for measure, heading in (("neet_nk_sen_support_percent", "NEET_NK_SENDsupport_percent"),
+                             ("cohort_sen_support_percent", "cohort_SENDsupport_percent")):
+        for symbol in ("c", "z", "x", "low"):
+            noted = rows[f"{measure}_note"] == f"[{symbol}]"
+            assert noted.sum() == (raw[heading] == symbol).sum()
+            assert rows.loc[noted, measure].isna().all()
+        assert rows[measure].notna().sum() == raw[heading].str.fullmatch(r"[\d.]+").sum()
+
+
+@needs_real
+def test_all_real_years_read_together_with_current_codes():
+    rows = read_neet_send(REAL_FILES)
+    assert sorted(rows["year"].unique()) == [2022, 2023, 2024, 2025]
+    # North Yorkshire is E10000023 in 2022-2023 and E06000065 after: one current code throughout
+    north_yorkshire = rows[rows["area_name"] == "North Yorkshire"]
+    assert set(north_yorkshire["area_code"]) == {"E06000065"}
+    assert len(north_yorkshire) == 4
+
+
+def test_symbols_are_notes_and_codes_current(write_csv):
+    rows = read_neet_send(write_csv("neet.csv", HEADER + ENGLAND + REGION + COUNCIL))
+    council = rows[rows["area_type"] == "Local authority"].iloc[0]
+    assert council["area_code"] == "E06000065"
+    assert np.isnan(council["neet_nk_ehcp_percent"]) and council["neet_nk_ehcp_percent_note"] == "[c]"
+    assert council["cohort_sen_support_percent_note"] == "[z]"
+    assert council["neet_nk_sen_support_percent_note"] == "[low]"
+    assert council["cohort"] == 50 and council["cohort_note"] == ""
+    assert rows["area_type"].tolist() == ["England", "Region", "Local authority"]
+
+
+def test_headings_matched_loosely(write_csv):
+    header = HEADER.replace("Cohort_DJFavg", "cohort djfavg").replace("NEET_percent", "neet_PERCENT")
+    rows = read_neet_send(write_csv("neet.csv", header + ENGLAND))
+    assert rows["cohort"].tolist() == [1000.0]
+
+
+def test_missing_column_named(write_csv):
+    header = HEADER.replace("NEET_NK_EHCP_percent", "something_else")
+    with pytest.raises(JsnaInputError, match=r"neet.csv: .*missing column\(s\) neet_nk_ehcp_percent"):
+        read_neet_send(write_csv("neet.csv", header + ENGLAND))
+
+
+def test_unreadable_cell_named_by_row_and_column(write_csv):
+    bad = COUNCIL.replace(",c,z,low", ",c,z,n/a")
+    with pytest.raises(JsnaInputError, match=r"neet.csv: row 4, column 'NEET_NK_SENDsupport_percent': "
+                                             r"value 'n/a' is not a number"):
+        read_neet_send(write_csv("neet.csv", HEADER + ENGLAND + REGION + bad))
+
+
+def test_council_row_without_code_named(write_csv):
+    bad = COUNCIL.replace("E10000023", "")
+    with pytest.raises(JsnaInputError, match=r"row 4, column 'new_la_code': no area code"):
+        read_neet_send(write_csv("neet.csv", HEADER + ENGLAND + REGION + bad))
+
+
+def test_duplicate_area_named(write_csv):
+    with pytest.raises(JsnaInputError, match=r"area E06000065 has more than one row for 2025"):
+        read_neet_send(write_csv("neet.csv", HEADER + ENGLAND + COUNCIL + COUNCIL))
+
+
+def test_unknown_level_named(write_csv):
+    bad = COUNCIL.replace("Local authority", "Ward")
+    with pytest.raises(JsnaInputError, match=r"row 2, column 'geographic_level': value 'Ward'"):
+        read_neet_send(write_csv("neet.csv", HEADER + bad))

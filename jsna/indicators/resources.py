@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jsna.sources.la_codes import CODE_CHANGES, REGION_NAMES, current_codes, la_table
+from jsna.sources.council_register import council_register
+from jsna.sources.la_codes import CODE_CHANGES, REGION_NAMES, current_codes
 from jsna.sources.ons import read_population
 
 HIGH_NEEDS_PER_HEAD = "high_needs_block_per_head_2_18"
@@ -25,16 +26,14 @@ ENGLAND = "E92000001"
 AGES = (2, 18)
 
 
-def _regions() -> dict[str, str]:
-    """Council code (current) -> its region code, from DfE's LA list."""
-    table = la_table()
-    return dict(zip(table["gss_code"], table["region_code"], strict=True))
+def _register(councils: pd.DataFrame | None) -> pd.DataFrame:
+    return council_register() if councils is None else councils
 
 
-def _members(region: str, year: int) -> set[str]:
+def _members(region: str, year: int, councils: pd.DataFrame | None = None) -> set[str]:
     """The councils that made up a region in a year: today's councils, with the predecessors of
     a council formed after that year (DfE's LA list and its reorganisations) in its place."""
-    table = la_table()
+    table = _register(councils)
     today = set(table.loc[table["current"] & (table["region_code"] == region), "gss_code"])
     known = set(table["gss_code"])
     members = set(today)
@@ -45,7 +44,8 @@ def _members(region: str, year: int) -> set[str]:
     return members
 
 
-def region_sums(rows: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
+def region_sums(rows: pd.DataFrame, measures: list[str],
+                councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each region's total of ``measures``, summed from its councils by code.
 
     The councils of a region in a period are today's, with the predecessors of a council formed
@@ -59,6 +59,8 @@ def region_sums(rows: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
         Council rows: ``area_code`` (current codes), ``period`` and the measures.
     measures : list of str
         Columns to add up.
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
 
     Returns
     -------
@@ -74,10 +76,12 @@ def region_sums(rows: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
     >>> region_sums(rows, ["n"])[["area_code", "n", "note"]].values.tolist()
     [['E12000001', nan, '[x]']]
     """
+    table = _register(councils)
+    regions = dict(zip(table["gss_code"], table["region_code"], strict=True))
     parts = []
     for (region, period), group in rows.assign(
-            region=rows["area_code"].map(_regions())).groupby(["region", "period"]):
-        members = _members(region, int(str(period)[:4]))
+            region=rows["area_code"].map(regions)).groupby(["region", "period"]):
+        members = _members(region, int(str(period)[:4]), table)
         group = group[group["area_code"].isin(members)]
         counted = set(group.loc[group[measures].notna().all(axis=1), "area_code"])
         complete = members <= counted
@@ -107,7 +111,8 @@ def population_2_to_18(population: pd.DataFrame, year: int) -> tuple[pd.Series, 
     return by_area, int(years[-1])
 
 
-def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path) -> pd.DataFrame:
+def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path,
+                        councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """High needs block (£) per resident aged 2 to 18, every area with both figures.
 
     Parameters
@@ -117,6 +122,8 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path) -> pd.Da
     population_path : str or Path
         ONS mid-year estimates by single year of age (any areas; England and the regions are
         the sum of the councils in it when the file has no row for them and has every council).
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
 
     Returns
     -------
@@ -128,14 +135,15 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path) -> pd.Da
     population = read_population(population_path)
     start = int(str(dsg["period"].iloc[0])[:4])
     people, mid_year = population_2_to_18(population, start)
+    register = councils
     councils = dsg[dsg["area_type"] == "Local authority"].copy()
     councils["area_code"] = current_codes(councils["area_code"])
     councils["population"] = councils["area_code"].map(people)
     regions = region_sums(councils.rename(columns={"high_needs_block": "money"}),
-                          ["money", "population"]).rename(columns={"money": "high_needs_block"})
+                          ["money", "population"], register).rename(columns={"money": "high_needs_block"})
     england = dsg[dsg["area_type"] == "England"].copy()
     england["population"] = people.get(ENGLAND, np.nan)
-    table = la_table()
+    table = _register(register)
     every_council = set(table.loc[table["current"], "gss_code"])
     counted = councils[councils["population"].notna()]
     if np.isnan(england["population"]).all() and every_council <= set(counted["area_code"]):
@@ -155,13 +163,15 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path) -> pd.Da
     return out.reset_index(drop=True)
 
 
-def appeal_rates(tribunals: pd.DataFrame) -> pd.DataFrame:
+def appeal_rates(tribunals: pd.DataFrame, councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """SEND Tribunal appeals registered (count) and appealable decisions (denominator).
 
     Parameters
     ----------
     tribunals : DataFrame
         :func:`jsna.sources.tribunals.read_appeal_rates`.
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
 
     Returns
     -------
@@ -169,9 +179,10 @@ def appeal_rates(tribunals: pd.DataFrame) -> pd.DataFrame:
         Indicator rows for England, every region (sum of its councils) and every council;
         the value (per 1,000 decisions) is computed by the pipeline.
     """
+    register = councils
     councils = tribunals[tribunals["area_type"] == "Local authority"].copy()
     councils["area_code"] = current_codes(councils["area_code"])
-    regions = region_sums(councils, ["appeals", "decisions"])
+    regions = region_sums(councils, ["appeals", "decisions"], register)
     england = tribunals[tribunals["area_type"] == "England"]
     rows = pd.concat([england, regions, councils], ignore_index=True)
     return pd.DataFrame({

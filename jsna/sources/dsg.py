@@ -4,7 +4,7 @@ The published workbook (``.ods`` or ``.xlsx``) has a sheet per block. The high n
 by name: it contains "high needs" and not "deduction") has a title row, a row of headings, a row
 of ``[A]``…``[J]`` letters and a row of formulas above the data; England is the row ``ENGLAND``,
 each council a row starting with its DfE LA number, and the regions follow by name only. Councils
-are matched by LA number (:func:`jsna.sources.la_codes.la_number_to_gss`), never by name; regions
+are matched by LA number (:mod:`jsna.sources.council_register`), never by name; regions
 are not read (sum the councils by code instead).
 """
 
@@ -18,7 +18,7 @@ import pandas as pd
 
 from jsna.errors import JsnaInputError
 from jsna.sources.common import parse_published_values
-from jsna.sources.la_codes import la_number_to_gss
+from jsna.sources.council_register import number_to_code
 
 DSG_SOURCE = "ESFA, Dedicated schools grant (DSG) allocations"
 #: The heading of the measure read (matched loosely: case, spaces and ``(£s)`` ignored).
@@ -42,13 +42,15 @@ def _high_needs_sheet(sheets: dict[str, None], path: Path) -> str:
     return names[0]
 
 
-def read_high_needs_block(path: str | Path) -> pd.DataFrame:
+def read_high_needs_block(path: str | Path, councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every council's DSG high needs block allocation before deductions, and England's.
 
     Parameters
     ----------
     path : str or Path
         ESFA's DSG allocations workbook (ODS or XLSX, as published).
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
 
     Returns
     -------
@@ -89,7 +91,7 @@ def read_high_needs_block(path: str | Path) -> pd.DataFrame:
     is_england = first.str.upper() == "ENGLAND"
     is_council = first.str.fullmatch(r"\d{3}(\.0)?")
     rows = raw[(is_england | is_council) & (raw.index > heading_row)]
-    codes = la_number_to_gss(rows.iloc[:, 0].astype(str).str.strip()).to_numpy()
+    codes = number_to_code(rows.iloc[:, 0].astype(str).str.strip(), councils).to_numpy()
     codes = np.where(is_england[rows.index].to_numpy(), ENGLAND, codes)
     unknown = np.flatnonzero(codes == "")
     if len(unknown):

@@ -25,7 +25,7 @@ import pandas as pd
 
 from jsna.errors import JsnaInputError
 from jsna.sources.common import parse_published_values, sniff_text_file
-from jsna.sources.la_codes import la_number_to_gss
+from jsna.sources.council_register import number_to_code
 
 TRIBUNAL_SOURCE = "MoJ/DfE, SEND Tribunal appeal rate by local authority"
 ENGLAND = "E92000001"
@@ -69,13 +69,15 @@ def _grid(path: Path) -> tuple[pd.DataFrame, str]:
     return raw, ""
 
 
-def read_appeal_rates(path: str | Path) -> pd.DataFrame:
+def read_appeal_rates(path: str | Path, councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """Appeals registered with the SEND Tribunal and appealable decisions, by council and year.
 
     Parameters
     ----------
     path : str or Path
-        MoJ's appeal rate workbook (ODS) or DfE's supporting CSV, as published.
+        DfE's supporting CSV (MoJ's workbook, which has no LA codes, is refused).
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
 
     Returns
     -------
@@ -129,7 +131,7 @@ def read_appeal_rates(path: str | Path) -> pd.DataFrame:
             "code (MoJ's workbook names councils only); use DfE's 'SEND Tribunals and appeal "
             "rate' CSV from the Education, health and care plans release")
     numbers = body.iloc[:, code_columns[0]].astype(str).str.strip()
-    codes = la_number_to_gss(numbers)
+    codes = number_to_code(numbers, councils)
     codes.index = body.index
     codes = codes.where(~is_england, ENGLAND)
     # a predecessor of a reorganised council has no LA number (Bournemouth, Poole): left out

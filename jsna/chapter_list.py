@@ -44,5 +44,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
                     ("comparators.ehcp_caseload",)),
         ChapterInfo("quality", "06_quality.ipynb", "Data quality and sources"),
+        ChapterInfo("resources", "08_resources.ipynb", "High needs funding and disagreement", ("comparators.high_needs_dsg", "comparators.send_tribunals", "population")),
     )
 }

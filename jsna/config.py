@@ -46,6 +46,7 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "ehcp_requests",
     "ehcp_assessments",
     "ehcp_timeliness",
+    "high_needs_dsg", "send_tribunals",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {

@@ -55,7 +55,8 @@ def council_register(ees_path: str | Path | None = None) -> pd.DataFrame:
 def number_to_code(numbers: pd.Series, councils: pd.DataFrame | None) -> pd.Series:
     """GSS codes of DfE LA numbers through the register (``""`` where unknown)."""
     councils = council_register() if councils is None else councils
-    lookup = dict(zip(councils["la_number"], councils["gss_code"], strict=True))
-    lookup.update({number: code for number, (code, _) in DFE_REGIONS.items()})
+    lookup = {number: code for number, (code, _) in DFE_REGIONS.items()}
+    # a council of the register wins over a LAIT region pseudo-number (the demo's Demoton is 990)
+    lookup.update(zip(councils["la_number"], councils["gss_code"], strict=True))
     as_int = pd.to_numeric(numbers.astype(str).str.strip(), errors="coerce")
     return as_int.map(lookup).fillna("").astype(str)

@@ -31,6 +31,8 @@ EXPECTED_FILES = {
     "comparators/timeliness_20_week.csv",
     "narrative/overview.md",
     "narrative/ehcp.md",
+    "comparators/dedicated-schools-grant.ods",
+    "comparators/send_tribunal_appeal_rates.csv",
 }
 
 

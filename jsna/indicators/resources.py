@@ -81,7 +81,8 @@ def region_sums(rows: pd.DataFrame, measures: list[str],
     parts = []
     for (region, period), group in rows.assign(
             region=rows["area_code"].map(regions)).groupby(["region", "period"]):
-        members = _members(region, int(str(period)[:4]), table)
+        region, period = str(region), str(period)
+        members = _members(region, int(period[:4]), table)
         group = group[group["area_code"].isin(members)]
         counted = set(group.loc[group[measures].notna().all(axis=1), "area_code"])
         complete = members <= counted

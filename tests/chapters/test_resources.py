@@ -119,7 +119,7 @@ def test_real_high_needs_per_head_equals_the_raw_files(real_chapter):
                 & (rows["area_code"] == code)].iloc[0]
     assert (mine["count"], mine["denominator"]) == (allocation, people)
     assert math.isclose(mine["value"], allocation / people, rel_tol=1e-12)
-    assert f"£{allocation / people:,.0f} per resident aged 2 to 18" in chapter.findings.sentences[0]
+    assert f"£{allocation / people:,.0f} per resident aged two to eighteen" in chapter.findings.sentences[0]
 
 
 @pytest.mark.real_data

@@ -79,7 +79,8 @@ def appeal_pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas
                                             suppress_zeros=config.disclosure.suppress_zeros,
                                             council_code=areas.council)
     out = finalise(suppressed)
-    hidden = out["note"] == SUPPRESSED
+    # a row hidden by disclosure, or not published, has no value to compare: its labels are empty
+    hidden = (out["note"] == SUPPRESSED) | out["value"].isna()
     for column in _COMPARISONS:
         out.loc[hidden, column] = ""
     return out, audit

@@ -146,3 +146,14 @@ def test_chapter_builds_on_the_demo(tmp_path):
     assert set(chapter.rules) == {table.name for table in chapter.tables.values()}
     written = chapter.save(tmp_path / "out")
     assert (tmp_path / "out" / "data" / "resources_indicators.csv") in written
+
+
+@pytest.mark.real_data
+def test_real_rows_without_a_value_have_no_comparison_label(real_chapter):
+    _, chapter = real_chapter
+    rows = chapter.indicators
+    appeals = rows[rows["indicator_id"] == "send_appeals_per_1000_decisions"]
+    blank = appeals[appeals["value"].isna()]
+    assert len(blank) > 0  # suppressed small counts, regions with a council not published
+    assert (blank[["compared_to_england", "compared_to_region", "recent_trend"]] == "").all(
+        axis=None)

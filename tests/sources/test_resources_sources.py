@@ -159,3 +159,39 @@ def test_tribunal_csv_unreadable_cell_names_row_and_column(tmp_path):
     with pytest.raises(JsnaInputError, match=r"appeals\.csv, row 6, column 3 \(2024 appeals\)"
                                              r".*found 'many'"):
         read_appeal_rates(path)
+
+
+@needs_real
+def test_jsna_sources_checks_both_files_with_the_chapter_readers(tmp_path):
+    from jsna.config import load_config
+    from jsna.input_checks import describe_sources
+
+    path = tmp_path / "jsna.toml"
+    path.write_text(f"""
+[area]
+code = "E06000014"
+name = "York"
+region_code = "E12000003"
+region_name = "Yorkshire and The Humber"
+[jsna]
+year = 2025
+[inputs]
+population = "{REAL / 'population/ons_mye_mid2020_utla20_single_year_of_age.csv'}"
+[inputs.comparators]
+high_needs_dsg = "{REAL / DSG}"
+send_tribunals = "{REAL / TRIBUNAL_CSV}"
+[chapters]
+run = ["resources"]
+""", encoding="utf-8")
+    table = describe_sources(load_config(path)).set_index("key")
+    dsg = table.loc["comparators.high_needs_dsg"]
+    assert (dsg["status"], dsg["periods"], dsg["area_found"]) == ("ok", "2023-24 .. 2023-24",
+                                                                   "yes")
+    tribunals = table.loc["comparators.send_tribunals"]
+    assert (tribunals["status"], tribunals["periods"]) == ("ok", "2014 .. 2024")
+    # the MoJ workbook, which names councils only, is reported as a problem in one line
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        str(REAL / TRIBUNAL_CSV), str(REAL / TRIBUNAL_ODS)), encoding="utf-8")
+    table = describe_sources(load_config(path)).set_index("key")
+    row = table.loc["comparators.send_tribunals"]
+    assert row["status"] == "problem" and "LA code" in row["detail"]

@@ -45,5 +45,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
                     ("comparators.ehcp_caseload",)),
         ChapterInfo("quality", "06_quality.ipynb", "Data quality and sources"),
         ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
+        ChapterInfo("resources", "08_resources.ipynb", "High needs funding and disagreement", ("comparators.high_needs_dsg", "comparators.send_tribunals", "population")),
     )
 }

@@ -47,6 +47,7 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "ehcp_assessments",
     "ehcp_timeliness",
     "neet_send",
+    "high_needs_dsg", "send_tribunals",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {

@@ -149,6 +149,8 @@ INPUTS: tuple[InputSpec, ...] = (
         "OHID Fingertips",
         "https://fingertips.phe.org.uk",
     ),
+    InputSpec("comparators.high_needs_dsg", "ESFA dedicated schools grant (DSG) allocations workbook (ODS): the High_needs_block sheet, every council by LA number", "ESFA, Dedicated schools grant (DSG) allocations", "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024"),
+    InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
@@ -208,6 +210,7 @@ def describe_sources(config: Any) -> pd.DataFrame:
             name = spec.key.split(".", 1)[1]
             path = inputs.comparators.get(name)
             validator = _validate_neighbours if name == "statistical_neighbours" else _validate_ees
+            validator = _COMPARATOR_VALIDATORS.get(name, validator)
         else:
             path = getattr(inputs, spec.key, None)
             validator = _VALIDATORS[spec.key]
@@ -409,3 +412,23 @@ _VALIDATORS: dict[str, Validator] = {
     "population": _validate_population,
     "schools": _validate_schools,
 }
+
+
+def _resources_validator(key: str) -> Validator:
+    """The resources chapter's own reader for ``key``, so a file is accepted or refused alike."""
+    def validate(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+        from jsna.sources.dsg import read_high_needs_block
+        from jsna.sources.la_codes import canonical_code, current_codes
+        from jsna.sources.tribunals import read_appeal_rates
+
+        read = read_high_needs_block if key == "high_needs_dsg" else read_appeal_rates
+        frame = read(path)
+        periods = sorted(set(frame["period"]))
+        found = canonical_code(config.area.code) in set(current_codes(frame["area_code"]))
+        coverage = f"{periods[0]} .. {periods[-1]}" if periods else ""
+        return len(frame), coverage, _yes_no(found), f"{frame['area_code'].nunique()} areas"
+    return validate
+
+
+_COMPARATOR_VALIDATORS: dict[str, Validator] = {
+    key: _resources_validator(key) for key in ("high_needs_dsg", "send_tribunals")}

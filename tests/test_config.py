@@ -27,6 +27,7 @@ postcode_lookup = "postcodes.csv"
 lsoa_ward_lookup = "lsoa_to_ward.csv"
 ward_boundaries = "wards.gpkg"
 schools = "schools.csv"
+population = "population.csv"
 
 [inputs.census]
 2024 = "census_2024.csv"
@@ -38,6 +39,8 @@ ehcp_caseload = "caseload.csv"
 ehcp_requests = "requests.csv"
 ehcp_assessments = "assessments.csv"
 ehcp_timeliness = "timeliness.csv"
+high_needs_dsg = "dsg.ods"
+send_tribunals = "tribunals.csv"
 
 [census]
 salt = "not-secret"
@@ -50,7 +53,7 @@ neighbours = ["Z06000002"]
 #: Every file VALID names.
 FILES = ("postcodes.csv", "lsoa_to_ward.csv", "wards.gpkg", "schools.csv", "census_2024.csv",
          "census_2025.csv", "sen_phase_type.csv", "caseload.csv", "requests.csv",
-         "assessments.csv", "timeliness.csv")
+         "assessments.csv", "timeliness.csv", "population.csv", "dsg.ods", "tribunals.csv")
 
 #: A council running only the chapter built from published DfE files.
 PUBLISHED_ONLY = """

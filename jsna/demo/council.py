@@ -24,6 +24,7 @@ from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
 from jsna.demo.population import base_population, population_table, project_adults
 from jsna.demo.pupils import PLAN, simulate_pupils
+from jsna.demo.resources import DSG_FILE, TRIBUNAL_FILE, write_resources
 from jsna.demo.schools import LA_NUMBER, build_schools
 from jsna.errors import JsnaInputError
 
@@ -142,6 +143,7 @@ def write_demo(
         bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
     _write_narrative(folder / "narrative")
+    write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
     path.write_text(_toml(census_years, neighbours, last_year, outputs), encoding="utf-8")
@@ -311,6 +313,8 @@ ehcp_requests = "comparators/requests.csv"
 ehcp_assessments = "comparators/assessments.csv"
 ehcp_timeliness = "comparators/timeliness_20_week.csv"
 neet_send = "comparators/neet_send.csv"
+high_needs_dsg = "{DSG_FILE}"
+send_tribunals = "{TRIBUNAL_FILE}"
 
 [census]
 salt = "{DEMO_SALT}"

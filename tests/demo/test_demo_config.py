@@ -38,9 +38,11 @@ def test_toml_contract(default_demo):
         "ehcp_caseload",
         "ehcp_requests",
         "ehcp_timeliness",
+        "high_needs_dsg",
         "neet_send",
         "sen_phase_type",
         "sen_primary_need",
+        "send_tribunals",
         "statistical_neighbours",
     ]
     assert all((default_demo / path).is_file() for path in inputs["comparators"].values())

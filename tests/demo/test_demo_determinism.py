@@ -32,6 +32,8 @@ EXPECTED_FILES = {
     "comparators/neet_send.csv",
     "narrative/overview.md",
     "narrative/ehcp.md",
+    "comparators/dedicated-schools-grant.ods",
+    "comparators/send_tribunal_appeal_rates.csv",
 }
 
 

@@ -1,0 +1,358 @@
+"""Chapter: high needs funding and disagreement (SEND Tribunal appeals).
+
+From ESFA's dedicated schools grant allocations (the high needs block before deductions) with the
+ONS mid-year estimate of residents aged 2 to 18, and from DfE's table of SEND Tribunal appeals
+registered against appealable decisions (SEN2). The funding is shown per head of population and
+compared descriptively (an allocation is not a sample: it has no confidence interval); the appeal
+rate per 1,000 decisions has Wilson intervals, comparisons with England, the region and the
+statistical neighbours, the recent trend and the quartile band across every council. The figures
+are worked out in :mod:`jsna.indicators.resources`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jsna.chapters.base import Chapter, Findings
+from jsna.chapters.common import (
+    ComparatorAreas,
+    comparator_areas,
+    require_comparator,
+    require_input,
+)
+from jsna.chapters.wording import Wording, sentence
+from jsna.config import Config
+from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
+from jsna.errors import JsnaInputError
+from jsna.indicators.resources import (
+    APPEAL_RATE,
+    appeal_rates,
+    high_needs_per_head,
+)
+from jsna.indicators.table import finalise
+from jsna.sources.council_register import council_register
+from jsna.sources.dsg import read_high_needs_block
+from jsna.sources.la_codes import current_codes
+from jsna.sources.tribunals import read_appeal_rates
+from jsna.viz.charts import compare_chart, trend_chart
+from jsna.viz.display import Table
+
+KEY = "resources"
+TITLE = "High needs funding and disagreement"
+DSG_SOURCE = ("Source: ESFA, Dedicated schools grant allocations (high needs block before "
+              "deductions); ONS mid-year population estimates.")
+TRIBUNAL_SOURCE = ("Source: MoJ and DfE, SEND Tribunal appeal rate (appeals registered; "
+                   "appealable decisions from SEN2).")
+SYMBOLS = "[x] = not available; [c] = suppressed."
+PER_1000 = 1000
+WORDING = Wording(KEY)
+_COMPARISONS = ("compared_to_england", "compared_to_region", "compared_to_neighbours",
+                "recent_trend", "quartile_band")
+
+
+def appeal_pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Appeals per 1,000 decisions → Wilson limits → comparisons → trend → disclosure.
+
+    Every council in the file is compared (quartile bands need them all); England, the region,
+    the council and its neighbours are kept.
+    """
+    from jsna.indicator_disclosure import suppress_indicators
+    from jsna.stats import Benchmarks, add_comparisons, add_proportion_ci, add_recent_trend
+
+    rows = rows.copy()
+    rows["area_code"] = current_codes(rows["area_code"])
+    rows = rows[rows["area_type"].isin(["England", "Local authority"])
+                | (rows["area_code"] == areas.region_code)]
+    names = areas.display_names()
+    rows["area_name"] = rows["area_code"].map(names).fillna(rows["area_name"]).astype(str)
+    with_ci = add_proportion_ci(rows, count="count", denominator="denominator",
+                                multiplier=PER_1000)
+    benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))
+    compared = add_comparisons(with_ci, benchmarks=benchmarks, polarity="Not applicable",
+                               multiplier=PER_1000)
+    trended = add_recent_trend(compared)
+    kept = finalise(trended)
+    kept = kept[kept["area_code"].isin(areas.codes)].reset_index(drop=True)
+    suppressed, audit = suppress_indicators(kept, threshold=config.disclosure.threshold,
+                                            suppress_zeros=config.disclosure.suppress_zeros,
+                                            council_code=areas.council)
+    out = finalise(suppressed)
+    # a row hidden by disclosure, or not published, has no value to compare: its labels are empty
+    hidden = (out["note"] == SUPPRESSED) | out["value"].isna()
+    for column in _COMPARISONS:
+        out.loc[hidden, column] = ""
+    return out, audit
+
+
+def register(config: Config) -> pd.DataFrame:
+    """Councils by DfE LA number: DfE's list, extended from the EHC plans caseload file when
+    given (councils the list does not know, such as the demo's)."""
+    return council_register(config.inputs.comparators.get("ehcp_caseload"))
+
+
+def funding_rows(config: Config, areas: ComparatorAreas, councils: pd.DataFrame
+                 ) -> pd.DataFrame:
+    """High needs block per head aged 2 to 18 for the comparator areas, with the quartile band
+    across councils (no interval: an allocation is not an estimate, so no comparison label)."""
+    dsg = read_high_needs_block(require_comparator(config, "high_needs_dsg"), councils)
+    rows = high_needs_per_head(dsg, require_input(config, "population", KEY), councils)
+    mid_year = rows.attrs["mid_year"]
+    councils = rows[(rows["area_type"] == "Local authority") & rows["value"].notna()]
+    rows = finalise(rows)
+    if len(councils) >= 4:
+        # quarter 1 (A) = the highest allocations per head, as LAIT bands a measure without polarity
+        bands = pd.qcut(councils["value"].rank(method="first"), 4, labels=list("DCBA"))
+        rows["band"] = rows["area_code"].map(
+            dict(zip(councils["area_code"], bands.astype(str), strict=True))).fillna("")
+    # the indicator rows carry no band: without a polarity, the scorecard's "A best" would mislead
+    rows["quartile_band"] = "Not applicable"
+    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours"):
+        rows[column] = "Not compared"
+    rows["area_name"] = rows["area_code"].map(areas.display_names()).fillna(rows["area_name"])
+    rows = rows[rows["area_code"].isin(areas.codes)].reset_index(drop=True)
+    rows.attrs["mid_year"] = mid_year
+    return rows
+
+
+def _symbol(note: pd.Series) -> pd.Series:
+    return note.where((note == "") | note.str.fullmatch(r"\[[a-z:]+\]"), "[x]")
+
+
+def _shown(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].astype(object).where(frame[column].notna(), _symbol(frame["note"]))
+
+
+def _order(frame: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    rank = {code: i for i, code in enumerate(codes)}
+    return frame.assign(_o=frame["area_code"].map(rank)).sort_values(["_o", "period"]).drop(
+        columns="_o")
+
+
+def funding_table(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> Table:
+    """The high needs block per head, council first, then region, England and neighbours."""
+    order = [areas.council, areas.region_code, "E92000001", *areas.neighbours]
+    rows = _order(rows, order)
+    def difference(code: str) -> pd.Series:
+        base = rows.loc[rows["area_code"] == code, "value"]
+        value = float(base.iloc[0]) if len(base) and pd.notna(base.iloc[0]) else np.nan
+        out = (rows["value"] / value - 1) * 100
+        return out.astype(object).where(out.notna(), "[x]")
+
+    name = np.where(rows["area_code"] == areas.council, rows["area_name"] + " (this council)",
+                    rows["area_name"])
+    period = rows["period"].iloc[0] if len(rows) else ""
+    frame = pd.DataFrame({
+        "Area": name,
+        "High needs block (£)": _shown(rows, "count"),
+        "Residents aged 2 to 18": _shown(rows, "denominator"),
+        "£ per resident aged 2 to 18": _shown(rows, "value"),
+        "Difference from England (%)": difference("E92000001"),
+        f"Difference from {areas.region_name} (%)": difference(areas.region_code),
+        "Quartile band (A highest)": rows.get("band", pd.Series("", index=rows.index)),
+    })
+    return Table(
+        name=f"{KEY}_high_needs", frame=frame.reset_index(drop=True),
+        caption=(f"High needs block allocation per resident aged 2 to 18, {council}, "
+                 f"{areas.region_name}, England and statistical neighbours, {period}"),
+        formats={"High needs block (£)": "count", "Residents aged 2 to 18": "count",
+                 "£ per resident aged 2 to 18": "count", "Difference from England (%)": "decimal",
+                 f"Difference from {areas.region_name} (%)": "decimal"},
+        notes=[DSG_SOURCE,
+               f"Financial year {period} allocation before deductions for places the ESFA funds "
+               "directly (so councils with and without academies compare alike), divided by the "
+               f"ONS estimate of residents aged 2 to 18 at mid-{rows.attrs.get('mid_year')}. "
+               "The region is the sum of its councils. Pounds and residents are not counts of "
+               "pupils and are not suppressed; an allocation has no confidence interval, so the "
+               "difference is descriptive. Quartile band across every council in the file.",
+               SYMBOLS])
+
+
+def appeals_trend_table(indicators: pd.DataFrame, codes: list[str], caption: str) -> Table:
+    """Appeals, decisions and the rate per 1,000 by year for the council, region and England."""
+    rows = _order(indicators[indicators["area_code"].isin(codes)], codes)
+    latest = rows["period"].max()
+    frame = pd.DataFrame({
+        "Calendar year": rows["period"], "Area": rows["area_name"],
+        "Appeals registered": _shown(rows, "count"),
+        "Appealable decisions": _shown(rows, "denominator"),
+        "Per 1,000 decisions": _shown(rows, "value"),
+        "95% CI lower": _shown(rows, "lower_ci_95"), "95% CI upper": _shown(rows, "upper_ci_95"),
+        "Compared with England": rows["compared_to_england"].where(
+            rows["area_type"] != "England", "Benchmark"),
+        "Recent trend": rows["recent_trend"].where(rows["period"] == latest, ""),
+    })
+    return Table(
+        name=f"{KEY}_appeals", caption=caption, frame=frame.reset_index(drop=True),
+        formats={"Appeals registered": "count", "Appealable decisions": "count",
+                 "Per 1,000 decisions": "rate", "95% CI lower": "rate", "95% CI upper": "rate"},
+        row_header="Calendar year",
+        notes=[TRIBUNAL_SOURCE,
+               "Appealable decisions: refusals to assess, decisions not to issue a plan after "
+               "assessment, EHC plans in January and plans ceased because needs are met (DfE's "
+               "definition). DfE publishes the rate per cent; it is shown per 1,000 here. The "
+               "region is the sum of its councils. 95% confidence intervals by the Wilson score "
+               "method; comparison by 95% interval overlap; recent trend by the Fingertips test "
+               "of the last five years.", SYMBOLS])
+
+
+def appeals_neighbour_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: str,
+                            caption: str) -> Table:
+    """The latest appeal rate of the council, its neighbours and England."""
+    codes = [areas.council, *areas.neighbours, "E92000001"]
+    rows = _order(indicators[indicators["area_code"].isin(codes)
+                             & (indicators["period"] == period)], codes)
+    frame = pd.DataFrame({
+        "Area": np.where(rows["area_code"] == areas.council,
+                         rows["area_name"] + " (this council)", rows["area_name"]),
+        "Appeals registered": _shown(rows, "count"),
+        "Appealable decisions": _shown(rows, "denominator"),
+        "Per 1,000 decisions": _shown(rows, "value"),
+        "95% CI lower": _shown(rows, "lower_ci_95"), "95% CI upper": _shown(rows, "upper_ci_95"),
+        "Compared with England": rows["compared_to_england"].where(
+            rows["area_type"] != "England", "Benchmark"),
+    })
+    return Table(
+        name=f"{KEY}_appeals_neighbours", caption=caption, frame=frame.reset_index(drop=True),
+        formats={"Appeals registered": "count", "Appealable decisions": "count",
+                 "Per 1,000 decisions": "rate", "95% CI lower": "rate", "95% CI upper": "rate"},
+        notes=[TRIBUNAL_SOURCE, "95% confidence intervals by the Wilson score method; comparison "
+               "with England by 95% interval overlap. A higher rate is neither better nor worse: "
+               "it counts disagreements that reached the Tribunal.", SYMBOLS])
+
+
+def published_rules(tables: dict[str, Table], area_code: str, council: str, latest: str
+                    ) -> dict[str, TableRules]:
+    """Disclosure rules of the tables as published, for the site-wide gate.
+
+    The funding table has no counts of people to protect: pounds and residents aged 2 to 18 are
+    not counts of pupils. The council's appeal rows repeat its indicator rows; other areas'
+    rows are published by MoJ and DfE and exempt.
+    """
+    out = {}
+    funding = tables["high_needs"]
+    out[funding.name] = TableRules(key=["Area"], counts=[])
+    counts = ["Appeals registered", "Appealable decisions"]
+    derived = {c: counts for c in ("Per 1,000 decisions", "95% CI lower", "95% CI upper")}
+    trend = tables["appeals"]
+    others = sorted(set(trend.frame["Area"]) - {council})
+    out[trend.name] = TableRules(
+        key=["Calendar year", "Area"], counts=counts, derived=derived,
+        exempt_where=[{"Area": others}] if others else [],
+        relations=[SameCells(INDICATOR_TABLE, on={"Calendar year": "period"},
+                             rows={"Area": council},
+                             other_rows={"indicator_id": APPEAL_RATE, "area_code": area_code},
+                             columns={counts[0]: "count", counts[1]: "denominator"})])
+    table = tables["appeals_neighbours"]
+    mine = f"{council} (this council)"
+    others = sorted(set(table.frame["Area"]) - {mine})
+    out[table.name] = TableRules(
+        key=["Area"], counts=counts, derived=derived,
+        exempt_where=[{"Area": others}] if others else [],
+        relations=[SameCells(INDICATOR_TABLE, on=[], rows={"Area": mine},
+                             other_rows={"indicator_id": APPEAL_RATE, "area_code": area_code,
+                                         "period": latest},
+                             columns={counts[0]: "count", counts[1]: "denominator"})])
+    return out
+
+
+def _one(rows: pd.DataFrame, code: str, period: str | None = None) -> pd.Series | None:
+    pick = rows[(rows["area_code"] == code) & (rows["value"].notna())]
+    if period is not None:
+        pick = pick[pick["period"] == period]
+    return None if pick.empty else pick.iloc[-1]
+
+
+def findings(funding: pd.DataFrame, appeals: pd.DataFrame, areas: ComparatorAreas,
+             council: str) -> list[str]:
+    """Key findings, in the words of ``wording.toml`` ``[resources]``."""
+    say = WORDING
+    out = []
+    mine = _one(funding, areas.council)
+    if mine is not None:
+        parts = [say.fill("per_head", council=council, period=mine["period"],
+                          pounds=f"£{mine['value']:,.0f}")]
+        england = _one(funding, "E92000001")
+        if england is not None:
+            parts.append(say.fill("per_head_england", england=f"£{england['value']:,.0f}"))
+        region = _one(funding, areas.region_code)
+        if region is not None:
+            parts.append(say.fill("per_head_region", region=areas.region_name,
+                                  pounds=f"£{region['value']:,.0f}"))
+        out.append(sentence(*parts))
+    latest = _one(appeals, areas.council)
+    if latest is not None:
+        parts = [say.fill("appeals", year=latest["period"], council=council,
+                          count=latest["count"], rate=latest["value"])]
+        england = _one(appeals, "E92000001", latest["period"])
+        if england is not None:
+            parts.append(say.fill("appeals_england", england=england["value"],
+                                  relation=say.pick("compared", latest["compared_to_england"])))
+        if say.knows("trend", latest["recent_trend"]):
+            parts.append(say.fill("appeals_trend", trend=say.pick("trend",
+                                                                  latest["recent_trend"])))
+        out.append(sentence(*parts))
+    return out
+
+
+def build(config: Config) -> Chapter:
+    """Build the high needs funding and disagreement chapter for a council.
+
+    Parameters
+    ----------
+    config : Config
+        Needs ``inputs.comparators.high_needs_dsg``, ``inputs.comparators.send_tribunals`` and
+        ``inputs.population``.
+
+    Returns
+    -------
+    Chapter
+        Findings, tables, figures, indicator rows and disclosure audit.
+    """
+    area = config.area
+    source = require_comparator(config, "send_tribunals")
+    councils = register(config)
+    appeal_rows = appeal_rates(read_appeal_rates(source, councils), councils)
+    areas = comparator_areas(config, appeal_rows, source)
+    if areas.council not in set(current_codes(appeal_rows["area_code"])):
+        raise JsnaInputError(f"{source}: no rows for {area.name} ({area.code})")
+    appeals, audit = appeal_pipeline(appeal_rows, config, areas)
+    funding = funding_rows(config, areas, councils)
+    latest = appeals["period"].max()
+    first = appeals["period"].min()
+    shown = [areas.council, areas.region_code, "E92000001"]
+    tables = {
+        "high_needs": funding_table(funding, areas, area.name),
+        "appeals": appeals_trend_table(
+            appeals, shown, f"SEND Tribunal appeals registered per 1,000 appealable decisions, "
+            f"{area.name} compared with {areas.region_name} and England, {first} to {latest}"),
+        "appeals_neighbours": appeals_neighbour_table(
+            appeals, areas, latest, f"SEND Tribunal appeals registered per 1,000 appealable "
+            f"decisions, {area.name} and its statistical neighbours, {latest}"),
+    }
+    charted = appeals[appeals["area_code"].isin(shown) & appeals["value"].notna()]
+    figures = {"appeals": trend_chart(
+        charted[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
+        name=tables["appeals"].name, caption=tables["appeals"].caption,
+        measure="SEND Tribunal appeals registered per 1,000 appealable decisions",
+        y_label="Per 1,000 decisions", highlight=area.name, source=TRIBUNAL_SOURCE)}
+    points = appeals[(appeals["period"] == latest) & appeals["value"].notna()
+                     & appeals["area_code"].isin([areas.council, *areas.neighbours])]
+    england = appeals[(appeals["period"] == latest) & (appeals["area_code"] == "E92000001")]
+    mine = f"{area.name} (this council)"
+    if len(points) > 1:
+        figures["appeals_neighbours"] = compare_chart(
+            points[["area_name", "value", "lower_ci_95", "upper_ci_95"]].assign(
+                area_name=points["area_name"].where(points["area_code"] != areas.council, mine)),
+            name=tables["appeals_neighbours"].name, caption=tables["appeals_neighbours"].caption,
+            measure="SEND Tribunal appeals registered per 1,000 appealable decisions",
+            x_label="Per 1,000 decisions", highlight=mine, others="Statistical neighbours",
+            benchmark=(("England", float(england["value"].iloc[0]))
+                       if len(england) and pd.notna(england["value"].iloc[0]) else None),
+            source=TRIBUNAL_SOURCE)
+    indicators = pd.concat([finalise(funding.drop(columns="band", errors="ignore")), appeals],
+                           ignore_index=True)
+    rules = published_rules(tables, areas.council, area.name, latest)
+    return Chapter(KEY, TITLE, Findings(findings(funding, appeals, areas, area.name)), tables,
+                   figures, indicators, audit, rules)

@@ -1,0 +1,195 @@
+"""High needs funding per head and SEND Tribunal appeal rates, as rows of the long indicator table.
+
+* :func:`high_needs_per_head` — ESFA's DSG high needs block allocation before deductions (£)
+  divided by the ONS mid-year estimate of residents aged 2 to 18 (the ages the high needs
+  national funding formula's population factor counts). ``count`` holds pounds, not people.
+* :func:`appeal_rates` — SEND Tribunal appeals registered per 1,000 appealable decisions (DfE's
+  appeal rate, shown per 1,000 rather than per cent), every council and England as published,
+  each region the sum of its councils (matched by code) for the years all of them are published.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jsna.sources.council_register import council_register
+from jsna.sources.la_codes import CODE_CHANGES, REGION_NAMES, current_codes
+from jsna.sources.ons import read_population
+
+HIGH_NEEDS_PER_HEAD = "high_needs_block_per_head_2_18"
+APPEAL_RATE = "send_appeals_per_1000_decisions"
+ENGLAND = "E92000001"
+#: Ages counted by the population factor of the high needs formula.
+AGES = (2, 18)
+
+
+def _register(councils: pd.DataFrame | None) -> pd.DataFrame:
+    return council_register() if councils is None else councils
+
+
+def _members(region: str, year: int, councils: pd.DataFrame | None = None) -> set[str]:
+    """The councils that made up a region in a year: today's councils, with the predecessors of
+    a council formed after that year (DfE's LA list and its reorganisations) in its place."""
+    table = _register(councils)
+    today = set(table.loc[table["current"] & (table["region_code"] == region), "gss_code"])
+    known = set(table["gss_code"])
+    members = set(today)
+    for change in CODE_CHANGES:  # a successor may have several changes (Dorset: districts, county)
+        if change.kind != "recode" and change.successor in today and year < change.year:
+            members.discard(change.successor)
+            members |= {p for p in change.predecessors if p in known}
+    return members
+
+
+def region_sums(rows: pd.DataFrame, measures: list[str],
+                councils: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each region's total of ``measures``, summed from its councils by code.
+
+    The councils of a region in a period are today's, with the predecessors of a council formed
+    after that period in its place (:data:`jsna.sources.la_codes.CODE_CHANGES`). A region gets a
+    total only when every one of them has a number for every measure; otherwise its measures are
+    NaN with the note ``[x]``, never a partial sum.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Council rows: ``area_code`` (current codes), ``period`` and the measures.
+    measures : list of str
+        Columns to add up.
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
+
+    Returns
+    -------
+    DataFrame
+        ``area_code, area_name, area_type ("Region"), period, <measures>, note``.
+
+    Examples
+    --------
+    Two of the North East's twelve councils are not the region:
+
+    >>> rows = pd.DataFrame({"area_code": ["E06000001", "E06000002"], "period": "2024",
+    ...                      "n": [3.0, 4.0]})
+    >>> region_sums(rows, ["n"])[["area_code", "n", "note"]].values.tolist()
+    [['E12000001', nan, '[x]']]
+    """
+    table = _register(councils)
+    regions = dict(zip(table["gss_code"], table["region_code"], strict=True))
+    parts = []
+    for (region, period), group in rows.assign(
+            region=rows["area_code"].map(regions)).groupby(["region", "period"]):
+        region, period = str(region), str(period)
+        members = _members(region, int(period[:4]), table)
+        group = group[group["area_code"].isin(members)]
+        counted = set(group.loc[group[measures].notna().all(axis=1), "area_code"])
+        complete = members <= counted
+        sums = {m: float(group[m].sum()) if complete else np.nan for m in measures}
+        parts.append({"area_code": region, "area_name": REGION_NAMES.get(region, region),
+                      "area_type": "Region", "period": period, **sums,
+                      "note": "" if complete else "[x]"})
+    return pd.DataFrame(parts, columns=["area_code", "area_name", "area_type", "period",
+                                        *measures, "note"])
+
+
+def population_2_to_18(population: pd.DataFrame, year: int) -> tuple[pd.Series, int | None]:
+    """Residents aged 2 to 18 by area at the latest mid-year on or before ``year``.
+
+    Returns
+    -------
+    (Series, int or None)
+        Population by current area code, and the mid-year used (None when the file has none
+        on or before ``year``).
+    """
+    years = sorted(y for y in population["year"].unique() if y <= year)
+    if not years:
+        return pd.Series(dtype=float), None
+    chosen = population[(population["year"] == years[-1]) & (population["sex"] == "Persons")
+                        & population["age"].between(*AGES)]
+    by_area = chosen.groupby(current_codes(chosen["area_code"]))["population"].sum()
+    return by_area, int(years[-1])
+
+
+def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path,
+                        councils: pd.DataFrame | None = None) -> pd.DataFrame:
+    """High needs block (£) per resident aged 2 to 18, every area with both figures.
+
+    Parameters
+    ----------
+    dsg : DataFrame
+        :func:`jsna.sources.dsg.read_high_needs_block`.
+    population_path : str or Path
+        ONS mid-year estimates by single year of age (any areas; England and the regions are
+        the sum of the councils in it when the file has no row for them and has every council).
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
+
+    Returns
+    -------
+    DataFrame
+        Indicator rows: ``count`` = allocation in pounds, ``denominator`` = residents aged 2 to
+        18, ``value`` = pounds per head; ``note`` ``[x]`` where a figure is missing.
+        ``attrs["mid_year"]``: the mid-year of the population used.
+    """
+    population = read_population(population_path)
+    start = int(str(dsg["period"].iloc[0])[:4])
+    people, mid_year = population_2_to_18(population, start)
+    register = councils
+    councils = dsg[dsg["area_type"] == "Local authority"].copy()
+    councils["area_code"] = current_codes(councils["area_code"])
+    councils["population"] = councils["area_code"].map(people)
+    regions = region_sums(councils.rename(columns={"high_needs_block": "money"}),
+                          ["money", "population"], register).rename(columns={"money": "high_needs_block"})
+    england = dsg[dsg["area_type"] == "England"].copy()
+    england["population"] = people.get(ENGLAND, np.nan)
+    table = _register(register)
+    every_council = set(table.loc[table["current"], "gss_code"])
+    counted = councils[councils["population"].notna()]
+    if np.isnan(england["population"]).all() and every_council <= set(counted["area_code"]):
+        # England is the sum of every council, only when the file has every one of them
+        england["population"] = counted["population"].sum()
+    rows = pd.concat([england, regions, councils], ignore_index=True)
+    missing = rows["high_needs_block"].isna() | rows["population"].isna()
+    out = pd.DataFrame({
+        "indicator_id": HIGH_NEEDS_PER_HEAD,
+        "area_code": rows["area_code"], "area_name": rows["area_name"],
+        "area_type": rows["area_type"], "period": rows["period"], "breakdown": "All",
+        "count": rows["high_needs_block"], "denominator": rows["population"],
+    })
+    out["value"] = out["count"] / out["denominator"]
+    out["note"] = np.where(missing, rows["note"].where(rows["note"].fillna("") != "", "[x]"), "")
+    out.attrs["mid_year"] = mid_year
+    return out.reset_index(drop=True)
+
+
+def appeal_rates(tribunals: pd.DataFrame, councils: pd.DataFrame | None = None) -> pd.DataFrame:
+    """SEND Tribunal appeals registered (count) and appealable decisions (denominator).
+
+    Parameters
+    ----------
+    tribunals : DataFrame
+        :func:`jsna.sources.tribunals.read_appeal_rates`.
+    councils : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
+
+    Returns
+    -------
+    DataFrame
+        Indicator rows for England, every region (sum of its councils) and every council;
+        the value (per 1,000 decisions) is computed by the pipeline.
+    """
+    register = councils
+    councils = tribunals[tribunals["area_type"] == "Local authority"].copy()
+    councils["area_code"] = current_codes(councils["area_code"])
+    regions = region_sums(councils, ["appeals", "decisions"], register)
+    england = tribunals[tribunals["area_type"] == "England"]
+    rows = pd.concat([england, regions, councils], ignore_index=True)
+    return pd.DataFrame({
+        "indicator_id": APPEAL_RATE, "area_code": rows["area_code"],
+        "area_name": rows["area_name"], "area_type": rows["area_type"],
+        "period": rows["period"].astype(str), "breakdown": "All",
+        "count": rows["appeals"], "denominator": rows["decisions"],
+        "note": rows["note"].fillna(""),
+    }).reset_index(drop=True)

@@ -44,5 +44,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
                     ("comparators.ehcp_caseload",)),
         ChapterInfo("quality", "06_quality.ipynb", "Data quality and sources"),
+        ChapterInfo("outcomes", "09_outcomes.ipynb", "Outcomes", ("comparators.ks4_by_sen",)),
     )
 }

@@ -46,6 +46,7 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "ehcp_requests",
     "ehcp_assessments",
     "ehcp_timeliness",
+    "ks4_by_sen", "eyfs_by_sen",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {

@@ -140,6 +140,8 @@ INPUTS: tuple[InputSpec, ...] = (
         "OHID Fingertips",
         "https://fingertips.phe.org.uk",
     ),
+    InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
+    InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.

@@ -38,6 +38,7 @@ ehcp_caseload = "caseload.csv"
 ehcp_requests = "requests.csv"
 ehcp_assessments = "assessments.csv"
 ehcp_timeliness = "timeliness.csv"
+ks4_by_sen = "ks4_by_sen.csv"
 
 [census]
 salt = "not-secret"
@@ -50,7 +51,7 @@ neighbours = ["Z06000002"]
 #: Every file VALID names.
 FILES = ("postcodes.csv", "lsoa_to_ward.csv", "wards.gpkg", "schools.csv", "census_2024.csv",
          "census_2025.csv", "sen_phase_type.csv", "caseload.csv", "requests.csv",
-         "assessments.csv", "timeliness.csv")
+         "assessments.csv", "timeliness.csv", "ks4_by_sen.csv")
 
 #: A council running only the chapter built from published DfE files.
 PUBLISHED_ONLY = """

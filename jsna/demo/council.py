@@ -21,6 +21,7 @@ from jsna.demo.comparators import (
 )
 from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
+from jsna.demo.outcomes import outcome_tables
 from jsna.demo.population import base_population, population_table, project_adults
 from jsna.demo.pupils import PLAN, simulate_pupils
 from jsna.demo.schools import LA_NUMBER, build_schools
@@ -124,6 +125,7 @@ def write_demo(
         rngs["sen2"], comparators["caseload"], list(range(last_year - 5, last_year)), neighbours
     )
 
+    comparators |= outcome_tables(np.random.default_rng([seed, 9]), last_year)  # own stream
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
     _write_csv(
@@ -308,6 +310,8 @@ statistical_neighbours = "comparators/statistical_neighbours.csv"
 ehcp_requests = "comparators/requests.csv"
 ehcp_assessments = "comparators/assessments.csv"
 ehcp_timeliness = "comparators/timeliness_20_week.csv"
+ks4_by_sen = "comparators/ks4_by_sen.csv"
+eyfs_by_sen = "comparators/eyfs_headline_measures.csv"
 
 [census]
 salt = "{DEMO_SALT}"

@@ -171,9 +171,13 @@ def eyfs_rows(eyfs: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``indicator_id, area_code, area_name, area_type, period, breakdown, count, denominator,
-        note`` for the SEN groups (``No SEN``, ``SEN support``, ``EHC plan``) and all children.
+        note`` for the SEN groups (``No SEN``, ``SEN support``, ``EHC plan``), or for all
+        children (``All pupils``) when the file has no SEN breakdown.
     """
-    chosen = eyfs[eyfs["sen_group"].isin([*SEN_GROUPS, "All pupils"])]
+    # all children only when the file has no SEN breakdown: beside the groups, the total would
+    # give back a group hidden by disclosure control (total minus the others)
+    has_sen = eyfs["sen_group"].isin(SEN_GROUPS).any()
+    chosen = eyfs[eyfs["sen_group"].isin(SEN_GROUPS if has_sen else ["All pupils"])]
     out = chosen[_AREA].copy()
     out["indicator_id"] = EYFS_GLD
     out["breakdown"] = chosen["sen_group"]

@@ -29,6 +29,8 @@ EXPECTED_FILES = {
     "comparators/requests.csv",
     "comparators/assessments.csv",
     "comparators/timeliness_20_week.csv",
+    "comparators/ks4_by_sen.csv",
+    "comparators/eyfs_headline_measures.csv",
     "narrative/overview.md",
     "narrative/ehcp.md",
 }

@@ -104,5 +104,9 @@ def test_eyfs_rows_keep_sen_groups_and_all_children() -> None:
         "children_number": [1659, 36, 123, 1792], "children_number_note": [""] * 4,
         "gld_number": [1249, 0, 21, 1271], "gld_number_note": [""] * 4})
     rows = eyfs_rows(frame)
-    assert rows["breakdown"].tolist() == ["No SEN", "EHC plan", "All pupils"]
-    assert rows["count"].tolist() == [1249, 0, 1271]
+    # not all children beside the groups: the total minus the others would give a hidden group
+    assert rows["breakdown"].tolist() == ["No SEN", "EHC plan"]
+    assert rows["count"].tolist() == [1249, 0]
+    without_sen = eyfs_rows(frame[frame["sen_group"] == "All pupils"])
+    assert without_sen["breakdown"].tolist() == ["All pupils"]
+    assert without_sen["count"].tolist() == [1271]

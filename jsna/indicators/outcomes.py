@@ -122,10 +122,15 @@ def ks4_gap_rows(ks4: pd.DataFrame) -> pd.DataFrame:
         upper_ci_95, note``.
     """
     by_group = ks4.set_index([*_AREA, "sen_group"])
-    no_sen = by_group.xs("No SEN", level="sen_group")
+
+    def group_rows(group: str) -> pd.DataFrame:
+        chosen = by_group.index.get_level_values("sen_group") == group
+        return by_group.loc[chosen].droplevel("sen_group")
+
+    no_sen = group_rows("No SEN")
     parts = []
     for label, group in GAPS:
-        other = by_group.xs(group, level="sen_group").reindex(no_sen.index)
+        other = group_rows(group).reindex(no_sen.index)
         difference, lower, upper = difference_of_proportions(
             no_sen["t_l2basics_94"], no_sen["t_pupils"], other["t_l2basics_94"],
             other["t_pupils"])

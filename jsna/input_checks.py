@@ -200,7 +200,8 @@ def describe_sources(config: Any) -> pd.DataFrame:
         if spec.key.startswith("comparators."):
             name = spec.key.split(".", 1)[1]
             path = inputs.comparators.get(name)
-            validator = _validate_neighbours if name == "statistical_neighbours" else _validate_ees
+            validator = {"statistical_neighbours": _validate_neighbours,
+                         "ks4_by_sen": _validate_ks4}.get(name, _validate_ees)
         else:
             path = getattr(inputs, spec.key, None)
             validator = _VALIDATORS[spec.key]
@@ -343,15 +344,29 @@ def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, s
 
 def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
     # the same check, by the same functions, as the chapters make when they read the file
-    from jsna.sources.comparators import comparator_codes
     from jsna.sources.ees import read_ees
+
+    return _check_published(read_ees(path), config)
+
+
+def _validate_ks4(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.ks4_attainment import read_ks4_by_sen  # the outcomes chapter's reader
+
+    return _check_published(read_ks4_by_sen(path), config)
+
+
+def _check_published(frame: pd.DataFrame, config: Any) -> tuple[int, str, str, str]:
+    """Rows, periods, whether the council is found and what else was checked, for a published
+    file read long (``measure`` column) or wide (one column per measure)."""
+    from jsna.sources.comparators import comparator_codes
     from jsna.sources.la_codes import missing_areas
 
-    frame = read_ees(path)
     periods = sorted(set(frame["period"]))
     codes = set(frame["area_code"])
     found = not missing_areas(codes, {config.area.code: config.area.name})
-    parts = [f"{frame['measure'].nunique()} measures"]
+    measures = (frame["measure"].nunique() if "measure" in frame
+                else sum(1 for c in frame.columns if c.endswith("_note")))
+    parts = [f"{measures} measures"]
     parts.append("England " + ("NOT found" if missing_areas(codes, {"E92000001": ""}) else "found"))
     if config.area.region_code:
         absent = missing_areas(codes, {config.area.region_code: ""})

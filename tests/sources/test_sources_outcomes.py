@@ -189,3 +189,32 @@ def test_ks4_repeated_row_is_refused(tmp_path: Path) -> None:
     path = _ks4_csv(tmp_path, [("No SEN", "10"), ("No SEN", "12")])
     with pytest.raises(JsnaInputError, match=r"row 3: a second row for E06000014"):
         read_ks4_by_sen(path)
+
+
+@needs_real
+def test_jsna_sources_checks_the_ks4_workbook_with_the_chapter_reader(tmp_path: Path) -> None:
+    """The real KS4 file is a workbook: ``jsna sources`` reads it with the outcomes chapter's
+    reader (the CSV reader of other EES files refuses a workbook)."""
+    from jsna.config import load_config
+    from jsna.input_checks import describe_sources
+
+    assert REAL is not None
+    (tmp_path / "jsna.toml").write_text(f'''
+[area]
+code = "E06000014"
+name = "York"
+region_code = "E12000003"
+region_name = "Yorkshire and The Humber"
+[jsna]
+year = 2025
+[inputs.comparators]
+ks4_by_sen = "{REAL / KS4}"
+eyfs_by_sen = "{REAL / EYFS}"
+[chapters]
+run = ["outcomes"]
+''', encoding="utf-8")
+    table = describe_sources(load_config(tmp_path / "jsna.toml")).set_index("key")
+    assert table.loc["comparators.ks4_by_sen", "status"] == "ok", table.loc[
+        "comparators.ks4_by_sen", "detail"]
+    assert table.loc["comparators.ks4_by_sen", "periods"] == "2018/19 .. 2018/19"
+    assert table.loc["comparators.eyfs_by_sen", "status"] == "ok"

@@ -153,7 +153,9 @@ def _proportion_table(indicators: pd.DataFrame, indicator: str, codes: list[str]
         "95% CI lower": _shown(rows, "lower_ci_95"),
         "95% CI upper": _shown(rows, "upper_ci_95"),
         "Compared with England": rows["compared_to_england"],
-        "Compared with neighbours": rows["compared_to_neighbours"],
+        # the council alone is compared with its neighbours' average
+        "Compared with neighbours": rows["compared_to_neighbours"].where(
+            rows["area_type"] == "Local authority", ""),
     })
     return Table(
         name=name, caption=caption, frame=frame.reset_index(drop=True),

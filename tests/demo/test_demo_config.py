@@ -38,6 +38,8 @@ def test_toml_contract(default_demo):
         "ehcp_caseload",
         "ehcp_requests",
         "ehcp_timeliness",
+        "eyfs_by_sen",
+        "ks4_by_sen",
         "sen_phase_type",
         "sen_primary_need",
         "statistical_neighbours",

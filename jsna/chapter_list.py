@@ -43,8 +43,9 @@ CHAPTERS: dict[str, ChapterInfo] = {
                      "comparators.ehcp_assessments", "comparators.ehcp_timeliness")),
         ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
                     ("comparators.ehcp_caseload",)),
-        ChapterInfo("quality", "06_quality.ipynb", "Data quality and sources"),
+        ChapterInfo("outcomes", "06_outcomes.ipynb", "Outcomes", ("comparators.ks4_by_sen",)),
         ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
         ChapterInfo("resources", "08_resources.ipynb", "High needs funding and disagreement", ("comparators.high_needs_dsg", "comparators.send_tribunals", "population")),
+        ChapterInfo("quality", "09_quality.ipynb", "Data quality and sources"),
     )
 }

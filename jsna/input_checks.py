@@ -151,6 +151,8 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec("comparators.high_needs_dsg", "ESFA dedicated schools grant (DSG) allocations workbook (ODS): the High_needs_block sheet, every council by LA number", "ESFA, Dedicated schools grant (DSG) allocations", "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024"),
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
+    InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
+    InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
@@ -209,7 +211,8 @@ def describe_sources(config: Any) -> pd.DataFrame:
         if spec.key.startswith("comparators."):
             name = spec.key.split(".", 1)[1]
             path = inputs.comparators.get(name)
-            validator = _validate_neighbours if name == "statistical_neighbours" else _validate_ees
+            validator = {"statistical_neighbours": _validate_neighbours,
+                         "ks4_by_sen": _validate_ks4}.get(name, _validate_ees)
             validator = _COMPARATOR_VALIDATORS.get(name, validator)
         else:
             path = getattr(inputs, spec.key, None)
@@ -353,15 +356,29 @@ def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, s
 
 def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
     # the same check, by the same functions, as the chapters make when they read the file
-    from jsna.sources.comparators import comparator_codes
     from jsna.sources.ees import read_ees
+
+    return _check_published(read_ees(path), config)
+
+
+def _validate_ks4(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.ks4_attainment import read_ks4_by_sen  # the outcomes chapter's reader
+
+    return _check_published(read_ks4_by_sen(path), config)
+
+
+def _check_published(frame: pd.DataFrame, config: Any) -> tuple[int, str, str, str]:
+    """Rows, periods, whether the council is found and what else was checked, for a published
+    file read long (``measure`` column) or wide (one column per measure)."""
+    from jsna.sources.comparators import comparator_codes
     from jsna.sources.la_codes import missing_areas
 
-    frame = read_ees(path)
     periods = sorted(set(frame["period"]))
     codes = set(frame["area_code"])
     found = not missing_areas(codes, {config.area.code: config.area.name})
-    parts = [f"{frame['measure'].nunique()} measures"]
+    measures = (frame["measure"].nunique() if "measure" in frame
+                else sum(1 for c in frame.columns if c.endswith("_note")))
+    parts = [f"{measures} measures"]
     parts.append("England " + ("NOT found" if missing_areas(codes, {"E92000001": ""}) else "found"))
     if config.area.region_code:
         absent = missing_areas(codes, {config.area.region_code: ""})

@@ -41,6 +41,7 @@ ehcp_assessments = "assessments.csv"
 ehcp_timeliness = "timeliness.csv"
 high_needs_dsg = "dsg.ods"
 send_tribunals = "tribunals.csv"
+ks4_by_sen = "ks4_by_sen.csv"
 
 [census]
 salt = "not-secret"
@@ -53,7 +54,8 @@ neighbours = ["Z06000002"]
 #: Every file VALID names.
 FILES = ("postcodes.csv", "lsoa_to_ward.csv", "wards.gpkg", "schools.csv", "census_2024.csv",
          "census_2025.csv", "sen_phase_type.csv", "caseload.csv", "requests.csv",
-         "assessments.csv", "timeliness.csv", "population.csv", "dsg.ods", "tribunals.csv")
+         "assessments.csv", "timeliness.csv", "population.csv", "dsg.ods", "tribunals.csv",
+         "ks4_by_sen.csv")
 
 #: A council running only the chapter built from published DfE files.
 PUBLISHED_ONLY = """

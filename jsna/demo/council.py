@@ -22,6 +22,7 @@ from jsna.demo.comparators import (
 )
 from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
+from jsna.demo.outcomes import outcome_tables
 from jsna.demo.population import base_population, population_table, project_adults
 from jsna.demo.pupils import PLAN, simulate_pupils
 from jsna.demo.resources import DSG_FILE, TRIBUNAL_FILE, write_resources
@@ -127,6 +128,7 @@ def write_demo(
     )
     comparators |= adulthood_tables(comparators["caseload"], seed, last_year, COUNCIL_CODE)
 
+    comparators |= outcome_tables(np.random.default_rng([seed, 9]), last_year)  # own stream
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
     _write_csv(
@@ -315,6 +317,8 @@ ehcp_timeliness = "comparators/timeliness_20_week.csv"
 neet_send = "comparators/neet_send.csv"
 high_needs_dsg = "{DSG_FILE}"
 send_tribunals = "{TRIBUNAL_FILE}"
+ks4_by_sen = "comparators/ks4_by_sen.csv"
+eyfs_by_sen = "comparators/eyfs_headline_measures.csv"
 
 [census]
 salt = "{DEMO_SALT}"

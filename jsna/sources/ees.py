@@ -211,7 +211,29 @@ def read_ees_wide(path: str | Path, measures: list[str] | None = None) -> pd.Dat
         float column ``<measure>`` and a text column ``<measure>_note``.
     """
     path = Path(path)
-    raw = read_text_csv(path, SOURCE)
+    return ees_wide_from_text(read_text_csv(path, SOURCE), path, measures)
+
+
+def ees_wide_from_text(raw: pd.DataFrame, path: str | Path,
+                       measures: list[str] | None = None) -> pd.DataFrame:
+    """:func:`read_ees_wide` for cells already read as text (e.g. an EES table saved as a
+    workbook): the same layout, checks and messages, one reader.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        Every cell as text (``""`` for blank), headings stripped.
+    path : str or Path
+        The file the cells came from, for messages (a sheet may be named after it).
+    measures : list of str, optional
+        As in :func:`read_ees_wide`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`read_ees_wide`.
+    """
+    path = Path(path)
     frame, measure_columns, filters = _prepare(raw, path, measures)
     columns: dict[str, pd.Series] = {}
     for measure in measure_columns:

@@ -30,6 +30,8 @@ EXPECTED_FILES = {
     "comparators/assessments.csv",
     "comparators/timeliness_20_week.csv",
     "comparators/neet_send.csv",
+    "comparators/ks4_by_sen.csv",
+    "comparators/eyfs_headline_measures.csv",
     "narrative/overview.md",
     "narrative/ehcp.md",
     "comparators/dedicated-schools-grant.ods",

@@ -1,0 +1,91 @@
+"""The outcomes chapter on the demo council: figures against pandas on the demo's raw files,
+disclosure of small counts and of the gaps that would give them back, a box for a missing input.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jsna.chapters import outcomes
+from jsna.config import load_config
+from jsna.demo import write_demo
+from jsna.demo.geography import COUNCIL_CODE
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("outcomes_demo")
+    write_demo(folder, seed=7, dirt_rate=0.0, years=2, n_wards=6)
+    return folder
+
+
+@cache
+def built(folder: str) -> outcomes.Chapter:
+    return outcomes.build(load_config(Path(folder) / "jsna.toml"))
+
+
+def test_demo_figures_equal_pandas_on_the_demo_files(demo: Path) -> None:
+    chapter = built(str(demo))
+    raw = pd.read_csv(demo / "comparators" / "ks4_by_sen.csv", dtype=str)
+    mine = raw[raw["new_la_code"] == COUNCIL_CODE].set_index("sen_status")
+    rows = chapter.indicators
+    got = rows[(rows["indicator_id"] == "ks4_basics_94_percent")
+               & (rows["area_code"] == COUNCIL_CODE) & (rows["breakdown"] == "SEN support")]
+    assert got["value"].iloc[0] == pytest.approx(
+        100 * int(mine.loc["SEN Supp", "t_l2basics_94"]) / int(mine.loc["SEN Supp", "t_pupils"]))
+    got = rows[(rows["indicator_id"] == "ks4_attainment8_gap")
+               & (rows["area_code"] == COUNCIL_CODE)
+               & (rows["breakdown"] == "No SEN minus SEN support")]
+    assert got["value"].iloc[0] == pytest.approx(
+        float(mine.loc["No SEN", "avg_att8"]) - float(mine.loc["SEN Supp", "avg_att8"]))
+    assert chapter.findings.sentences
+    assert set(chapter.tables) == {"ks4_basics", "ks4_attainment", "ks4_gaps", "eyfs_gld"}
+    assert {t.name for t in chapter.tables.values()} <= set(chapter.rules)
+
+
+def test_dfe_symbols_in_the_demo_stay_symbols(demo: Path) -> None:
+    rows = built(str(demo)).indicators
+    # the demo's council without Progress 8 ('x') is one of Demoton's comparators or not; where
+    # its rows are kept, their value is missing with the note, never zero
+    progress = rows[rows["indicator_id"] == "ks4_progress8_mean"]
+    assert not (progress["note"].eq("[x]") & progress["value"].notna()).any()
+
+
+def test_hidden_count_hides_its_gap() -> None:
+    """A hand-made case: the EHC plan 9-4 count of 3 is hidden, and so is the gap between no SEN
+    and EHC plan (published no-SEN figures and the gap would give the 3 back)."""
+    sides = pd.DataFrame({
+        "indicator_id": ["ks4_basics_94_percent"] * 2, "area_code": ["E06000001"] * 2,
+        "period": ["2023/24"] * 2, "breakdown": ["EHC plan", "SEN support"],
+        "note": ["[c]", ""]})
+    gaps = pd.DataFrame({
+        "indicator_id": ["ks4_basics_94_gap_points"] * 2, "area_code": ["E06000001"] * 2,
+        "period": ["2023/24"] * 2, "breakdown": ["No SEN minus EHC plan",
+                                                "No SEN minus SEN support"],
+        "value": [60.0, 40.0], "lower_ci_95": [50.0, 30.0], "upper_ci_95": [70.0, 50.0],
+        "lower_ci_998": [45.0, 25.0], "upper_ci_998": [75.0, 55.0], "note": ["", ""],
+        **{c: ["Better", "Better"] for c in outcomes.COMPARISON_COLUMNS}})
+    out = outcomes._hide_gaps(gaps, sides, "ks4_basics_94_percent", "ks4_basics_94_gap_points")
+    assert out["note"].tolist() == ["[c]", ""]
+    assert pd.isna(out["value"].iloc[0]) and out["value"].iloc[1] == 40.0
+    assert out["compared_to_england"].tolist() == ["", "Better"]
+
+
+def test_without_the_eyfs_file_a_box_names_the_input(demo: Path, tmp_path: Path) -> None:
+    text = (demo / "jsna.toml").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("eyfs_by_sen"))
+    text = text.replace('"comparators/', f'"{demo.as_posix()}/comparators/').replace(
+        '"census/', f'"{demo.as_posix()}/census/').replace(
+        '"geography/', f'"{demo.as_posix()}/geography/').replace(
+        '"population/', f'"{demo.as_posix()}/population/').replace(
+        '"schools.csv"', f'"{demo.as_posix()}/schools.csv"').replace(
+        '"narrative"', f'"{demo.as_posix()}/narrative"')
+    (tmp_path / "jsna.toml").write_text(text, encoding="utf-8")
+    chapter = outcomes.build(load_config(tmp_path / "jsna.toml"))
+    assert "eyfs_gld" not in chapter.tables
+    box = outcomes.eyfs_section(chapter)
+    assert "inputs.comparators.eyfs_by_sen" in box._repr_html_()

@@ -1,0 +1,138 @@
+"""The outcomes chapter for two real councils (York, Trafford), figure by figure against plain
+pandas on DfE's raw files. Expected values never come from jsna. Skipped when the real data
+folder is absent."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jsna.chapters import outcomes
+from jsna.config import load_config
+
+REPO = Path(__file__).resolve().parents[2]
+KS4 = "attainment/201819_LA_characteristics_data_including_sen_description.xlsx"
+EYFS = "eyfs/1_eyfsp_headline_measures_2022.csv"
+
+
+def real_data_folder() -> Path | None:
+    for candidate in (os.environ.get("JSNA_REAL_DATA", ""),
+                      REPO.parent / "shared" / "data" / "real",
+                      REPO.parent.parent / "shared" / "data" / "real"):
+        if candidate and (Path(candidate) / KS4).is_file():
+            return Path(candidate).resolve()
+    return None
+
+
+REAL = real_data_folder()
+pytestmark = [pytest.mark.real_data,
+              pytest.mark.skipif(REAL is None, reason="real data folder is absent")]
+
+#: code, name, region code and name, some of DfE's statistical neighbours
+COUNCILS = {
+    "E06000014": ("York", "E12000003", "Yorkshire and The Humber",
+                  ["E06000022", "E06000024", "E08000009"]),
+    "E08000009": ("Trafford", "E12000002", "North West",
+                  ["E06000014", "E06000022", "E10000015"]),
+}
+
+
+@cache
+def chapter(code: str, tmp: str) -> outcomes.Chapter:
+    name, region, region_name, neighbours = COUNCILS[code]
+    folder = Path(tmp) / code
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "jsna.toml").write_text(f'''
+[area]
+code = "{code}"
+name = "{name}"
+region_code = "{region}"
+region_name = "{region_name}"
+[jsna]
+year = 2025
+[inputs.comparators]
+ks4_by_sen = "{REAL / KS4}"
+eyfs_by_sen = "{REAL / EYFS}"
+[comparators]
+neighbours = {neighbours!r}
+[chapters]
+run = ["outcomes"]
+'''.replace("'", '"'), encoding="utf-8")
+    return outcomes.build(load_config(folder / "jsna.toml"))
+
+
+@cache
+def raw_ks4() -> pd.DataFrame:
+    assert REAL is not None
+    raw = pd.read_excel(REAL / KS4, sheet_name=0)
+    return raw[(raw["breakdown"] == "SEN status") & (raw["gender"] == "Total")
+               & (raw["sen_description"] == "Total")]
+
+
+@pytest.fixture(scope="module")
+def tmp(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("outcomes_real"))
+
+
+def _indicator(built: outcomes.Chapter, indicator: str, code: str, breakdown: str) -> pd.Series:
+    rows = built.indicators
+    row = rows[(rows["indicator_id"] == indicator) & (rows["area_code"] == code)
+               & (rows["breakdown"] == breakdown)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+@pytest.mark.parametrize("code", sorted(COUNCILS))
+def test_ks4_figures_equal_pandas_on_the_raw_workbook(code: str, tmp: str) -> None:
+    built = chapter(code, tmp)
+    raw = raw_ks4()
+    mine = raw[raw["new_la_code"] == code].set_index("sen_status")
+    england = raw[raw["geographic_level"] == "National"].set_index("sen_status")
+    # SEN support: 9-4 share from the published count and cohort
+    expected = 100 * mine.loc["SEN Supp", "t_l2basics_94"] / mine.loc["SEN Supp", "t_pupils"]
+    got = _indicator(built, "ks4_basics_94_percent", code, "SEN support")
+    assert got["value"] == pytest.approx(expected)
+    # Attainment 8 as published, and the gap in points
+    got = _indicator(built, "ks4_attainment8_mean", code, "EHC plan")
+    assert got["value"] == pytest.approx(mine.loc["SEN State EHC", "avg_att8"])
+    gap = _indicator(built, "ks4_attainment8_gap", code, "No SEN minus EHC plan")
+    assert gap["value"] == pytest.approx(
+        mine.loc["No SEN", "avg_att8"] - mine.loc["SEN State EHC", "avg_att8"])
+    # England's 9-4 gap between no SEN and SEN support
+    gap = _indicator(built, "ks4_basics_94_gap_points", "E92000001", "No SEN minus SEN support")
+    assert gap["value"] == pytest.approx(100 * (
+        england.loc["No SEN", "t_l2basics_94"] / england.loc["No SEN", "t_pupils"]
+        - england.loc["SEN Supp", "t_l2basics_94"] / england.loc["SEN Supp", "t_pupils"]))
+    # Attainment 8 is never given an interval or a tested comparison
+    a8 = built.indicators[built.indicators["indicator_id"] == "ks4_attainment8_mean"]
+    assert a8["lower_ci_95"].isna().all()
+    assert set(a8["compared_to_england"]) <= {"Not compared", ""}
+
+
+@pytest.mark.parametrize("code", sorted(COUNCILS))
+def test_eyfs_figures_equal_pandas_on_the_raw_csv(code: str, tmp: str) -> None:
+    assert REAL is not None
+    raw = pd.read_csv(REAL / EYFS, dtype=str, keep_default_na=False)
+    raw = raw[(raw["new_la_code"] == code) & (raw["geographic_level"] == "Local authority")
+              & (raw["characteristic"] == "SEN provision") & (raw["gender"] == "Total")]
+    row = raw.set_index("characteristic_type").loc["SEN support"]
+    got = _indicator(chapter(code, tmp), "eyfs_gld_percent", code, "SEN support")
+    assert got["value"] == pytest.approx(
+        100 * float(row["gld_number"]) / float(row["children_number"]))
+
+
+def test_york_ehc_plan_9_4_count_of_4_is_suppressed_with_its_gap(tmp: str) -> None:
+    """York: 4 of 47 pupils with an EHC plan achieved 9-4 (DfE); below the threshold of 5 the
+    count, its percentage and the gap that would give it back are hidden."""
+    built = chapter("E06000014", tmp)
+    row = _indicator(built, "ks4_basics_94_percent", "E06000014", "EHC plan")
+    assert row["note"] == "[c]" and pd.isna(row["count"]) and pd.isna(row["value"])
+    gap = _indicator(built, "ks4_basics_94_gap_points", "E06000014", "No SEN minus EHC plan")
+    assert gap["note"] == "[c]" and pd.isna(gap["value"])
+    table = built.tables["ks4_basics"].frame
+    shown = table[(table["Area"] == "York") & (table["SEN status"] == "EHC plan")]
+    assert shown["Achieving 9-4"].tolist() == ["[c]"]

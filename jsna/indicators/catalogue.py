@@ -159,7 +159,7 @@ def scorecard(indicators: pd.DataFrame, area_code: str, *, region_code: str | No
             continue
         latest = mine.sort_values("period").iloc[-1]
         same_period = rows_of[rows_of["period"] == latest["period"]]
-        polarity = entry.polarity
+        polarity = str(entry.polarity)
         neighbour_rows = same_period[same_period["area_code"].isin(neighbour_codes)
                                      & (same_period["area_type"] == "Local authority")]
         neighbour_values = pd.to_numeric(neighbour_rows["value"], errors="coerce").dropna()
@@ -167,7 +167,7 @@ def scorecard(indicators: pd.DataFrame, area_code: str, *, region_code: str | No
         compared = {key: _label(latest[key]) for key in
                     ("compared_to_england", "compared_to_region", "compared_to_neighbours",
                      "recent_trend", "quartile_band")}
-        target = float(targets.get(entry.indicator_id, math.nan))
+        target = float(targets.get(str(entry.indicator_id), math.nan))
         rows.append({
             "indicator_id": entry.indicator_id,
             "name": entry.name,

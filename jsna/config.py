@@ -11,7 +11,9 @@ each naming its key, so an analyst fixes the file in one pass.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import math
 import os
 import re
 import tomllib
@@ -157,6 +159,51 @@ def _governance(table: dict[str, Any], problems: list[str]) -> Governance:
     return Governance(**{k: v for k, v in values.items() if k in Governance.__dataclass_fields__})
 
 
+#: The indicator catalogue (a data file of :mod:`jsna.indicators`, read here as data so that the
+#: configuration, a lower layer, can check ``[targets]`` against it without importing that stage).
+_CATALOGUE = Path(__file__).parent / "indicators" / "catalogue.csv"
+
+
+def _scorecard_indicators() -> dict[str, tuple[str, str]]:
+    """``indicator_id -> (name, polarity)`` of the catalogue's scorecard indicators."""
+    with _CATALOGUE.open(encoding="utf-8", newline="") as handle:
+        return {row["indicator_id"]: (row["name"], row["polarity"])
+                for row in csv.DictReader(handle) if row["scorecard"] == "yes"}
+
+
+def _targets(table: Any, problems: list[str]) -> dict[str, float]:
+    """``[targets]``: a local target (a number) for scorecard indicators with a polarity.
+
+    Each problem names its key: an indicator that is not on the scorecard, one without a polarity
+    (a target could be neither met nor missed), a value that is not a finite number, or a
+    percentage outside 0 to 100.
+    """
+    if not isinstance(table, dict):
+        problems.append("[targets] must be a table of indicator_id = number")
+        return {}
+    known = _scorecard_indicators()
+    targets: dict[str, float] = {}
+    for key, value in table.items():
+        where = f"targets.{key}"
+        if key not in known:
+            problems.append(f"{where}: not an indicator of the scorecard (known: "
+                            f"{', '.join(known)})")
+            continue
+        name, polarity = known[key]
+        if polarity not in ("High is good", "Low is good"):
+            problems.append(f"{where}: {name} has no polarity (a higher value is neither better "
+                            "nor worse), so a target could not be met or missed")
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            problems.append(f"{where} should be a number, got {value!r}")
+            continue
+        if name.endswith("(%)") and not 0 <= value <= 100:
+            problems.append(f"{where} is a percentage and should be from 0 to 100, got {value!r}")
+            continue
+        targets[key] = float(value)
+    return targets
+
+
 @dataclass(frozen=True)
 class Config:
     """A validated council configuration.
@@ -187,6 +234,8 @@ class Config:
     output_dir: Path
     clean_dir: Path
     governance: Governance = field(default_factory=Governance)
+    #: Local targets by indicator_id (``[targets]``), shown on the overview's scorecard.
+    targets: dict[str, float] = field(default_factory=dict)
 
     @property
     def census_years(self) -> list[int]:
@@ -203,7 +252,7 @@ def _check_types(
     data: dict[str, Any], problems: list[str]
 ) -> None:
     """Report unknown sections/keys and values of the wrong type."""
-    allowed_sections = set(_SCHEMA) | {"inputs"}
+    allowed_sections = set(_SCHEMA) | {"inputs", "targets"}
     for section in data:
         if section not in allowed_sections:
             problems.append(f"unknown section [{section}]")
@@ -517,6 +566,7 @@ def load_config(
     out_t = data.get("output", {}) if isinstance(data.get("output"), dict) else {}
     gov_t = data.get("governance", {}) if isinstance(data.get("governance"), dict) else {}
     governance = _governance(gov_t, problems)
+    targets = _targets(data.get("targets", {}), problems)
 
     year = jsna_t.get("year")
     problems += _year_problems(year, inputs)
@@ -569,4 +619,5 @@ def load_config(
         output_dir=(output_folder / str(year) / area.code).resolve(),
         clean_dir=clean_folder,
         governance=governance,
+        targets=targets,
     )

@@ -275,3 +275,44 @@ def test_a_salt_given_twice_is_refused(tmp_path, monkeypatch):
     problems = _problems(tmp_path, text)
     assert len(problems) == 1 and problems[0].startswith(
         "census.salt and census.salt_env are both set: keep one")
+
+
+def test_local_targets_are_read_for_scorecard_indicators_with_a_polarity(tmp_path):
+    text = VALID + "\n[targets]\nehcp_issued_20_weeks_ex_percent = 60\n"
+    config = load_config(_write(tmp_path, text))
+    assert config.targets == {"ehcp_issued_20_weeks_ex_percent": 60.0}
+    assert load_config(_write(tmp_path, VALID)).targets == {}
+
+
+def test_every_bad_target_is_reported_with_its_key(tmp_path):
+    text = VALID + textwrap.dedent("""
+        [targets]
+        astrology_percent = 10
+        pupils_ehc_plan_percent = 4.5
+        ehcp_issued_20_weeks_ex_percent = "sixty"
+        ehcp_issued_20_weeks_percent = 120
+        """)
+    with pytest.raises(JsnaConfigError) as caught:
+        load_config(_write(tmp_path, text))
+    problems = caught.value.problems
+    assert len(problems) == 4, problems
+    joined = " | ".join(problems)
+    assert "targets.astrology_percent: not an indicator of the scorecard (known: " in joined
+    assert ("targets.pupils_ehc_plan_percent: Pupils with an EHC plan (%) has no polarity"
+            in joined)
+    assert "targets.ehcp_issued_20_weeks_ex_percent should be a number, got 'sixty'" in joined
+    assert ("targets.ehcp_issued_20_weeks_percent is a percentage and should be from 0 to 100, "
+            "got 120") in joined
+
+
+@pytest.mark.parametrize("value", ["true", "nan", "inf"])
+def test_a_target_that_is_not_a_finite_number_is_refused(tmp_path, value):
+    text = VALID + f"\n[targets]\nehcp_issued_20_weeks_ex_percent = {value}\n"
+    with pytest.raises(JsnaConfigError, match="targets.ehcp_issued_20_weeks_ex_percent should be "
+                                              "a number"):
+        load_config(_write(tmp_path, text))
+
+
+def test_targets_must_be_a_table(tmp_path):
+    with pytest.raises(JsnaConfigError, match=r"\[targets\] must be a table"):
+        load_config(_write(tmp_path, "targets = 5\n" + VALID))

@@ -258,3 +258,20 @@ def test_no_csv_cell_starts_a_formula(hostile_site):
     assert {f"'{name}" for name in names["wards"].values()} <= wards
     neighbours = set(_csv_cells(data / "ehcp_timeliness_neighbours.csv"))
     assert {f"'{name}" for name in names["neighbours"].values()} <= neighbours
+
+
+def test_the_summary_and_glossary_links_leave_names_as_text(hostile_site):
+    # issue 18: links to the glossary are added to escaped text, each term once
+    output_dir, _ = hostile_site
+    pages = _pages(output_dir)
+    index = pages["index.html"]
+    lines = [li.get_text() for li in index.select(".executive-summary li")]
+    assert lines and any(f"among {COUNCIL} and its statistical neighbours" in line
+                         for line in lines)
+    assert COUNCIL in index.select_one("p.lead").get_text()
+    links = [a["href"] for a in index.select("a.glossary-term")]
+    ids = {dt["id"] for dt in pages["glossary.html"].select("dl.glossary dt")}
+    assert links and len(links) == len(set(links))
+    assert {href.removeprefix("glossary.html#") for href in links} <= ids
+    assert [a.get_text() for a in index.select(".executive-summary a")] == [
+        a.get_text() for a in index.select(".executive-summary a.glossary-term")]

@@ -343,4 +343,8 @@ owner = "Public Health Intelligence, {COUNCIL_NAME} Council (synthetic demonstra
 board = "{COUNCIL_NAME} Health and Wellbeing Board"
 next_review = {last_year + 1}-03-31
 contact = "jsna@demoton.example"
+
+[targets]
+# the council's own targets, shown on the overview's scorecard as met or not met
+ehcp_issued_20_weeks_ex_percent = 60
 '''

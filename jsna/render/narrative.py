@@ -190,7 +190,7 @@ def check_narrative_folder(folder: Path | None, chapters: list[str]) -> None:
     """
     if folder is None or not folder.is_dir():
         return
-    pages = {"index.html", "changes.html",
+    pages = {"index.html", "changes.html", "glossary.html",
              *(Path(CHAPTERS[key].notebook).with_suffix(".html").name for key in chapters)}
     expected = [OVERVIEW, *CHAPTERS]
     problems = []

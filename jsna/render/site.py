@@ -27,8 +27,10 @@ from jsna.errors import JsnaInputError
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.literal import csv_text
+from jsna.render.glossary import GLOSSARY_PAGE, GlossaryLinker, glossary_cells
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
 from jsna.render.narrative import OVERVIEW, narrative_cells
+from jsna.render.overview import scorecard_html, summary_html, summary_lines
 from jsna.render.publish import site_lock, write_text
 from jsna.render.runner import ChapterResult
 from jsna.review.changes import (
@@ -278,6 +280,7 @@ def build_site(config: Config, results: list[ChapterResult], *,
     if previous.exists():
         pages["changes"] = _write_changes_page(config, output_dir, indicators_path, previous,
                                                nav_items, banner)
+    pages["glossary"] = _write_glossary_page(config, output_dir, nav_items, banner)
     index = write_text(output_dir / "index.html",
                        _index_page(config, output_dir, results, nav_items, banner))
     return Site(index, pages, indicators_path, disclosure_path, manifest)
@@ -329,48 +332,63 @@ def _write_changes_page(config: Config, output_dir: Path, current_path: Path,
         cells.append(("html", table.to_html()))
     cells.append(("html", '<p><a href="review/changes.csv" download>Every row compared '
                           "(CSV)</a></p>"))
-    position = len(nav_items) - 1
+    position = [item.href for item in nav_items].index(CHANGES_PAGE)
     nav = [Link(i.title, i.href, current=(n == position)) for n, i in enumerate(nav_items)]
     context = PageContext(site_title=config.title, page_title=f"Changes since {year - 1}",
                           nav=nav, downloads=[], footer=_footer(config), banner=banner,
-                          previous=nav_items[position - 1])
+                          previous=nav_items[position - 1],
+                          next=nav_items[position + 1] if position + 1 < len(nav_items) else None)
     return write_text(output_dir / CHANGES_PAGE, render_page(html_notebook(cells), context))
 
 
-def _scorecard_cells(config: Config, output_dir: Path) -> list[tuple[str, str]]:
-    """The SEND scorecard: each headline indicator's latest value beside England."""
+def _write_glossary_page(config: Config, output_dir: Path, nav_items: list[Link],
+                         banner: str) -> Path:
+    """Render ``glossary.html``: the SEND terms of ``jsna/render/glossary.toml``."""
+    position = [item.href for item in nav_items].index(GLOSSARY_PAGE)
+    nav = [Link(i.title, i.href, current=(n == position)) for n, i in enumerate(nav_items)]
+    context = PageContext(site_title=config.title, page_title="Glossary", nav=nav, downloads=[],
+                          footer=_footer(config), banner=banner,
+                          previous=nav_items[position - 1])
+    return write_text(output_dir / GLOSSARY_PAGE,
+                      render_page(html_notebook(glossary_cells()), context))
+
+
+def _scorecard_cells(config: Config, output_dir: Path,
+                     linker: GlossaryLinker) -> list[tuple[str, str]]:
+    """The executive summary and the SEND scorecard, from the published indicator table."""
     path = output_dir / DATA_FOLDER / "indicators.csv"
     if not path.exists():
         return []
-    card = scorecard(read_indicators(path), config.area.code)
+    card = scorecard(read_indicators(path), config.area.code,
+                     region_code=config.area.region_code, neighbours=config.neighbours,
+                     targets=config.targets)
     if card.empty:
         return []
-    notes = card["note"].astype(object).where(card["note"].notna(), "")
-    value = card["value"].astype(object).where(notes == "", notes)
-    england = card["england"].astype(object).where(card["england"].notna(), "[z]")
-    frame = pd.DataFrame({
-        "Indicator": card["name"],
-        "Period": card["period"],
-        config.area.name: value,
-        "England": england,
-        "Compared with England": card["compared_to_england"].fillna(""),
-        "Recent trend": card["recent_trend"].fillna(""),
-        "Quartile band (A best)": card["quartile_band"].fillna("").replace(
-            "Not applicable", ""),
-    })
-    table = Table("scorecard", f"SEND scorecard: {config.area.name}'s latest values beside "
-                               "England", frame,
-                  formats={config.area.name: "decimal", "England": "decimal"},
-                  notes=["Comparisons use 95% confidence intervals as OHID Fingertips does; "
-                         "'Worse'/'Better' only where the indicator has a polarity. Recent trend: "
-                         "chi-square test for trend over the last five periods. Quartile band "
-                         "among all councils (A = best quarter) where a polarity is set. "
-                         "[z] = not applicable (no comparable England figure)."])
-    return [("markdown", "## SEND scorecard"), ("html", table.to_html())]
+    name = config.area.name
+    return [
+        ("markdown", "## Summary"),
+        ("html", '<p>The headline indicators, most important first: those significantly worse '
+                 "than England or the statistical neighbours and getting worse, then those worse, "
+                 "then those getting worse, then the rest.</p>"),
+        ("html", summary_html(summary_lines(card, name), linker)),
+        ("markdown", "## SEND scorecard"),
+        ("html", scorecard_html(card, name, config.area.region_name, len(config.neighbours),
+                                linker)),
+    ]
 
 
 def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
                 nav_items: list[Link], banner: str) -> str:
+    linker = GlossaryLinker()  # links each glossary term's first use on the page
+    lead = linker.link(escape(
+        "A Joint Strategic Needs Assessment of children and young people with special "
+        f"educational needs and disabilities (SEND) in {config.area.name}."))
+    cells = [
+        ("html", f"<h1>{escape(config.title)}</h1>"),  # text, never Markdown: from the config
+        ("html", f'<p class="lead">{lead}</p>'),
+        *_governance_cells(config),
+        *_scorecard_cells(config, output_dir, linker),
+    ]
     items = []
     for result in results:
         title = escape(CHAPTERS[result.name].title)
@@ -379,7 +397,8 @@ def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
             links = ", ".join(f'<a href="{escape(d.href)}" download>{escape(d.title)}</a>'
                               for d in downloads)
             findings = _findings(output_dir, result.name)
-            summary = ("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in findings) + "</ul>"
+            summary = ("<ul>" + "".join(f"<li>{linker.link(escape(s))}</li>" for s in findings)
+                       + "</ul>"
                        if findings else "")
             items.append(f'<li><a href="{escape(page_name(result.name))}">{title}</a>{summary}'
                          f'<span class="meta">Data: {links}</span></li>')
@@ -393,13 +412,7 @@ def _index_page(config: Config, output_dir: Path, results: list[ChapterResult],
     all_data = (f'<p>All indicators in one file: <a href="{DATA_FOLDER}/indicators.csv" download>'
                 f"indicators.csv</a> (long format, one row per indicator, area, period and "
                 f"breakdown).</p>")
-    cells = [
-        ("html", f"<h1>{escape(config.title)}</h1>"),  # text, never Markdown: from the config
-        ("html", f'<p class="lead">A Joint Strategic Needs Assessment of children and young '
-                 f"people with special educational needs and disabilities (SEND) in "
-                 f"{escape(config.area.name)}.</p>"),
-        *_governance_cells(config),
-        *_scorecard_cells(config, output_dir),
+    cells += [
         *narrative_cells(config.inputs.narrative, OVERVIEW,
                          _site_pages([r for r in results if r.ok],
                                      changes=(output_dir / CHANGES_PAGE).exists()
@@ -436,6 +449,7 @@ def _nav_items(config: Config, chapters: list[str], *, changes: bool) -> list[Li
         Link(CHAPTERS[key].title, page_name(key)) for key in chapters]
     if changes:
         items.append(Link(f"Changes since {config.year - 1}", CHANGES_PAGE))
+    items.append(Link("Glossary", GLOSSARY_PAGE))
     return items
 
 
@@ -538,7 +552,8 @@ def _rewrite_overview(config: Config, site: Path) -> None:
 
 def _site_pages(ok: list[ChapterResult], *, changes: bool) -> set[str]:
     """File names of the site's pages (narrative links may point to these)."""
-    return {"index.html", *(page_name(r.name) for r in ok), *([CHANGES_PAGE] if changes else [])}
+    return {"index.html", GLOSSARY_PAGE, *(page_name(r.name) for r in ok),
+            *([CHANGES_PAGE] if changes else [])}
 
 
 def _governance_cells(config: Config) -> list[tuple[str, str]]:

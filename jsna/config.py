@@ -570,7 +570,10 @@ def load_config(
 
     year = jsna_t.get("year")
     problems += _year_problems(year, inputs)
-    chapters = chap_t.get("run", list(KNOWN_CHAPTERS))
+    # without chapters.run: every chapter whose inputs the config sets (a council adds a chapter
+    # by adding its files; `jsna sources` lists what the others would need)
+    chapters = chap_t.get("run", [name for name in KNOWN_CHAPTERS
+                                  if not _missing_chapter_inputs(data.get("inputs", {}), [name])])
     problems += _chapter_problems(chapters, data.get("inputs", {}), check_chapters)
     uses_census = check_chapters and isinstance(chapters, list) and any(
         CHAPTERS[name].uses_census for name in chapters if isinstance(name, str) and name in CHAPTERS)

@@ -316,3 +316,16 @@ def test_a_target_that_is_not_a_finite_number_is_refused(tmp_path, value):
 def test_targets_must_be_a_table(tmp_path):
     with pytest.raises(JsnaConfigError, match=r"\[targets\] must be a table"):
         load_config(_write(tmp_path, "targets = 5\n" + VALID))
+
+
+def test_without_chapters_run_every_chapter_whose_inputs_are_set_runs(tmp_path):
+    """A council's config from before a chapter existed still loads: the new chapter, whose
+    published file the council has not added yet, is left out rather than refused."""
+    text = PUBLISHED_ONLY.replace('[chapters]\nrun = ["ehcp"]\n', "")
+    assert "[chapters]" not in text
+    config = load_config(_write(tmp_path, text))
+    # the EHC plans files are set: ehcp, sufficiency (the caseload), adulthood and quality
+    # (which name their missing inputs in a box) run; census, outcomes and resources chapters do not
+    assert "ehcp" in config.chapters and "sufficiency" in config.chapters
+    assert not {"population", "wards", "settings", "outcomes", "resources"} & set(config.chapters)
+    assert config.chapters == [name for name in CHAPTERS if name in config.chapters]

@@ -85,7 +85,8 @@ def page_name(key: str) -> str:
 
 
 #: Words written in capitals in download names.
-_ACRONYMS = {"ehc": "EHC", "sen": "SEN", "send": "SEND", "imd": "IMD", "fsm": "FSM"}
+_ACRONYMS = {"ehc": "EHC", "sen": "SEN", "send": "SEND", "imd": "IMD", "fsm": "FSM", "neet": "NEET",
+             "ks4": "KS4", "eyfs": "EYFS", "gld": "GLD", "dsg": "DSG", "upn": "UPN"}
 
 
 def download_title(stem: str) -> str:

@@ -25,7 +25,6 @@ import pandas as pd
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import (
     comparator_areas,
-    indicator_pipeline,
     load_pupils,
     require_comparator,
     require_input,
@@ -41,7 +40,7 @@ from jsna.disclosure import (
     TableRules,
     format_suppressed,
 )
-from jsna.indicator_disclosure import protect_setting_tables
+from jsna.indicator_disclosure import indicator_pipeline, protect_setting_tables
 from jsna.indicators.settings import (
     ALL_SETTINGS,
     COUNTS,

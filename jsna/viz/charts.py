@@ -54,7 +54,8 @@ def one_value_each(data: pd.DataFrame, keys: list[str], chart: str) -> None:
     """
     repeated = data.duplicated(keys, keep=False)
     if repeated.any():
-        first = data.loc[repeated, keys].iloc[0]
+        # records hold Python values: decile=1, not decile=np.int64(1)
+        first = data.loc[repeated, keys].head(1).to_dict("records")[0]
         where = ", ".join(f"{k}={first[k]!r}" for k in keys)
         raise ValueError(f"chart {chart!r}: more than one value for {where}; give one value per "
                          "point")

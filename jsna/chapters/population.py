@@ -344,10 +344,7 @@ significantly higher than England (5.1%)."
         parts.append(say.fill("against_england", england=england,
                               relation=say.pick("compared", latest["compared_to_england"])))
     if first is not None:
-        change = latest["value"] - first["value"]
-        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-        parts.append(say.fill("since_first", direction=say.pick("direction", direction),
-                              start=first["value"], first=first["period"]))
+        parts.append(say.since_first(latest, first))
     return sentence(*parts)
 
 

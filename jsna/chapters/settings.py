@@ -364,10 +364,7 @@ def special_school_sentence(council: str, latest: pd.Series, england: pd.Series 
         parts.append(say.fill("against_england", england=england["value"],
                               relation=say.pick("compared", latest["compared_to_england"])))
     if first is not None:
-        change = latest["value"] - first["value"]
-        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-        parts.append(say.fill("since_first", direction=say.pick("direction", direction),
-                              start=first["value"], first=first["period"]))
+        parts.append(say.since_first(latest, first))
         if england_first is not None:
             parts.append(say.fill("england_in_first", england=england_first["value"],
                                   first=first["period"]))

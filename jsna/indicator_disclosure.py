@@ -473,21 +473,9 @@ def indicator_pipeline(
     The statistics are added by :func:`jsna.indicators.comparisons.add_statistics`; the rows are
     then disclosure-controlled by :func:`suppress_indicators`.
 
-    Parameters
-    ----------
-    rows : DataFrame
-        Indicator rows with ``count`` and ``denominator`` (percentages are computed here).
-    config : Config
-        For the disclosure threshold.
-    areas : ComparatorAreas
-        Council, region and neighbours.
-    polarity : str
-        Fingertips polarity: ``"High is good"``, ``"Low is good"`` or ``"Not applicable"``.
-
-    Returns
-    -------
-    (DataFrame, DataFrame)
-        The long indicator table after disclosure, and the disclosure audit.
+    ``rows``, ``areas`` and ``polarity`` are as :func:`~jsna.indicators.comparisons.add_statistics`
+    takes them; ``config`` gives the disclosure threshold and whether zeros are suppressed.
+    Returns the long indicator table after disclosure, and the disclosure audit.
     """
     suppressed, audit = suppress_indicators(
         add_statistics(rows, areas, polarity),

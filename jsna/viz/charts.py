@@ -65,6 +65,13 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:.1f}{unit}"
 
 
+def published_lines(data: pd.DataFrame, by: str, along: str) -> list[tuple[str, pd.DataFrame]]:
+    """Each line of a chart (``by``, in order of appearance) with its points that have a value,
+    in order ``along`` the axis; a line with none is an empty frame (alt texts say so)."""
+    return [(str(name), line.dropna(subset=["value"]).sort_values(along))
+            for name, line in data.groupby(by, sort=False)]
+
+
 def trend_alt_text(data: pd.DataFrame, measure: str, unit: str = "%") -> str:
     """Describe a line chart from its data.
 
@@ -85,8 +92,7 @@ def trend_alt_text(data: pd.DataFrame, measure: str, unit: str = "%") -> str:
     """
     periods = sorted(data["period"].unique())
     parts = []
-    for area, line in data.groupby("area_name", sort=False):
-        line = line.dropna(subset=["value"]).sort_values("period")
+    for area, line in published_lines(data, "area_name", "period"):
         if line.empty:
             parts.append(f"{area}: no published values")
             continue

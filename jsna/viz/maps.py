@@ -25,7 +25,13 @@ from matplotlib.patches import Patch  # noqa: E402
 from jsna.disclosure import SUPPRESSED  # noqa: E402
 from jsna.errors import JsnaInputError  # noqa: E402
 from jsna.formatting import percent
-from jsna.viz.charts import COLOURS, MARKERS, STYLE, one_value_each  # noqa: E402
+from jsna.viz.charts import (  # noqa: E402
+    COLOURS,
+    MARKERS,
+    STYLE,
+    one_value_each,
+    published_lines,
+)
 from jsna.viz.display import Figure  # noqa: E402
 
 #: Analysis Function grey for areas without a value.
@@ -357,8 +363,7 @@ def _label_points(axes: plt.Axes, points: pd.DataFrame, upward: bool, gap: float
 def gradient_alt_text(data: pd.DataFrame, measure: str) -> str:
     """Describe a chart by deprivation decile: each series in the most and least deprived."""
     parts = []
-    for series, line in data.groupby("series", sort=False):
-        line = line.dropna(subset=["value"]).sort_values("decile")
+    for series, line in published_lines(data, "series", "decile"):
         if line.empty:
             parts.append(f"{series}: no published values")
             continue

@@ -224,3 +224,13 @@ def test_census_coverage_reads_the_schools_list_as_the_settings_chapter_does(tmp
                     "(1 primary, 1 secondary); 1 of them independent or non-maintained special "
                     "schools, which DfE's state-funded figures leave out: check the census "
                     "extract.")
+
+
+def test_census_coverage_notes_a_schools_list_it_cannot_read(tmp_path):
+    """A list the settings chapter refuses (no Phase column) is noted, not half-used."""
+    schools = tmp_path / "schools.csv"
+    schools.write_text("URN,SchoolName\n100001,A Primary\n", encoding="utf-8")
+    latest = pd.DataFrame({"school_urn": ["100001"]})
+    assert population.census_coverage(latest, 2025, schools) == (
+        "Council: the January 2025 school census, which state-funded schools return (the "
+        "schools list could not be read to check it against; run jsna sources).")

@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jsna.errors import JsnaError
 
@@ -90,40 +92,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_seconds(text: str) -> float:
-    """``--timeout``: a finite number of seconds above zero (argparse reports anything else)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(
-            f"expected a number of seconds above 0, such as 600, got {text!r}")
-    return value
+def _checked(convert: Callable[[str], Any], accept: Callable[[Any], bool],
+             expected: str) -> Callable[[str], Any]:
+    """An argparse ``type``: the text converted and accepted, or one line saying what was expected."""
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not accept(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+    return parse
 
 
-def _positive_count(text: str) -> int:
-    """``--workers``: a whole number of 1 or more (argparse reports anything else)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
-    return value
-
-
-def _interval_level(text: str) -> float:
-    """``--level``: a share strictly between 0 and 1, such as 0.8."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, such as 0.8, "
-                                         f"got {text!r}")
-    return value
-
+#: ``--timeout``: a finite number of seconds above zero.
+_positive_seconds = _checked(float, lambda v: math.isfinite(v) and v > 0,
+                             "a number of seconds above 0, such as 600")
+#: ``--workers``: a whole number of 1 or more.
+_positive_count = _checked(int, lambda v: v >= 1, "a whole number of 1 or more")
+#: ``--level``: a share strictly between 0 and 1, such as 0.8.
+_interval_level = _checked(float, lambda v: 0 < v < 1, "a share between 0 and 1, such as 0.8")
 
 
 def _refresh_options(parser: argparse.ArgumentParser) -> None:

@@ -39,8 +39,10 @@ from typing import Any
 
 import pandas as pd
 
+from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_KEY,
+    SUPPRESSED,
     CellTotal,
     ColumnTotal,
     Relation,
@@ -54,7 +56,8 @@ from jsna.indicators import settings as setting_tables
 from jsna.indicators import wards as ward_tables
 from jsna.indicators import year_groups
 from jsna.indicators.catalogue import indicator_catalogue
-from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS
+from jsna.indicators.comparisons import ComparatorAreas, add_statistics
+from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS, finalise
 
 PARTITION = "partition"
 PARTS_OF_HEADLINE = "parts of headline"
@@ -456,3 +459,35 @@ def protect_caseload_table(table: pd.DataFrame, counts: Sequence[str], *, thresh
     tables, audit = apply_disclosure({CASELOAD_TABLE: table}, {CASELOAD_TABLE: rules},
                                      threshold=threshold)
     return tables[CASELOAD_TABLE], audit
+
+
+def indicator_pipeline(
+    rows: pd.DataFrame,
+    *,
+    config: Config,
+    areas: ComparatorAreas,
+    polarity: str = "Not applicable",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts and denominators → CIs → comparisons → trend → disclosure → contract columns.
+
+    The statistics are added by :func:`jsna.indicators.comparisons.add_statistics`; the rows are
+    then disclosure-controlled by :func:`suppress_indicators`.
+
+    ``rows``, ``areas`` and ``polarity`` are as :func:`~jsna.indicators.comparisons.add_statistics`
+    takes them; ``config`` gives the disclosure threshold and whether zeros are suppressed.
+    Returns the long indicator table after disclosure, and the disclosure audit.
+    """
+    suppressed, audit = suppress_indicators(
+        add_statistics(rows, areas, polarity),
+        threshold=config.disclosure.threshold,
+        suppress_zeros=config.disclosure.suppress_zeros,
+        council_code=areas.council,
+    )
+    out = finalise(suppressed)
+    # a row hidden before the pipeline (by a chapter's own table rules) has no value to compare:
+    # its comparison and trend labels are empty, like its value
+    hidden = out["note"] == SUPPRESSED
+    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
+                   "recent_trend", "quartile_band"):
+        out.loc[hidden, column] = ""
+    return out, audit

@@ -18,12 +18,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
-from jsna.chapters.common import (
-    ComparatorAreas,
-    comparator_areas,
-    indicator_pipeline,
-    require_comparator,
-)
+from jsna.chapters.common import comparator_areas, require_comparator
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import (
@@ -34,7 +29,8 @@ from jsna.disclosure import (
     format_suppressed,
 )
 from jsna.errors import JsnaInputError
-from jsna.indicator_disclosure import protect_caseload_table
+from jsna.indicator_disclosure import indicator_pipeline, protect_caseload_table
+from jsna.indicators.comparisons import ComparatorAreas
 from jsna.indicators.ehcp import (
     ASSESSMENTS,
     INDICATORS,

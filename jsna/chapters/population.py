@@ -16,7 +16,6 @@ import pandas as pd
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import (
     comparator_areas,
-    indicator_pipeline,
     load_pupils,
     require_comparator,
 )
@@ -28,8 +27,10 @@ from jsna.disclosure import (
     TableRules,
     format_suppressed,
 )
+from jsna.errors import JsnaInputError
 from jsna.indicator_disclosure import (
     YEAR_GROUP_TABLE,
+    indicator_pipeline,
     protect_year_group_table,
     year_group_rules,
 )
@@ -44,6 +45,7 @@ from jsna.indicators.prevalence import (
 from jsna.indicators.table import academic_year_label
 from jsna.indicators.year_groups import COUNTS, year_group_counts
 from jsna.sources.la_codes import canonical_code
+from jsna.sources.schools import read_schools
 from jsna.viz.charts import category_chart, trend_chart
 from jsna.viz.display import Table
 
@@ -95,21 +97,19 @@ def census_coverage(latest: pd.DataFrame, year: int, schools_path: Path | None) 
     if schools_path is None or not Path(schools_path).exists():
         return (f"Council: the January {year} school census, which state-funded schools return; "
                 "give inputs.schools to check the types of school it covers.")
-    schools = pd.read_csv(schools_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if "URN" not in schools:  # the settings chapter names the problem; here it is only a note
+    try:
+        schools = read_schools(schools_path).set_index("urn")
+    except JsnaInputError:  # the settings chapter and `jsna sources` name the problem
         return (f"Council: the January {year} school census, which state-funded schools "
-                "return (the schools list has no URN column to check it against).")
-    schools["URN"] = schools["URN"].str.strip().str.replace(r"\.0$", "", regex=True)
-    schools = schools.drop_duplicates("URN").set_index("URN")
+                "return (the schools list could not be read to check it against; "
+                "run jsna sources).")
     urns = pd.Index(latest["school_urn"].dropna().astype(str).unique())
     listed = urns[urns.isin(schools.index)]
-    phases = (schools.loc[listed, "Phase"].str.strip().str.lower().value_counts()
-              if len(listed) and "Phase" in schools else pd.Series(dtype=int))
+    phases = schools.loc[listed, "phase"].str.lower().value_counts()
     kinds = ", ".join(f"{n} {phase}" for phase, n in phases.sort_index().items())
     text = (f"Council: the January {year} census covers pupils at {len(urns)} schools"
             + (f" ({kinds})" if kinds else ""))
-    kind = (schools.loc[listed, "TypeOfEstablishment"].str.lower()
-            if "TypeOfEstablishment" in schools and len(listed) else pd.Series(dtype=str))
+    kind = schools.loc[listed, "type_of_establishment"].str.lower()
     other = int(kind.str.contains("independent|non-maintained", regex=True).sum())
     if other:
         text += (f"; {other} of them independent or non-maintained special schools, which DfE's "
@@ -344,10 +344,7 @@ significantly higher than England (5.1%)."
         parts.append(say.fill("against_england", england=england,
                               relation=say.pick("compared", latest["compared_to_england"])))
     if first is not None:
-        change = latest["value"] - first["value"]
-        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-        parts.append(say.fill("since_first", direction=say.pick("direction", direction),
-                              start=first["value"], first=first["period"]))
+        parts.append(say.since_first(latest, first))
     return sentence(*parts)
 
 

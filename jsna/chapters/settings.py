@@ -25,7 +25,6 @@ import pandas as pd
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import (
     comparator_areas,
-    indicator_pipeline,
     load_pupils,
     require_comparator,
     require_input,
@@ -41,7 +40,7 @@ from jsna.disclosure import (
     TableRules,
     format_suppressed,
 )
-from jsna.indicator_disclosure import protect_setting_tables
+from jsna.indicator_disclosure import indicator_pipeline, protect_setting_tables
 from jsna.indicators.settings import (
     ALL_SETTINGS,
     COUNTS,
@@ -365,10 +364,7 @@ def special_school_sentence(council: str, latest: pd.Series, england: pd.Series 
         parts.append(say.fill("against_england", england=england["value"],
                               relation=say.pick("compared", latest["compared_to_england"])))
     if first is not None:
-        change = latest["value"] - first["value"]
-        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-        parts.append(say.fill("since_first", direction=say.pick("direction", direction),
-                              start=first["value"], first=first["period"]))
+        parts.append(say.since_first(latest, first))
         if england_first is not None:
             parts.append(say.fill("england_in_first", england=england_first["value"],
                                   first=first["period"]))

@@ -23,12 +23,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
-from jsna.chapters.common import (
-    ComparatorAreas,
-    indicator_pipeline,
-    load_pupils,
-    require_input,
-)
+from jsna.chapters.common import load_pupils, require_input
 from jsna.chapters.wording import Wording, listing, sentence
 from jsna.config import Config
 from jsna.disclosure import (
@@ -39,7 +34,8 @@ from jsna.disclosure import (
     TableRules,
     format_suppressed,
 )
-from jsna.indicator_disclosure import protect_ward_tables
+from jsna.indicator_disclosure import indicator_pipeline, protect_ward_tables
+from jsna.indicators.comparisons import ComparatorAreas
 from jsna.indicators.funnel import funnel_data
 from jsna.indicators.table import academic_year_label
 from jsna.indicators.wards import (

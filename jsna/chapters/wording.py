@@ -175,6 +175,19 @@ class Wording:
             raise ValueError(f"{self._where(table)}: no phrase for {label!r} and no 'other'")
         return text
 
+    def since_first(self, latest: Mapping[str, Any], first: Mapping[str, Any]) -> str:
+        """The template ``since_first``: how the latest value differs from the first year's.
+
+        Examples
+        --------
+        >>> Wording("population").since_first({"value": 4.2}, {"value": 3.9, "period": "2020/21"})
+        '; up from 3.9% in 2020/21'
+        """
+        change = latest["value"] - first["value"]
+        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
+        return self.fill("since_first", direction=self.pick("direction", direction),
+                         start=first["value"], first=first["period"])
+
 
 def listing(items: list[str]) -> str:
     """Items as a list in a sentence: ``"A"``, ``"A and B"``, ``"A, B and C"``.

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jsna.errors import JsnaInputError
 from jsna.indicators.table import SUPPRESSED
+from jsna.sources.common import sniff_text_file
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.la_codes import (
     CODE_CHANGES,
@@ -113,11 +115,11 @@ def published_rates(files: Mapping[str, Path], indicators: tuple[str, ...]) -> p
 
 
 def _header(path: Path) -> list[str]:
-    """Column names of a CSV (first line only); none when it cannot be read (the reader that
-    follows then says why, naming the file)."""
+    """Column names of a CSV, decoded as every CSV is (:func:`~jsna.sources.common.sniff_text_file`);
+    none when it cannot be read (the reader that follows then says why, naming the file)."""
     try:
-        return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.str.strip())
-    except (OSError, ValueError):
+        return sniff_text_file(path).headings
+    except JsnaInputError:
         return []
 
 

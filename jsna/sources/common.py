@@ -8,6 +8,8 @@ into zero: the value becomes missing and the symbol is kept, in square brackets,
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,27 @@ class TextSniff:
         """The encodings to try, in order. UTF-8 judged from the start of a file may still meet
         a Windows-1252 character further on, so Windows-1252 follows it."""
         return ("utf-8", "cp1252") if self.encoding == "utf-8" else (self.encoding,)
+
+    @property
+    def delimiter(self) -> str:
+        """The delimiter of the first line: a comma, tab or semicolon, whichever it has most of."""
+        lines = self.text.splitlines()
+        return max((",", "\t", ";"), key=(lines[0] if lines else "").count)
+
+    @property
+    def headings(self) -> list[str]:
+        """The column headings (the first line, stripped); none when the first line is blank.
+
+        Examples
+        --------
+        >>> TextSniff(workbook=False, encoding="cp1252", text=' URN;"Name, school";Phase\\n1;A;B').headings
+        ['URN', 'Name, school', 'Phase']
+        """
+        lines = self.text.splitlines()
+        if not lines or not lines[0].strip():
+            return []
+        return [h.strip() for h in next(csv.reader(io.StringIO(lines[0]),
+                                                   delimiter=self.delimiter))]
 
 
 def sniff_text_file(

@@ -45,11 +45,16 @@ SCHOOL_LIST_HEADINGS: dict[str, tuple[str, ...]] = {
     "SchoolName": ("schoolname", "establishmentname", "name"),
     "Phase": ("phase", "phaseofeducation", "phaseofeducation(name)", "phaseofeducationname"),
 }
+#: Optional columns: standard column -> headings accepted for it, in compared form.
+SCHOOL_LIST_OPTIONAL_HEADINGS: dict[str, tuple[str, ...]] = {
+    "TypeOfEstablishment": ("typeofestablishment", "typeofestablishment(name)",
+                            "typeofestablishmentname"),
+}
 
 def _matched_columns(raw: pd.DataFrame, path: Path) -> dict[str, str]:
     """Standard column -> the file's heading; one line naming the missing columns otherwise."""
     found: dict[str, str] = {}
-    for name, forms in SCHOOL_LIST_HEADINGS.items():
+    for name, forms in {**SCHOOL_LIST_HEADINGS, **SCHOOL_LIST_OPTIONAL_HEADINGS}.items():
         matches = [heading for heading in raw.columns if compare_form(str(heading)) in forms]
         if len(matches) > 1:
             raise JsnaInputError(f"{path}: schools list: columns {', '.join(map(repr, matches))} "
@@ -71,12 +76,14 @@ def read_schools(path: str | Path) -> pd.DataFrame:
     path : str or Path
         CSV with at least ``URN``, ``SchoolName`` and ``Phase`` (``Primary``, ``Secondary``,
         ``Special``, ``Alternative provision``; GIAS phases such as ``Nursery`` or
-        ``All-through`` are placed in the nearest mainstream setting).
+        ``All-through`` are placed in the nearest mainstream setting), and optionally GIAS's
+        ``TypeOfEstablishment``.
 
     Returns
     -------
     DataFrame
-        ``urn`` (text), ``school_name``, ``phase`` (as given) and ``setting``.
+        ``urn`` (text), ``school_name``, ``phase`` (as given), ``setting`` and
+        ``type_of_establishment`` (as given; empty when the list has no such column).
 
     Raises
     ------
@@ -114,5 +121,7 @@ def read_schools(path: str | Path) -> pd.DataFrame:
         raise JsnaInputError(
             f"{path}: row {row + 2}, column Phase: {phase.iloc[row]!r} is not a known "
             "phase; expected Primary, Secondary, Special or Alternative provision")
+    kind = (raw[columns["TypeOfEstablishment"]].str.strip() if "TypeOfEstablishment" in columns
+            else pd.Series("", index=raw.index))
     return pd.DataFrame({"urn": urn, "school_name": raw[columns["SchoolName"]].str.strip(),
-                         "phase": phase, "setting": setting})
+                         "phase": phase, "setting": setting, "type_of_establishment": kind})

@@ -14,8 +14,6 @@ Row numbers
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -95,12 +93,9 @@ def _read_csv(
     path: Path, sniff: TextSniff, select: Callable[[list[str]], Mapping[str, str]], source: str
 ) -> TextTable:
     encoding = {"utf-8": "utf8"}.get(sniff.encoding, sniff.encoding)  # Arrow's codec names
-    first_line = sniff.text.splitlines()[0] if sniff.text.splitlines() else ""
-    delimiter = max((",", "\t", ";"), key=first_line.count)
-    if not first_line.strip():
+    delimiter, headings = sniff.delimiter, sniff.headings
+    if not headings:
         raise JsnaInputError(f"{source}: the first line (the column headings) is blank")
-    headings = next(csv.reader(io.StringIO(first_line), delimiter=delimiter))
-    headings = [h.strip() for h in headings]
     chosen = dict(select(headings))
     wanted = list(chosen.values())
     column_types = {heading: pa.string() for heading in wanted}

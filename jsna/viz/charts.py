@@ -54,7 +54,8 @@ def one_value_each(data: pd.DataFrame, keys: list[str], chart: str) -> None:
     """
     repeated = data.duplicated(keys, keep=False)
     if repeated.any():
-        first = data.loc[repeated, keys].iloc[0]
+        # records hold Python values: decile=1, not decile=np.int64(1)
+        first = data.loc[repeated, keys].head(1).to_dict("records")[0]
         where = ", ".join(f"{k}={first[k]!r}" for k in keys)
         raise ValueError(f"chart {chart!r}: more than one value for {where}; give one value per "
                          "point")
@@ -62,6 +63,13 @@ def one_value_each(data: pd.DataFrame, keys: list[str], chart: str) -> None:
 
 def _fmt(value: float, unit: str) -> str:
     return f"{value:.1f}{unit}"
+
+
+def published_lines(data: pd.DataFrame, by: str, along: str) -> list[tuple[str, pd.DataFrame]]:
+    """Each line of a chart (``by``, in order of appearance) with its points that have a value,
+    in order ``along`` the axis; a line with none is an empty frame (alt texts say so)."""
+    return [(str(name), line.dropna(subset=["value"]).sort_values(along))
+            for name, line in data.groupby(by, sort=False)]
 
 
 def trend_alt_text(data: pd.DataFrame, measure: str, unit: str = "%") -> str:
@@ -84,8 +92,7 @@ def trend_alt_text(data: pd.DataFrame, measure: str, unit: str = "%") -> str:
     """
     periods = sorted(data["period"].unique())
     parts = []
-    for area, line in data.groupby("area_name", sort=False):
-        line = line.dropna(subset=["value"]).sort_values("period")
+    for area, line in published_lines(data, "area_name", "period"):
         if line.empty:
             parts.append(f"{area}: no published values")
             continue

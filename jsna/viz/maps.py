@@ -18,13 +18,20 @@ import geopandas as gpd  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from jsna.disclosure import SUPPRESSED  # noqa: E402
 from jsna.errors import JsnaInputError  # noqa: E402
 from jsna.formatting import percent
-from jsna.viz.charts import COLOURS, STYLE  # noqa: E402
+from jsna.viz.charts import (  # noqa: E402
+    COLOURS,
+    MARKERS,
+    STYLE,
+    one_value_each,
+    published_lines,
+)
 from jsna.viz.display import Figure  # noqa: E402
 
 #: Analysis Function grey for areas without a value.
@@ -356,8 +363,7 @@ def _label_points(axes: plt.Axes, points: pd.DataFrame, upward: bool, gap: float
 def gradient_alt_text(data: pd.DataFrame, measure: str) -> str:
     """Describe a chart by deprivation decile: each series in the most and least deprived."""
     parts = []
-    for series, line in data.groupby("series", sort=False):
-        line = line.dropna(subset=["value"]).sort_values("decile")
+    for series, line in published_lines(data, "series", "decile"):
         if line.empty:
             parts.append(f"{series}: no published values")
             continue
@@ -377,30 +383,38 @@ def gradient_chart(
     y_label: str,
     source: str = "",
 ) -> Figure:
-    """Line chart of percentages by IMD decile (1 = most deprived), one line per series.
+    """Points by IMD decile (1 = most deprived) with their 95% intervals, one line per series.
+
+    Drawn with seaborn as the other statistical charts are (:mod:`jsna.viz.charts`): deciles are
+    categories (``sns.pointplot`` with ``errorbar=None``, so a hidden decile stays a gap and
+    nothing is estimated), the intervals are the limits given, in the Analysis Function colours.
 
     Parameters
     ----------
     data : DataFrame
-        ``series, decile, value, lower_ci_95, upper_ci_95`` with decile 1..10. Suppressed points
-        (missing values) are gaps, never zeros.
+        ``series, decile, value, lower_ci_95, upper_ci_95`` with decile 1..10, one row per
+        series and decile. Suppressed points (missing values) are gaps, never zeros.
+    name, caption, measure, y_label, source : str
+        Figure key, visible caption, what is measured (for alt text), axis label and source line.
     """
+    one_value_each(data, ["series", "decile"], name)
+    deciles = list(range(1, 11))
     with plt.style.context(STYLE):
         figure, axes = plt.subplots(figsize=(9, 4.8))
         for index, (series, line) in enumerate(data.groupby("series", sort=False)):
-            line = line.sort_values("decile")
             colour = COLOURS[index % len(COLOURS)]
-            axes.plot(line["decile"], line["value"], color=colour, label=series,
-                      marker="os^"[index % 3], markersize=7, linewidth=2.5,
-                      linestyle="-" if index == 0 else (0, (4, 2)))
-            lower = (line["value"] - line["lower_ci_95"]).clip(lower=0)
-            upper = (line["upper_ci_95"] - line["value"]).clip(lower=0)
-            axes.errorbar(line["decile"], line["value"], yerr=[lower, upper], fmt="none",
-                          ecolor=colour, capsize=4, linewidth=1.2)
-        ticks = list(range(1, 11))
-        labels = [str(t) for t in ticks]
+            sns.pointplot(data=line, x="decile", y="value", order=deciles, errorbar=None,
+                          color=colour, label=str(series), ax=axes,
+                          marker=MARKERS[index % len(MARKERS)], markersize=7, linewidth=2.5,
+                          linestyle="-" if index == 0 else (0, (4, 2)))
+            shown = line[line["value"].notna()]
+            axes.errorbar(shown["decile"] - 1, shown["value"],
+                          yerr=[(shown["value"] - shown["lower_ci_95"]).clip(lower=0),
+                                (shown["upper_ci_95"] - shown["value"]).clip(lower=0)],
+                          fmt="none", ecolor=colour, capsize=4, linewidth=1.2)
+        labels = [str(d) for d in deciles]
         labels[0], labels[-1] = "1\nmost\ndeprived", "10\nleast\ndeprived"
-        axes.set_xticks(ticks, labels)
+        axes.set_xticks(range(len(deciles)), labels)  # fixed labels: drawn as written
         axes.set_xlabel("IMD decile of home area")
         axes.set_ylabel(y_label)
         axes.set_ylim(bottom=0)

@@ -207,3 +207,30 @@ def test_special_school_share_does_not_count_establishment_breakdowns_twice(tmp_
     row = settings.published_indicator_rows(path).iloc[0]
     # special 20 of 10 + 12 + 20 + 3 = 45 state-funded plans (not 32 of 63)
     assert (row["count"], row["denominator"]) == (20, 45)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_census_coverage_reads_the_schools_list_as_the_settings_chapter_does(tmp_path, encoding):
+    """Issue 15: the chapter read the schools list with its own ``read_csv(encoding="utf-8-sig")``,
+    so a list Excel saved as Windows-1252 (or with other-case headings) failed or was not used."""
+    schools = tmp_path / "schools.csv"
+    schools.write_bytes(
+        ("urn,School Name,PHASE,TypeOfEstablishment\n"
+         "100001,St Anne’s Primary,Primary,Community school\n"
+         "100002,École Secondary,Secondary,Other independent school\n").encode(encoding))
+    latest = pd.DataFrame({"school_urn": ["100001", "100002", "100002"]})
+    text = population.census_coverage(latest, 2025, schools)
+    assert text == ("Council: the January 2025 census covers pupils at 2 schools "
+                    "(1 primary, 1 secondary); 1 of them independent or non-maintained special "
+                    "schools, which DfE's state-funded figures leave out: check the census "
+                    "extract.")
+
+
+def test_census_coverage_notes_a_schools_list_it_cannot_read(tmp_path):
+    """A list the settings chapter refuses (no Phase column) is noted, not half-used."""
+    schools = tmp_path / "schools.csv"
+    schools.write_text("URN,SchoolName\n100001,A Primary\n", encoding="utf-8")
+    latest = pd.DataFrame({"school_urn": ["100001"]})
+    assert population.census_coverage(latest, 2025, schools) == (
+        "Council: the January 2025 school census, which state-funded schools return (the "
+        "schools list could not be read to check it against; run jsna sources).")

@@ -78,3 +78,25 @@ def test_timeliness_rank_among_the_council_and_its_neighbours():
     assert ranks.loc["Z1", ["rank", "out_of"]].tolist() == [3, 3]
     assert ranks.loc["N1", "rank"] == 1 and ranks.loc["N2", "rank"] == 2
     assert set(ranks.index) == {"Z1", "N1", "N2"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_published_rates_read_the_headings_as_the_ees_reader_does(tmp_path, encoding):
+    """Issue 15: the headings were read with their own ``read_csv(encoding="utf-8-sig")``, which
+    failed on a Windows-1252 file, so DfE's percentage column (and its symbol for a percentage
+    that cannot be calculated) went unseen. Hand-made: Demotón issued no plans in 2024, DfE shows
+    ``x`` for its percentage; England issued 40 of 50 plans within 20 weeks."""
+    path = tmp_path / "ehcp_timeliness.csv"
+    lines = [
+        "time_period,time_identifier,geographic_level,country_code,country_name,new_la_code,"
+        "la_name,breakdown_topic,breakdown,plans_issued_20_weeks_ex,plans_issued_den_ex,"
+        "PC_plans_issued_20_weeks_ex",
+        "2024,Calendar year,National,E92000001,England,,,All,All,40,50,80.0",
+        "2024,Calendar year,Local authority,E92000001,England,Z06000001,Demotón,All,All,0,0,x",
+    ]
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    rows = ehcp.published_rates({"ehcp_timeliness": path}, ("ehcp_issued_20_weeks_ex_percent",))
+    rows = rows.set_index("area_code")
+    assert rows.loc["Z06000001", "area_name"] == "Demotón"
+    assert rows.loc["Z06000001", "note"] == "[x]"  # DfE's symbol, not a message of ours
+    assert rows.loc["E92000001", ["count", "denominator", "note"]].tolist() == [40.0, 50.0, ""]

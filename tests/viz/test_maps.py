@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import box
 
 from jsna.errors import JsnaInputError
-from jsna.viz.maps import assign_classes, choropleth_map, class_breaks, funnel_plot
+from jsna.viz.maps import (
+    assign_classes,
+    choropleth_map,
+    class_breaks,
+    funnel_plot,
+    gradient_chart,
+)
 
 
 def test_class_breaks_on_hand_worked_values():
@@ -92,3 +99,46 @@ def test_funnel_plot_draws_the_limits_and_positions_it_is_given():
     assert "1 below 95% limit (Birch 20.0%)" in figure.alt
     legend = [t.get_text() for t in axes.get_legend().get_texts()]
     assert "Council average (20.0%)" in legend and "Ward below limits" in legend
+
+
+def _gradient_data() -> pd.DataFrame:
+    deciles = list(range(1, 11))
+    support = [20.0, 18.0, np.nan, 15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.0]  # decile 3 hidden
+    plans = [5.0, 4.5, 4.0, 3.8, 3.5, 3.2, 3.0, 2.8, 2.5, 2.0]
+    return pd.DataFrame({
+        "series": ["SEN support"] * 10 + ["EHC plan"] * 10,
+        "decile": deciles * 2,
+        "value": support + plans,
+        "lower_ci_95": [v - 1.0 for v in support] + [v - 0.5 for v in plans],
+        "upper_ci_95": [v + 2.0 for v in support] + [v + 0.5 for v in plans],
+    })
+
+
+def test_gradient_chart_draws_the_given_values_gaps_and_intervals_in_seaborn_style():
+    from jsna.viz.charts import COLOURS
+    figure = gradient_chart(_gradient_data(), name="g", caption="c", measure="percentage of "
+                            "resident pupils on SEN support and with an EHC plan", y_label="%")
+    axes = figure.figure.axes[0]
+    lines = {line.get_label(): line for line in axes.get_lines()}
+    support = np.asarray(lines["SEN support"].get_ydata(), dtype=float)
+    # decile 3 is a gap (hidden), never a zero and never joined over
+    assert support[:2].tolist() == [20.0, 18.0] and np.isnan(support[2])
+    assert support[3:].tolist() == [15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.0]
+    assert list(lines["EHC plan"].get_xdata()) == list(range(10))  # deciles as categories
+    assert mcolors.to_hex(lines["SEN support"].get_color()) == COLOURS[0].lower()
+    assert mcolors.to_hex(lines["EHC plan"].get_color()) == COLOURS[1].lower()
+    # the intervals are the limits given (Wilson, computed upstream): 9 + 10 of them
+    segments = sorted((round(s[0][1], 6), round(s[1][1], 6)) for c in axes.collections
+                      for s in c.get_segments() if len(s) == 2)
+    assert len(segments) == 19 and (19.0, 22.0) in segments and (1.5, 2.5) in segments
+    labels = [t.get_text() for t in axes.get_xticklabels()]
+    assert labels[0] == "1\nmost\ndeprived" and labels[4] == "5" and labels[-1].startswith("10")
+    assert figure.alt.startswith("Line chart of the percentage of resident pupils")
+    assert "SEN support 20.0% in decile 1 and 9.0% in decile 10" in figure.alt
+
+
+def test_gradient_chart_refuses_two_values_for_one_decile():
+    data = pd.concat([_gradient_data(), _gradient_data().iloc[[0]]])
+    with pytest.raises(ValueError, match="chart 'g': more than one value for "
+                                         "series='SEN support', decile=1"):
+        gradient_chart(data, name="g", caption="c", measure="m", y_label="%")

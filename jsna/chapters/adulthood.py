@@ -18,12 +18,13 @@ from __future__ import annotations
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
-from jsna.chapters.common import ComparatorAreas, comparator_areas, indicator_pipeline
+from jsna.chapters.common import ComparatorAreas, comparator_areas
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import TableRules
 from jsna.errors import JsnaInputError
 from jsna.forecast.series import read_plans_by_age
+from jsna.indicator_disclosure import indicator_pipeline
 from jsna.indicators.adulthood import (
     ADULT_BANDS,
     GROUPS,

@@ -27,14 +27,13 @@ from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import (
     ComparatorAreas,
     comparator_areas,
-    indicator_pipeline,
     require_comparator,
 )
 from jsna.chapters.wording import Wording
 from jsna.config import Config
 from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
 from jsna.errors import JsnaInputError
-from jsna.indicator_disclosure import suppress_indicators
+from jsna.indicator_disclosure import indicator_pipeline, suppress_indicators
 from jsna.indicators.outcomes import (
     ATTAINMENT_8,
     ATTAINMENT_8_GAP,

@@ -434,12 +434,15 @@ _VALIDATORS: dict[str, Validator] = {
 def _resources_validator(key: str) -> Validator:
     """The resources chapter's own reader for ``key``, so a file is accepted or refused alike."""
     def validate(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+        from jsna.sources.council_register import council_register
         from jsna.sources.dsg import read_high_needs_block
         from jsna.sources.la_codes import canonical_code, current_codes
         from jsna.sources.tribunals import read_appeal_rates
 
         read = read_high_needs_block if key == "high_needs_dsg" else read_appeal_rates
-        frame = read(path)
+        # the councils by LA number exactly as the chapter reads them (DfE's list, extended from
+        # the EHC plans caseload file when given)
+        frame = read(path, council_register(config.inputs.comparators.get("ehcp_caseload")))
         periods = sorted(set(frame["period"]))
         found = canonical_code(config.area.code) in set(current_codes(frame["area_code"]))
         coverage = f"{periods[0]} .. {periods[-1]}" if periods else ""

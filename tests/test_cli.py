@@ -23,7 +23,7 @@ def test_missing_config_is_one_line(tmp_path):
 
 def test_malformed_config_names_the_keys(tmp_path):
     path = tmp_path / "jsna.toml"
-    path.write_text('[area]\ncode = 5\n[jsna]\nyear = "2025"\n')
+    path.write_text('[area]\ncode = 5\n[jsna]\nyear = "2025"\n[chapters]\nrun = ["wards"]\n')
     result = _jsna("refresh", "--config", str(path))
     assert result.returncode == 2
     message = result.stderr.strip()
@@ -107,7 +107,8 @@ def test_a_chapter_that_fails_after_a_good_refresh_leaves_nothing_of_itself(tmp_
     assert broken.returncode == 3
     for key in ("population", "ehcp"):
         assert published(key) == [] and indicator_rows(key) == 0
-    assert [p.name for p in site.glob("*.html")] == ["index.html"]
+    # the overview and the glossary remain; no chapter page
+    assert sorted(p.name for p in site.glob("*.html")) == ["glossary.html", "index.html"]
     assert (site / "index.html").read_text().count("not produced") == 2
 
 

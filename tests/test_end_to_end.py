@@ -26,7 +26,9 @@ TEXT_OUTPUTS = ("*.html", "*.csv", "*.svg", "*.json")
 #: Columns of the published tables that are not counts (labels, percentages, limits, ranks...).
 NOT_COUNTS = re.compile(
     r"%|CI|per cent|per 10,000|index|rank|quartile|compared|trend|year|january|census|^area$|"
-    r"^ward$|^school$|type of setting|primary need|decile|england|region", re.IGNORECASE)
+    r"^ward$|^school$|type of setting|primary need|decile|england|region|"
+    # scores and money, not counts of pupils
+    r"progress 8|attainment 8|points|£|per 1,000", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")

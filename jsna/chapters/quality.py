@@ -22,6 +22,7 @@ The full validation report, with row numbers, stays in the cleaned folder and is
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -65,6 +66,8 @@ def sources_table(config: Config) -> Table:
         One row per input (one per census year); file paths are not published.
     """
     frame = describe_sources(config)
+    details = [_without_paths(str(detail) if pd.notna(detail) else "", path, config.root)
+               for detail, path in zip(frame["detail"], frame["path"], strict=True)]
     status = frame["status"].map({"ok": "Read and checked", "not configured": "Not given",
                                   "not in config": "Not used yet", "missing": "File missing",
                                   "problem": "Problem"}).fillna(frame["status"])
@@ -73,7 +76,7 @@ def sources_table(config: Config) -> Table:
         "Status": status,
         "Period": frame["periods"].fillna("").astype(str),
         "Rows": frame["rows"].astype("Float64"),
-        "Checks": frame["detail"].fillna("").astype(str).str.replace(
+        "Checks": pd.Series(details, index=frame.index).str.replace(
             " (pupil-level checks run in `jsna clean`)", "; pupil-level checks below",
             regex=False),
         "Publisher": frame["publisher"].fillna(""),
@@ -82,6 +85,19 @@ def sources_table(config: Config) -> Table:
                  "it passed", published, formats={"Rows": "count"},
                  notes=["Rows are rows of the file as supplied (for a census, before cleaning). "
                         "File locations and checksums are in the provenance manifest."])
+
+
+def _without_paths(detail: str, path: object, root: Path) -> str:
+    """A check's message with the file's location removed: the site never shows a local path.
+
+    Examples
+    --------
+    >>> _without_paths("/data/raw/dsg.ods: sheet X, row 6", "/data/raw/dsg.ods", Path("/data/raw"))
+    'dsg.ods: sheet X, row 6'
+    """
+    if isinstance(path, str | Path) and str(path):
+        detail = detail.replace(str(path), Path(path).name)
+    return detail.replace(f"{root}{os.sep}", "").replace(str(root), ".")
 
 
 def reconciliation_frame(reconciliation: pd.DataFrame) -> pd.DataFrame:

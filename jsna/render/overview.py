@@ -82,12 +82,48 @@ def summary_lines(card: pd.DataFrame, council: str,
     return sorted(lines, key=lambda line: IMPORTANCE.index(line.importance))
 
 
+#: Unit of an indicator, read from the end of its catalogue name, and how a value is written.
+_UNITS: tuple[tuple[str, str], ...] = (
+    (" (%)", "{:.1f}%"), (" (percentage points)", "{:.1f} percentage points"),
+    (" (£)", "£{:,.0f}"))
+
+
+def measure(value: float, name: str) -> str:
+    """A value written in its indicator's unit (the catalogue name says which).
+
+    Examples
+    --------
+    >>> measure(22.64, "New EHC plans issued within 20 weeks (%)")
+    '22.6%'
+    >>> measure(956.8, "High needs block allocation per resident aged 2 to 18 (£)")
+    '£957'
+    >>> measure(30.64, "SEND Tribunal appeals registered per 1,000 appealable decisions")
+    '30.6 per 1,000'
+    >>> measure(12.25, "Gap in grade 9-4, no SEN minus SEN group (percentage points)")
+    '12.2 percentage points'
+    """
+    for suffix, written in _UNITS:
+        if name.endswith(suffix):
+            return written.format(value)
+    if "per 1,000" in name:
+        return f"{value:.1f} per 1,000"
+    return f"{value:.1f}"
+
+
+def _indicator_words(name: str) -> str:
+    """The catalogue name without its unit (the unit is written with each value)."""
+    for suffix, _ in _UNITS:
+        name = name.removesuffix(suffix)
+    return name
+
+
 def _sentence(row: pd.Series, council: str, say: Wording) -> str:
-    indicator = str(row["name"]).removesuffix(" (%)")
+    indicator = _indicator_words(str(row["name"]))
     value = float(row["value"])
     if not math.isfinite(value):
         return sentence(say.fill("not_published", indicator=indicator, period=row["period"]))
-    parts = [say.fill("headline", indicator=indicator, value=value, period=row["period"])]
+    parts = [say.fill("headline", indicator=indicator, value=measure(value, str(row["name"])),
+                      period=row["period"])]
     parts.append(_comparators(row, say))
     if math.isfinite(row["rank"]):
         parts.append(say.fill("rank", rank=row["rank"], out_of=row["out_of"], council=council,
@@ -96,27 +132,28 @@ def _sentence(row: pd.Series, council: str, say: Wording) -> str:
     if trend:
         parts.append(say.fill("recent_trend", trend=say.pick("trend", trend)))
     if row["target_met"]:
-        parts.append(say.fill("target", target=row["target"],
+        parts.append(say.fill("target", target=measure(float(row["target"]), str(row["name"])),
                               met=say.pick("met", row["target_met"])))
     return sentence(*parts)
 
 
 def _comparators(row: pd.Series, say: Wording) -> str:
     england, average = float(row["england"]), float(row["neighbours"])
+    name = str(row["name"])
     to_england, to_neighbours = row["compared_to_england"], row["compared_to_neighbours"]
     text = ""
     if math.isfinite(england):
         text = say.fill("against_england", relation=say.pick("compared", to_england),
-                        england=england)
+                        england=measure(england, name))
     if not math.isfinite(average):
         return text
     if not text:
         return say.fill("against_neighbours", relation=say.pick("compared", to_neighbours),
-                        average=average)
+                        average=measure(average, name))
     if to_neighbours == to_england and say.knows("compared", to_neighbours):
-        return text + say.fill("and_neighbours_alike", average=average)
+        return text + say.fill("and_neighbours_alike", average=measure(average, name))
     return text + say.fill("and_neighbours", relation=say.pick("compared", to_neighbours),
-                           average=average)
+                           average=measure(average, name))
 
 
 def _trend_key(row: pd.Series) -> str:

@@ -83,7 +83,8 @@ def test_summary_and_scorecard_show_a_hostile_name_as_text_and_link_terms_once()
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find_all(["script", "b"]) == []
     texts = soup.get_text()
-    assert f"{HOSTILE}: 51.2% in 2024" in texts  # the summary line, whole
+    # the summary line, whole (a name without a unit such as "(%)" gets a bare number)
+    assert f"{HOSTILE}: 51.2 in 2024" in texts
     assert [th.get_text() for th in soup.select("#table-scorecard tbody th")][3] == (
         f"{HOSTILE} (2024)")
     assert [th.get_text() for th in soup.select("#table-scorecard thead th")][1:4] == [
@@ -171,3 +172,22 @@ def test_a_bad_glossary_entry_is_named(tmp_path, monkeypatch, entry):
             glossary.glossary_terms()
     finally:
         glossary.glossary_terms.cache_clear()
+
+
+def test_summary_writes_each_value_in_its_indicators_unit():
+    """Before: '... (£): 956.8% in 2024-25' and 'appeals ... per 1,000 ...: 30.6% in 2024'."""
+    money = _card_row("Money", polarity="Not applicable", value=956.8, england=810.4,
+                      neighbours=math.nan, to_england="Not compared", rag="Not rated")
+    money["name"] = "High needs block allocation per resident aged 2 to 18 (£)"
+    rate = _card_row("Appeals", polarity="Not applicable", value=30.64, england=38.9,
+                     neighbours=40.12, to_england="Lower", to_neighbours="Lower",
+                     rag="Not rated")
+    rate["name"] = "SEND Tribunal appeals registered per 1,000 appealable decisions"
+    card = pd.DataFrame([money, rate], columns=SCORECARD_COLUMNS)
+    text = " ".join(line.text for line in summary_lines(card, "Demoton"))
+    assert "High needs block allocation per resident aged 2 to 18: £957 in 2024" in text
+    assert "England (£810)" in text
+    assert ("SEND Tribunal appeals registered per 1,000 appealable decisions: 30.6 per 1,000 "
+            "in 2024") in text
+    assert "England (38.9 per 1,000)" in text and "average (40.1 per 1,000)" in text
+    assert "%" not in text

@@ -344,13 +344,8 @@ def _column_total(
     return [(ids, coefs) for ids in matrix]
 
 
-def _same_cells(
-    name: str,
-    tables: Mapping[str, pd.DataFrame],
-    rules: Mapping[str, TableRules],
-    relation: SameCells,
-    cells: _Cells,
-) -> list[tuple[np.ndarray, np.ndarray]]:
+def _same_cells(name: str, tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules],
+                relation: SameCells, cells: _Cells) -> list[tuple[np.ndarray, np.ndarray]]:
     other = relation.other_table
     if other not in tables:
         raise JsnaInputError(f"table {name!r} is linked to table {other!r}, which is not given")
@@ -421,13 +416,8 @@ def _cell_total(
     return out
 
 
-def _equation(
-    name: str,
-    tables: Mapping[str, pd.DataFrame],
-    rules: Mapping[str, TableRules],
-    relation: Equation,
-    cells: _Cells,
-) -> list[tuple[np.ndarray, np.ndarray]]:
+def _equation(name: str, tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules],
+              relation: Equation, cells: _Cells) -> list[tuple[np.ndarray, np.ndarray]]:
     terms = [relation.total, *relation.parts]
     if any(term.table not in tables for term in terms):
         return []  # a table that is not published: the relation gives nothing away

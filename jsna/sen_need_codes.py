@@ -25,3 +25,19 @@ NEED_NAMES: dict[str, str] = {
 
 #: Valid SEN type codes in the school census.
 NEED_CODES: tuple[str, ...] = tuple(NEED_NAMES)
+
+
+#: How DfE's publications write SEN provision (lower case) -> the label used in the indicator
+#: table. One list for every published file: EYFS profile ("no identified sen", "all sen"), key
+#: stage 4 ("sen supp", "sen state ehc") and the others ("sen support", "ehc plan", "total").
+PUBLISHED_SEN_GROUPS: dict[str, str] = {
+    "no identified sen": "No SEN",
+    "no sen": "No SEN",
+    "sen support": "SEN support",
+    "sen supp": "SEN support",
+    "ehc plan": "EHC plan",
+    "sen state ehc": "EHC plan",
+    "statement or ehc plan": "EHC plan",
+    "all sen": "All SEN",
+    "total": "All pupils",
+}

@@ -18,12 +18,7 @@ def load_pupils(config: Config) -> pd.DataFrame:
     """The cleaned, pseudonymised census, cleaning it first when needed.
 
     The cleaned table in ``config.clean_dir`` is reused when :func:`clean_is_fresh`; otherwise the
-    census is cleaned again and the outputs rewritten.
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
+    census is cleaned again and the outputs rewritten. ``config`` is the council's configuration.
 
     Returns
     -------

@@ -220,11 +220,8 @@ def clean_census(config: Config) -> CensusCleanResult:
     Returns
     -------
     CensusCleanResult
-
-    Raises
-    ------
-    JsnaInputError
-        One line naming the file and the problem.
+        As :func:`clean_census_frames` returns; a problem with an input raises
+        :class:`JsnaInputError` in one line naming the file and the problem.
     """
     if not config.inputs.census:
         raise JsnaInputError(f"{config.path.name}: inputs.census is not set: there is no school "

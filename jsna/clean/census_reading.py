@@ -45,13 +45,9 @@ def _census_select(columns_map: Mapping[str, str] | None, source: str):
     return select
 
 
-def read_census_file(
-    path: Path,
-    year: int | Iterable[int] | None = None,
-    columns_map: Mapping[str, str] | None = None,
-    *,
-    source: str | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_census_file(path: Path, year: int | Iterable[int] | None = None,
+                     columns_map: Mapping[str, str] | None = None, *,
+                     source: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one census extract into a DataFrame: :func:`read_census_table`, then pandas.
 
     Parameters, errors and findings are those of :func:`read_census_table`; the text columns

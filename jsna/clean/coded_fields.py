@@ -257,25 +257,56 @@ def _each(values: list[str], classify: Callable[[str], tuple[object, str]]
     return [value for value, _ in pairs], [status for _, status in pairs]
 
 
-def normalise_enrol_status(values: list[str]) -> tuple[list[str | None], list[str]]:
-    """Normalise enrolment status codes (``" c"`` -> ``"C"``; ``"Main"`` -> ``"M"``).
+def _enrol_status(raw: str) -> tuple[object, str]:
+    key = _squash(raw)
+    return _classified(key, key if key in ENROL_STATUSES else _ENROL_WORDS.get(key))
 
-    Parameters
-    ----------
-    values : list of str
-        Distinct raw values.
 
-    Returns
-    -------
-    codes, statuses : list
-        ``C``/``M``/``S``/``G`` or None, and ``ok``/``unknown``/``missing`` for each value.
-    """
+def _need(raw: str) -> tuple[object, str]:
+    key = _squash(raw)
+    if key in LEGACY_NEED_CODES:
+        return LEGACY_NEED_CODES[key], RECODED
+    code, status = _classified(key, key if key in NEED_CODES else None)
+    return ("UNKNOWN" if status == UNKNOWN else code), status
 
+
+def _nc_year(raw: str) -> tuple[object, str]:
+    key = _squash(raw.strip().removesuffix(".0"))
+    code = _NC_WORDS.get(key)
+    match = _NC_PATTERN.match(key)
+    if code is None and match and 1 <= int(match.group(1)) <= 14:
+        code = str(int(match.group(1)))
+    return _classified(key, code)
+
+
+def _sex(raw: str) -> tuple[object, str]:
+    key = _squash(raw)
+    return _classified(key, _SEX_WORDS.get(key))
+
+
+def _fsm(raw: str) -> tuple[object, str]:
+    key = _squash(raw.removesuffix(".0"))
+    return _classified(key, True if key in _TRUE_WORDS else
+                       (False if key in _FALSE_WORDS else None))
+
+
+def _digits(lengths: tuple[int, ...]) -> Callable[[str], tuple[object, str]]:
     def classify(raw: str) -> tuple[object, str]:
-        key = _squash(raw)
-        return _classified(key, key if key in ENROL_STATUSES else _ENROL_WORDS.get(key))
+        key = re.sub(r"[\s/\-]+", "", raw).removesuffix(".0")
+        digits = key.isascii() and key.isdigit() and len(key) in lengths
+        return _classified(key, key if digits else None)
 
-    return _each(values, classify)
+    return classify
+
+
+# Every normaliser below takes the distinct raw values of a column (list of str) and returns two
+# lists as long: the normalised value (None when blank or not recognised) and its status
+# (``ok``/``recoded``/``unknown``/``missing``).
+
+
+def normalise_enrol_status(values: list[str]) -> tuple[list[str | None], list[str]]:
+    """Normalise enrolment status codes to ``C``/``M``/``S``/``G`` (``" c"`` -> ``"C"``; ``"Main"`` -> ``"M"``)."""
+    return _each(values, _enrol_status)
 
 
 def normalise_sen_provision(
@@ -308,55 +339,16 @@ def normalise_sen_provision(
 
 
 def normalise_need(values: list[str]) -> tuple[list[str | None], list[str]]:
-    """Normalise SEN type (need) codes; BESD becomes SEMH; others become ``UNKNOWN``.
-
-    Parameters
-    ----------
-    values : list of str
-        Distinct raw values.
-
-    Returns
-    -------
-    codes, statuses : list
-        DfE need code or ``"UNKNOWN"`` (None when blank) and ``ok``/``recoded``/``unknown``/
-        ``missing``.
-    """
-
-    def classify(raw: str) -> tuple[object, str]:
-        key = _squash(raw)
-        if key in LEGACY_NEED_CODES:
-            return LEGACY_NEED_CODES[key], RECODED
-        code, status = _classified(key, key if key in NEED_CODES else None)
-        return ("UNKNOWN" if status == UNKNOWN else code), status
-
-    return _each(values, classify)
+    """Normalise SEN type (need) codes; BESD becomes SEMH; unrecognised codes become ``UNKNOWN``."""
+    return _each(values, _need)
 
 
 def normalise_nc_year(values: list[str]) -> tuple[list[str | None], list[str]]:
     """Normalise NC year actual to ``N1``, ``N2``, ``R``, ``1``..``14`` or ``X``.
 
     ``"07"``, ``"Year 7"``, ``"Y7"`` and ``"7.0"`` become ``"7"``; ``"Reception"`` becomes ``"R"``.
-
-    Parameters
-    ----------
-    values : list of str
-        Distinct raw values.
-
-    Returns
-    -------
-    codes, statuses : list
-        Year group (None when not recognised) and ``ok``/``unknown``/``missing``.
     """
-
-    def classify(raw: str) -> tuple[object, str]:
-        key = _squash(raw.strip().removesuffix(".0"))
-        code = _NC_WORDS.get(key)
-        match = _NC_PATTERN.match(key)
-        if code is None and match and 1 <= int(match.group(1)) <= 14:
-            code = str(int(match.group(1)))
-        return _classified(key, code)
-
-    return _each(values, classify)
+    return _each(values, _nc_year)
 
 
 def expected_age(nc_years: np.ndarray) -> np.ndarray:
@@ -381,80 +373,20 @@ def expected_age(nc_years: np.ndarray) -> np.ndarray:
 
 
 def normalise_sex(values: list[str]) -> tuple[list[str | None], list[str]]:
-    """Normalise gender to ``M``/``F`` (``"male"``, ``" f"`` accepted).
-
-    Parameters
-    ----------
-    values : list of str
-        Distinct raw values.
-
-    Returns
-    -------
-    codes, statuses : list
-    """
-
-    def classify(raw: str) -> tuple[object, str]:
-        key = _squash(raw)
-        return _classified(key, _SEX_WORDS.get(key))
-
-    return _each(values, classify)
+    """Normalise gender to ``M``/``F`` (``"male"``, ``" f"`` accepted)."""
+    return _each(values, _sex)
 
 
 def normalise_fsm(values: list[str]) -> tuple[list[bool | None], list[str]]:
-    """Normalise free-school-meal eligibility to True/False.
-
-    Parameters
-    ----------
-    values : list of str
-        Distinct raw values (true/false, 1/0, Y/N, Yes/No, T/F in any case).
-
-    Returns
-    -------
-    flags, statuses : list
-    """
-
-    def classify(raw: str) -> tuple[object, str]:
-        key = _squash(raw.removesuffix(".0"))
-        return _classified(key, True if key in _TRUE_WORDS else
-                           (False if key in _FALSE_WORDS else None))
-
-    return _each(values, classify)
-
-
-def _digits(values: list[str], lengths: tuple[int, ...]) -> tuple[list[str | None], list[str]]:
-    def classify(raw: str) -> tuple[object, str]:
-        key = re.sub(r"[\s/\-]+", "", raw).removesuffix(".0")
-        digits = key.isascii() and key.isdigit() and len(key) in lengths
-        return _classified(key, key if digits else None)
-
-    return _each(values, classify)
+    """Normalise free-school-meal eligibility (true/false, 1/0, Y/N, Yes/No, T/F) to True/False."""
+    return _each(values, _fsm)
 
 
 def normalise_laestab(values: list[str]) -> tuple[list[str | None], list[str]]:
-    """Normalise LAEstab to 7 digits (``"990/2001"`` -> ``"9902001"``).
-
-    Parameters
-    ----------
-    values : list of str
-        Distinct raw values.
-
-    Returns
-    -------
-    codes, statuses : list
-    """
-    return _digits(values, (7,))
+    """Normalise LAEstab to 7 digits (``"990/2001"`` -> ``"9902001"``)."""
+    return _each(values, _digits((7,)))
 
 
 def normalise_urn(values: list[str]) -> tuple[list[str | None], list[str]]:
-    """Normalise a school's unique reference number (6 digits).
-
-    Parameters
-    ----------
-    values : list of str
-        Distinct raw values.
-
-    Returns
-    -------
-    codes, statuses : list
-    """
-    return _digits(values, (6,))
+    """Normalise a school's unique reference number (6 digits)."""
+    return _each(values, _digits((6,)))

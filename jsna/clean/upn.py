@@ -279,17 +279,10 @@ def upn_status_codes(values: pa.Array | Iterable[str | None]) -> np.ndarray:
 
 
 def upn_status(values: pa.Array | Iterable[str | None]) -> np.ndarray:
-    """Classify normalised UPNs: valid, temporary, missing, bad format or bad check letter.
+    """Classify normalised UPNs by name, as :func:`upn_status_codes` does by code.
 
-    Parameters
-    ----------
-    values : pyarrow.Array of str or iterable of str
-        Normalised UPNs (see :func:`normalise_upns`).
-
-    Returns
-    -------
-    numpy.ndarray of str
-        One of ``"valid"``, ``"temporary"``, ``"missing"``, ``"format"``, ``"check_letter"``.
+    Each value becomes one of ``"valid"``, ``"temporary"``, ``"missing"``, ``"format"`` or
+    ``"check_letter"`` (a numpy array of str).
     """
     return np.array(STATUS_NAMES)[upn_status_codes(values)]
 

@@ -58,14 +58,7 @@ def _candidates(rng: np.random.Generator, geography: DemoGeography, n: int) -> n
 
 
 def build_schools(rng: np.random.Generator, geography: DemoGeography) -> pd.DataFrame:
-    """Schools of the demo council.
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-        Random stream.
-    geography : DemoGeography
-        Where schools may stand.
+    """Schools of the demo council, placed at random (``rng``) within its ``geography``.
 
     Returns
     -------

@@ -20,21 +20,14 @@ GRID_POINTS = 300
 
 @dataclass(frozen=True)
 class FunnelData:
-    """The points and lines of one funnel plot.
+    """The points and lines of one funnel plot."""
 
-    Attributes
-    ----------
-    points : DataFrame
-        ``name, count, denominator, value, position`` of each plotted area (published values
-        only, a positive denominator); ``position`` as
-        :func:`jsna.stats.funnel.funnel_position` labels it.
-    limits : DataFrame
-        ``denominator, lower_95, upper_95, lower_998, upper_998, baseline`` in per cent, on
-        a grid of denominators from a little below the smallest area to a little above the
-        largest (the plot's horizontal extent).
-    """
-
+    #: ``name, count, denominator, value, position`` of each plotted area (published values only,
+    #: a positive denominator); ``position`` as :func:`jsna.stats.funnel.funnel_position` labels it.
     points: pd.DataFrame
+    #: ``denominator, lower_95, upper_95, lower_998, upper_998, baseline`` in per cent, on a grid of
+    #: denominators from a little below the smallest area to a little above the largest (the plot's
+    #: horizontal extent).
     limits: pd.DataFrame
 
 

@@ -269,12 +269,7 @@ def comparator_codes(config: Config) -> dict[str, str]:
 
     The one list both ``jsna sources`` and the chapters check a published file against
     (codes as configured, old or current; :func:`jsna.sources.la_codes.missing_areas` compares
-    them by current code).
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
+    them by current code), for the council ``config`` configures.
 
     Returns
     -------

@@ -14,18 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.errors import JsnaInputError
+from jsna.sen_need_codes import PUBLISHED_SEN_GROUPS
 from jsna.sources.ees import read_ees_wide
 
 SOURCE = "DfE's early years foundation stage profile headline measures CSV"
-
-#: Published SEN provision -> label used in the indicator table.
-SEN_PROVISION_LABELS: dict[str, str] = {
-    "no identified sen": "No SEN",
-    "sen support": "SEN support",
-    "ehc plan": "EHC plan",
-    "all sen": "All SEN",
-    "total": "All pupils",
-}
 
 #: Children assessed, reaching a good level of development (count and DfE's %).
 MEASURES = ("children_number", "gld_number", "gld_percentage")
@@ -70,7 +62,7 @@ def read_eyfs_gld_by_sen(path: str | Path) -> pd.DataFrame:
     keep = ((is_sen | is_total) & wide["gender"].str.lower().eq("total")
             & wide["area_type"].isin(["England", "Region", "Local authority"]))
     out = wide[keep].copy()
-    out["sen_group"] = group[keep].str.lower().map(SEN_PROVISION_LABELS)
+    out["sen_group"] = group[keep].str.lower().map(PUBLISHED_SEN_GROUPS)
     out.loc[is_total[keep].to_numpy(), "sen_group"] = "All pupils"
     out = out[out["sen_group"].notna()].reset_index(drop=True)
     out.attrs["path"] = str(path)

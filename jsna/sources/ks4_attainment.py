@@ -18,21 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.errors import JsnaInputError
+from jsna.sen_need_codes import PUBLISHED_SEN_GROUPS
 from jsna.sources.ees import LA_LEVEL_COLUMNS, ees_wide_from_text
 from jsna.sources.text_table import read_selected_columns
 
 SOURCE = "DfE's key stage 4 performance LA characteristics table (with sen_status)"
 
-#: The published SEN status -> the label used in the indicator table.
-SEN_STATUS_LABELS: dict[str, str] = {
-    "no sen": "No SEN",
-    "sen supp": "SEN support",
-    "sen support": "SEN support",
-    "sen state ehc": "EHC plan",
-    "ehc plan": "EHC plan",
-    "statement or ehc plan": "EHC plan",
-    "total": "All pupils",
-}
 
 #: Measures read: pupils at the end of key stage 4, Attainment 8 (total points and DfE's mean),
 #: English and maths grade 9-4 and 9-5 (count and DfE's %), Progress 8 (pupils included, mean
@@ -127,16 +118,16 @@ def read_ks4_by_sen(path: str | Path) -> pd.DataFrame:
             keep &= raw["school_characteristic"].eq(state[0] if state else types[0])
     raw, rows = raw[keep].reset_index(drop=True), rows[keep].reset_index(drop=True)
     status = raw["sen_status"].str.strip().str.lower()
-    unknown = ~status.isin(SEN_STATUS_LABELS)
+    unknown = ~status.isin(PUBLISHED_SEN_GROUPS)
     if unknown.any():
         i = int(unknown.to_numpy().nonzero()[0][0])
         raise JsnaInputError(
             f"{path}: row {rows[i]}, column 'sen_status': value {raw['sen_status'][i]!r} is not "
-            f"a SEN status DfE publishes ({', '.join(sorted(set(SEN_STATUS_LABELS.values())))})")
+            f"a SEN status DfE publishes ({', '.join(sorted(set(PUBLISHED_SEN_GROUPS.values())))})")
     # the EES reader numbers rows from its own frame: give it the sheet's rows for messages
     wide = ees_wide_from_text(raw.drop(columns=[c for c in _OPTIONAL if c in raw]),
                               path, measures=list(MEASURES))
-    wide["sen_group"] = status.map(SEN_STATUS_LABELS).to_numpy()
+    wide["sen_group"] = status.map(PUBLISHED_SEN_GROUPS).to_numpy()
     # DfE's file gives Inner and Outer London London's region code: give them their own
     for name, code in SUB_REGIONS.items():
         wide.loc[wide["area_type"].eq("Region") & wide["area_name"].str.lower().eq(name),

@@ -52,18 +52,12 @@ _LA_TABLE = Path(__file__).with_name("la_codes.csv")
 
 #: DfE region and national numbers used by LAIT and the statistical-neighbour files.
 DFE_REGIONS: dict[int, tuple[str, str]] = {
-    970: ("E92000001", "England"),
-    980: ("E12000001", "North East"),
-    981: ("E12000002", "North West"),
-    982: ("E12000003", "Yorkshire and The Humber"),
-    983: ("E12000004", "East Midlands"),
-    984: ("E12000005", "West Midlands"),
-    985: ("E12000006", "East of England"),
-    986: ("E12000007", "London"),
-    987: ("", "Inner London"),
-    988: ("", "Outer London"),
-    989: ("E12000008", "South East"),
-    990: ("E12000009", "South West"),
+    970: ("E92000001", "England"), 980: ("E12000001", "North East"),
+    981: ("E12000002", "North West"), 982: ("E12000003", "Yorkshire and The Humber"),
+    983: ("E12000004", "East Midlands"), 984: ("E12000005", "West Midlands"),
+    985: ("E12000006", "East of England"), 986: ("E12000007", "London"),
+    987: ("", "Inner London"), 988: ("", "Outer London"),
+    989: ("E12000008", "South East"), 990: ("E12000009", "South West"),
 }
 
 #: GSS names of regions and England.

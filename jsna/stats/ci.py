@@ -132,18 +132,7 @@ def exact_poisson_limits(count: object, level: float = 0.95) -> tuple[np.ndarray
     """Exact Poisson confidence limits of a count from the chi-squared distribution.
 
     ``O_lower = chi2(alpha/2; 2O) / 2`` and ``O_upper = chi2(1 - alpha/2; 2O + 2) / 2``; the lower
-    limit of a zero count is 0.
-
-    Parameters
-    ----------
-    count : array-like
-        Observed counts (non-negative).
-    level : float, default 0.95
-        Confidence level.
-
-    Returns
-    -------
-    lower, upper : numpy.ndarray
+    limit of a zero count is 0. Arguments and results as for :func:`byar_limits`.
     """
     observed = as_floats(count)
     alpha = 1.0 - level
@@ -296,13 +285,8 @@ def _attach(
     return out
 
 
-def add_proportion_ci(
-    frame: pd.DataFrame,
-    count: str = "count",
-    denominator: str = "denominator",
-    multiplier: float = 100,
-    note: str | None = "note",
-) -> pd.DataFrame:
+def add_proportion_ci(frame: pd.DataFrame, count: str = "count", denominator: str = "denominator",
+                      multiplier: float = 100, note: str | None = "note") -> pd.DataFrame:
     """Add a proportion and its Wilson score 95% and 99.8% confidence limits.
 
     Parameters
@@ -366,13 +350,8 @@ def _counts_and_denominators(
     return observed, n, ~no_denominator & ~no_count, messages
 
 
-def add_rate_ci(
-    frame: pd.DataFrame,
-    count: str = "count",
-    denominator: str = "denominator",
-    multiplier: float = 100_000,
-    note: str | None = "note",
-) -> pd.DataFrame:
+def add_rate_ci(frame: pd.DataFrame, count: str = "count", denominator: str = "denominator",
+                multiplier: float = 100_000, note: str | None = "note") -> pd.DataFrame:
     """Add a crude rate and its 95% and 99.8% confidence limits.
 
     Limits of the count are exact Poisson limits below 10 events and Byar's approximation from 10
@@ -410,15 +389,9 @@ def add_rate_ci(
     return _attach(frame, value, limits, method, messages, note)
 
 
-def add_dsr_ci(
-    frame: pd.DataFrame,
-    by: Sequence[str],
-    count: str = "count",
-    population: str = "population",
-    standard_population: str = "standard_population",
-    multiplier: float = 100_000,
-    note: str | None = "note",
-) -> pd.DataFrame:
+def add_dsr_ci(frame: pd.DataFrame, by: Sequence[str], count: str = "count",
+               population: str = "population", standard_population: str = "standard_population",
+               multiplier: float = 100_000, note: str | None = "note") -> pd.DataFrame:
     """Directly standardised rates with Dobson's 95% and 99.8% confidence limits.
 
     Parameters

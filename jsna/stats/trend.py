@@ -124,16 +124,10 @@ def proportion_trend_chi2(counts: np.ndarray, denominators: np.ndarray) -> np.nd
 
 
 def proportion_trends(counts: np.ndarray, denominators: np.ndarray) -> np.ndarray:
-    """Trend labels for many five-point proportion series at once.
+    """Trend labels (one str per row) for many five-point proportion series at once.
 
-    Parameters
-    ----------
-    counts, denominators : numpy.ndarray
-        Shape ``(rows, 5)``, oldest point first.
-
-    Returns
-    -------
-    numpy.ndarray of str
+    Takes the arrays :func:`proportion_trend_chi2` takes: ``counts`` and ``denominators`` of
+    shape ``(rows, 5)``, oldest point first.
     """
     o_t = np.atleast_2d(np.asarray(counts, dtype=float))
     n_t = np.atleast_2d(np.asarray(denominators, dtype=float))

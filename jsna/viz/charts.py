@@ -168,13 +168,8 @@ def trend_chart(
         _legend_below(figure, axes, len(order))
         _fit_tick_labels(figure, axes)
         figure.tight_layout()
-    return Figure(
-        name=name,
-        caption=caption,
-        alt=trend_alt_text(data, measure),
-        figure=figure,
-        source=source,
-    )
+    return Figure(name=name, caption=caption, alt=trend_alt_text(data, measure), figure=figure,
+                  source=source)
 
 
 def _legend_below(figure: plt.Figure, axes: plt.Axes, entries: int) -> None:
@@ -216,16 +211,8 @@ def category_alt_text(data: pd.DataFrame, measure: str, top: int = 3) -> str:
     return f"Bar chart of the {measure}. Largest categories — " + "; ".join(parts) + "."
 
 
-def category_chart(
-    data: pd.DataFrame,
-    *,
-    name: str,
-    caption: str,
-    measure: str,
-    x_label: str,
-    highlight: str,
-    source: str = "",
-) -> Figure:
+def category_chart(data: pd.DataFrame, *, name: str, caption: str, measure: str, x_label: str,
+                   highlight: str, source: str = "") -> Figure:
     """Horizontal grouped bar chart of category shares (e.g. primary need) by area.
 
     Parameters
@@ -256,13 +243,8 @@ def category_chart(
         axes.grid(axis="y", visible=False)
         axes.legend(loc="lower right", title=None)
         figure.tight_layout()
-    return Figure(
-        name=name,
-        caption=caption,
-        alt=category_alt_text(data, measure),
-        figure=figure,
-        source=source,
-    )
+    return Figure(name=name, caption=caption, alt=category_alt_text(data, measure), figure=figure,
+                  source=source)
 
 
 def compare_alt_text(data: pd.DataFrame, measure: str, highlight: str,

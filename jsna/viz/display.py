@@ -52,8 +52,18 @@ def format_cell(value: object, kind: str) -> str:
     return str(value)
 
 
+class _ShownInNotebooks:
+    """Jupyter shows an object with ``to_html`` as that HTML (the page it will publish)."""
+
+    def to_html(self) -> str:
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
 @dataclass
-class Table:
+class Table(_ShownInNotebooks):
     """A published table: caption, columns with display formats, and a CSV download name.
 
     Attributes
@@ -113,9 +123,6 @@ class Table:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{notes}</div>"
         )
 
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
     def write_csv(self, folder: Path) -> Path:
         """Write the table as ``<folder>/<name>.csv`` (UTF-8, symbols kept) and return the path.
 
@@ -136,7 +143,7 @@ class Table:
 
 
 @dataclass
-class Figure:
+class Figure(_ShownInNotebooks):
     """A chart with a caption, data-specific alt text and an SVG download.
 
     Attributes
@@ -190,9 +197,6 @@ class Figure:
             f'<img src="data:image/svg+xml;base64,{encoded}" alt="{escape(self.alt)}">'
             f"{source}{link}</figure>"
         )
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
 
     def write_svg(self, folder: Path) -> Path:
         """Write ``<folder>/<name>.svg`` and return the path."""

@@ -338,3 +338,18 @@ def test_a_freshly_refreshed_demo_site_passes_the_gate(tmp_path) -> None:
                         threshold=current.config.disclosure.threshold)
     assert report.ok, report.message()
     assert len(report.tables) >= 20 and report.relations > 500
+
+
+def test_stage_age_and_year_group_numbers_in_findings_are_not_counts(tmp_path) -> None:
+    # "key stage 4", "aged 2", "aged 16 to 25", "Year 6", "1 in 4" and "3 years" name a stage,
+    # an age, a school year, a ratio or a span of time: none is a count of pupils
+    site = write_site(tmp_path, [], findings=[
+        "Pupils with an EHC plan at key stage 4 scored lower than pupils with no SEN.",
+        "Children aged 2 to 2½ were reviewed; plans held by young people aged 16 to 25 rose.",
+        "In Year 6, 1 in 4 pupils had SEN support.",
+        "The forecast covers the next 3 years; 4 pupils had a hearing impairment.",
+    ])
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert [p for p in report.problems if "finding" in p] == [
+        "review/parts/findings_test.json, finding 4 states the count 4, which no table "
+        "publishes (a small count)"]

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jsna.config import FORECAST_PHASES, FORECAST_SETTINGS
 from jsna.errors import JsnaInputError
 from jsna.sources.schools import AP, PRIMARY, SECONDARY, SPECIAL
 
@@ -47,10 +48,7 @@ SETTINGS: tuple[str, ...] = (MAINSTREAM, RESOURCED, STATE_SPECIAL, INDEPENDENT_S
 #: Settings whose places are specialist places.
 SPECIALIST_SETTINGS: tuple[str, ...] = (RESOURCED, STATE_SPECIAL, INDEPENDENT_SPECIAL)
 #: Short names of :data:`SETTINGS` used in the configuration and the capacity file.
-SETTING_KEYS: dict[str, str] = {
-    "mainstream": MAINSTREAM, "resourced": RESOURCED, "state_special": STATE_SPECIAL,
-    "independent_special": INDEPENDENT_SPECIAL, "post16": POST16, "other": OTHER,
-}
+SETTING_KEYS: dict[str, str] = dict(zip(FORECAST_SETTINGS, SETTINGS, strict=True))
 
 #: The four broad areas of need of the SEND Code of Practice (2015, 6.28), by census need code.
 NEED_GROUPS: dict[str, str] = {
@@ -66,6 +64,8 @@ OTHER_NEED = "Other or not recorded"
 
 #: Phases of the school capacity (SCAP) return by age at the start of the school year.
 PHASES: tuple[str, ...] = ("Primary", "Secondary", "Post-16")
+#: Short names of :data:`PHASES` used in the configuration and the capacity file.
+PHASE_KEYS: dict[str, str] = dict(zip(FORECAST_PHASES, PHASES, strict=True))
 
 
 def phase_of_age(ages: np.ndarray | Sequence[int]) -> np.ndarray:
@@ -287,7 +287,8 @@ def fit_posterior(counts: CohortCounts, *, prior_weight: float = 1.0,
     ``(m_kj + 1 / (K + 1)) / (m_k + 1)``, where ``m_kj`` is the number of moves from label ``k``
     to ``j`` over every age and ``m_k`` their sum (so it is never zero). The joiners' gamma
     prior has shape ``joiner_prior_shape`` and rate 0: the posterior is
-    ``Gamma(joiner_prior_shape + joiners, years)``.
+    ``Gamma(joiner_prior_shape + joiners, years)``; a state label never seen in any census gets
+    no prior (shape 0: no joiners), so the model does not invent pupils in an unused setting.
 
     Parameters
     ----------
@@ -310,7 +311,9 @@ def fit_posterior(counts: CohortCounts, *, prior_weight: float = 1.0,
     # a state never seen, with no prior: one pseudo-pupil leaving keeps the Dirichlet proper
     empty = alpha.sum(axis=-1) == 0
     alpha[..., -1] = np.where(empty, 1.0, alpha[..., -1])
-    shape = joiner_prior_shape + counts.joiners.sum(axis=0)
+    # the joiners' prior only for labels seen in some census (no phantom pupils elsewhere)
+    seen = (counts.stock.sum(axis=(0, 1)) + counts.joiners.sum(axis=(0, 1))) > 0
+    shape = joiner_prior_shape * seen[None, :] + counts.joiners.sum(axis=0)
     return CohortPosterior(counts.ages, counts.states, alpha, shape.astype(float),
                            float(counts.joiners.shape[0]))
 

@@ -68,8 +68,9 @@ def _two_state_counts() -> CohortCounts:
     moves[0, 0] = [6, 2, 2]  # age 5 mainstream: 6 stay, 2 to special, 2 leave
     joiners = np.zeros((2, 2, 2), dtype=int)
     joiners[:, 0, 0] = [3, 5]
-    return CohortCounts((2020, 2021, 2022), np.array([5, 6]), ("M", "S"),
-                        np.zeros((3, 2, 2), dtype=int), moves, joiners)
+    stock = np.zeros((3, 2, 2), dtype=int)
+    stock[0, 0, 0] = 10
+    return CohortCounts((2020, 2021, 2022), np.array([5, 6]), ("M", "S"), stock, moves, joiners)
 
 
 def test_posterior_means_by_hand() -> None:
@@ -80,7 +81,8 @@ def test_posterior_means_by_hand() -> None:
     np.testing.assert_allclose(posterior.mean_moves()[0, 1], [1 / 3, 1 / 3, 1 / 3])
     # joiners: Gamma(0.5 + 3 + 5, 2 years) -> mean 4.25 a year
     assert posterior.mean_joiners()[0, 0] == pytest.approx(4.25)
-    assert posterior.mean_joiners()[1, 1] == pytest.approx(0.25)
+    assert posterior.mean_joiners()[1, 0] == pytest.approx(0.25)  # seen label, no joiners
+    assert posterior.mean_joiners()[1, 1] == 0  # special never seen: no phantom joiners
 
 
 def _known_rates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

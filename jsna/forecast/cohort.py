@@ -188,7 +188,7 @@ class CohortCounts:
 
 
 def count_transitions(pupils: pd.DataFrame, states: Sequence[str],
-                      ages: Sequence[int] | None = None) -> CohortCounts:
+                      ages: Sequence[int] | np.ndarray | None = None) -> CohortCounts:
     """Count stock, moves, leavers and joiners from a linked multi-year census.
 
     Parameters

@@ -133,3 +133,29 @@ def test_capacity_file_problems_name_line_and_column(tmp_path: Path) -> None:
     assert "line 3, column setting: 'special' is not one of" in lines[0]
     assert "line 4, column phase: 'infant'" in lines[1]
     assert "line 4, column places: '-1' is not a whole number" in lines[2]
+
+
+def test_places_needed_against_capacity_and_new_places() -> None:
+    from jsna.forecast.places import places_needed
+
+    states = (MAINSTREAM, STATE_SPECIAL)
+    counts = CohortCounts((2024,), np.array([10, 11]), states, np.zeros((1, 2, 2), int),
+                          np.zeros((2, 2, 3), int), np.zeros((0, 2, 2), int))
+    paths = np.zeros((4, 7, 2, 2), dtype=int)
+    paths[:, :, 0, 0] = 99  # mainstream pupils need no specialist place
+    paths[:, :, 0, 1] = np.array([10, 20, 30, 40])[:, None]  # age 10: primary, special
+    paths[:, :, 1, 1] = 5  # age 11: secondary, special
+    run = CohortRun(counts, tuple(range(2025, 2032)), paths)
+    capacity = pd.DataFrame({"setting": ["state_special", "mainstream", "state_special"],
+                             "phase": ["primary", "primary", "secondary"],
+                             "places": [22, 500, 6]})
+    scenario = ForecastScenario(name="s", label="s", new_places=10, new_places_phase="primary",
+                                from_year=2027)
+    table = places_needed(run, capacity, scenario).set_index(["phase", "year"])
+    assert len(table.loc["Primary"]) == 5 and len(table.loc["Secondary"]) == 7  # SCAP horizons
+    first = table.loc[("Primary", 2025)]
+    assert first["median"] == 25 and first["places"] == 22 and first["shortfall"] == 3
+    assert first["chance_short"] == 0.5  # draws 30 and 40 of 10, 20, 30, 40 exceed 22
+    assert table.loc[("Primary", 2027), "places"] == 32  # 10 new places from 2027
+    assert table.loc[("Primary", 2027), "chance_short"] == 0.25
+    assert table.loc[("Secondary", 2031), "shortfall"] == -1

@@ -41,7 +41,7 @@ RESOURCED = "Resourced provision or SEN unit"
 STATE_SPECIAL = "State-funded special school"
 INDEPENDENT_SPECIAL = "Independent or non-maintained special school"
 POST16 = "Post-16 or further education"
-OTHER = "Other (alternative provision, not in the schools list)"
+OTHER = "Other (alternative provision, unlisted school)"
 #: The settings of the model, in the order of its arrays.
 SETTINGS: tuple[str, ...] = (MAINSTREAM, RESOURCED, STATE_SPECIAL, INDEPENDENT_SPECIAL, POST16,
                              OTHER)

@@ -217,32 +217,36 @@ def count_transitions(pupils: pd.DataFrame, states: Sequence[str],
     if len(years) < 2 or years != list(range(years[0], years[-1] + 1)):
         raise JsnaInputError("the cohort model needs two or more consecutive censuses, got "
                              f"{', '.join(map(str, years)) or 'none'}")
-    known = pupils["pupil_key"].notna() & pupils["age"].notna()
-    frame = pupils.loc[known, ["census_year", "pupil_key", "age", "state"]].drop_duplicates(
-        ["census_year", "pupil_key"])
-    codes = pd.Index(list(states)).get_indexer(pd.Index(frame["state"]))
+    known = (pupils["pupil_key"].notna() & pupils["age"].notna()).to_numpy()
+    # integer pupil codes: linking is array indexing, never a search over text keys
+    key = pd.factorize(pupils["pupil_key"].to_numpy()[known])[0]
+    year = pupils["census_year"].to_numpy()[known].astype(int) - years[0]
+    age = pupils["age"].to_numpy()[known].astype(int)
+    label = pupils["state"].to_numpy()[known]
+    first = ~pd.DataFrame({"y": year, "k": key}).duplicated().to_numpy()
+    key, year, age, label = key[first], year[first], age[first], label[first]
+    codes = pd.Index(list(states)).get_indexer(pd.Index(label))
     if (codes < 0).any():
-        wrong = sorted(set(frame["state"][codes < 0].astype(str)))
+        wrong = sorted(set(label[codes < 0].astype(str)))
         raise JsnaInputError(f"states not in the model: {', '.join(wrong)}")
-    grid = (np.arange(int(frame["age"].min()), int(frame["age"].max()) + 1) if ages is None
+    grid = (np.arange(age.min(), age.max() + 1) if ages is None
             else np.asarray(ages, dtype=int))
-    frame = frame.assign(k=codes, a=frame["age"].astype(int).to_numpy() - grid[0],
-                         census_year=frame["census_year"].astype(int))
-    frame = frame[(frame["a"] >= 0) & (frame["a"] < len(grid))]
-    n_ages, n_states = len(grid), len(states)
+    inside = (age >= grid[0]) & (age <= grid[-1])
+    key, year, a, k = key[inside], year[inside], age[inside] - grid[0], codes[inside]
+    n_ages, n_states, n_keys = len(grid), len(states), int(key.max(initial=-1)) + 1
     stock = np.zeros((len(years), n_ages, n_states), dtype=np.int64)
-    np.add.at(stock, (frame["census_year"].to_numpy() - years[0], frame["a"].to_numpy(),
-                      frame["k"].to_numpy()), 1)
+    np.add.at(stock, (year, a, k), 1)
     moves = np.zeros((n_ages, n_states, n_states + 1), dtype=np.int64)
     joiners = np.zeros((len(years) - 1, n_ages, n_states), dtype=np.int64)
-    by_year = {year: part.set_index("pupil_key") for year, part in frame.groupby("census_year")}
-    for pair, year in enumerate(years[:-1]):  # a loop over years, not pupils
-        before = by_year.get(year, frame.iloc[:0].set_index("pupil_key"))
-        after = by_year.get(year + 1, frame.iloc[:0].set_index("pupil_key"))
-        destination = after["k"].reindex(before.index).fillna(n_states).astype(int).to_numpy()
-        np.add.at(moves, (before["a"].to_numpy(), before["k"].to_numpy(), destination), 1)
-        new = after[~after.index.isin(before.index)]
-        np.add.at(joiners[pair], (new["a"].to_numpy(), new["k"].to_numpy()), 1)
+    for pair in range(len(years) - 1):  # a loop over years, not pupils
+        before, after = year == pair, year == pair + 1
+        state_after = np.full(n_keys, n_states)  # "left" unless found the next year
+        state_after[key[after]] = k[after]
+        np.add.at(moves, (a[before], k[before], state_after[key[before]]), 1)
+        was_before = np.zeros(n_keys, dtype=bool)
+        was_before[key[before]] = True
+        new = after & ~was_before[key]
+        np.add.at(joiners[pair], (a[new], k[new]), 1)
     return CohortCounts(tuple(years), grid, tuple(states), stock, moves, joiners,
                         unlinked=int((~known).sum()))
 
@@ -401,6 +405,68 @@ def step(stock: np.ndarray, moves: np.ndarray, joiners: np.ndarray) -> np.ndarra
     return aged + joiners
 
 
+def multinomial(rng: np.random.Generator, counts: np.ndarray, shares: np.ndarray,
+                order: np.ndarray | None = None) -> np.ndarray:
+    """Multinomial draws of ``counts`` pupils over the last axis of ``shares``, vectorised.
+
+    Only cells holding pupils are drawn, one category at a time by conditional binomials
+    (``X_j ~ Binomial(n - X_1 - ... - X_{j-1}, p_j / (1 - p_1 - ... - p_{j-1}))``), likeliest
+    category first and only for cells with pupils still to place: the same distribution as
+    :meth:`numpy.random.Generator.multinomial`, much faster on many small cells.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    counts : ndarray of int
+        Pupils per cell, shape ``S``.
+    shares : ndarray
+        Shares of each category, shape ``S + (C,)``, summing to 1 over the last axis.
+
+    order : ndarray of int, optional
+        ``np.argsort(-shares, axis=-1)`` when ``shares`` are given already sorted that way
+        (a simulation sorts its rates once, not every year).
+
+    Returns
+    -------
+    ndarray of int
+        Shape ``S + (C,)``; each cell's draws add up to its count.
+    """
+    n_categories = shares.shape[-1]
+    flat_counts = np.broadcast_to(counts, shares.shape[:-1]).reshape(-1)
+    busy = np.flatnonzero(flat_counts > 0)
+    chosen = shares.reshape(-1, n_categories)[busy]
+    # likeliest category first: after staying and leaving, few pupils are left to share out
+    if order is None:
+        rank = np.argsort(-chosen, axis=1, kind="stable")
+        chosen = np.take_along_axis(chosen, rank, axis=1)
+    else:
+        rank = order.reshape(-1, n_categories)[busy]
+    left = flat_counts[busy].astype(np.int64)
+    rest = np.ones(len(busy))
+    drawn = np.zeros(chosen.shape, dtype=np.int64)
+    active = np.arange(len(busy))
+    for category in range(n_categories - 1):
+        if active.size == 0:
+            break
+        share = np.clip(chosen[active, category] / np.maximum(rest[active], 1e-300), 0.0, 1.0)
+        taken = rng.binomial(left[active], share)
+        drawn[active, category] = taken
+        left[active] -= taken
+        rest[active] -= chosen[active, category]
+        active = active[left[active] > 0]
+    drawn[:, -1] += left
+    out = np.zeros((len(flat_counts), n_categories), dtype=np.int64)
+    unsorted = np.zeros_like(drawn)
+    np.put_along_axis(unsorted, rank, drawn, axis=1)
+    out[busy] = unsorted
+    return out.reshape(shares.shape)
+
+def _ranked(shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares sorted likeliest first along the last axis, and the order that sorts them."""
+    order = np.argsort(-shares, axis=-1, kind="stable")
+    return np.take_along_axis(shares, order, axis=-1), order
+
+
 def simulate(posterior: CohortPosterior, start: np.ndarray, years: int, draws: int,
              rng: np.random.Generator, *, joiner_scale: np.ndarray | None = None,
              adjustment: Adjustment | None = None) -> np.ndarray:
@@ -431,15 +497,16 @@ def simulate(posterior: CohortPosterior, start: np.ndarray, years: int, draws: i
         raise ValueError("years and draws must be 1 or more")
     moves, joiners = sample_rates(posterior, draws, rng)
     changed = _shifted(moves, joiners, adjustment) if adjustment is not None else None
+    ranked = [_ranked(moves)] + ([_ranked(changed[0])] if changed is not None else [])
     scale = np.ones((years, len(posterior.ages))) if joiner_scale is None else joiner_scale
     n_states = len(posterior.states)
     stock = np.broadcast_to(np.asarray(start, dtype=np.int64), (draws, *start.shape))
     out = np.empty((draws, years, *start.shape), dtype=np.int64)
     for ahead in range(years):  # a loop over years: every draw, age and state at once
-        rates, arrivals = moves, joiners
+        (rates, order), arrivals = ranked[0], joiners
         if changed is not None and adjustment is not None and ahead >= adjustment.start:
-            rates, arrivals = changed
-        flows = rng.multinomial(stock, rates)[..., :n_states]
+            (rates, order), arrivals = ranked[1], changed[1]
+        flows = multinomial(rng, stock, rates, order)[..., :n_states]
         moved = flows.sum(axis=-2)  # (D, A, K) destinations, still at the source age
         aged = np.zeros_like(moved)
         aged[:, 1:, :] = moved[:, :-1, :]

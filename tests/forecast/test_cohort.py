@@ -162,3 +162,21 @@ def test_school_settings() -> None:
     })
     assert school_settings(schools).tolist() == [MAINSTREAM, STATE_SPECIAL, INDEPENDENT_SPECIAL,
                                                  POST16, OTHER, MAINSTREAM]
+
+
+def test_multinomial_draws_keep_the_totals_and_the_shares() -> None:
+    from jsna.forecast.cohort import multinomial
+
+    counts = np.array([[0, 10], [1000, 3]])
+    shares = np.broadcast_to(np.array([0.5, 0.3, 0.2]), (2, 2, 3))
+    draws = np.stack([multinomial(np.random.default_rng(seed), counts, shares)
+                      for seed in range(400)])
+    np.testing.assert_array_equal(draws.sum(axis=-1), np.broadcast_to(counts, (400, 2, 2)))
+    # 1,000 pupils: means 500, 300, 200; binomial variance n p (1 - p) of the first: 250
+    np.testing.assert_allclose(draws[:, 1, 0].mean(axis=0), [500, 300, 200], atol=3)
+    assert draws[:, 1, 0, 0].var() == pytest.approx(250, rel=0.2)
+    # the same draws from shares given sorted, with their order
+    order = np.argsort(-shares, axis=-1, kind="stable")
+    ranked = np.take_along_axis(shares, order, axis=-1)
+    np.testing.assert_array_equal(multinomial(np.random.default_rng(5), counts, shares),
+                                  multinomial(np.random.default_rng(5), counts, ranked, order))

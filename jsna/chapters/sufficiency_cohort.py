@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from jsna.chapters.common import load_pupils
-from jsna.config import Config
+from jsna.config import Config, ForecastScenario
 from jsna.disclosure import RowTotal, SameCells, TableRules, apply_disclosure, format_suppressed
 from jsna.forecast.cohort import (
     PHASES,
+    SETTING_KEYS,
     SETTINGS,
     SPECIALIST_SETTINGS,
     joiner_scale_from_population,
@@ -302,11 +303,8 @@ def _scenario_table(runs: dict[str, CohortRun], capacity: pd.DataFrame | None,
                  notes=notes)
 
 
-def _describe(scenario: object) -> str:
-    from jsna.config import ForecastScenario
-    from jsna.forecast.cohort import SETTING_KEYS
-
-    assert isinstance(scenario, ForecastScenario)
+def _describe(scenario: ForecastScenario) -> str:
+    """What a scenario changes, in words."""
     parts = []
     if scenario.joiner_rate != 1:
         parts.append(f"new plans each year x {scenario.joiner_rate:g}")

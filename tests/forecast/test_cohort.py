@@ -180,3 +180,19 @@ def test_multinomial_draws_keep_the_totals_and_the_shares() -> None:
     ranked = np.take_along_axis(shares, order, axis=-1)
     np.testing.assert_array_equal(multinomial(np.random.default_rng(5), counts, shares),
                                   multinomial(np.random.default_rng(5), counts, ranked, order))
+
+
+def test_population_scale_and_a_scenario_from_its_year_by_hand() -> None:
+    stock, moves, joiners = _known_rates()
+    big = 1e7
+    posterior = CohortPosterior(np.array([5, 6]), ("M", "S"), moves * big + 1e-9,
+                                joiners * big, big)
+    scale = np.array([[2.0, 1.0], [1.0, 1.0]])  # twice the age-5 population in year 1
+    change = Adjustment(start=1, joiner_multiplier=3.0)  # three times the joiners in year 2
+    paths = simulate(posterior, stock, years=2, draws=4000, rng=np.random.default_rng(11),
+                     joiner_scale=scale, adjustment=change)
+    mean = paths.mean(axis=0)
+    # year 1: age 5 = 2 x joiners [10, 2]; age 6 as before, [91, 27]
+    np.testing.assert_allclose(mean[0], [[20, 4], [91, 27]], atol=0.3)
+    # year 2: age 5 = 3 x [10, 2]; age 6 = [20 x 0.9, 20 x 0.05 + 4 x 0.95] + 3 x [1, 3]
+    np.testing.assert_allclose(mean[1], [[30, 6], [18 + 3, 1 + 3.8 + 9]], atol=0.3)

@@ -37,6 +37,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "imd",
     "population",
     "schools",
+    "specialist_capacity",
 )
 
 #: Comparator files under ``[inputs.comparators]``.
@@ -107,6 +108,7 @@ class Inputs:
     imd: Path | None = None
     population: Path | None = None
     schools: Path | None = None
+    specialist_capacity: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
     narrative: Path | None = None
 
@@ -157,6 +159,111 @@ def _governance(table: dict[str, Any], problems: list[str]) -> Governance:
         except ValueError:
             problems.append(f"governance.{key} should be a date such as 2026-03-31, got {text!r}")
     return Governance(**{k: v for k, v in values.items() if k in Governance.__dataclass_fields__})
+
+
+#: Settings of the cohort forecast, as named in ``[forecast.scenarios.*]`` and the capacity file.
+FORECAST_SETTINGS: tuple[str, ...] = ("mainstream", "resourced", "state_special",
+                                      "independent_special", "post16", "other")
+#: Phases of the school capacity (SCAP) return, as named in the config and the capacity file.
+FORECAST_PHASES: tuple[str, ...] = ("primary", "secondary", "post16")
+
+
+@dataclass(frozen=True)
+class ForecastScenario:
+    """A forecast scenario (``[forecast.scenarios.<name>]``), run beside the central forecast.
+
+    Attributes
+    ----------
+    name : str
+        The table's key.
+    label : str
+        Shown to the reader (default: the name).
+    joiner_rate : float
+        Multiplier of the yearly new plans (joiners), above 0 (1: unchanged).
+    shift_share : float
+        Share (0 to 1) of the pupils who would join or move into ``shift_from`` placed in
+        ``shift_to`` instead.
+    shift_from, shift_to : str
+        Settings of :data:`FORECAST_SETTINGS`.
+    new_places : int
+        Specialist places opening in ``new_places_setting`` for ``new_places_phase``.
+    new_places_setting, new_places_phase : str
+        A setting of :data:`FORECAST_SETTINGS` and a phase of :data:`FORECAST_PHASES`.
+    from_year : int or None
+        First January the scenario changes (default: the first forecast January).
+    """
+
+    name: str
+    label: str
+    joiner_rate: float = 1.0
+    shift_share: float = 0.0
+    shift_from: str = "mainstream"
+    shift_to: str = "state_special"
+    new_places: int = 0
+    new_places_setting: str = "state_special"
+    new_places_phase: str = "primary"
+    from_year: int | None = None
+
+
+def _forecast_scenarios(table: Any, problems: list[str]) -> tuple[ForecastScenario, ...]:
+    """``[forecast.scenarios.<name>]``: one problem line per key that is unknown or wrong."""
+    if not isinstance(table, dict):
+        problems.append("[forecast] must be a table")
+        return ()
+    for key in table:
+        if key != "scenarios":
+            problems.append(f"unknown key forecast.{key} (known: scenarios)")
+    scenarios_t = table.get("scenarios", {})
+    if not isinstance(scenarios_t, dict):
+        problems.append("forecast.scenarios must be a table of [forecast.scenarios.<name>]")
+        return ()
+    numbers: dict[str, tuple[type, float, float]] = {
+        "joiner_rate": (float, 0.0, math.inf), "shift_share": (float, 0.0, 1.0),
+        "new_places": (int, 0, math.inf), "from_year": (int, 2000, 2100)}
+    choices = {"shift_from": FORECAST_SETTINGS, "shift_to": FORECAST_SETTINGS,
+               "new_places_setting": FORECAST_SETTINGS, "new_places_phase": FORECAST_PHASES}
+    scenarios = []
+    for name, values in scenarios_t.items():
+        where = f"forecast.scenarios.{name}"
+        if not isinstance(values, dict):
+            problems.append(f"{where} must be a table")
+            continue
+        found = len(problems)
+        kept: dict[str, Any] = {}
+        for key, value in values.items():
+            if key == "label":
+                if not isinstance(value, str) or not value.strip():
+                    problems.append(f"{where}.label should be a non-empty string, got {value!r}")
+                kept[key] = value
+            elif key in numbers:
+                kind, low, high = numbers[key]
+                whole = kind is int
+                ok = (not isinstance(value, bool) and isinstance(value, int if whole else
+                                                                 int | float)
+                      and math.isfinite(value) and low <= value <= high
+                      and (key != "joiner_rate" or value > 0))
+                if not ok:
+                    span = {"joiner_rate": "a number above 0 (1 = unchanged)",
+                            "shift_share": "a number from 0 to 1",
+                            "new_places": "a whole number of places, 0 or more",
+                            "from_year": "a January such as 2027"}[key]
+                    problems.append(f"{where}.{key} should be {span}, got {value!r}")
+                kept[key] = value
+            elif key in choices:
+                if value not in choices[key]:
+                    problems.append(f"{where}.{key} should be one of "
+                                    f"{', '.join(choices[key])}, got {value!r}")
+                kept[key] = value
+            else:
+                known = ", ".join(["label", *numbers, *choices])
+                problems.append(f"unknown key {where}.{key} (known: {known})")
+        if kept.get("shift_from", "mainstream") == kept.get("shift_to", "state_special") and \
+                kept.get("shift_share", 0):
+            problems.append(f"{where}: shift_from and shift_to are the same setting")
+        if len(problems) == found:
+            scenarios.append(ForecastScenario(name=str(name), label=kept.pop("label", str(name)),
+                                              **kept))
+    return tuple(scenarios)
 
 
 #: The indicator catalogue (a data file of :mod:`jsna.indicators`, read here as data so that the
@@ -236,6 +343,8 @@ class Config:
     governance: Governance = field(default_factory=Governance)
     #: Local targets by indicator_id (``[targets]``), shown on the overview's scorecard.
     targets: dict[str, float] = field(default_factory=dict)
+    #: Forecast scenarios (``[forecast.scenarios.<name>]``), in the file's order.
+    scenarios: tuple[ForecastScenario, ...] = ()
 
     @property
     def census_years(self) -> list[int]:
@@ -252,7 +361,7 @@ def _check_types(
     data: dict[str, Any], problems: list[str]
 ) -> None:
     """Report unknown sections/keys and values of the wrong type."""
-    allowed_sections = set(_SCHEMA) | {"inputs", "targets"}
+    allowed_sections = set(_SCHEMA) | {"inputs", "targets", "forecast"}
     for section in data:
         if section not in allowed_sections:
             problems.append(f"unknown section [{section}]")
@@ -567,6 +676,7 @@ def load_config(
     gov_t = data.get("governance", {}) if isinstance(data.get("governance"), dict) else {}
     governance = _governance(gov_t, problems)
     targets = _targets(data.get("targets", {}), problems)
+    scenarios = _forecast_scenarios(data.get("forecast", {}), problems)
 
     year = jsna_t.get("year")
     problems += _year_problems(year, inputs)
@@ -623,4 +733,5 @@ def load_config(
         clean_dir=clean_folder,
         governance=governance,
         targets=targets,
+        scenarios=scenarios,
     )

@@ -152,6 +152,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("comparators.high_needs_dsg", "ESFA dedicated schools grant (DSG) allocations workbook (ODS): the High_needs_block sheet, every council by LA number", "ESFA, Dedicated schools grant (DSG) allocations", "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024"),
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
+    InputSpec("specialist_capacity", "the council's specialist places: setting, phase, places (one row per school or provision)", "the council (its own place planning)", ""),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
 )
 
@@ -354,6 +355,13 @@ def _validate_schools(path: Path, config: Any, _: Any) -> tuple[int, str, str, s
     return len(read_schools(path)), "", "", "layout ok"
 
 
+def _validate_capacity(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.capacity import read_specialist_capacity  # the sufficiency chapter's reader
+
+    frame = read_specialist_capacity(path)
+    return len(frame), "", "", f"{int(frame['places'].sum()):,} places"
+
+
 def _validate_ees(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
     # the same check, by the same functions, as the chapters make when they read the file
     from jsna.sources.ees import read_ees
@@ -428,6 +436,7 @@ _VALIDATORS: dict[str, Validator] = {
     "imd": _validate_imd,
     "population": _validate_population,
     "schools": _validate_schools,
+    "specialist_capacity": _validate_capacity,
 }
 
 

@@ -4,7 +4,9 @@ The chapter back-tests every forecasting method of :mod:`jsna.forecast` on DfE's
 caseload (all councils in the file with a value in every January), tells the reader how far off
 each was, and forecasts the council's plans for the next five Januaries with the method that
 did best (never the baseline that is given England's outcome). The fan chart shows the median
-forecast and its 80% interval.
+forecast and its 80% interval. With the council's own censuses and schools list, the cohort
+section (:mod:`jsna.chapters.sufficiency_cohort`) adds plans by setting and phase, scenarios,
+specialist places against capacity and the cohort model's own back-test.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import require_comparator
+from jsna.chapters.sufficiency_cohort import build_section
 from jsna.config import Config
 from jsna.disclosure import TableRules, apply_disclosure, format_suppressed
 from jsna.errors import JsnaInputError
@@ -167,7 +170,13 @@ def build(config: Config) -> Chapter:
                SOURCE],
     )
     figures = {"fan": _fan_chart(history, ahead, config.area.name, chosen.label, tables)}
-    findings = Findings(_findings(config.area.name, history, ahead, result, chosen.key))
+    sentences = _findings(config.area.name, history, ahead, result, chosen.key)
+    cohort = build_section(config)
+    tables.update(cohort.tables)
+    figures.update(cohort.figures)
+    rules.update(cohort.rules)
+    audit = pd.concat([audit, cohort.audit], ignore_index=True)
+    findings = Findings(sentences + cohort.findings)
     indicators = pd.DataFrame(columns=INDICATOR_COLUMNS)
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, audit, rules)
 

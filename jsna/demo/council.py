@@ -13,6 +13,7 @@ import pyogrio
 
 from jsna.chapter_list import CHAPTERS
 from jsna.demo.adulthood import adulthood_tables
+from jsna.demo.capacity import write_specialist_capacity
 from jsna.demo.census import dirty_census, new_build_postcode_row
 from jsna.demo.comparators import (
     build_comparators,
@@ -140,6 +141,7 @@ def write_demo(
         if dirt_rate > 0 and len(census_years) > 1 and year == census_years[0]:
             census = census.drop(columns="FSMeligible")  # an older extract without FSM
         _write_csv(census, folder / "census" / f"census_{year}.csv")
+    write_specialist_capacity(census, schools, folder / "specialist_capacity.csv")
     for name, table in comparators.items():
         # the published SEN2 files start with a byte-order mark
         bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
@@ -300,6 +302,7 @@ lsoa_boundaries = "geography/lsoas.gpkg"
 imd = "geography/imd.csv"
 population = "population/population_sya.csv"
 schools = "schools.csv"
+specialist_capacity = "specialist_capacity.csv"
 
 narrative = "narrative"
 
@@ -347,4 +350,16 @@ contact = "jsna@demoton.example"
 [targets]
 # the council's own targets, shown on the overview's scorecard as met or not met
 ehcp_issued_20_weeks_ex_percent = 60
+
+[forecast.scenarios.new_special_school]
+# a scenario run beside the central forecast in the sufficiency chapter
+label = "New special school, more new plans"
+joiner_rate = 1.1
+shift_share = 0.1
+shift_from = "mainstream"
+shift_to = "state_special"
+new_places = 60
+new_places_setting = "state_special"
+new_places_phase = "secondary"
+from_year = {last_year + 2}
 '''

@@ -340,7 +340,7 @@ def backtest_plans(
     target : int, optional
         The January forecast (default: England's last).
     level : float
-        Nominal interval coverage.
+        As in :func:`backtest`.
     neighbours : mapping, optional
         Statistical neighbours for the pooled model.
     population : DataFrame, optional
@@ -349,11 +349,8 @@ def backtest_plans(
     Returns
     -------
     BacktestResult
-
-    Raises
-    ------
-    JsnaInputError
-        When no council has a full run over the years asked for, or the years are out of order.
+        Raises :class:`~jsna.errors.JsnaInputError` when no council has a full run over the
+        years asked for, or the years are out of order.
     """
     series = source if isinstance(source, pd.DataFrame) else read_plans_series(source)
     where = series.attrs.get("path", "the series")

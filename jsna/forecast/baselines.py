@@ -45,13 +45,37 @@ class ForecastMethod(Protocol):
         ...
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """Forecast every council of ``history`` for the January ``target``."""
+        """Forecast every council of ``history`` for the January ``target``.
+
+        Every method takes the same arguments (a method may leave some unused).
+
+        Parameters
+        ----------
+        history : DataFrame
+            Councils x consecutive years up to the origin (values above zero, at least
+            ``min_years`` years).
+        england : Series
+            England by year, up to the origin, covering the history's years.
+        target : int
+            The January forecast.
+
+        Returns
+        -------
+        Series
+            Forecast by council code, named ``"forecast"`` (NaN where a method cannot forecast
+            a council).
+        """
         ...
 
 
 def origin_of(history: pd.DataFrame) -> int:
     """The forecast origin: the last year of a history."""
     return int(max(history.columns))
+
+
+def grown_from_origin(history: pd.DataFrame, growth: float | pd.Series) -> pd.Series:
+    """Each council's value at the origin times ``growth`` (a number or one per council)."""
+    return (history[origin_of(history)].astype(float) * growth).rename("forecast")
 
 
 @dataclass(frozen=True)
@@ -63,23 +87,9 @@ class Persistence:
     min_years: int = 1
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """The value at the origin, for every council.
-
-        Parameters
-        ----------
-        history : DataFrame
-            Councils x years up to the origin.
-        england : Series
-            Not used.
-        target : int
-            Not used (the forecast is the same for every horizon).
-
-        Returns
-        -------
-        Series
-            Forecast by council code.
-        """
-        return history[origin_of(history)].astype(float).rename("forecast")
+        """The value at the origin, for every council, whatever the ``target`` (see
+        :meth:`ForecastMethod.forecast`; ``england`` is not used)."""
+        return grown_from_origin(history, 1.0)
 
 
 @dataclass(frozen=True)
@@ -91,22 +101,8 @@ class LinearTrend:
     min_years: int = 2
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """The least-squares line of each council's values on the year, read at ``target``.
-
-        Parameters
-        ----------
-        history : DataFrame
-            Councils x years up to the origin (at least two years).
-        england : Series
-            Not used.
-        target : int
-            The January forecast.
-
-        Returns
-        -------
-        Series
-            Forecast by council code.
-        """
+        """The least-squares line of each council's values on the year, read at ``target``
+        (see :meth:`ForecastMethod.forecast`; ``england`` is not used)."""
         years = np.asarray(history.columns, dtype=float)
         values = history.to_numpy(dtype=float)
         centred = years - years.mean()
@@ -135,25 +131,12 @@ class EnglandGrowth:
     min_years: int = 1
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """Council at the origin x England(target) / England(origin).
-
-        Parameters
-        ----------
-        history : DataFrame
-            Councils x years up to the origin.
-        england : Series
-            Not used (England's outcome comes from ``england_published``).
-        target : int
-            The January forecast; England must have a value for it and for the origin.
-
-        Returns
-        -------
-        Series
-            Forecast by council code.
-        """
+        """Council at the origin x England(target) / England(origin) (see
+        :meth:`ForecastMethod.forecast`; England's values come from ``england_published``,
+        which must hold the target and the origin, not from ``england``)."""
         origin = origin_of(history)
         growth = float(self.england_published[target]) / float(self.england_published[origin])
-        return (history[origin].astype(float) * growth).rename("forecast")
+        return grown_from_origin(history, growth)
 
 
 @dataclass(frozen=True)
@@ -170,26 +153,11 @@ class EnglandTrendGrowth:
     min_years: int = 2
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """Council at the origin x (England's mean yearly growth) ** horizon.
-
-        Parameters
-        ----------
-        history : DataFrame
-            Councils x years up to the origin.
-        england : Series
-            England by year, up to the origin, covering the history's years.
-        target : int
-            The January forecast.
-
-        Returns
-        -------
-        Series
-            Forecast by council code.
-        """
+        """Council at the origin x (England's mean yearly growth) ** horizon (see
+        :meth:`ForecastMethod.forecast`)."""
         first, origin = int(min(history.columns)), origin_of(history)
         yearly = np.log(float(england[origin]) / float(england[first])) / (origin - first)
-        growth = float(np.exp(yearly * (target - origin)))
-        return (history[origin].astype(float) * growth).rename("forecast")
+        return grown_from_origin(history, float(np.exp(yearly * (target - origin))))
 
 
 @dataclass(frozen=True)
@@ -212,25 +180,12 @@ class PrevalenceTimesProjection:
     min_years: int = 1
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """Plans(origin) / population(origin) x population(target).
-
-        Parameters
-        ----------
-        history : DataFrame
-            Councils x years up to the origin.
-        england : Series
-            Not used.
-        target : int
-            The January forecast.
-
-        Returns
-        -------
-        Series
-            Forecast by council code (NaN where the population lacks the council or a year).
-        """
+        """Plans(origin) / population(origin) x population(target) (see
+        :meth:`ForecastMethod.forecast`; NaN where the population lacks the council or a
+        year; ``england`` is not used)."""
         origin = origin_of(history)
         population = self.population.reindex(index=history.index)
         if origin not in population.columns or target not in population.columns:
             return pd.Series(np.nan, index=history.index, name="forecast")
         ratio = population[target].astype(float) / population[origin].astype(float)
-        return (history[origin].astype(float) * ratio).rename("forecast")
+        return grown_from_origin(history, ratio)

@@ -46,23 +46,12 @@ class PooledGrowth:
     min_years: int = 3
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """Forecast every council for ``target`` from its history and England's.
+        """Forecast every council for ``target`` from its history and England's (see
+        :meth:`jsna.forecast.baselines.ForecastMethod.forecast`).
 
-        Parameters
-        ----------
-        history : DataFrame
-            Councils x consecutive years up to the origin, values above zero (at least three
-            years: two yearly growths, so that one inner origin exists).
-        england : Series
-            England by year, covering the history's years.
-        target : int
-            The January forecast.
-
-        Returns
-        -------
-        Series
-            Forecast by council code; ``attrs["weights"]`` holds the fitted weights
-            (``{"own": ..., "neighbours": ...}``) and ``attrs["drift"]`` England's yearly drift.
+        The history needs at least three years (two yearly growths, so that one inner origin
+        exists). The result's ``attrs["weights"]`` holds the fitted weights (``{"own": ...,
+        "neighbours": ...}``) and ``attrs["drift"]`` England's yearly drift.
         """
         logs = pd.DataFrame(np.log(history.to_numpy(dtype=float)), index=history.index,
                             columns=history.columns)

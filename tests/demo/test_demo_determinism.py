@@ -36,6 +36,7 @@ EXPECTED_FILES = {
     "narrative/ehcp.md",
     "comparators/dedicated-schools-grant.ods",
     "comparators/send_tribunal_appeal_rates.csv",
+    "casework/sen2_extract.csv",
 }
 
 

@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jsna.clean import sen2_codes as codes
-from jsna.clean.dates import IMPOSSIBLE, OK, STATUS_NAMES, UNREADABLE, parse_dates
+from jsna.clean.dates import IMPOSSIBLE, OK, STATUS_NAMES, UNREADABLE, ParsedDates, parse_dates
 from jsna.clean.extract_report import (
     ExtractFindings,
     extract_reconciliation,
@@ -55,7 +55,6 @@ from jsna.clean.upn import (
     MISSING,
     Pseudonymiser,
     normalise_upns,
-    upn_status_codes,
 )
 from jsna.clean.validation import KEPT_AS_IS, KEPT_UNKNOWN, SET_ASIDE, FindingType
 from jsna.errors import JsnaInputError
@@ -220,15 +219,10 @@ def clean_sen2_table(table: pa.Table, *, salt: str, extract_date: datetime.date,
     found = ExtractFindings(FINDING_TYPES)
     names = [c for c in table.column_names if c in SEN2_HEADINGS and c not in NEVER_READ]
     null = pa.nulls(n, pa.string())
+    text = {name: _trimmed(table.column(name)) for name in names}
 
     def col(name: str) -> pa.Array:
-        if name not in table.column_names:
-            return null
-        column = table.column(name)
-        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        trimmed = pc.utf8_trim_whitespace(column.cast(pa.string()))
-        return pc.if_else(pc.equal(pc.binary_length(trimmed), 0),
-                          pa.scalar(None, pa.string()), trimmed)
+        return text.get(name, null)
 
     for name in OPTIONAL:
         if name not in table.column_names:
@@ -237,7 +231,7 @@ def clean_sen2_table(table: pa.Table, *, salt: str, extract_date: datetime.date,
     # rows set aside, in order: blank, no key, no dates, repeated
     filled = np.zeros(n, dtype=bool)
     for name in names:
-        filled |= col(name).is_valid().to_numpy(zero_copy_only=False)
+        filled |= text[name].is_valid().to_numpy(zero_copy_only=False)
     upns = normalise_upns(col("UPN"))
     person_id = col("PersonID")
     has_key = (upns.is_valid().to_numpy(zero_copy_only=False)
@@ -248,16 +242,16 @@ def clean_sen2_table(table: pa.Table, *, salt: str, extract_date: datetime.date,
     no_key = filled & ~has_key
     no_dates = filled & has_key & ~has_dates
     candidate = filled & has_key & has_dates
-    identity = pd.Series(np.where(person_id.is_valid().to_numpy(zero_copy_only=False),
-                                  "P" + pd.Series(person_id.to_pandas()).fillna("").to_numpy(
-                                      dtype=object),
-                                  "U" + pd.Series(upns.to_pandas()).fillna("").to_numpy(
-                                      dtype=object)))
-    frame = pd.DataFrame({"who": identity, "request": dates["RequestDate"],
-                          "plan": dates["PlanIssueDate"]})
-    repeated = np.zeros(n, dtype=bool)
-    candidates = np.flatnonzero(candidate)
-    repeated[candidates] = frame.iloc[candidates].duplicated(keep="first").to_numpy()
+    # the person: the local ID when given, else the UPN (integer codes, compared exactly)
+    # (encrypted once for every row: equal blocks are equal values, so no text is hashed)
+    pseudonymiser = Pseudonymiser(salt)
+    by_id, by_upn = pseudonymiser.encrypted(person_id), pseudonymiser.encrypted(upns)
+    with_id = person_id.is_valid().to_numpy(zero_copy_only=False)
+    blocks = np.where(with_id[:, None], by_id.cipher, by_upn.cipher)
+    repeated = _repeated(candidate, [
+        with_id.astype(np.int64), blocks[:, :8].copy().view(np.uint64).ravel(),
+        blocks[:, 8:].copy().view(np.uint64).ravel(), dates["RequestDate"].astype(np.int64),
+        dates["PlanIssueDate"].astype(np.int64)])
     kept = candidate & ~repeated
     set_aside = {"blank_row": blank, "missing_key": no_key, "no_dates": no_dates,
                  "duplicate_record": repeated}
@@ -275,15 +269,13 @@ def clean_sen2_table(table: pa.Table, *, salt: str, extract_date: datetime.date,
             found.add("date_unreadable", name, kept_rows[unreadable[name][keep]])
             found.add("date_in_future", name, kept_rows[future[name][keep]])
     d = {name: values[keep] for name, values in dates.items()}
-    upn_kept = upns.take(pa.array(keep, type=pa.int64()))
-    status = upn_status_codes(upn_kept)
+    status = by_upn.status[keep]
     if "UPN" in table.column_names:
         found.add("upn_missing", "UPN", kept_rows[status == MISSING])
         found.add("upn_invalid", "UPN",
                   kept_rows[(status == BAD_FORMAT) | (status == BAD_CHECK_LETTER)])
-    pseudonymiser = Pseudonymiser(salt)
-    person_key = pseudonymiser.keys_array(upn_kept)
-    case_key = pseudonymiser.keys_array(person_id.take(pa.array(keep, type=pa.int64())))
+    person_key = by_upn.keys(keep)
+    case_key = by_id.keys(keep)
 
     request = d["RequestDate"]
     plan = d["PlanIssueDate"]
@@ -312,7 +304,7 @@ def clean_sen2_table(table: pa.Table, *, salt: str, extract_date: datetime.date,
         return pa.array(values, type=pa.date32(), mask=np.isnat(values))
 
     def text_array(values: np.ndarray) -> pa.Array:
-        return pa.array(values.tolist(), type=pa.string())
+        return pa.array(values, type=pa.string(), from_pandas=True)
 
     casework = pa.table({
         "person_key": person_key,
@@ -343,8 +335,7 @@ def _coded_columns(table: pa.Table, col: Callable[[str], pa.Array], keep: np.nda
     with every unknown or missing value reported."""
     def coded(name: str, lookup: Mapping[str, object], unknown_finding: str
               ) -> tuple[np.ndarray, np.ndarray]:
-        values, blank_, unknown = codes.code_values(col(name).take(
-            pa.array(keep, type=pa.int64())), lookup)
+        values, blank_, unknown = (part[keep] for part in codes.code_values(col(name), lookup))
         if name in table.column_names:
             found.add(unknown_finding, name, kept_rows[unknown])
         return values, blank_
@@ -372,16 +363,51 @@ def _coded_columns(table: pa.Table, col: Callable[[str], pa.Array], keep: np.nda
     return need, setting, decision, outcome, exception, reason
 
 
+def _repeated(candidate: np.ndarray, keys: list[np.ndarray]) -> np.ndarray:
+    """Candidate rows whose keys equal those of an earlier candidate row (the first is kept).
+
+    A stable sort by the keys puts equal rows next to each other in file order; every row of a
+    run but the first is a repeat.
+    """
+    rows = np.flatnonzero(candidate)
+    repeated = np.zeros(len(candidate), dtype=bool)
+    if rows.size < 2:
+        return repeated
+    columns = [key[rows] for key in keys]
+    order = np.lexsort(columns[::-1])  # last key sorts first in lexsort: reverse the list
+    same = np.ones(rows.size - 1, dtype=bool)
+    for column in columns:
+        ordered = column[order]
+        same &= ordered[1:] == ordered[:-1]
+    repeated[rows[order[1:][same]]] = True
+    return repeated
+
+
+def _trimmed(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Text with surrounding spaces removed; blank becomes null."""
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    trimmed = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    empty = pc.equal(pc.binary_length(trimmed), 0)
+    if not pc.any(empty).as_py():
+        return trimmed
+    return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+
+
 def _parsed_dates(col: Callable[[str], pa.Array], extract_date: datetime.date
                   ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Each date column parsed: dates (unknown when unreadable or after the extract date), and
-    the rows that were unreadable and that were in the future."""
+    the rows that were unreadable and that were in the future. The columns are parsed together,
+    so a date found in several columns is parsed once."""
     dates: dict[str, np.ndarray] = {}
     unreadable: dict[str, np.ndarray] = {}
     future: dict[str, np.ndarray] = {}
     limit = np.datetime64(extract_date, "D")
-    for name in DATE_COLUMNS:
-        parsed = parse_dates(col(name))
+    columns = [col(name) for name in DATE_COLUMNS]
+    together = parse_dates(pa.concat_arrays(columns))
+    starts = np.cumsum([0, *(len(c) for c in columns)])
+    for i, name in enumerate(DATE_COLUMNS):
+        part = slice(starts[i], starts[i + 1])
+        parsed = ParsedDates(dates=together.dates[part], status_codes=together.status_codes[part])
         status = parsed.status_codes
         bad = (status == STATUS_NAMES.index(UNREADABLE)) | (status == STATUS_NAMES.index(
             IMPOSSIBLE))

@@ -147,8 +147,14 @@ def write_demo(
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
     _write_narrative(folder / "narrative")
     # the council's SEN2 casework, linked to its census pupils (own stream: nothing else moves)
+    timely = comparators["timeliness_20_week"]
+    timely = timely[timely["new_la_code"] == COUNCIL_CODE]
+    within = dict(zip(timely["time_period"].astype(int),
+                      pd.to_numeric(timely["PC_plans_issued_20_weeks_ex"], errors="coerce") / 100,
+                      strict=True))
     _write_csv(sen2_extract(np.random.default_rng([seed, 16]), model, schools, geography.n_lsoas,
-                            sen2, last_year, dirt_rate), folder / "casework" / "sen2_extract.csv")
+                            sen2, last_year, dirt_rate, within),
+               folder / "casework" / "sen2_extract.csv")
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()

@@ -64,16 +64,31 @@ def _setting(rng: np.random.Generator, phase: str) -> str:
     return "resourced" if rng.random() < 0.12 else "mainstream"
 
 
+#: Spread (log scale) of the weeks from request to plan.
+_WAIT_SIGMA = 0.3
+
+
+def _median_weeks(share_within: float) -> float:
+    """Median wait (weeks) of a log-normal wait with :data:`_WAIT_SIGMA` for which a share
+    ``share_within`` of plans is issued within 20 weeks."""
+    from scipy.stats import norm
+
+    if not np.isfinite(share_within):  # DfE published no figure that year
+        share_within = 0.55
+    return 20 / float(np.exp(_WAIT_SIGMA * norm.ppf(np.clip(share_within, 0.02, 0.98))))
+
+
 def _plan_row(rng: np.random.Generator, *, person: str, upn: str, forename: str, surname: str,
               dob: pd.Timestamp, plan: pd.Timestamp, need: str, setting: str, requested: bool,
-              cease: pd.Timestamp | None, until: pd.Timestamp) -> dict[str, str]:
+              cease: pd.Timestamp | None, until: pd.Timestamp,
+              within: float = 0.55) -> dict[str, str]:
     """One plan: its request (when made to this council), decision, assessment and reviews."""
     row = dict.fromkeys(HEADINGS, "")
     row.update({"Person ID": person, "UPN": upn, "Forename": forename, "Surname": surname,
                 "Date of birth": _day(dob), "Plan start date": _day(plan), "Primary need": need,
                 SETTING_HEADING: _SETTING_WORDS[setting]})
     if requested:
-        weeks = float(np.clip(rng.lognormal(np.log(19.5), 0.3), 10, 70))
+        weeks = float(np.clip(rng.lognormal(np.log(_median_weeks(within)), _WAIT_SIGMA), 8, 90))
         request = plan - pd.Timedelta(days=round(weeks * 7))
         row.update({"Request date": _day(request), "Request outcome": "Agreed to assess",
                     "Decision date": _day(request + pd.Timedelta(days=int(rng.integers(28, 43)))),
@@ -123,7 +138,8 @@ def _request_row(rng: np.random.Generator, *, person: str, upn: str, forename: s
 
 def sen2_extract(rng: np.random.Generator, model: PupilModel, schools: pd.DataFrame,
                  n_lsoas: int, caseload: dict[int, int], last_year: int,
-                 dirt_rate: float = 0.01) -> pd.DataFrame:
+                 dirt_rate: float = 0.01, within: dict[int, float] | None = None
+                 ) -> pd.DataFrame:
     """The demo's SEN2 casework extract (one row per request or plan), dirt included.
 
     Parameters
@@ -142,6 +158,9 @@ def sen2_extract(rng: np.random.Generator, model: PupilModel, schools: pd.DataFr
         The JSNA year.
     dirt_rate : float
         Share of rows given each kind of problem.
+    within : dict of int to float, optional
+        Calendar year -> share of new plans issued within 20 weeks in the demo's published
+        SEN2 file: the waits are drawn to match it (default 0.55 every year).
 
     Returns
     -------
@@ -150,6 +169,7 @@ def sen2_extract(rng: np.random.Generator, model: PupilModel, schools: pd.DataFr
     """
     until = pd.Timestamp(extract_date(last_year))
     years = sorted(model.census)
+    within = within or {}
     phase = schools["Phase"].to_numpy()
     rows: list[dict[str, str]] = []
     seen: dict[int, dict] = {}
@@ -176,12 +196,13 @@ def sen2_extract(rng: np.random.Generator, model: PupilModel, schools: pd.DataFr
             rng, person=f"P{person:06d}", upn=pupil.upn, forename=pupil.forename,
             surname=pupil.surname, dob=pd.Timestamp(pupil.dob), plan=plan, need=need,
             setting=_setting(rng, phase[pupil.school]), requested=rng.random() < 0.93,
-            cease=cease, until=until))
+            cease=cease, until=until, within=within.get(plan.year, 0.55)))
     in_census = sum(1 for e in seen.values() if e["last"] == years[-1])
     rows += _beyond_census(rng, max(caseload.get(last_year, in_census) - in_census, 0),
                            last_year, until, len(seen))
     rows += _other_requests(rng, model, n_lsoas, years, until)
-    rows += _new_plans_after_census(rng, model, n_lsoas, phase, last_year, until)
+    rows += _new_plans_after_census(rng, model, n_lsoas, phase, last_year, until,
+                                    within.get(last_year - 1, 0.55))
     extract = pd.DataFrame(rows, columns=HEADINGS)
     order = pd.to_datetime(extract["Request date"].where(extract["Request date"] != "",
                                                          extract["Plan start date"]))
@@ -232,8 +253,8 @@ def _other_requests(rng: np.random.Generator, model: PupilModel, n_lsoas: int, y
 
 
 def _new_plans_after_census(rng: np.random.Generator, model: PupilModel, n_lsoas: int,
-                            phase: np.ndarray, last_year: int, until: pd.Timestamp
-                            ) -> list[dict[str, str]]:
+                            phase: np.ndarray, last_year: int, until: pd.Timestamp,
+                            within: float) -> list[dict[str, str]]:
     """Plans issued after the last January census, to pupils then on SEN support."""
     frame = model.census[last_year]
     support = frame[(frame["sen"] == SUPPORT) & (frame["area"] < n_lsoas)]
@@ -246,7 +267,7 @@ def _new_plans_after_census(rng: np.random.Generator, model: PupilModel, n_lsoas
                               dob=pd.Timestamp(pupil.dob), plan=plan,
                               need=str(rng.choice(_PLAN_NEEDS)),
                               setting=_setting(rng, phase[pupil.school]), requested=True,
-                              cease=None, until=until))
+                              cease=None, until=until, within=within))
     return rows
 
 

@@ -25,6 +25,7 @@ from jsna.disclosure import (
     Cells,
     Equation,
     RowTotal,
+    SameCells,
     TableRules,
     apply_disclosure,
     format_suppressed,
@@ -35,6 +36,8 @@ from jsna.stats.ci import wilson_limits
 from jsna.viz.charts import trend_chart
 from jsna.viz.display import Figure, Table
 
+#: Quartiles of the weeks from request to plan (each worked out from the plans counted).
+WAIT_COLUMNS = ("Median weeks", "Lower quartile (weeks)", "Upper quartile (weeks)")
 SOURCE = "Source: the council's SEN2 casework extract (cleaned, pseudonymised)."
 SYMBOL = "[c] = suppressed (a small number, or one that would reveal a small number)."
 PREFIX = "ehcp_local"
@@ -94,9 +97,14 @@ def local_rules(years: list[str]) -> dict[str, TableRules]:
         "timeliness": TableRules(
             key=["Calendar year"], counts=timely,
             derived={"Within 20 weeks (%)": timely[:2],
-                     "Within 20 weeks, excluding exceptions (%)": timely[2:],
-                     "Median weeks": timely[:1], "Lower quartile (weeks)": timely[:1],
-                     "Upper quartile (weeks)": timely[:1]}),
+                     "Within 20 weeks, excluding exceptions (%)": timely[2:]}),
+        # the same plans as the timeliness table's first count
+        "waits": TableRules(
+            key=["Calendar year"], counts=["Plans with a request date"],
+            derived={c: ["Plans with a request date"] for c in WAIT_COLUMNS},
+            relations=[SameCells(f"{PREFIX}_timeliness", on=["Calendar year"],
+                                 columns={"Plans with a request date":
+                                          "Plans with a request date"})]),
         "backlog": TableRules(key=["Weeks waited"], counts=["Children waiting"], relations=[
             RowTotal(total={"Weeks waited": "All waiting"}, parts={"Weeks waited": bands})]),
         "plans": TableRules(
@@ -112,10 +120,10 @@ def local_rules(years: list[str]) -> dict[str, TableRules]:
                                                     "Reviewed within 12 months"],
                               derived={"Reviewed within 12 months (%)": [
                                   "Plans due an annual review", "Reviewed within 12 months"]}),
-        "ceased": TableRules(key=["Calendar year", "Reason"], counts=["Plans ceased"],
+        # one column per calendar year: the reasons add up to "All reasons" in each
+        "ceased": TableRules(key=["Reason"], counts=list(years),
                              relations=[RowTotal(total={"Reason": "All reasons"},
-                                                 parts={"Reason": reasons},
-                                                 within=["Calendar year"])]),
+                                                 parts={"Reason": reasons})]),
         "reconciliation": TableRules(key=["January"], counts=["Plans in the extract"],
                                      derived={"Difference": ["Plans in the extract"]}),
     }
@@ -143,7 +151,10 @@ def _raw_tables(casework: pd.DataFrame, years: list[int], until: datetime.date, 
         "Within 20 weeks, excluding exceptions": activity["within_20_ex"],
         "Within 20 weeks, excluding exceptions (%)": np.nan,
         "DfE published, excluding exceptions (%)": activity["year"].astype(str).map(
-            dfe.set_index("period")["value"] if not dfe.empty else {}).astype(float),
+            dfe.set_index("period")["value"] if not dfe.empty else {}).astype(float)})
+    waits = pd.DataFrame({
+        "Calendar year": activity["year"].astype(str),
+        "Plans with a request date": activity["timed_plans"],
         "Median weeks": activity["weeks_median"].round(1),
         "Lower quartile (weeks)": activity["weeks_q1"].round(1),
         "Upper quartile (weeks)": activity["weeks_q3"].round(1)})
@@ -152,13 +163,17 @@ def _raw_tables(casework: pd.DataFrame, years: list[int], until: datetime.date, 
     return {
         "requests": requests,
         "timeliness": timeliness,
+        "waits": waits,
         "backlog": cw.backlog_table(casework, until),
         "plans": cw.active_plans_table(casework, found["date"]),
         "reviews": pd.DataFrame({"Date": [_long_date(until)],
                                  "Plans due an annual review": [reviews["due"]],
                                  "Reviewed within 12 months": [reviews["done"]],
                                  "Reviewed within 12 months (%)": [np.nan]}),
-        "ceased": cw.ceased_table(casework, years),
+        "ceased": cw.ceased_table(casework, years).pivot(
+            index="Reason", columns="Calendar year", values="Plans ceased").reindex(
+            cw.ceased_table(casework, years[:1])["Reason"]).reset_index().rename_axis(
+            columns=None),
         "reconciliation": pd.DataFrame({
             "January": [f"January {year} (census date {_long_date(found['date'])})"],
             "Plans in the extract": [found["extract"]],
@@ -190,9 +205,9 @@ def protect_local_tables(raw: dict[str, pd.DataFrame], *, threshold: int,
                                              timely["Plans with a request date"])
     timely["Within 20 weeks, excluding exceptions (%)"] = _percent(
         timely["Within 20 weeks, excluding exceptions"], timely["Plans without an exception"])
-    hidden = timely["Plans with a request date"].isna()
-    for column in ("Median weeks", "Lower quartile (weeks)", "Upper quartile (weeks)"):
-        timely[column] = timely[column].where(~hidden)
+    waits = out["waits"]
+    for column in WAIT_COLUMNS:  # a hidden number of plans hides its quartiles
+        waits[column] = waits[column].where(waits["Plans with a request date"].notna())
     reviews = out["reviews"]
     reviews["Reviewed within 12 months (%)"] = _percent(reviews["Reviewed within 12 months"],
                                                         reviews["Plans due an annual review"])
@@ -248,8 +263,12 @@ def _display(tables: dict[str, pd.DataFrame], config: Config, until: datetime.da
                        f"with DfE's published figure, {name}, {span}",
                        ["Within 20 weeks: issued no more than 140 days after the request. "
                         "Excluding exceptions leaves out plans recorded as a permitted "
-                        "exception to the 20-week timeframe (as DfE does). Quartiles by linear "
-                        "interpolation. DfE's figure is from the published SEN2 file."]),
+                        "exception to the 20-week timeframe (as DfE does). DfE's figure is "
+                        "from the published SEN2 file."]),
+        "waits": (f"Weeks from the request to the new EHC plan: median and quartiles, {name}, "
+                  f"{span}",
+                  ["Weeks = days from the request to the plan divided by 7; quartiles by "
+                   "linear interpolation between the ordered waits."]),
         "backlog": (f"Children and young people waiting for an EHC needs assessment decision, "
                     f"assessment or plan on {on}, by weeks waited, {name}",
                     ["Waiting: a request received and no decision not to assess, withdrawal, "
@@ -264,7 +283,7 @@ def _display(tables: dict[str, pd.DataFrame], config: Config, until: datetime.da
                     ["Due: plans active on the date that began at least 12 months before it. "
                      "Held within 12 months: the latest review meeting is in the 12 months up "
                      "to the date."]),
-        "ceased": (f"EHC plans ceased by reason, {name}, {span}",
+        "ceased": (f"EHC plans ceased by reason and calendar year, {name}, {span}",
                    ["Reasons as in DfE's ceased plans file; 'Not recorded' when the extract "
                     "gives none."]),
         "reconciliation": (f"EHC plans on the January {config.year} census date: the casework "
@@ -276,11 +295,12 @@ def _display(tables: dict[str, pd.DataFrame], config: Config, until: datetime.da
     formats = {
         "Within 20 weeks (%)": "percent", "Within 20 weeks, excluding exceptions (%)": "percent",
         "DfE published, excluding exceptions (%)": "percent", "Median weeks": "decimal",
+        "Plans with a request date": "count",
         "Lower quartile (weeks)": "decimal", "Upper quartile (weeks)": "decimal",
         "Reviewed within 12 months (%)": "percent", "Plans published by DfE (SEN2)": "count",
         "Difference": "count",
     }
-    counts = {short: rule.counts for short, rule in local_rules([]).items()}
+    counts = {short: rule.counts for short, rule in local_rules([str(y) for y in years]).items()}
     out = {}
     for short, frame in tables.items():
         caption, extra = spec[short]
@@ -347,9 +367,11 @@ def _findings(tables: dict[str, pd.DataFrame], council: str, until: datetime.dat
                    f"review on {_long_date(until)} had one in the previous 12 months.")
     recon = tables["reconciliation"].iloc[0]
     if pd.notna(recon["Difference"]) and pd.notna(recon["Plans published by DfE (SEN2)"]):
-        out.append(f"On the January census date the extract holds {int(recon['Plans in the extract']):,} "
-                   f"plans against {int(recon['Plans published by DfE (SEN2)']):,} in DfE's "
-                   f"published SEN2 figures (a difference of {int(recon['Difference']):+,}).")
+        # the difference itself is in the table: said here, a small one would read as a count
+        out.append(f"On the January census date the extract holds "
+                   f"{int(recon['Plans in the extract']):,} plans; DfE published "
+                   f"{int(recon['Plans published by DfE (SEN2)']):,} from the council's SEN2 "
+                   f"return (the reconciliation table gives the difference).")
     return out
 
 

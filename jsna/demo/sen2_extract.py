@@ -238,12 +238,14 @@ def _other_requests(rng: np.random.Generator, model: PupilModel, n_lsoas: int, y
     """Requests from pupils on SEN support: refused, withdrawn, assessed without a plan or still
     waiting at the extract date."""
     rows = []
-    for year in years:
+    # the first census's pupils also made the requests of the year before it
+    for year, start in [(years[0], _census_day(years[0] - 1)),
+                        *((y, _census_day(y)) for y in years)]:
         frame = model.census[year]
         support = frame[(frame["sen"] == SUPPORT) & (frame["area"] < n_lsoas)]
         chosen = support.sample(n=max(1, len(support) // 40), random_state=rng.integers(1 << 31))
         for pupil in chosen.itertuples(index=False):
-            request = _census_day(year) + pd.Timedelta(days=int(rng.integers(0, 365)))
+            request = start + pd.Timedelta(days=int(rng.integers(0, 365)))
             if request > until:
                 continue
             rows.append(_request_row(rng, person=f"P{int(pupil.person):06d}", upn=pupil.upn,

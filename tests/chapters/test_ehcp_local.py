@@ -36,8 +36,11 @@ def _raw(backlog: list[int]) -> dict[str, pd.DataFrame]:
             "Plans without an exception": [40, 50],
             "Within 20 weeks, excluding exceptions": [24, 40],
             "Within 20 weeks, excluding exceptions (%)": np.nan,
-            "DfE published, excluding exceptions (%)": [55.0, 70.0], "Median weeks": [20.0, 18.5],
-            "Lower quartile (weeks)": [15.0, 14.0], "Upper quartile (weeks)": [25.0, 22.0]}),
+            "DfE published, excluding exceptions (%)": [55.0, 70.0]}),
+        "waits": pd.DataFrame({
+            "Calendar year": years, "Plans with a request date": [50, 60],
+            "Median weeks": [20.0, 18.5], "Lower quartile (weeks)": [15.0, 14.0],
+            "Upper quartile (weeks)": [25.0, 22.0]}),
         "backlog": pd.DataFrame({"Weeks waited": [*WAIT_BANDS, "All waiting"],
                                  "Children waiting": [*backlog, sum(backlog)]}),
         "plans": pd.DataFrame({"Breakdown": ["Age band"] * 2 + ["Setting"] * 2,
@@ -46,9 +49,9 @@ def _raw(backlog: list[int]) -> dict[str, pd.DataFrame]:
         "reviews": pd.DataFrame({"Date": ["31 October 2025"], "Plans due an annual review": [200],
                                  "Reviewed within 12 months": [150],
                                  "Reviewed within 12 months (%)": [np.nan]}),
-        "ceased": pd.DataFrame({"Calendar year": ["2024"] * 3,
-                                "Reason": ["Maximum age reached", "Not recorded", "All reasons"],
-                                "Plans ceased": [10, 12, 22]}),
+        "ceased": pd.DataFrame({"Reason": ["Maximum age reached", "Not recorded",
+                                           "All reasons"],
+                                "2023": [10, 12, 22], "2024": [9, 11, 20]}),
         "reconciliation": pd.DataFrame({"January": ["January 2025"], "Plans in the extract": [41],
                                         "Plans published by DfE (SEN2)": [40],
                                         "Difference": [1]}),
@@ -75,7 +78,7 @@ def test_a_small_backlog_band_is_hidden_with_a_second_cell():
 
 def test_the_demo_page_has_every_local_section(demo):
     config, chapter = demo
-    for short in ("requests", "timeliness", "backlog", "plans", "reviews", "ceased",
+    for short in ("requests", "timeliness", "waits", "backlog", "plans", "reviews", "ceased",
                   "reconciliation"):
         table = chapter.tables[f"local_{short}"]
         assert table.name in chapter.rules
@@ -109,3 +112,18 @@ def test_without_the_extract_a_box_names_the_input(demo):
     assert isinstance(box, MissingExtract)
     assert "<code>inputs.sen2_extract</code>" in box._repr_html_()
     assert local_section(chapter.tables, "plans") is None
+
+
+def test_quartiles_of_a_hidden_number_of_plans_are_hidden():
+    raw = _raw([10, 20, 30, 40])
+    for short in ("timeliness", "waits"):
+        raw[short].loc[0, "Plans with a request date"] = 3
+    raw["timeliness"].loc[0, "Within 20 weeks"] = 2
+    raw["timeliness"].loc[0, "Plans without an exception"] = 3
+    raw["timeliness"].loc[0, "Within 20 weeks, excluding exceptions"] = 2
+    tables, _ = protect_local_tables(raw, threshold=5)
+    waits = tables["waits"].iloc[0]
+    assert pd.isna(waits["Plans with a request date"])
+    assert pd.isna(waits["Median weeks"]) and pd.isna(waits["Upper quartile (weeks)"])
+    assert tables["waits"]["Median weeks"].iloc[1] == 18.5
+    assert pd.isna(tables["timeliness"]["Within 20 weeks (%)"].iloc[0])

@@ -102,3 +102,18 @@ def test_sources_checks_the_extract_with_the_cleaners_reader(tmp_path):
         path, index=False)
     row = describe_sources(config).set_index("key").loc["sen2_extract"]
     assert "missing required column DOB" in row["detail"]
+
+
+def test_the_extract_needs_the_census_salt(tmp_path, capsys):
+    write_extract(tmp_path)
+    config = _config(tmp_path)
+    config.write_text(config.read_text().replace(f'[census]\nsalt = "{SALT}"\n', ""))
+    assert main(["clean", "sen2", "--config", str(config), "--out", str(tmp_path / "o")]) == 2
+    assert "missing key census.salt or census.salt_env" in capsys.readouterr().err
+
+
+def test_unknown_sen2_key_is_named(tmp_path, capsys):
+    write_extract(tmp_path)
+    config = _config(tmp_path, extra="salt = \"x\"\n")
+    assert main(["clean", "sen2", "--config", str(config), "--out", str(tmp_path / "o")]) == 2
+    assert "sen2.salt" in capsys.readouterr().err

@@ -131,6 +131,8 @@ FINDING_TYPES: dict[str, FindingType] = {
                                KEPT_AS_IS),
     "upn_invalid": FindingType("UPN not 13 characters with a valid DfE check letter",
                                KEPT_AS_IS),
+    "dob_missing": FindingType("Date of birth blank: no age (counted as age not known)",
+                               KEPT_UNKNOWN),
     "date_unreadable": FindingType("Date not in ISO, DD/MM/YYYY or Excel serial form, or not a "
                                    "real date", KEPT_UNKNOWN),
     "date_in_future": FindingType("Date after the extract date", KEPT_UNKNOWN),
@@ -296,6 +298,8 @@ def clean_sen2_table(table: pa.Table, *, salt: str, extract_date: datetime.date,
         ~np.isnat(d["CeaseDate"]), found)
 
     dob = d["DOB"]
+    found.add("dob_missing", "DOB",
+              kept_rows[~col("DOB").is_valid().to_numpy(zero_copy_only=False)[keep]])
     born = ~np.isnat(dob)
     dob_year = dob.astype("datetime64[Y]").astype(np.int64) + 1970
     cohort = np.where(born, dob_year + _after_31_august(dob), 0)

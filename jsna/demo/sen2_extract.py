@@ -307,6 +307,7 @@ def add_dirt(rng: np.random.Generator, extract: pd.DataFrame, rate: float) -> pd
     changes: list[tuple[np.ndarray, str, Callable[[pd.Series], str]]] = [
         (everyone, "UPN", lambda row: ""),  # no link to the census
         (everyone, "UPN", lambda row: row["UPN"][:-2] or "X1"),  # too short
+        (everyone, "Date of birth", lambda row: ""),
         (has_plan, "Request date", lambda row: "30/02/" + row["Request date"][:4]),
         (has_plan, "Request date", lambda row: "2031-01-15"),  # after the extract date
         (has_plan, "Plan start date", before("Request date", 30)),

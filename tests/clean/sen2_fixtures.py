@@ -46,8 +46,9 @@ ROWS: dict[int, list[str]] = {
     # ceased without a reason
     12: ["C8", UPNS["C8"], "Io", "2005-06-30", "", "", "", "", "", "2022-01-01", "", "SEMH",
          "IS", "2023-12-01", "2024-08-01", ""],
-    # assessment outcome not recognised, dated before the request; ceasing reason not DfE's
-    13: ["C9", UPNS["C9"], "Jo", "2016-11-30", "2024-02-01", "A", "2024-02-20", "Z",
+    # no date of birth; assessment outcome not recognised, dated before the request; ceasing
+    # reason not DfE's
+    13: ["C9", UPNS["C9"], "Jo", "", "2024-02-01", "A", "2024-02-20", "Z",
          "2024-01-15", "", "", "", "", "", "", "gone fishing"],
     # decision blank but a plan followed the request: recorded as agreed to assess
     14: ["C10", UPNS["C10"], "Ky", "2017-01-01", "2024-04-01", "", "", "Y", "2024-08-01",

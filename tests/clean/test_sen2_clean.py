@@ -42,6 +42,7 @@ def test_every_finding_with_its_count_and_row_numbers(result):
         ("duplicate_record", ""): "7",
         ("upn_missing", "UPN"): "3",
         ("upn_invalid", "UPN"): "8",
+        ("dob_missing", "DOB"): "13",
         ("date_unreadable", "RequestDate"): "9",
         ("date_in_future", "RequestDate"): "10",
         ("plan_before_request", "PlanIssueDate"): "8",

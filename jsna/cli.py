@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _refresh_options(refresh)
 
     clean = commands.add_parser("clean", help="clean record-level inputs")
-    clean.add_argument("dataset", choices=["census"], help="what to clean")
+    clean.add_argument("dataset", choices=["census", "sen2"], help="what to clean")
     clean.add_argument("--config", required=True)
     clean.add_argument("--out", help="output folder (default: output.clean_folder)")
 
@@ -216,7 +216,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    """``jsna clean census``: clean the census only and print the files written."""
+    """``jsna clean census|sen2``: clean the census (or the SEN2 extract) only; print the files."""
     from jsna.cleaned import clean_census_to_disk
     from jsna.config import load_config, published_folder_problems
     from jsna.render.publish import site_lock
@@ -230,10 +230,20 @@ def _clean(args: argparse.Namespace) -> int:
             raise JsnaError(problems[0])
     # a refresh of this council reads the cleaned folder: never rewrite it under one
     with site_lock(config.output_dir):
-        written = clean_census_to_disk(config, Path(args.out) if args.out else None)
+        if args.dataset == "sen2":
+            written = _clean_sen2(config, Path(args.out) if args.out else None)
+        else:
+            written = clean_census_to_disk(config, Path(args.out) if args.out else None)
     for path in written:
         print(path)
     return 0
+
+
+def _clean_sen2(config, out: Path | None) -> list[Path]:
+    """``jsna clean sen2``: the SEN2 casework extract, with the census salt."""
+    from jsna.clean.sen2 import clean_sen2, write_sen2_outputs
+
+    return write_sen2_outputs(clean_sen2(config), out or config.clean_dir)
 
 
 def _sources(args: argparse.Namespace) -> int:

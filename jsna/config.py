@@ -38,6 +38,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "population",
     "schools",
     "specialist_capacity",
+    "sen2_extract",
 )
 
 #: Comparator files under ``[inputs.comparators]``.
@@ -64,6 +65,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "jsna": {"year": int, "title": str},
     "census": {"salt": str, "salt_env": str, "columns": dict},
+    "sen2": {"columns": dict, "extract_date": (datetime.date, str)},
     "comparators": {"neighbours": list},
     "disclosure": {"threshold": int, "suppress_zeros": bool},
     "chapters": {"run": list},
@@ -109,6 +111,7 @@ class Inputs:
     population: Path | None = None
     schools: Path | None = None
     specialist_capacity: Path | None = None
+    sen2_extract: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
     narrative: Path | None = None
 
@@ -119,6 +122,40 @@ class CensusOptions:
 
     columns: dict[str, str]
     salt: str
+
+
+@dataclass(frozen=True)
+class Sen2Options:
+    """``[sen2]``: how to read the SEN2 casework extract (``inputs.sen2_extract``).
+
+    ``columns`` maps local headings to standard names; ``extract_date`` (a date) is the day the
+    extract was taken: later dates are reported as in the future (default: 31 December of the
+    JSNA year).
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    extract_date: datetime.date | None = None
+
+
+def _sen2_options(table: dict[str, Any], problems: list[str]) -> Sen2Options:
+    """``[sen2]``, with ``extract_date`` as a TOML date or ``"YYYY-MM-DD"`` text."""
+    columns = table.get("columns", {})
+    if isinstance(columns, dict):
+        problems += [f"sen2.columns.{local} should name a standard column (a string)"
+                     for local, standard in columns.items() if not isinstance(standard, str)]
+    else:
+        columns = {}
+    when = table.get("extract_date")
+    if isinstance(when, str):
+        try:
+            when = datetime.date.fromisoformat(when.strip())
+        except ValueError:
+            problems.append(f"sen2.extract_date should be a date such as 2025-11-30, got {when!r}")
+            when = None
+    if isinstance(when, datetime.datetime):
+        when = when.date()
+    return Sen2Options(columns=dict(columns),
+                       extract_date=when if isinstance(when, datetime.date) else None)
 
 
 @dataclass(frozen=True)
@@ -345,6 +382,8 @@ class Config:
     targets: dict[str, float] = field(default_factory=dict)
     #: Forecast scenarios (``[forecast.scenarios.<name>]``), in the file's order.
     scenarios: tuple[ForecastScenario, ...] = ()
+    #: ``[sen2]``: reading the SEN2 casework extract.
+    sen2: Sen2Options = field(default_factory=Sen2Options)
 
     @property
     def census_years(self) -> list[int]:
@@ -690,7 +729,11 @@ def load_config(
 
     problems += _area_problems(area_t, jsna_t)
     salt = _salt(census_t, problems)
-    problems += _census_problems(census_t, salt, uses_census or bool(inputs.census))
+    # the SEN2 casework extract is pseudonymised with the census salt (records link to pupils)
+    problems += _census_problems(census_t, salt, uses_census or bool(inputs.census)
+                                 or inputs.sen2_extract is not None)
+    sen2_t = data.get("sen2", {}) if isinstance(data.get("sen2"), dict) else {}
+    sen2 = _sen2_options(sen2_t, problems)
     columns = census_t.get("columns", {})
 
     neighbours = comp_t.get("neighbours", [])
@@ -734,4 +777,5 @@ def load_config(
         governance=governance,
         targets=targets,
         scenarios=scenarios,
+        sen2=sen2,
     )

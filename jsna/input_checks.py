@@ -153,6 +153,11 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
     InputSpec("specialist_capacity", "the council's specialist places: setting, phase, places (one row per school or provision)", "the council (its own place planning)", ""),
+    InputSpec("sen2_extract", "the council's person-level SEN2 casework extract (CSV or XLSX): "
+              "requests, decisions, assessments, plans, reviews and ceasing, one row per request "
+              "or plan (checked and cleaned by `jsna clean sen2`)",
+              "the council's SEND casework system (as for the DfE SEN2 return)",
+              "https://www.gov.uk/guidance/special-educational-needs-survey"),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
 )
 
@@ -280,6 +285,16 @@ def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str,
 
     frame, _ = read_census_file(path, year, config.census.columns)
     return len(frame), str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
+
+
+def _validate_sen2_extract(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    # the cleaner's own reader and headings, with the config's [sen2.columns]
+    from jsna.clean.extract_report import read_extract
+    from jsna.clean.sen2 import KEYS, NEVER_READ, REQUIRED, SECTION, SEN2_HEADINGS
+
+    text = read_extract(path, SEN2_HEADINGS, section=SECTION, columns_map=config.sen2.columns,
+                        required=REQUIRED, one_of=KEYS, never_read=NEVER_READ)
+    return text.table.num_rows, "", "", "layout ok (record-level checks run in `jsna clean sen2`)"
 
 
 def _validate_postcodes(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
@@ -437,6 +452,7 @@ _VALIDATORS: dict[str, Validator] = {
     "population": _validate_population,
     "schools": _validate_schools,
     "specialist_capacity": _validate_capacity,
+    "sen2_extract": _validate_sen2_extract,
 }
 
 

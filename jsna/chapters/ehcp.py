@@ -19,6 +19,7 @@ import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import comparator_areas, require_comparator
+from jsna.chapters.ehcp_local import build_local
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import (
@@ -316,10 +317,24 @@ def build(config: Config) -> Chapter:
         benchmark=("England", float(england.iloc[0])) if len(england) else None, source=SOURCE,
     )
 
-    findings = Findings(_findings(indicators, ranks, area.name, areas, periods))
+    sentences = _findings(indicators, ranks, area.name, areas, periods)
     disclosure = pd.concat([timely_audit, request_audit, assessment_audit, caseload_audit],
                            ignore_index=True)
     rules = published_rules(tables, area.code, area.name, latest)
+    # the council's own casework, when inputs.sen2_extract is configured
+    mine = indicators[(indicators["indicator_id"] == TIMELINESS[0])
+                      & (indicators["area_code"] == areas.council)][["period", "value"]]
+    january = caseload.frame[caseload.frame["January"] == f"January {config.year}"]
+    published = (pd.to_numeric(january[area.name], errors="coerce").iloc[0]
+                 if len(january) else None)
+    local = build_local(config, mine, None if pd.isna(published) else float(published))
+    if local is not None:
+        tables |= {f"local_{short}": table for short, table in local.tables.items()}
+        figures |= {f"local_{short}": figure for short, figure in local.figures.items()}
+        rules |= local.rules
+        disclosure = pd.concat([disclosure, local.disclosure], ignore_index=True)
+        sentences += local.findings
+    findings = Findings(sentences)
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
 
 

@@ -28,6 +28,7 @@ from jsna.demo.population import base_population, population_table, project_adul
 from jsna.demo.pupils import PLAN, simulate_pupils
 from jsna.demo.resources import DSG_FILE, TRIBUNAL_FILE, write_resources
 from jsna.demo.schools import LA_NUMBER, build_schools
+from jsna.demo.sen2_extract import SETTING_HEADING, extract_date, sen2_extract
 from jsna.errors import JsnaInputError
 
 REGION_CODE = "Z12000001"
@@ -147,6 +148,15 @@ def write_demo(
         bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
     _write_narrative(folder / "narrative")
+    # the council's SEN2 casework, linked to its census pupils (own stream: nothing else moves)
+    timely = comparators["timeliness_20_week"]
+    timely = timely[timely["new_la_code"] == COUNCIL_CODE]
+    within = dict(zip(timely["time_period"].astype(int),
+                      pd.to_numeric(timely["PC_plans_issued_20_weeks_ex"], errors="coerce") / 100,
+                      strict=True))
+    _write_csv(sen2_extract(np.random.default_rng([seed, 16]), model, schools, geography.n_lsoas,
+                            sen2, last_year, dirt_rate, within),
+               folder / "casework" / "sen2_extract.csv")
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
@@ -303,6 +313,7 @@ imd = "geography/imd.csv"
 population = "population/population_sya.csv"
 schools = "schools.csv"
 specialist_capacity = "specialist_capacity.csv"
+sen2_extract = "casework/sen2_extract.csv"
 
 narrative = "narrative"
 
@@ -327,6 +338,12 @@ eyfs_by_sen = "comparators/eyfs_headline_measures.csv"
 salt = "{DEMO_SALT}"
 
 [census.columns]
+
+[sen2]
+extract_date = {extract_date(last_year).isoformat()}
+
+[sen2.columns]
+"{SETTING_HEADING}" = "Setting"
 
 [comparators]
 neighbours = [{neighbour_list}]

@@ -37,6 +37,7 @@ EXPECTED_FILES = {
     "comparators/dedicated-schools-grant.ods",
     "comparators/send_tribunal_appeal_rates.csv",
     "specialist_capacity.csv",
+    "casework/sen2_extract.csv",
 }
 
 

@@ -37,6 +37,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "imd",
     "population",
     "schools",
+    "voice_survey", "voice_forum",
 )
 
 #: Comparator files under ``[inputs.comparators]``.
@@ -109,6 +110,8 @@ class Inputs:
     schools: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
     narrative: Path | None = None
+    voice_survey: Path | None = None
+    voice_forum: Path | None = None
 
 
 @dataclass(frozen=True)

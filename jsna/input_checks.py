@@ -152,6 +152,8 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("comparators.high_needs_dsg", "ESFA dedicated schools grant (DSG) allocations workbook (ODS): the High_needs_block sheet, every council by LA number", "ESFA, Dedicated schools grant (DSG) allocations", "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024"),
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
+    InputSpec("voice_survey", "survey of children, young people and families: results as a CSV of question, response, count and optionally group (the council's own)", "the council or its parent carer forum", "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25 (chapter 1: views of children, young people and parents)"),
+    InputSpec("voice_forum", "the parent carer forum's summary of what families told it (Markdown, UTF-8)", "the parent carer forum", "https://contact.org.uk/get-involved/parent-carer-forums/"),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
 )
 
@@ -428,7 +430,27 @@ _VALIDATORS: dict[str, Validator] = {
     "imd": _validate_imd,
     "population": _validate_population,
     "schools": _validate_schools,
+    "voice_survey": lambda path, config, _: _validate_voice_survey(path),
+    "voice_forum": lambda path, config, _: _validate_voice_forum(path),
 }
+
+
+def _validate_voice_survey(path: Path) -> tuple[int, str, str, str]:
+    from jsna.sources.voice_survey import read_voice_survey  # the voice chapter's own reader
+
+    survey = read_voice_survey(path)
+    return (len(survey), "", "", f"{survey['question'].nunique()} questions; "
+            f"{survey['group'].nunique()} group(s) of respondents")
+
+
+def _validate_voice_forum(path: Path) -> tuple[int, str, str, str]:
+    # links and images are checked when the chapter renders it (with the site's pages)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        raise JsnaError(f"{path}: not UTF-8 text (byte {error.start + 1}); save it as UTF-8 "
+                        "from your editor") from None
+    return len(lines), "", "", "Markdown text"
 
 
 def _resources_validator(key: str) -> Validator:

@@ -27,6 +27,7 @@ from jsna.demo.population import base_population, population_table, project_adul
 from jsna.demo.pupils import PLAN, simulate_pupils
 from jsna.demo.resources import DSG_FILE, TRIBUNAL_FILE, write_resources
 from jsna.demo.schools import LA_NUMBER, build_schools
+from jsna.demo.voice import FORUM_FILE, SURVEY_FILE, write_voice
 from jsna.errors import JsnaInputError
 
 REGION_CODE = "Z12000001"
@@ -145,6 +146,7 @@ def write_demo(
         bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
     _write_narrative(folder / "narrative")
+    write_voice(np.random.default_rng([seed, 14]), folder)  # own stream: other files unchanged
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
@@ -302,6 +304,8 @@ population = "population/population_sya.csv"
 schools = "schools.csv"
 
 narrative = "narrative"
+voice_survey = "{SURVEY_FILE}"
+voice_forum = "{FORUM_FILE}"
 
 [inputs.census]
 {census}

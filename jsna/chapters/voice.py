@@ -28,7 +28,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from jsna.chapters.base import Chapter, Findings
+from jsna.chapters.base import INPUT_NEEDED, Chapter, Findings, Gap
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import RowTotal, TableRules, apply_disclosure
@@ -266,12 +266,13 @@ def build(config: Config) -> VoiceChapter:
     audit = pd.DataFrame(columns=["table", "row_key", "column", "reason"])
     if survey_path is None and forum_path is None:
         return VoiceChapter(KEY, TITLE, Findings([sentence(WORDING.fill("missing_input"))],
-                                                 heading="Input needed"), indicators=no_rows,
+                                                 heading=INPUT_NEEDED), indicators=no_rows,
                             disclosure=audit)
     sentences: list[str] = []
     tables: dict[str, Table] = {}
     rules: dict[str, TableRules] = {}
     figures: dict = {}
+    gaps: list[Gap] = []
     if survey_path is not None:
         survey = read_voice_survey(survey_path)
         groups = [g for g in dict.fromkeys(survey["group"]) if g != ALL_GROUPS]
@@ -291,6 +292,7 @@ def build(config: Config) -> VoiceChapter:
         sentences += _findings(protected, groups)
     else:
         sentences.append(sentence(WORDING.fill("missing_survey")))
+        gaps.append(Gap("Survey answers", "inputs.voice_survey is not set."))
     if forum_path is not None:
         html = safe_markdown_html(read_markdown(forum_path), source=str(forum_path),
                                   pages=site_pages(config.chapters))
@@ -298,5 +300,6 @@ def build(config: Config) -> VoiceChapter:
         sentences.append(sentence(WORDING.fill("forum")))
     else:
         forum = _box(sentence(WORDING.fill("missing_forum")))
+        gaps.append(Gap("The parent carer forum's summary", "inputs.voice_forum is not set."))
     return VoiceChapter(KEY, TITLE, Findings(sentences), tables, figures, no_rows, audit, rules,
-                        forum=forum)
+                        gaps, forum=forum)

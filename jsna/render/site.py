@@ -27,6 +27,7 @@ from jsna.errors import JsnaInputError
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.literal import csv_text
+from jsna.render.chapter_gaps import quality_gap_cells
 from jsna.render.glossary import GLOSSARY_PAGE, GlossaryLinker, glossary_cells
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
 from jsna.render.narrative import OVERVIEW, narrative_cells
@@ -259,6 +260,8 @@ def build_site(config: Config, results: list[ChapterResult], *,
     site_pages = _site_pages(ok, changes=previous.exists())
     for position, result in enumerate(ok, start=1):
         notebook = nbformat.read(result.output, as_version=4)
+        if result.name == "quality":  # what every chapter could not compute, now all have run
+            notebook.cells.extend(quality_gap_cells(config, output_dir, results))
         narrative = html_notebook(narrative_cells(config.inputs.narrative, result.name,
                                                   site_pages))
         for number, cell in enumerate(narrative.cells):

@@ -54,18 +54,9 @@ def _ensure_cleaned(config: Config) -> None:
 
 
 def sources_table(config: Config) -> Table:
-    """Every input the config can take: whether it is set and valid, its period and coverage.
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
-
-    Returns
-    -------
-    Table
-        One row per input (one per census year); file paths are not published.
-    """
+    """Every input the council's ``config`` can take: whether it is set and valid, its period
+    and coverage, as a table with one row per input (one per census year); file paths are not
+    published."""
     frame = describe_sources(config)
     details = [_without_paths(str(detail) if pd.notna(detail) else "", path, config.root)
                for detail, path in zip(frame["detail"], frame["path"], strict=True)]
@@ -193,17 +184,10 @@ def _share(finding: str, rows: int, kept: int) -> str:
 
 
 def build(config: Config) -> Chapter:
-    """Build the data quality chapter.
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
-
-    Returns
-    -------
-    Chapter
-    """
+    """Build the data quality chapter of the council ``config`` describes: the sources table
+    and, with a census, the reconciliation and the cleaner's findings on kept rows (the list of
+    what each chapter could not compute is added when the site is built:
+    :func:`chapter_gaps`)."""
     threshold = config.disclosure.threshold
     tables: dict[str, Table] = {"sources": sources_table(config)}
     rules: dict[str, TableRules] = {tables["sources"].name: TableRules(key=["Input"], counts=[])}

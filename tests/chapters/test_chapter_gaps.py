@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pandas as pd
+from small_config import small_config
 
 from jsna.chapters import voice
 from jsna.chapters.base import Chapter, Findings, Gap
 from jsna.chapters.quality import chapter_gaps
-from jsna.config import load_config
-
-
-def _config(folder, extra_inputs: str = ""):
-    (folder / "jsna.toml").write_text(textwrap.dedent(f"""\
-        [area]
-        code = "Z06000001"
-        name = "Demoton"
-        region_code = "Z15000001"
-        region_name = "Demo Region"
-        [jsna]
-        year = 2025
-        [inputs]
-        {extra_inputs}
-        """), encoding="utf-8")
-    return load_config(folder / "jsna.toml", check_chapters=False, check_files=False)
 
 
 def _indicators(rows):
@@ -35,7 +19,8 @@ def _indicators(rows):
 
 
 def test_every_kind_of_gap_is_listed_with_its_reason(tmp_path):
-    config = _config(tmp_path, 'population = "pop.csv"')
+    (tmp_path / "pop.csv").write_text("any\n", encoding="utf-8")
+    config = small_config(tmp_path, 'population = "pop.csv"')
     site = tmp_path / "site"
     # a chapter that recorded a gap itself, and a page that is only a box naming its input
     Chapter("ehcp", "EHC", Findings(["Fine."]),
@@ -82,7 +67,7 @@ def test_every_kind_of_gap_is_listed_with_its_reason(tmp_path):
 
 def test_the_voice_chapter_records_an_input_it_lacks(tmp_path):
     (tmp_path / "forum.md").write_text("We heard from families.\n", encoding="utf-8")
-    config = _config(tmp_path, 'voice_forum = "forum.md"')
+    config = small_config(tmp_path, 'voice_forum = "forum.md"')
     voice.build(config).save(tmp_path / "site")
     recorded = json.loads((tmp_path / "site" / "review" / "parts" / "gaps_voice.json")
                           .read_text(encoding="utf-8"))

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from small_config import small_config
 
 from jsna.chapters import voice
-from jsna.config import load_config
 from jsna.errors import JsnaInputError
 from jsna.sources.voice_survey import read_voice_survey
 
@@ -24,23 +23,8 @@ def _config(folder: Path, survey: str | None = None, forum: str | None = None,
     if forum is not None:
         (folder / "forum.md").write_text(forum, encoding="utf-8")
         lines.append('voice_forum = "forum.md"')
-    inputs = "\n".join(lines)
-    (folder / "jsna.toml").write_text(textwrap.dedent(f"""\
-        [area]
-        code = "Z06000001"
-        name = "Demoton"
-        region_code = "Z15000001"
-        region_name = "Demo Region"
-        [jsna]
-        year = 2025
-        [inputs]
-        {inputs}
-        [disclosure]
-        threshold = {threshold}
-        [chapters]
-        run = ["voice", "ehcp"]
-        """), encoding="utf-8")
-    return load_config(folder / "jsna.toml", check_chapters=False)
+    return small_config(folder, "\n".join(lines), f"[disclosure]\nthreshold = {threshold}\n"
+                        '[chapters]\nrun = ["voice", "ehcp"]\n')
 
 
 # Hand-worked example (threshold 5). Question Q, two groups:

@@ -356,7 +356,7 @@ def chapter_gaps_table(config: Config, folder: Path, results: dict[str, bool]) -
     if frame.empty:
         frame = pd.DataFrame([("Every chapter", "Nothing", "Every chapter run showed every "
                                "figure it can make.")], columns=GAP_COLUMNS)
-    return Table(f"{KEY}_chapter_gaps", "What each chapter could not compute, and why", frame,
+    return Table(f"{KEY}_chapter_gaps", "Figures each chapter leaves out, with the reason", frame,
                  row_header="Chapter",
                  notes=["Collected when the site was built, from what each chapter recorded, "
                         "the inputs the configuration sets and each chapter's indicator "

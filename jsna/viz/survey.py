@@ -22,7 +22,7 @@ from jsna.viz.charts import COLOURS, STYLE, one_value_each  # noqa: E402
 from jsna.viz.display import Figure  # noqa: E402
 
 #: Label of the segment standing for the suppressed answers together.
-HIDDEN = "Hidden (small numbers)"
+HIDDEN = "Hidden (to protect small numbers)"
 _HIDDEN_COLOUR = "#d9d9d9"
 
 

@@ -166,3 +166,22 @@ def test_the_demo_survey_has_small_cells_that_the_chapter_hides():
     survey = survey_table(np.random.default_rng([2025, 14]))
     assert (survey["count"].between(1, 4)).any()
     assert survey.groupby("question")["group"].nunique().max() == 2
+
+
+def test_hostile_answers_and_groups_are_drawn_literally_in_the_chart(tmp_path):
+    survey = ("question,group,response,count\n"
+              'Is it <b>ok</b>?,$g$ group,Yes $x$,40\nIs it <b>ok</b>?,$g$ group,No,10\n'
+              "Is it <b>ok</b>?,Others,Yes $x$,30\nIs it <b>ok</b>?,Others,No,20\n")
+    chapter = voice.build(_config(tmp_path, survey=survey))
+    figure = chapter.figures["question_1"]
+    svg = figure.svg().decode("utf-8")
+    assert "Yes $x$" in svg and "$g$ group" in svg  # drawn as written, no mathtext
+    assert "<b>" not in figure.to_html() and "&lt;b&gt;" in figure.to_html()
+
+
+def test_jsna_sources_refuses_a_bad_survey_with_the_chapters_message(tmp_path):
+    from jsna.input_checks import describe_sources
+    config = _config(tmp_path, survey="question,response,count\nQ,Yes,12\nQ,No,1.5\n")
+    row = describe_sources(config).set_index("key").loc["voice_survey"]
+    assert row["status"] == "problem"
+    assert "row 3, column count: '1.5' is not a whole number" in row["detail"]

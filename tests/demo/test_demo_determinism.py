@@ -36,6 +36,8 @@ EXPECTED_FILES = {
     "narrative/ehcp.md",
     "comparators/dedicated-schools-grant.ods",
     "comparators/send_tribunal_appeal_rates.csv",
+    "voice/survey.csv",
+    "voice/parent_carer_forum.md",
 }
 
 

@@ -39,6 +39,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "schools",
     "specialist_capacity",
     "sen2_extract",
+    "voice_survey", "voice_forum",
 )
 
 #: Comparator files under ``[inputs.comparators]``.
@@ -114,6 +115,8 @@ class Inputs:
     sen2_extract: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
     narrative: Path | None = None
+    voice_survey: Path | None = None
+    voice_forum: Path | None = None
 
 
 @dataclass(frozen=True)

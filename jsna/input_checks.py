@@ -158,6 +158,8 @@ INPUTS: tuple[InputSpec, ...] = (
               "or plan (checked and cleaned by `jsna clean sen2`)",
               "the council's SEND casework system (as for the DfE SEN2 return)",
               "https://www.gov.uk/guidance/special-educational-needs-survey"),
+    InputSpec("voice_survey", "survey of children, young people and families: results as a CSV of question, response, count and optionally group (the council's own)", "the council or its parent carer forum", "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25 (chapter 1: views of children, young people and parents)"),
+    InputSpec("voice_forum", "the parent carer forum's summary of what families told it (Markdown, UTF-8)", "the parent carer forum", "https://contact.org.uk/get-involved/parent-carer-forums/"),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
 )
 
@@ -453,7 +455,27 @@ _VALIDATORS: dict[str, Validator] = {
     "schools": _validate_schools,
     "specialist_capacity": _validate_capacity,
     "sen2_extract": _validate_sen2_extract,
+    "voice_survey": lambda path, config, _: _validate_voice_survey(path),
+    "voice_forum": lambda path, config, _: _validate_voice_forum(path),
 }
+
+
+def _validate_voice_survey(path: Path) -> tuple[int, str, str, str]:
+    from jsna.sources.voice_survey import read_voice_survey  # the voice chapter's own reader
+
+    survey = read_voice_survey(path)
+    return (len(survey), "", "", f"{survey['question'].nunique()} questions; "
+            f"{survey['group'].nunique()} group(s) of respondents")
+
+
+def _validate_voice_forum(path: Path) -> tuple[int, str, str, str]:
+    # links and images are checked when the chapter renders it (with the site's pages)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        raise JsnaError(f"{path}: not UTF-8 text (byte {error.start + 1}); save it as UTF-8 "
+                        "from your editor") from None
+    return len(lines), "", "", "Markdown text"
 
 
 def _resources_validator(key: str) -> Validator:

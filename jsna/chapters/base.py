@@ -25,6 +25,26 @@ FIGURE_FOLDER = "figures"
 REVIEW_PARTS_FOLDER = Path("review") / "parts"
 
 
+#: Heading of the findings panel of a chapter that is only a box naming its missing input.
+INPUT_NEEDED = "Input needed"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something a chapter could not show, and why (listed on the data quality page).
+
+    Attributes
+    ----------
+    what : str
+        What is missing from the page ("EHC plans held by 16 to 25 year olds").
+    why : str
+        The reason, naming the input that would fill it where there is one.
+    """
+
+    what: str
+    why: str
+
+
 @dataclass
 class Findings:
     """Key findings shown in a panel at the top of a chapter."""
@@ -67,6 +87,10 @@ class Chapter:
         by others (``exempt_where``) and the relations tying its counts to each other, to other
         tables and to the indicator table (``"indicators"``). The site-wide disclosure gate
         (:mod:`jsna.review.disclosure_gate`) reads them; a table without rules fails the gate.
+    gaps : list of Gap
+        What the chapter could not show and why (an input not given, a file without the
+        council's rows...), listed on the data quality page. A chapter whose findings panel is
+        headed "Input needed" is listed without one.
     """
 
     key: str
@@ -77,6 +101,7 @@ class Chapter:
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     disclosure: pd.DataFrame = field(default_factory=pd.DataFrame)
     rules: dict[str, TableRules] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
 
     def save(self, output_dir: str | Path) -> list[Path]:
         """Write the chapter's downloads under ``output_dir``.
@@ -84,7 +109,8 @@ class Chapter:
         Writes ``data/<key>_<table>.csv`` for each table, ``data/<key>_indicators.csv`` (when the
         chapter has indicator rows),
         ``figures/<key>_<figure>.svg``, ``review/parts/disclosure_<key>.csv``,
-        ``review/parts/findings_<key>.json`` (the key findings, shown on the site's index) and
+        ``review/parts/findings_<key>.json`` (the key findings, shown on the site's index),
+        ``review/parts/gaps_<key>.json`` (what it could not show, for the data quality page) and
         ``review/parts/rules_<table>.json`` for each table with rules (for the disclosure gate).
 
         Returns
@@ -108,6 +134,13 @@ class Chapter:
         written.append(path)
         path = parts / f"findings_{self.key}.json"
         path.write_text(json.dumps(self.findings.sentences, indent=1) + "\n", encoding="utf-8")
+        written.append(path)
+        gaps = list(self.gaps)
+        if self.findings.heading == INPUT_NEEDED:
+            gaps.insert(0, Gap("The whole chapter", " ".join(self.findings.sentences)))
+        path = parts / f"gaps_{self.key}.json"
+        path.write_text(json.dumps([{"what": g.what, "why": g.why} for g in gaps], indent=1,
+                                   ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
         for name, rules in sorted(self.rules.items()):
             path = parts / f"rules_{name}.json"

@@ -22,6 +22,7 @@ The full validation report, with row numbers, stays in the cleaned folder and is
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -53,18 +54,9 @@ def _ensure_cleaned(config: Config) -> None:
 
 
 def sources_table(config: Config) -> Table:
-    """Every input the config can take: whether it is set and valid, its period and coverage.
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
-
-    Returns
-    -------
-    Table
-        One row per input (one per census year); file paths are not published.
-    """
+    """Every input the council's ``config`` can take: whether it is set and valid, its period
+    and coverage, as a table with one row per input (one per census year); file paths are not
+    published."""
     frame = describe_sources(config)
     details = [_without_paths(str(detail) if pd.notna(detail) else "", path, config.root)
                for detail, path in zip(frame["detail"], frame["path"], strict=True)]
@@ -192,17 +184,10 @@ def _share(finding: str, rows: int, kept: int) -> str:
 
 
 def build(config: Config) -> Chapter:
-    """Build the data quality chapter.
-
-    Parameters
-    ----------
-    config : Config
-        The council's configuration.
-
-    Returns
-    -------
-    Chapter
-    """
+    """Build the data quality chapter of the council ``config`` describes: the sources table
+    and, with a census, the reconciliation and the cleaner's findings on kept rows (the list of
+    what each chapter could not compute is added when the site is built:
+    :func:`chapter_gaps`)."""
     threshold = config.disclosure.threshold
     tables: dict[str, Table] = {"sources": sources_table(config)}
     rules: dict[str, TableRules] = {tables["sources"].name: TableRules(key=["Input"], counts=[])}
@@ -263,3 +248,117 @@ def build(config: Config) -> Chapter:
 def cleaned_files(config: Config) -> list[Path]:
     """The cleaner's reports this chapter reads (in the cleaned folder, never published)."""
     return [config.clean_dir / "reconciliation.csv", config.clean_dir / "validation.csv"]
+
+
+#: Inputs a chapter uses when given but can do without, and what each adds to its page.
+OPTIONAL_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "population": (("comparators.sen_primary_need", "Primary need of pupils with SEN in the "
+                    "region, England and the statistical neighbours, for comparison"),),
+    "wards": (("imd", "Pupils with SEND by deprivation decile of their home area (the "
+               "deprivation gradient)"),),
+    "ehcp": (("population", "EHC plans per 10,000 residents aged 0 to 25"),),
+    "sufficiency": (("comparators.statistical_neighbours", "The forecast method that uses the "
+                     "statistical neighbours' growth"),),
+    "outcomes": (("comparators.eyfs_by_sen", "Good level of development at the end of "
+                  "reception, by SEN status"),),
+    "adulthood": (("comparators.ehcp_caseload", "EHC plans held by young people aged 16 to 25"),),
+}
+GAP_COLUMNS = ["Chapter", "Not shown", "Why"]
+
+
+def _input_is_set(config: Config, key: str) -> bool:
+    section, _, item = key.partition(".")
+    if section == "comparators":
+        return item in config.inputs.comparators
+    return getattr(config.inputs, section, None) is not None
+
+
+def _indicator_gaps(path: Path, council: str) -> list[tuple[str, str]]:
+    """Indicators of a chapter's download with no published value for the council: every
+    period, or the latest one (hidden by disclosure control, or not in the published file)."""
+    from jsna.indicators.catalogue import indicator_catalogue
+
+    if not path.is_file():
+        return []
+    rows = pd.read_csv(path, dtype={"area_code": str, "period": str, "note": str})
+    rows = rows[rows["area_code"] == council]
+    names = indicator_catalogue().set_index("indicator_id")["name"]
+    out = []
+    for (indicator, breakdown), own in rows.groupby(["indicator_id", "breakdown"], sort=False):
+        name = f"{names.get(indicator, indicator)}: {breakdown}"
+        latest = own[own["period"] == own["period"].max()]
+        missing = own if own["value"].isna().all() else latest
+        if not missing["value"].isna().all():
+            continue
+        why = ("hidden by disclosure control (small numbers, or a cell that would reveal one)"
+               if (missing["note"] == "[c]").any() else "not in the published file (shown [x] "
+               "or with the publisher's own symbol)")
+        if missing is own:
+            out.append((name, f"Every value for the council is {why}."))
+        else:
+            out.append((f"{name}, {latest['period'].iloc[0]}",
+                        f"The latest value for the council is {why}."))
+    return out
+
+
+def chapter_gaps(config: Config, folder: Path, results: dict[str, bool]) -> pd.DataFrame:
+    """What each chapter could not compute and why, for the data quality page.
+
+    Read after every chapter has run (the site is being built), from what they recorded:
+
+    * a chapter that failed in this refresh (its page is not published);
+    * what a chapter recorded itself (``review/parts/gaps_<key>.json``, written by
+      :meth:`jsna.chapters.base.Chapter.save` from ``Chapter.gaps``, and a page that is only a
+      box naming its missing input);
+    * inputs a chapter uses when given (:data:`OPTIONAL_INPUTS`) that are not set;
+    * indicators with no published value for the council, for every period or the latest
+      (hidden by disclosure control, or not in the published file), from ``data/<key>_indicators.csv``.
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration.
+    folder : Path
+        Where the chapters wrote their downloads (the refresh's staging folder).
+    results : dict of str -> bool
+        The chapters run in this refresh, in order, and whether each succeeded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Chapter, Not shown, Why``, one row per gap, in chapter order (no counts).
+    """
+    from jsna.chapter_list import CHAPTERS
+
+    rows: list[tuple[str, str, str]] = []
+    for key, ok in results.items():
+        title = CHAPTERS[key].title
+        if not ok:
+            rows.append((title, "The whole chapter", "The chapter stopped with an error in this "
+                         "refresh, so its page is not published; the refresh's message names "
+                         "the file or cell to fix."))
+            continue
+        recorded = folder / "review" / "parts" / f"gaps_{key}.json"
+        gaps = json.loads(recorded.read_text(encoding="utf-8")) if recorded.is_file() else []
+        rows += [(title, gap["what"], gap["why"]) for gap in gaps]
+        if any(gap["what"] == "The whole chapter" for gap in gaps):
+            continue
+        rows += [(title, what, f"inputs.{name} is not set.")
+                 for name, what in OPTIONAL_INPUTS.get(key, ()) if not _input_is_set(config, name)]
+        rows += [(title, what, why) for what, why in
+                 _indicator_gaps(folder / "data" / f"{key}_indicators.csv", config.area.code)]
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+
+
+def chapter_gaps_table(config: Config, folder: Path, results: dict[str, bool]) -> Table:
+    """:func:`chapter_gaps` as the data quality page shows it."""
+    frame = chapter_gaps(config, folder, results)
+    if frame.empty:
+        frame = pd.DataFrame([("Every chapter", "Nothing", "Every chapter run showed every "
+                               "figure it can make.")], columns=GAP_COLUMNS)
+    return Table(f"{KEY}_chapter_gaps", "Figures each chapter leaves out, with the reason", frame,
+                 row_header="Chapter",
+                 notes=["Collected when the site was built, from what each chapter recorded, "
+                        "the inputs the configuration sets and each chapter's indicator "
+                        "download. A figure hidden by disclosure control is never shown, "
+                        "however it is asked for."])

@@ -29,6 +29,7 @@ from jsna.demo.pupils import PLAN, simulate_pupils
 from jsna.demo.resources import DSG_FILE, TRIBUNAL_FILE, write_resources
 from jsna.demo.schools import LA_NUMBER, build_schools
 from jsna.demo.sen2_extract import SETTING_HEADING, extract_date, sen2_extract
+from jsna.demo.voice import FORUM_FILE, SURVEY_FILE, write_voice
 from jsna.errors import JsnaInputError
 
 REGION_CODE = "Z12000001"
@@ -157,6 +158,7 @@ def write_demo(
     _write_csv(sen2_extract(np.random.default_rng([seed, 16]), model, schools, geography.n_lsoas,
                             sen2, last_year, dirt_rate, within),
                folder / "casework" / "sen2_extract.csv")
+    write_voice(np.random.default_rng([seed, 14]), folder)  # own stream: other files unchanged
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
@@ -316,6 +318,8 @@ specialist_capacity = "specialist_capacity.csv"
 sen2_extract = "casework/sen2_extract.csv"
 
 narrative = "narrative"
+voice_survey = "{SURVEY_FILE}"
+voice_forum = "{FORUM_FILE}"
 
 [inputs.census]
 {census}

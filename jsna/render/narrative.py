@@ -6,92 +6,26 @@ council and what it recommends. They write one Markdown file per page in the fol
 ``ehcp.md`` ...); each refresh renders it under "What this means" on that page. A page whose file
 is missing shows a short box saying which file to write.
 
-The files are text from outside the toolkit, so they are rendered safely:
-
-* raw HTML is shown as text, never interpreted (``<script>`` appears as written);
-* headings are moved down to level 3 and below (the page keeps one ``h1`` and its ``h2`` sections);
-* a link may go to another page of the site (``04_ehcp.html``, with an optional ``#anchor``), or to
-  an ``https://``, ``http://`` or ``mailto:`` address; a link to a chapter that this refresh does
-  not publish (``--chapters``) shows as its text; any other link (``javascript:``, a file path, a
-  page the toolkit does not make) is refused with the file, line and link;
-* images are refused (the site works offline and embeds only its own figures).
+The files are text from outside the toolkit, so they are rendered safely by
+:func:`jsna.viz.markdown.safe_markdown_html` (raw HTML shown as text, headings from level 3,
+links checked, no images), as the voice chapter renders the parent carer forum's summary.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-import mistune
-
 from jsna.chapter_list import CHAPTERS
 from jsna.errors import JsnaInputError
+from jsna.viz.markdown import read_markdown, safe_markdown_html, site_pages
 
 #: File (without ``.md``) of the overview's narrative.
 OVERVIEW = "overview"
-#: Every chapter's page, published or not in this refresh (see :func:`narrative_html`).
-_CHAPTER_PAGES = frozenset(Path(info.notebook).with_suffix(".html").name for info in CHAPTERS.values())
-_EXTERNAL = re.compile(r"^(https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
-
-
-@dataclass
-class _SafeRenderer(mistune.HTMLRenderer):
-    """mistune's HTML renderer with raw HTML escaped, headings demoted and links checked."""
-
-    pages: frozenset[str] = frozenset()
-    problems: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__init__(escape=True)
-
-    def heading(self, text: str, level: int, **attrs: object) -> str:  # noqa: D102
-        level = min(6, level + 2)
-        return f"<h{level}>{text}</h{level}>\n"
-
-    def link(self, text: str, url: str, title: str | None = None) -> str:  # noqa: D102
-        page = url.split("#", 1)[0]
-        if _EXTERNAL.match(url):
-            return (f'<a href="{escape(url)}" rel="noopener noreferrer">{text}</a>')
-        if page in self.pages or (not page and url.startswith("#")):
-            return f'<a href="{escape(url)}">{text}</a>'
-        if page in _CHAPTER_PAGES:  # a chapter this refresh does not publish: text, no link
-            return text
-        self.problems.append(url)
-        return text
-
-    def image(self, text: str, url: str, title: str | None = None) -> str:  # noqa: D102
-        self.problems.append(f"image {url}")
-        return escape(text)
-
-
-def _line_of(source: str, needle: str) -> int:
-    position = source.find(needle)
-    return source.count("\n", 0, position) + 1 if position >= 0 else 1
 
 
 def narrative_html(text: str, *, source: str, pages: set[str] | frozenset[str]) -> str:
-    """Render a narrative Markdown file safely (see the module notes).
-
-    Parameters
-    ----------
-    text : str
-        The Markdown.
-    source : str
-        The file's name, for messages.
-    pages : set of str
-        File names of the site's pages (links to them are kept).
-
-    Returns
-    -------
-    str
-        HTML.
-
-    Raises
-    ------
-    JsnaInputError
-        Naming the file, line and link of every link or image that is refused.
+    """Render a narrative Markdown file safely (:func:`jsna.viz.markdown.safe_markdown_html`).
 
     Examples
     --------
@@ -99,19 +33,7 @@ def narrative_html(text: str, *, source: str, pages: set[str] | frozenset[str]) 
     ...                source="overview.md", pages={"04_ehcp.html"})
     '<h3>Plans</h3>\\n<p>See &lt;b&gt;the&lt;/b&gt; <a href="04_ehcp.html#timeliness">EHC chapter</a>.</p>\\n'
     """
-    renderer = _SafeRenderer(pages=frozenset(pages))
-    html = mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough"])(text)
-    if renderer.problems:
-        lines = []
-        for problem in renderer.problems:
-            url = problem.removeprefix("image ")
-            what = ("an image (the site works offline and shows only its own figures)"
-                    if problem.startswith("image ") else
-                    "a link that is neither a page of this site nor an https://, http:// or "
-                    "mailto: address")
-            lines.append(f"{source} line {_line_of(text, url)}: {url!r} is {what}")
-        raise JsnaInputError("; ".join(lines))
-    return str(html)
+    return safe_markdown_html(text, source=source, pages=pages)
 
 
 def read_narrative(folder: Path | None, key: str) -> str | None:
@@ -132,13 +54,7 @@ def read_narrative(folder: Path | None, key: str) -> str | None:
     if folder is None:
         return None
     path = folder / f"{key}.md"
-    if not path.is_file():
-        return None
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise JsnaInputError(f"{path}: not UTF-8 text (byte {error.start + 1}); save it as "
-                             "UTF-8 from your editor") from None
+    return read_markdown(path) if path.is_file() else None
 
 
 def narrative_cells(folder: Path | None, key: str, pages: set[str],
@@ -147,10 +63,8 @@ def narrative_cells(folder: Path | None, key: str, pages: set[str],
 
     Parameters
     ----------
-    folder : Path or None
-        ``inputs.narrative``.
-    key : str
-        Chapter key, or :data:`OVERVIEW`.
+    folder, key
+        As for :func:`read_narrative`.
     pages : set of str
         The site's page file names (for links).
 
@@ -190,8 +104,7 @@ def check_narrative_folder(folder: Path | None, chapters: list[str]) -> None:
     """
     if folder is None or not folder.is_dir():
         return
-    pages = {"index.html", "changes.html", "glossary.html",
-             *(Path(CHAPTERS[key].notebook).with_suffix(".html").name for key in chapters)}
+    pages = site_pages(chapters)
     expected = [OVERVIEW, *CHAPTERS]
     problems = []
     for path in sorted(folder.glob("*.md")):

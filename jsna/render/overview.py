@@ -56,7 +56,8 @@ def importance(row: pd.Series) -> str:
 
 
 def summary_lines(card: pd.DataFrame, council: str,
-                  wording: Wording | None = None) -> list[SummaryLine]:
+                  wording: Wording | None = None, *, region: str | None = None,
+                  ) -> list[SummaryLine]:
     """The executive summary's lines, most important first.
 
     Parameters
@@ -67,6 +68,9 @@ def summary_lines(card: pd.DataFrame, council: str,
         The council's name (inserted as text).
     wording : Wording, optional
         Default: the ``[overview]`` section of ``wording.toml``.
+    region : str, optional
+        The council's region (inserted as text): each line then also compares the council with
+        its region, between England and the statistical neighbours.
 
     Returns
     -------
@@ -78,7 +82,7 @@ def summary_lines(card: pd.DataFrame, council: str,
     for _, row in card.iterrows():
         group = importance(row)
         lines.append(SummaryLine(group, say.pick("importance", group),
-                                 _sentence(row, council, say)))
+                                 _sentence(row, council, say, region)))
     return sorted(lines, key=lambda line: IMPORTANCE.index(line.importance))
 
 
@@ -117,14 +121,14 @@ def _indicator_words(name: str) -> str:
     return name
 
 
-def _sentence(row: pd.Series, council: str, say: Wording) -> str:
+def _sentence(row: pd.Series, council: str, say: Wording, region: str | None = None) -> str:
     indicator = _indicator_words(str(row["name"]))
     value = float(row["value"])
     if not math.isfinite(value):
         return sentence(say.fill("not_published", indicator=indicator, period=row["period"]))
     parts = [say.fill("headline", indicator=indicator, value=measure(value, str(row["name"])),
                       period=row["period"])]
-    parts.append(_comparators(row, say))
+    parts.append(_comparators(row, say, region))
     if math.isfinite(row["rank"]):
         parts.append(say.fill("rank", rank=row["rank"], out_of=row["out_of"], council=council,
                               first=say.pick("first", row["polarity"])))
@@ -137,23 +141,50 @@ def _sentence(row: pd.Series, council: str, say: Wording) -> str:
     return sentence(*parts)
 
 
-def _comparators(row: pd.Series, say: Wording) -> str:
+def _comparators(row: pd.Series, say: Wording, region: str | None = None) -> str:
+    """England, then the region (when named and published), then the neighbour average; a
+    comparator judged as the one before it is listed without repeating the judgement."""
     england, average = float(row["england"]), float(row["neighbours"])
     name = str(row["name"])
     to_england, to_neighbours = row["compared_to_england"], row["compared_to_neighbours"]
     text = ""
+    previous = None
     if math.isfinite(england):
         text = say.fill("against_england", relation=say.pick("compared", to_england),
                         england=measure(england, name))
+        previous = to_england
+    value = float(row["region"]) if region is not None else math.nan
+    if text and math.isfinite(value):
+        to_region = row["compared_to_region"]
+        if to_region == previous and say.knows("compared", to_region):
+            text += say.fill("and_region_alike", region=region, value=measure(value, name))
+        else:
+            text += say.fill("and_region", relation=say.pick("compared", to_region),
+                             region=region, value=measure(value, name))
+        previous = to_region
     if not math.isfinite(average):
         return text
     if not text:
         return say.fill("against_neighbours", relation=say.pick("compared", to_neighbours),
                         average=measure(average, name))
-    if to_neighbours == to_england and say.knows("compared", to_neighbours):
+    if to_neighbours == previous and say.knows("compared", to_neighbours):
         return text + say.fill("and_neighbours_alike", average=measure(average, name))
     return text + say.fill("and_neighbours", relation=say.pick("compared", to_neighbours),
                            average=measure(average, name))
+
+
+def neighbour_average_note(council: str, neighbours: int) -> str:
+    """How the statistical neighbour average is worked out (under the summary and scorecard).
+
+    Examples
+    --------
+    >>> neighbour_average_note("Demoton", 10)[:72]
+    'Neighbour average: the simple (unweighted) mean of the published values '
+    """
+    return (f"Neighbour average: the simple (unweighted) mean of the published values of "
+            f"{council}'s {neighbours} statistical neighbours (DfE's children's services "
+            "statistical neighbour model) for the same period, of those with a value; each "
+            "council counts once whatever its size.")
 
 
 def _trend_key(row: pd.Series) -> str:
@@ -167,8 +198,9 @@ def _trend_key(row: pd.Series) -> str:
     return trend if trend in ("Increasing", "Decreasing", "No significant change") else ""
 
 
-def summary_html(lines: list[SummaryLine], linker: GlossaryLinker) -> str:
-    """The summary: each group that has lines under its label (a heading), most important first."""
+def summary_html(lines: list[SummaryLine], linker: GlossaryLinker, note: str = "") -> str:
+    """The summary: each group that has lines under its label (a heading), most important first,
+    then ``note`` (plain text, e.g. :func:`neighbour_average_note`) when given."""
     groups = []
     for group in IMPORTANCE:
         mine = [line for line in lines if line.importance == group]
@@ -177,7 +209,8 @@ def summary_html(lines: list[SummaryLine], linker: GlossaryLinker) -> str:
         items = "".join(f"<li>{linker.link(escape(line.text))}</li>" for line in mine)
         groups.append(f'<section class="summary-group summary-{group.replace("_", "-")}">'
                       f"<h3>{escape(mine[0].label)}</h3><ul>{items}</ul></section>")
-    return f'<div class="executive-summary">{"".join(groups)}</div>'
+    note_html = f'<p class="note">{linker.link(escape(note))}</p>' if note else ""
+    return f'<div class="executive-summary">{"".join(groups)}{note_html}</div>'
 
 
 #: CSS class of each status (the colour; the text label is always shown too).
@@ -242,10 +275,7 @@ def scorecard_html(card: pd.DataFrame, council: str, region: str, neighbours: in
         "judged by whether the 95% confidence interval of its value includes the comparator's "
         "value (as OHID Fingertips does); better or worse only where a higher value is better "
         "or worse.",
-        f"Neighbour average: the simple (unweighted) mean of the published values of {council}'s "
-        f"{neighbours} statistical neighbours (DfE's children's services statistical neighbour "
-        "model) for the same period, of those with a value; each council counts once whatever "
-        "its size. Neighbour rank: 1 is the best value (the highest where a higher value "
+        neighbour_average_note(council, neighbours) + " Neighbour rank: 1 is the best value (the highest where a higher value "
         "is neither better nor worse) among the council and its neighbours with a value.",
         "Rows are in the order of the summary above. Recent trend: chi-square test for trend over the latest five periods. Quartile band "
         "among all councils in England (A = best quarter) where a higher or lower value is "

@@ -27,10 +27,16 @@ from jsna.errors import JsnaInputError
 from jsna.indicators.catalogue import scorecard
 from jsna.indicators.table import CSV_FLOAT_FORMAT, finalise
 from jsna.literal import csv_text
+from jsna.render.chapter_gaps import quality_gap_cells
 from jsna.render.glossary import GLOSSARY_PAGE, GlossaryLinker, glossary_cells
 from jsna.render.html import Link, PageContext, html_notebook, human_size, render_page
 from jsna.render.narrative import OVERVIEW, narrative_cells
-from jsna.render.overview import scorecard_html, summary_html, summary_lines
+from jsna.render.overview import (
+    neighbour_average_note,
+    scorecard_html,
+    summary_html,
+    summary_lines,
+)
 from jsna.render.publish import site_lock, write_text
 from jsna.render.runner import ChapterResult
 from jsna.review.changes import (
@@ -259,6 +265,8 @@ def build_site(config: Config, results: list[ChapterResult], *,
     site_pages = _site_pages(ok, changes=previous.exists())
     for position, result in enumerate(ok, start=1):
         notebook = nbformat.read(result.output, as_version=4)
+        if result.name == "quality":  # what every chapter could not compute, now all have run
+            notebook.cells.extend(quality_gap_cells(config, output_dir, results))
         narrative = html_notebook(narrative_cells(config.inputs.narrative, result.name,
                                                   site_pages))
         for number, cell in enumerate(narrative.cells):
@@ -371,7 +379,8 @@ def _scorecard_cells(config: Config, output_dir: Path,
         ("html", '<p>The headline indicators, most important first: those significantly worse '
                  "than England or the statistical neighbours and getting worse, then those worse, "
                  "then those getting worse, then the rest.</p>"),
-        ("html", summary_html(summary_lines(card, name), linker)),
+        ("html", summary_html(summary_lines(card, name, region=config.area.region_name), linker,
+                              neighbour_average_note(name, len(config.neighbours)))),
         ("markdown", "## SEND scorecard"),
         ("html", scorecard_html(card, name, config.area.region_name, len(config.neighbours),
                                 linker)),

@@ -38,6 +38,8 @@ EXPECTED_FILES = {
     "comparators/send_tribunal_appeal_rates.csv",
     "specialist_capacity.csv",
     "casework/sen2_extract.csv",
+    "voice/survey.csv",
+    "voice/parent_carer_forum.md",
 }
 
 

@@ -11,7 +11,12 @@ from bs4 import BeautifulSoup
 from jsna.indicators.catalogue import SCORECARD_COLUMNS
 from jsna.render.glossary import GLOSSARY_PAGE, GlossaryLinker, glossary_cells, glossary_terms
 from jsna.render.html import Link, PageContext, html_notebook, render_page
-from jsna.render.overview import scorecard_html, summary_html, summary_lines
+from jsna.render.overview import (
+    neighbour_average_note,
+    scorecard_html,
+    summary_html,
+    summary_lines,
+)
 from jsna.viz.display import escape
 
 HOSTILE = 'EHC plan <script>alert(1)</script> &amp; "SEN support" <b>SEND</b>'
@@ -191,3 +196,30 @@ def test_summary_writes_each_value_in_its_indicators_unit():
             "in 2024") in text
     assert "England (38.9 per 1,000)" in text and "average (40.1 per 1,000)" in text
     assert "%" not in text
+
+
+def test_summary_also_compares_with_the_region_and_states_the_neighbour_average_method():
+    """Before: the summary named England and the neighbours only (issue 18 item 1)."""
+    on_time = _card_row("Plans on time", value=22.6, england=46.4, neighbours=51.04,
+                        to_england="Worse", to_neighbours="Worse", worsening=False, rag="Red")
+    on_time.update(region=40.0, compared_to_region="Worse")
+    differs = _card_row("Differs", value=51.2, england=50.0, neighbours=49.0)
+    differs.update(region=60.0, compared_to_region="Worse")
+    no_region = _card_row("No region", value=51.2, england=50.0, neighbours=49.0)
+    card = pd.DataFrame([on_time, differs, no_region], columns=SCORECARD_COLUMNS)
+    lines = summary_lines(card, "Demoton", region="South <East>")
+    assert [line.text for line in lines] == [
+        "Plans on time: 22.6% in 2024, significantly worse than England (46.4%), South <East> "
+        "(40.0%) and the statistical neighbour average (51.0%); over the latest five years it "
+        "shows no significant change.",
+        "Differs: 51.2% in 2024, similar to England (50.0%), significantly worse than South "
+        "<East> (60.0%) and similar to the statistical neighbour average (49.0%); over the "
+        "latest five years it shows no significant change.",
+        "No region: 51.2% in 2024, similar to England (50.0%) and the statistical neighbour "
+        "average (49.0%); over the latest five years it shows no significant change.",
+    ]
+    html = summary_html(lines, GlossaryLinker(), neighbour_average_note("Demoton", 10))
+    assert "South &lt;East&gt;" in html and "<East>" not in html
+    note = BeautifulSoup(html, "html.parser").find("p", class_="note").get_text()
+    assert "simple (unweighted) mean of the published values of Demoton's 10 statistical " \
+           "neighbours" in note

@@ -27,6 +27,9 @@ import numpy as np
 import pandas as pd
 
 from jsna.clean.health_services import SERVICES
+from jsna.indicators.comparisons import ENGLAND, ComparatorAreas
+from jsna.sources.la_codes import current_codes
+from jsna.stats import Benchmarks, add_comparisons, add_recent_trend
 
 OVER_18 = "health_waits_over_18_weeks_percent"
 OVER_52 = "health_waits_over_52_weeks_percent"
@@ -212,3 +215,62 @@ def distribution_by_service(waits: pd.DataFrame, on: datetime.date) -> pd.DataFr
     out = pd.concat([whole, parts], ignore_index=True)
     return out[["service", "waiting", "median_weeks", "p90_weeks", "over_18_weeks",
                 "over_52_weeks"]] if len(out) else out
+
+
+#: Columns of :func:`fingertips_comparisons`.
+FINGERTIPS_COLUMNS = [
+    "indicator_id", "indicator_name", "breakdown", "period", "year", "area_code", "area_name",
+    "area_type", "value", "lower_ci_95", "upper_ci_95", "count", "denominator", "note",
+    "compared_to_england", "compared_to_region", "compared_to_neighbours", "recent_trend",
+]
+
+
+def fingertips_comparisons(frame: pd.DataFrame, areas: ComparatorAreas) -> pd.DataFrame:
+    """Fingertips indicators of the council, its region, England and neighbours, compared.
+
+    Values and 95% intervals are OHID's, as published; each council value is compared with
+    England's, the region's and the neighbours' average by Fingertips' method (the area's 95%
+    interval against the benchmark value: :func:`jsna.stats.compare.compare_to_benchmark`),
+    without polarity (``Higher``/``Similar``/``Lower``: an export does not say which way is
+    good), and each series gets its recent trend from the values and intervals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`jsna.sources.fingertips.read_fingertips` (totals: rows of a category
+        breakdown such as deprivation deciles are left out).
+    areas : ComparatorAreas
+        The council, region and neighbours (current codes: older exports' codes are mapped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FINGERTIPS_COLUMNS`; ``breakdown`` is "sex, age" as published.
+    """
+    rows = frame.loc[frame["category_type"].fillna("").eq("")].copy()
+    rows["area_code"] = current_codes(rows["area_code"])
+    rows = rows.loc[rows["area_code"].isin(areas.codes)].copy()
+    names = areas.display_names()
+    rows["area_name"] = rows["area_code"].map(names).fillna(rows["area_name"])
+    rows.loc[rows["area_code"].eq(ENGLAND), "area_type"] = "England"
+    rows.loc[rows["area_code"].eq(areas.region_code), "area_type"] = "Region"
+    councils = rows["area_code"].isin([areas.council, *areas.neighbours])
+    rows.loc[councils, "area_type"] = "Local authority"
+    rows["breakdown"] = rows["sex"].astype(str) + ", " + rows["age"].astype(str)
+    rows["indicator_id"] = "fingertips_" + rows["indicator_id"].astype(str)
+    # one row per area, indicator, breakdown and period (an export may repeat an area)
+    rows = rows.drop_duplicates(["indicator_id", "breakdown", "period", "area_code"])
+    if rows.empty:
+        return pd.DataFrame(columns=FINGERTIPS_COLUMNS)
+    compared = add_comparisons(rows, Benchmarks(areas.council, areas.region_code,
+                                                tuple(areas.neighbours)),
+                               polarity="Not applicable")
+    keys = ["indicator_id", "area_code", "period", "breakdown"]
+    trended = add_recent_trend(compared, kind="value")[[*keys, "recent_trend"]]
+    out = compared.drop(columns=["recent_trend"], errors="ignore").merge(
+        trended, on=keys, how="left")
+    order = {"Local authority": 0, "Region": 2, "England": 3}
+    out["_order"] = out["area_type"].map(order).fillna(1) + np.where(
+        out["area_code"].eq(areas.council), -1, 0)
+    out = out.sort_values(["indicator_id", "breakdown", "year", "_order", "area_code"])
+    return out[FINGERTIPS_COLUMNS].reset_index(drop=True)

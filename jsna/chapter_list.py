@@ -46,6 +46,7 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("outcomes", "06_outcomes.ipynb", "Outcomes", ("comparators.ks4_by_sen",)),
         ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
         ChapterInfo("resources", "08_resources.ipynb", "High needs funding and disagreement", ("comparators.high_needs_dsg", "comparators.send_tribunals", "population")),
+        ChapterInfo("health", "11_health.ipynb", "Children's health services and health"),  # waits and/or inputs.fingertips, else a box naming them
         ChapterInfo("quality", "09_quality.ipynb", "Data quality and sources"),
     )
 }

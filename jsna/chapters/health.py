@@ -146,18 +146,18 @@ def _waits_part(config: Config, areas: ComparatorAreas) -> tuple[
     waits = result.waits.to_pandas()
     day = result.extract_date
     period = period_label(day)
+    ward_names: dict[str, str] = {}
+    if config.inputs.lsoa_ward_lookup is not None:
+        lookup = read_lsoa_ward_lookup(config.inputs.lsoa_ward_lookup).table
+        ward_names = dict(zip(lookup["ward_code"], lookup["ward_name"], strict=True))
     rows = waiting_list_rows(waits, extract_date=day, area_code=areas.council,
-                             area_name=config.area.name)
+                             area_name=config.area.name, ward_names=ward_names)
     indicators, audit = indicator_pipeline(rows, config=config, areas=areas,
                                            polarity="Low is good")
     distribution = distribution_by_service(waits, day)
     council = config.area.name
     tables = {"waits_by_service": _service_table(indicators, distribution, council, period,
                                                  areas.council)}
-    ward_names: dict[str, str] = {}
-    if config.inputs.lsoa_ward_lookup is not None:
-        lookup = read_lsoa_ward_lookup(config.inputs.lsoa_ward_lookup).table
-        ward_names = dict(zip(lookup["ward_code"], lookup["ward_name"], strict=True))
     wards = indicators[(indicators["indicator_id"] == OVER_18)
                        & (indicators["area_type"] == "Ward")]
     ward_rows = sorted(((ward_names.get(c) or c, OVER_18, c, ALL_SERVICES, period)
@@ -226,7 +226,9 @@ def _fingertips_part(config: Config, areas: ComparatorAreas
                              f"the Fingertips export")
     records = []
     sentences = []
-    for (_, breakdown), rows in compared.groupby(["indicator_id", "breakdown"], sort=True):
+    several = compared.groupby("indicator_id")["breakdown"].nunique()
+    for (indicator, breakdown), rows in compared.groupby(["indicator_id", "breakdown"],
+                                                         sort=True):
         mine = rows[rows["area_code"] == areas.council]
         if mine.empty:
             continue
@@ -239,11 +241,12 @@ def _fingertips_part(config: Config, areas: ComparatorAreas
 
         neighbours = same[same.index.isin(areas.neighbours)]["value"]
         records.append({
-            "Indicator": f"{latest['indicator_name']} ({breakdown})",
+            "Indicator": latest["indicator_name"] + (f" ({breakdown})" if several[indicator] > 1
+                                                     else ""),
             "Period": latest["period"],
             config.area.name: _shown(latest["value"], latest["note"]),
-            "95% CI lower": _shown(latest["lower_ci_95"]),
-            "95% CI upper": _shown(latest["upper_ci_95"]),
+            "95% CI": "[x]" if pd.isna(latest["lower_ci_95"]) else
+            f"{latest['lower_ci_95']:.1f} to {latest['upper_ci_95']:.1f}",
             areas.region_name: value(areas.region_code),
             "England": value(ENGLAND),
             "Neighbours' average": neighbours.mean() if neighbours.notna().any() else "[x]",
@@ -258,8 +261,7 @@ def _fingertips_part(config: Config, areas: ComparatorAreas
                 relation=WORDING.pick("compared", latest["compared_to_england"]),
                 period=latest["period"])))
     frame = pd.DataFrame.from_records(records)
-    numbers = [config.area.name, "95% CI lower", "95% CI upper", areas.region_name, "England",
-               "Neighbours' average"]
+    numbers = [config.area.name, areas.region_name, "England", "Neighbours' average"]
     table = Table(name=f"{KEY}_fingertips", frame=frame, row_header="Indicator",
                   caption=(f"Children's health indicators, {config.area.name} compared with "
                            f"{areas.region_name}, England and its statistical neighbours"),

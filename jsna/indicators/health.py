@@ -137,7 +137,8 @@ def _list_dates(waits: pd.DataFrame, extract_date: datetime.date, years: int
 
 
 def waiting_list_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_code: str,
-                      area_name: str = "", years: int = 5) -> pd.DataFrame:
+                      area_name: str = "", years: int = 5,
+                      ward_names: dict[str, str] | None = None) -> pd.DataFrame:
     """Indicator rows (counts and denominators) of the waiting lists, before statistics.
 
     Parameters
@@ -151,6 +152,8 @@ def waiting_list_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_
     years : int, default 5
         Periods: the list on 31 March of up to ``years - 1`` earlier years, then on the extract
         date.
+    ward_names : dict, optional
+        Ward code -> name (a ward row without a name is named by its code).
 
     Returns
     -------
@@ -181,7 +184,9 @@ def waiting_list_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_
             if day == extract_date:
                 by_ward = wait_distribution(waiting.dropna(subset=["ward_code"]), ["ward_code"])
                 for entry in by_ward.itertuples(index=False):
-                    add(indicator, str(entry.ward_code), "", "Ward", period, ALL_SERVICES,
+                    code = str(entry.ward_code)
+                    add(indicator, code, (ward_names or {}).get(code) or code, "Ward", period,
+                        ALL_SERVICES,
                         getattr(entry, column), entry.waiting)
         if day == extract_date:
             by_age = wait_distribution(waiting, ["age_band"]).set_index("age_band")

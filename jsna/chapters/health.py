@@ -15,6 +15,8 @@ Two parts, each shown when its input is set (else a short box naming the input):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
@@ -44,7 +46,7 @@ from jsna.sources.fingertips import read_fingertips
 from jsna.sources.la_codes import canonical_code
 from jsna.sources.lsoa_wards import read_lsoa_ward_lookup
 from jsna.viz.charts import trend_chart
-from jsna.viz.display import Table
+from jsna.viz.display import Table, escape
 
 KEY = "health"
 TITLE = "Children's health services and health"
@@ -250,10 +252,10 @@ def _fingertips_part(config: Config, areas: ComparatorAreas
             areas.region_name: value(areas.region_code),
             "England": value(ENGLAND),
             "Neighbours' average": neighbours.mean() if neighbours.notna().any() else "[x]",
-            "Compared with England": latest["compared_to_england"],
-            "Compared with region": latest["compared_to_region"],
-            "Compared with neighbours": latest["compared_to_neighbours"],
-            "Recent trend": latest["recent_trend"],
+            "vs England": latest["compared_to_england"],
+            "vs region": latest["compared_to_region"],
+            "vs neighbours": latest["compared_to_neighbours"],
+            "Trend": latest["recent_trend"],
         })
         if latest["compared_to_england"] in ("Higher", "Lower"):
             sentences.append(sentence(WORDING.fill(
@@ -272,6 +274,33 @@ def _fingertips_part(config: Config, areas: ComparatorAreas
                          "The neighbours' average is unweighted.", SYMBOLS])
     return {"fingertips": table}, {table.name: TableRules(key=["Indicator"], counts=[])}, \
         sentences[:3]
+
+
+@dataclass
+class InputBox:
+    """A short box in a chapter's section naming the input that would fill it."""
+
+    part: str
+    text: str
+
+    def _repr_html_(self) -> str:
+        return (f'<aside class="findings" aria-labelledby="input-{self.part}">'
+                f'<h3 id="input-{self.part}">Input needed</h3><p>{escape(self.text)}</p></aside>')
+
+    def _repr_markdown_(self) -> str:
+        return f"**Input needed.** {self.text}"
+
+
+def missing_box(config: Config, part: str) -> InputBox | None:
+    """A box naming the input of a part (``"waits"`` or ``"fingertips"``) the config does not set.
+
+    Returns None when the input is set (the part's tables are shown instead).
+    """
+    if part == "waits" and not health_extracts(config):
+        return InputBox(part, sentence(WORDING.fill("missing_waits")))
+    if part == "fingertips" and config.inputs.fingertips is None:
+        return InputBox(part, sentence(WORDING.fill("missing_fingertips")))
+    return None
 
 
 def build(config: Config) -> Chapter:

@@ -125,9 +125,11 @@ def _dirt(rng: np.random.Generator, out: pd.DataFrame, postcodes: pd.DataFrame,
         return rng.choice(n, size=max(1, int(n * rate * share)), replace=False)
 
     out.loc[some(0.5), "Service"] = "Dietetics"  # not one of the seven
-    out.loc[some(0.3), "Referral Received"] = "31/13/2024"  # unreadable
+    out.loc[some(0.3), "Referral Received"] = "31/13/2024"  # not a real date
+    out.loc[some(0.2), "Referral Received"] = "unknown"  # unreadable
     future = (extract_date + datetime.timedelta(days=40)).strftime("%d/%m/%Y")
     out.loc[some(0.3), "Referral Received"] = future
+    out.loc[some(0.2), "Date First Seen"] = future
     rows = some(0.5)  # seen before the referral
     seen_early = pd.to_datetime(out.loc[rows, "Referral Received"], format="%d/%m/%Y",
                                 errors="coerce") - pd.Timedelta(days=30)

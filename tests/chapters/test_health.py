@@ -50,7 +50,7 @@ def test_real_council_fingertips_table(tmp_path):
     chapter = health.build(load_config(_config(tmp_path, f'fingertips = "{YORK_FILE.as_posix()}"')))
     table = chapter.tables["fingertips"].frame
     assert len(table) >= 5
-    assert set(table["Compared with England"]) <= {"Higher", "Lower", "Similar", "Not compared"}
+    assert set(table["vs England"]) <= {"Higher", "Lower", "Similar", "Not compared"}
     # the local-waits part names its input
     assert any("inputs.health_waits" in s for s in chapter.findings.sentences)
     # 91871 SEMH pupils, 2018, as published: York 2.17 (1.95 to 2.42), England 2.19; OHID
@@ -60,4 +60,4 @@ def test_real_council_fingertips_table(tmp_path):
     assert semh["York"] == pytest.approx(2.172423)
     assert semh["95% CI"] == "1.9 to 2.4"
     assert semh["England"] == pytest.approx(2.190854)
-    assert semh["Compared with England"] == "Similar"
+    assert semh["vs England"] == "Similar"

@@ -22,6 +22,7 @@ denominator. Counts are of referrals: a child waiting for two services counts on
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -163,7 +164,7 @@ def waiting_list_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_
     rows: list[dict[str, object]] = []
 
     def add(indicator: str, code: str, name: str, kind: str, period: str, breakdown: str,
-            count: float, denominator: float) -> None:
+            count: Any, denominator: Any) -> None:
         rows.append({"indicator_id": indicator, "area_code": code, "area_name": name,
                      "area_type": kind, "period": period, "breakdown": breakdown,
                      "count": float(count), "denominator": float(denominator)})
@@ -183,11 +184,10 @@ def waiting_list_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_
                         entry[column], entry["waiting"])
             if day == extract_date:
                 by_ward = wait_distribution(waiting.dropna(subset=["ward_code"]), ["ward_code"])
-                for entry in by_ward.itertuples(index=False):
-                    code = str(entry.ward_code)
+                for ward in by_ward.itertuples(index=False):
+                    code = str(ward.ward_code)
                     add(indicator, code, (ward_names or {}).get(code) or code, "Ward", period,
-                        ALL_SERVICES,
-                        getattr(entry, column), entry.waiting)
+                        ALL_SERVICES, getattr(ward, column), ward.waiting)
         if day == extract_date:
             by_age = wait_distribution(waiting, ["age_band"]).set_index("age_band")
             add(OVER_18_BY_AGE, area_code, area_name, "Local authority", period, ALL_AGES,

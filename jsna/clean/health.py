@@ -43,7 +43,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jsna.clean import coded_fields as coding
-from jsna.clean.dates import IMPOSSIBLE, MISSING, OK, STATUS_NAMES, parse_dates
+from jsna.clean.dates import IMPOSSIBLE, MISSING, OK, STATUS_NAMES
+from jsna.clean.dates import _parse_distinct as parse_distinct_dates
 from jsna.clean.headings import check_required, match_headings
 from jsna.clean.health_report import (
     FINDING_COLUMNS,
@@ -54,6 +55,7 @@ from jsna.clean.health_report import (
     render_health_validation_html,
 )
 from jsna.clean.health_services import (
+    SERVICES,
     check_service_map,
     match_services,
     nhs_number_status,
@@ -193,33 +195,49 @@ def _column(table: pa.Table, name: str) -> pa.ChunkedArray:
     return pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
 
 
-def _dates(table: pa.Table, name: str) -> tuple[np.ndarray, np.ndarray]:
-    parsed = parse_dates(_column(table, name))
-    return parsed.dates, parsed.status_codes
+@dataclass(frozen=True)
+class _Dates:
+    """A date column: per row the date and status; year and month-day for age arithmetic."""
+
+    dates: np.ndarray
+    status: np.ndarray
+    year: np.ndarray
+    month_day: np.ndarray
 
 
-def _age_at(dob: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Completed years from ``dob`` to ``on`` (NaN where either is missing)."""
-    years = lambda d: d.astype("datetime64[Y]").astype(np.int64) + 1970  # noqa: E731
-    month_day = lambda d: ((d.astype("datetime64[M]").astype(np.int64) % 12 + 1) * 100  # noqa: E731
-                           + (d - d.astype("datetime64[M]")).astype(np.int64) + 1)
-    age = (years(on) - years(dob) - (month_day(on) < month_day(dob))).astype(float)
-    age[np.isnat(dob) | np.isnat(on)] = np.nan
-    return age
+def _dates(table: pa.Table, name: str, parts: bool = False) -> _Dates:
+    """Parse each distinct value once; spread the dates and status (and, with ``parts``, year
+    and month-day, computed on the distinct dates) over the rows."""
+    codes, values = coding.encode(_column(table, name))
+    dates, status = parse_distinct_dates(values)
+    nat = np.datetime64("NaT", "D")
+    year = month_day = np.zeros(0, dtype=np.int64)
+    if parts:
+        months = dates.astype("datetime64[M]")
+        year = coding.decode(codes, dates.astype("datetime64[Y]").astype(np.int64) + 1970, 0)
+        month_day = coding.decode(codes, (months.astype(np.int64) % 12 + 1) * 100
+                                  + (dates - months).astype(np.int64) + 1, 0)
+    return _Dates(coding.decode(codes, dates, nat).astype("datetime64[D]"),
+                  coding.decode(codes, status, STATUS_NAMES.index(MISSING)), year, month_day)
 
 
-def _ages(table: pa.Table, referral: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ages(table: pa.Table, referral: _Dates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Age at referral; True where neither age nor DOB is given; True where unusable."""
-    age_text = pc.utf8_trim_whitespace(_column(table, "age"))
-    codes, distinct = coding.encode(age_text)
-    numbers = pd.to_numeric(pd.Series(distinct.to_numpy(zero_copy_only=False)),
-                            errors="coerce").to_numpy(dtype=float)
-    given_age = coding.decode(codes, numbers, np.nan).astype(float)
-    age_blank = pc.is_null(age_text).to_numpy(zero_copy_only=False)
-    dob, dob_status = _dates(table, "dob")
-    from_dob = _age_at(dob, referral)
+    n = table.num_rows
+    given_age = np.full(n, np.nan)
+    age_blank = np.ones(n, dtype=bool)
+    if "age" in table.column_names:
+        age_text = pc.utf8_trim_whitespace(table.column("age"))
+        codes, distinct = coding.encode(age_text)
+        numbers = pd.to_numeric(pd.Series(distinct.to_numpy(zero_copy_only=False)),
+                                errors="coerce").to_numpy(dtype=float)
+        given_age = coding.decode(codes, numbers, np.nan).astype(float)
+        age_blank = codes < 0
+    dob = _dates(table, "dob", parts=True)
+    from_dob = (referral.year - dob.year - (referral.month_day < dob.month_day)).astype(float)
+    from_dob[np.isnat(dob.dates) | np.isnat(referral.dates)] = np.nan
     age = np.where(np.isnan(given_age), from_dob, np.floor(given_age))
-    dob_blank = dob_status == STATUS_NAMES.index(MISSING)
+    dob_blank = dob.status == STATUS_NAMES.index(MISSING)
     missing = age_blank & dob_blank
     unusable = ~missing & (np.isnan(age) | (age < 0) | (age > 25))
     age[unusable] = np.nan
@@ -294,10 +312,11 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
     n = table.num_rows
     rows = table.column("source_row").to_numpy()
     data = [c for c in table.column_names if c != "source_row"]
-    has_value = np.zeros(n, dtype=bool)
-    for column in data:
-        length = pc.utf8_length(pc.utf8_trim_whitespace(table.column(column)))
-        has_value |= pc.fill_null(length, 0).to_numpy(zero_copy_only=False) > 0
+    # the reader reads blank cells as nulls: a row is blank when every column is null
+    valid = pc.is_valid(table.column(data[0])) if data else pa.array(np.zeros(n, dtype=bool))
+    for column in data[1:]:
+        valid = pc.or_(valid, pc.is_valid(table.column(column)))
+    has_value = np.asarray(valid.to_numpy(zero_copy_only=False), dtype=bool)
     reasons: dict[str, np.ndarray] = {"blank_row": ~has_value}
 
     def report(finding: str, column: str, mask: np.ndarray) -> None:
@@ -305,28 +324,34 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
 
     findings.add(name, "blank_row", "", rows[~has_value])
     # service
+    keys = list(SERVICES)
     if fixed_service is not None:
-        service = np.full(n, fixed_service, dtype=object)
+        service = np.full(n, keys.index(fixed_service), dtype=np.int64)
         service_missing = np.zeros(n, dtype=bool)
         service_unknown = np.zeros(n, dtype=bool)
-    else:
+    else:  # each distinct name matched once; rows hold its position in SERVICES (-1: unknown)
         codes, distinct = coding.encode(pc.utf8_trim_whitespace(table.column("service")))
-        matched = np.array(match_services(distinct.to_pylist(), services_map), dtype=object)
-        service = coding.decode(codes, matched, None)
+        matched = np.array([-1 if m is None else keys.index(m)
+                            for m in match_services(distinct.to_pylist(), services_map)],
+                           dtype=np.int64)
+        service = coding.decode(codes, matched, -1)
         service_missing = codes < 0
-        service_unknown = ~service_missing & pd.isna(service)
+        service_unknown = ~service_missing & (service < 0)
         report("service_missing", "service", service_missing)
         report("service_unknown", "service", service_unknown)
     reasons["service_unknown"] = service_missing | service_unknown
     # dates
-    referral, referral_status = _dates(table, "referral_date")
+    referral_dates = _dates(table, "referral_date", parts=True)
+    referral, referral_status = referral_dates.dates, referral_dates.status
     for status, finding in ((MISSING, "referral_date_missing"),
                             ("unreadable", "referral_date_unreadable"),
                             (IMPOSSIBLE, "referral_date_impossible")):
         report(finding, "referral_date", referral_status == STATUS_NAMES.index(status))
     reasons["referral_date_unusable"] = referral_status != STATUS_NAMES.index(OK)
-    contact, contact_status = _dates(table, "first_contact_date")
-    removal, removal_status = _dates(table, "removal_date")
+    contact_dates, removal_dates = _dates(table, "first_contact_date"), _dates(table,
+                                                                               "removal_date")
+    contact, contact_status = contact_dates.dates, contact_dates.status
+    removal, removal_status = removal_dates.dates, removal_dates.status
     contact_bad = ~np.isin(contact_status, [STATUS_NAMES.index(OK), STATUS_NAMES.index(MISSING)])
     removal_bad = ~np.isin(removal_status, [STATUS_NAMES.index(OK), STATUS_NAMES.index(MISSING)])
     report("contact_unreadable", "first_contact_date", contact_bad)
@@ -348,20 +373,23 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
     reasons["resident_elsewhere"] = outside
     report("resident_elsewhere", "postcode", outside)
     # identifiers: keys with the census's pseudonymiser
-    nhs_codes, nhs_distinct = coding.encode(_column(table, "nhs_number"))
-    nhs_normal, nhs_status = nhs_number_status(nhs_distinct)
-    nhs_keys_distinct = pseudonymiser.keys_array(
-        pc.binary_join_element_wise("nhs:", nhs_normal, ""))
-    nhs_key = coding.decode(nhs_codes, nhs_keys_distinct.to_numpy(zero_copy_only=False), None)
-    nhs_invalid = coding.decode(nhs_codes, nhs_status == "invalid", False).astype(bool)
+    # (NHS numbers are nearly all distinct: checked and encrypted row by row, without hashing)
+    nhs_normal, nhs_status = nhs_number_status(_column(table, "nhs_number").combine_chunks())
+    nhs = pseudonymiser.encrypted(pc.binary_join_element_wise("nhs:", nhs_normal, ""))
+    nhs_key = nhs.keys()
+    nhs_invalid = nhs_status == "invalid"
     upns = pseudonymiser.encrypted(normalise_upns(_column(table, "upn")))
-    pupil_key = upns.keys().to_numpy(zero_copy_only=False)
-    identity = np.where(pd.isna(nhs_key), pupil_key, nhs_key)
-    # duplicates among rows not already set aside
+    pupil_key = upns.keys()
+    no_identity = ~(nhs.valid | upns.valid)
+    # duplicates among rows not already set aside (same identity, service and referral date):
+    # equal encrypted blocks are equal identifiers, compared as two 64-bit integers
     set_aside_so_far = np.logical_or.reduce(list(reasons.values()))
-    candidate = ~set_aside_so_far & ~pd.isna(identity)
-    frame = pd.DataFrame({"identity": identity, "service": service,
-                          "referral": referral})[candidate]
+    candidate = ~set_aside_so_far & ~no_identity
+    cipher = np.where(nhs.valid[:, None], nhs.cipher, upns.cipher)
+    halves = np.ascontiguousarray(cipher).view(np.uint64).reshape(n, 2)
+    # (an NHS number's block never equals a UPN's: different plaintexts, one permutation)
+    when = referral.astype(np.int64) * 16 + service  # referral day and service in one number
+    frame = pd.DataFrame({"high": halves[:, 0], "low": halves[:, 1], "when": when})[candidate]
     duplicate = np.zeros(n, dtype=bool)
     duplicate[np.flatnonzero(candidate)[frame.duplicated().to_numpy()]] = True
     reasons["duplicate_referral"] = duplicate
@@ -375,8 +403,8 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
         assigned |= mask
     keep = ~assigned
     # findings on kept rows
-    age, age_missing, age_unusable = _ages(table, referral)
-    findings.add(name, "identifier_missing", "nhs_number", rows[keep & pd.isna(identity)])
+    age, age_missing, age_unusable = _ages(table, referral_dates)
+    findings.add(name, "identifier_missing", "nhs_number", rows[keep & no_identity])
     findings.add(name, "nhs_number_invalid", "nhs_number", rows[keep & nhs_invalid])
     upn_bad = ~np.isin(upns.status, [UPN_VALID, UPN_MISSING])
     findings.add(name, "upn_invalid", "upn", rows[keep & upn_bad])
@@ -386,6 +414,7 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
         findings.add(name, finding, column, rows[keep & mask])
     del placed
     positions = np.flatnonzero(keep)
+    taken = pa.array(positions, type=pa.int64())
 
     def dates(values: np.ndarray) -> pa.Array:
         picked = values[positions]
@@ -393,28 +422,28 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
 
     ages = age[positions]
     kept = pa.table({
-        "service": pa.array(service[positions], type=pa.string()),
+        "service": pa.array(keys, type=pa.string()).take(pa.array(service[positions])),
         "referral_date": dates(referral),
         "first_contact_date": dates(contact),
         "removal_date": dates(removal),
         "age_at_referral": pa.array(np.nan_to_num(ages).astype(np.int16), mask=np.isnan(ages)),
-        "lsoa_code": pa.array(lsoa[positions], type=pa.string()),
-        "ward_code": pa.array(ward[positions], type=pa.string()),
+        "lsoa_code": lsoa.take(taken),
+        "ward_code": ward.take(taken),
         "provider_code": pc.utf8_upper(pc.utf8_trim_whitespace(
-            _column(table, "provider"))).take(pa.array(positions)),
-        "pupil_key": pa.array(pupil_key[positions], type=pa.string()),
-        "nhs_key": pa.array(nhs_key[positions], type=pa.string()),
+            _column(table, "provider"))).take(taken),
+        "pupil_key": pupil_key.take(taken),
+        "nhs_key": nhs_key.take(taken),
     }, schema=WAITS_SCHEMA)
     return kept, reconciliation_rows(name, n, set_aside, int(keep.sum()))
 
 
 def _residence(table: pa.Table, geography: Geography, providers: Mapping[str, frozenset[str]]
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+               ) -> tuple[pa.Array, pa.Array, np.ndarray, np.ndarray,
                           dict[str, tuple[str, np.ndarray]]]:
     """Per row: LSOA, ward, set aside as elsewhere, placed at all; and the kept-row findings."""
     n = table.num_rows
-    lsoa = np.full(n, None, dtype=object)
-    ward = np.full(n, None, dtype=object)
+    lsoa = pa.nulls(n, pa.string())
+    ward = pa.nulls(n, pa.string())
     outside = np.zeros(n, dtype=bool)
     inside = np.zeros(n, dtype=bool)
     found: dict[str, tuple[str, np.ndarray]] = {}
@@ -432,12 +461,12 @@ def _residence(table: pa.Table, geography: Geography, providers: Mapping[str, fr
         matched = spread(located.matched).astype(bool)
         outside = spread(located.outside).astype(bool)
         inside = matched & ~outside
-        lsoa_codes, lsoa_values = located.lsoa
-        lsoa = coding.decode(coding.decode(codes, lsoa_codes, -1),
-                             lsoa_values.to_numpy(zero_copy_only=False), None)
-        ward_codes, ward_values = located.ward
-        ward = coding.decode(coding.decode(codes, ward_codes, -1),
-                             ward_values.to_numpy(zero_copy_only=False), None)
+        def gathered(encoded: tuple[np.ndarray, pa.Array]) -> pa.Array:
+            position = coding.decode(codes, encoded[0], -1)  # per row: index of its value
+            return encoded[1].cast(pa.string()).take(pa.array(position, mask=position < 0,
+                                                              type=pa.int64()))
+
+        lsoa, ward = gathered(located.lsoa), gathered(located.ward)
         found["postcode_malformed"] = ("postcode", ~postcode_blank & ~well_formed)
         found["postcode_unmatched"] = ("postcode", ~postcode_blank & well_formed & ~matched)
     if "lsoa" in table.column_names:
@@ -447,7 +476,7 @@ def _residence(table: pa.Table, geography: Geography, providers: Mapping[str, fr
         if "postcode_unmatched" in found:  # an LSOA stands in for an unusable postcode
             for key in ("postcode_malformed", "postcode_unmatched"):
                 found[key] = (found[key][0], found[key][1] & ~use)
-        lsoa = np.where(use, given_lsoa, lsoa)
+        lsoa = pc.if_else(pa.array(use), pa.array(given_lsoa, type=pa.string()), lsoa)
         lookup = geography.lsoa_wards
         by_lsoa = (lookup.ward_by_lsoa.reindex(given_lsoa).to_numpy(dtype=object)
                    if lookup is not None else np.full(n, None, dtype=object))
@@ -455,7 +484,8 @@ def _residence(table: pa.Table, geography: Geography, providers: Mapping[str, fr
         council_wards = geography.ward_codes
         in_council = known & np.isin(by_lsoa.astype(str), list(council_wards)) if council_wards \
             else known
-        ward = np.where(use & in_council, by_lsoa, ward)
+        ward = pc.if_else(pa.array(use & in_council),
+                          pa.array(by_lsoa, type=pa.string(), from_pandas=True), ward)
         outside |= use & known & ~in_council
         inside |= use & in_council
         found["lsoa_unmatched"] = ("lsoa", use & ~known)

@@ -131,17 +131,24 @@ def nhs_number_status(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     >>> normalised.to_pylist(), status.tolist()
     (['9434765919', None, None], ['valid', 'invalid', 'missing'])
     """
-    digits = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"[\s\-]", "")
-    blank = pc.fill_null(pc.equal(pc.utf8_length(digits), 0), True).to_numpy(
+    digits = pc.utf8_trim_whitespace(values)
+    if pc.any(pc.match_substring_regex(digits, r"[ \-]")).as_py():  # "943 476 5919"
+        digits = pc.replace_substring_regex(digits, r"[ \-]", "")
+    blank = pc.fill_null(pc.equal(pc.binary_length(digits), 0), True).to_numpy(
         zero_copy_only=False)
-    shaped = pc.fill_null(pc.match_substring_regex(digits, r"^\d{10}$"), False).to_numpy(
+    shaped = pc.fill_null(pc.and_(pc.equal(pc.binary_length(digits), 10),
+                                  pc.utf8_is_digit(digits)), False).to_numpy(
         zero_copy_only=False)
     n = len(values)
     valid = np.zeros(n, dtype=bool)
     if shaped.any():
+        # every value now exactly ten ASCII digits: one contiguous n x 10 block of bytes
         text = pc.if_else(pa.array(shaped), digits, "0000000000")
-        fixed = np.array(text.to_numpy(zero_copy_only=False).astype(str), dtype="S10")
-        matrix = fixed.view(np.uint8).reshape(n, 10).astype(np.int64) - ord("0")
+        if isinstance(text, pa.ChunkedArray):
+            text = text.combine_chunks()
+        start = int(np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset])
+        matrix = np.frombuffer(text.buffers()[2], dtype=np.uint8)[start:start + 10 * n].reshape(
+            n, 10).astype(np.int64) - ord("0")
         remainder = (matrix[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
         check = (11 - remainder) % 11
         valid = shaped & (check != 10) & (check == matrix[:, 9])

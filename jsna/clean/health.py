@@ -389,9 +389,13 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
     halves = np.ascontiguousarray(cipher).view(np.uint64).reshape(n, 2)
     # (an NHS number's block never equals a UPN's: different plaintexts, one permutation)
     when = referral.astype(np.int64) * 16 + service  # referral day and service in one number
-    frame = pd.DataFrame({"high": halves[:, 0], "low": halves[:, 1], "when": when})[candidate]
+    rows_in = np.flatnonzero(candidate)
+    high, low, when = halves[rows_in, 0], halves[rows_in, 1], when[rows_in]
+    order = np.lexsort((rows_in, when, low, high))  # by identity and day, then file order
+    same = (high[order][1:] == high[order][:-1]) & (low[order][1:] == low[order][:-1]) \
+        & (when[order][1:] == when[order][:-1])
     duplicate = np.zeros(n, dtype=bool)
-    duplicate[np.flatnonzero(candidate)[frame.duplicated().to_numpy()]] = True
+    duplicate[rows_in[order[1:][same]]] = True  # every row equal to the one before it
     reasons["duplicate_referral"] = duplicate
     report("duplicate_referral", "nhs_number", duplicate)
     # the first reason of each row, in reporting order

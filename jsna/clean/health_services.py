@@ -148,8 +148,8 @@ def nhs_number_status(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
             text = text.combine_chunks()
         start = int(np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset])
         matrix = np.frombuffer(text.buffers()[2], dtype=np.uint8)[start:start + 10 * n].reshape(
-            n, 10).astype(np.int64) - ord("0")
-        remainder = (matrix[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
+            n, 10) - np.uint8(ord("0"))
+        remainder = (matrix[:, :9].astype(np.int32) @ np.arange(10, 1, -1, dtype=np.int32)) % 11
         check = (11 - remainder) % 11
         valid = shaped & (check != 10) & (check == matrix[:, 9])
     status = np.where(blank, "missing", np.where(valid, "valid", "invalid"))

@@ -421,8 +421,9 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
     taken = pa.array(positions, type=pa.int64())
 
     def dates(values: np.ndarray) -> pa.Array:
-        picked = values[positions]
-        return pa.array(picked, type=pa.date32(), mask=np.isnat(picked))
+        picked = values[positions]  # days since 1970 as int32, viewed as Arrow dates
+        return pa.array(picked.astype(np.int64).astype(np.int32), mask=np.isnat(picked)).view(
+            pa.date32())
 
     ages = age[positions]
     kept = pa.table({
@@ -434,7 +435,7 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
         "lsoa_code": lsoa.take(taken),
         "ward_code": ward.take(taken),
         "provider_code": pc.utf8_upper(pc.utf8_trim_whitespace(
-            _column(table, "provider"))).take(taken),
+            _column(table, "provider").take(taken))),
         "pupil_key": pupil_key.take(taken),
         "nhs_key": nhs_key.take(taken),
     }, schema=WAITS_SCHEMA)

@@ -64,3 +64,13 @@ def test_demo_nhs_numbers_are_valid():
     _, status = nhs_number_status(pa.array([n for n in numbers if n], type=pa.string()))
     assert (status == "valid").all()
     assert any(n is None for n in numbers)  # bodies whose check digit would be 10
+
+
+def test_demo_config_names_the_health_inputs(default_demo):
+    from jsna.config import load_config
+
+    config = load_config(default_demo / "jsna.toml")
+    assert config.inputs.health_waits.is_file()
+    assert config.inputs.health_provider_lookup.is_file()
+    assert config.inputs.fingertips.is_file()
+    assert "health" in config.chapters

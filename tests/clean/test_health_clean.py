@@ -226,3 +226,63 @@ run = ["quality"]
     assert done.returncode != 0
     assert "waits.csv" in done.stderr and "referral_date" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_jsna_sources_checks_the_health_inputs_with_the_cleaners_readers(tmp_path):
+    from jsna.config import load_config
+    from jsna.input_checks import describe_sources
+
+    (tmp_path / "waits.csv").write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    (tmp_path / "ot.csv").write_text("Service,Seen\nOT,\n", encoding="utf-8")
+    (tmp_path / "providers.csv").write_text("Provider code,LA code\nRX1,Z06000001\n",
+                                            encoding="utf-8")
+    config = tmp_path / "jsna.toml"
+    config.write_text(f"""
+[area]
+code = "{AREA}"
+name = "Demoton"
+region_code = "E12000001"
+region_name = "North East"
+[jsna]
+year = 2025
+[inputs]
+health_waits = "waits.csv"
+health_provider_lookup = "providers.csv"
+[inputs.health_services]
+occupational_therapy = "ot.csv"
+[chapters]
+run = ["health"]
+""", encoding="utf-8")
+    table = describe_sources(load_config(config, check_files=False, check_chapters=False))
+    table = table.set_index("key")
+    assert table.loc["health_waits", "status"] == "ok"
+    assert table.loc["health_waits", "rows"] == 14
+    assert table.loc["health_provider_lookup", "area_found"] == "yes"
+    problem = table.loc["health_services.occupational_therapy"]
+    assert problem["status"] == "problem" and "referral_date" in problem["detail"]
+    assert table.loc["fingertips", "status"] == "not configured"
+
+
+def test_unknown_service_key_in_config_is_named(tmp_path):
+    from jsna.config import load_config
+
+    config = tmp_path / "jsna.toml"
+    config.write_text(f"""
+[area]
+code = "{AREA}"
+name = "Demoton"
+region_code = "E12000001"
+region_name = "North East"
+[jsna]
+year = 2025
+[inputs.health_services]
+dentistry = "d.csv"
+[health]
+extract_date = "31/03/2025"
+[chapters]
+run = ["health"]
+""", encoding="utf-8")
+    with pytest.raises(JsnaConfigError) as error:
+        load_config(config, check_files=False)
+    assert "inputs.health_services.dentistry" in str(error.value)
+    assert "health.extract_date" in str(error.value)

@@ -37,7 +37,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "imd",
     "population",
     "schools",
-    "health_waits", "health_provider_lookup", "fingertips",
+    "health_waits", "health_provider_lookup", "fingertips", "nhs_community_waits",
 )
 
 #: Health waiting-list services (keys of ``[inputs.health_services]``; labels in
@@ -121,6 +121,7 @@ class Inputs:
     health_waits: Path | None = None
     health_provider_lookup: Path | None = None
     fingertips: Path | None = None
+    nhs_community_waits: Path | None = None
     #: ``[inputs.health_services]``: one waiting-list file per service (service key -> file).
     health_services: dict[str, Path] = field(default_factory=dict)
 

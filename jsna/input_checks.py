@@ -153,6 +153,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("health_waits", "health waiting-list extract with a service column: referral date, first contact date, age or date of birth, postcode or LSOA (health chapter; `jsna clean health`)", "the council's health providers (community paediatrics, therapies, autism/ADHD, CAMHS)", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
     InputSpec("health_services", "health waiting-list extracts, one file per service ([inputs.health_services]: service = file)", "the council's health providers", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
     InputSpec("health_provider_lookup", "provider or sub-ICB code -> council code lookup (CSV: Code, LA code), used when a referral has no postcode or LSOA", "the council / ICB (ODS codes: NHS England Organisation Data Service)", "https://digital.nhs.uk/services/organisation-data-service"),
+    InputSpec("nhs_community_waits", "NHS England Community Health Services waiting lists workbook (Table 4 and 4a-4g: waiting list by service and weeks band, by provider)", "NHS England, Community health services waiting lists", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
     InputSpec("comparators.high_needs_dsg", "ESFA dedicated schools grant (DSG) allocations workbook (ODS): the High_needs_block sheet, every council by LA number", "ESFA, Dedicated schools grant (DSG) allocations", "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024"),
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
@@ -457,7 +458,17 @@ def _validate_fingertips(path: Path, config: Any, _: Any) -> tuple[int, str, str
     return len(frame), periods, _yes_no(found), detail
 
 
+def _validate_nhs_community_waits(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.nhs_community_waits import read_community_waits
+
+    frame = read_community_waits(path)
+    providers = frame.loc[frame["organisation_type"] == "Provider", "organisation_code"].nunique()
+    return len(frame), "", "", f"{providers} providers; children's services: " + ", ".join(
+        sorted(set(frame["service"]) - {""}))
+
+
 _VALIDATORS: dict[str, Validator] = {
+    "nhs_community_waits": _validate_nhs_community_waits,
     "health_waits": lambda path, config, _: _validate_health_waits(path, config, None),
     "health_provider_lookup": _validate_provider_lookup,
     "fingertips": _validate_fingertips,

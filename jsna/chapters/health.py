@@ -291,6 +291,45 @@ class InputBox:
         return f"**Input needed.** {self.text}"
 
 
+NHS_SOURCE = ("Source: NHS England, Community health services waiting lists (Tables 4 and 4a "
+              "to 4g).")
+
+
+def _nhs_part(config: Config) -> tuple[dict, dict]:
+    """England's and the council's providers' published children's waiting lists."""
+    from jsna.clean.health_services import read_provider_lookup
+    from jsna.sources.nhs_community_waits import cyp_waits_summary, read_community_waits
+
+    codes: list[str] = []
+    if config.inputs.health_provider_lookup is not None:
+        lookup = read_provider_lookup(config.inputs.health_provider_lookup)
+        codes = sorted(code for code, councils in lookup.items() if config.area.code in councils)
+    summary = cyp_waits_summary(read_community_waits(config.inputs.nhs_community_waits), codes)
+    records = []
+    for row in summary.itertuples(index=False):
+        base = row.waiting_in_bands
+        records.append({
+            "Organisation": "England" if row.organisation_name == "England" else
+            f"{row.organisation_name} ({row.organisation_code})",
+            "Service": SERVICES[row.service],
+            "Waiting (all ages of children)": _shown(row.waiting),
+            "Over 18 weeks (%)": _shown(100 * row.over_18_weeks / base if base else float("nan")),
+            "Over 52 weeks (%)": _shown(100 * row.over_52_weeks / base if base else float("nan")),
+        })
+    table = Table(name=f"{KEY}_nhs_published_waits", frame=pd.DataFrame.from_records(records),
+                  caption="Children's community health services waiting lists as published by "
+                          "NHS England, England and the providers serving the council",
+                  formats={"Waiting (all ages of children)": "count",
+                           "Over 18 weeks (%)": "percent", "Over 52 weeks (%)": "percent"},
+                  row_header="Organisation",
+                  notes=[NHS_SOURCE, "Shares of those reported by weeks band (some providers "
+                         "report a total only). Providers are those the provider lookup lists "
+                         "for the council; blank = the provider did not submit ([x]).",
+                         SYMBOLS])
+    return {"nhs_published_waits": table}, {table.name: TableRules(
+        key=["Organisation", "Service"], counts=[])}
+
+
 def missing_box(config: Config, part: str) -> InputBox | None:
     """A box naming the input of a part (``"waits"`` or ``"fingertips"``) the config does not set.
 
@@ -334,6 +373,10 @@ def build(config: Config) -> Chapter:
         sentences += part[5]
     else:
         missing.append(sentence(WORDING.fill("missing_waits")))
+    if config.inputs.nhs_community_waits is not None:
+        nhs_tables, nhs_rules = _nhs_part(config)
+        tables |= nhs_tables
+        rules |= nhs_rules
     if config.inputs.fingertips is not None:
         ft_tables, ft_rules, ft_sentences = _fingertips_part(config, areas)
         tables |= ft_tables

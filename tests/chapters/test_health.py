@@ -61,3 +61,22 @@ def test_real_council_fingertips_table(tmp_path):
     assert semh["95% CI"] == "1.9 to 2.4"
     assert semh["England"] == pytest.approx(2.190854)
     assert semh["vs England"] == "Similar"
+
+
+@pytest.mark.real_data
+def test_published_nhs_waits_for_the_councils_providers(tmp_path):
+    workbook = REAL / "nhs" / "community_health_2023-12-01.xlsx"
+    if not workbook.exists():
+        pytest.skip(f"real data folder {REAL} is absent")
+    (tmp_path / "providers.csv").write_text("Provider code,LA code\nRR7,E06000014\n",
+                                            encoding="utf-8")
+    config = load_config(_config(tmp_path, f'nhs_community_waits = "{workbook.as_posix()}"\n'
+                                           'health_provider_lookup = "providers.csv"'))
+    table = health.build(config).tables["nhs_published_waits"].frame.set_index(
+        ["Organisation", "Service"])
+    england = table.loc[("England", "Community paediatrics")]
+    # published: 83,253 waiting; (36,093 + 14,033) of the 82,889 reported by weeks band
+    assert england["Waiting (all ages of children)"] == 83253
+    assert england["Over 18 weeks (%)"] == pytest.approx(100 * 50126 / 82889)
+    trust = table.loc[("GATESHEAD HEALTH NHS FOUNDATION TRUST (RR7)", "Occupational therapy")]
+    assert trust["Waiting (all ages of children)"] == 359

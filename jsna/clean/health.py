@@ -390,12 +390,19 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
     # (an NHS number's block never equals a UPN's: different plaintexts, one permutation)
     when = referral.astype(np.int64) * 16 + service  # referral day and service in one number
     rows_in = np.flatnonzero(candidate)
-    high, low, when = halves[rows_in, 0], halves[rows_in, 1], when[rows_in]
-    order = np.lexsort((rows_in, when, low, high))  # by identity and day, then file order
-    same = (high[order][1:] == high[order][:-1]) & (low[order][1:] == low[order][:-1]) \
-        & (when[order][1:] == when[order][:-1])
+    high, low, when = halves[rows_in, 0], halves[rows_in, 1], when[rows_in].astype(np.uint64)
+    # one 64-bit mix of the three, hashed by pandas; each row it flags is then checked exactly
+    # against the first row with its mix (a collision is never taken for a duplicate)
+    with np.errstate(over="ignore"):
+        mix = high ^ (low * np.uint64(0x9E3779B97F4A7C15)) ^ (when * np.uint64(0xC2B2AE3D27D4EB4F))
+    mixes = pd.Series(mix)
+    flagged = np.flatnonzero(mixes.duplicated(keep="first").to_numpy())
+    firsts = mixes.drop_duplicates(keep="first")
+    first = firsts.index.to_numpy()[pd.Index(firsts.to_numpy()).get_indexer(mix[flagged])]
+    exact = (high[flagged] == high[first]) & (low[flagged] == low[first]) \
+        & (when[flagged] == when[first])
     duplicate = np.zeros(n, dtype=bool)
-    duplicate[rows_in[order[1:][same]]] = True  # every row equal to the one before it
+    duplicate[rows_in[flagged[exact]]] = True
     reasons["duplicate_referral"] = duplicate
     report("duplicate_referral", "nhs_number", duplicate)
     # the first reason of each row, in reporting order

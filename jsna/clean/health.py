@@ -8,7 +8,8 @@
   while still waiting), ``removal_date`` (taken off the list without being seen), ``age_at_referral``
   (completed years, from the age column or the date of birth), ``lsoa_code``, ``ward_code``,
   ``provider_code``, ``pupil_key`` (from the UPN, with the census's salt and pseudonymiser, so it
-  links to ``pupils.parquet``) and ``nhs_key`` (from the NHS number, same salt). No NHS number,
+  links to ``pupils.parquet``) and ``nhs_key`` (the NHS number's ten digits through the same
+  pseudonymiser and salt, so a health extract links to another keyed by NHS number). No NHS number,
   UPN, date of birth or postcode;
 * ``health_reconciliation.csv``: for every file, rows read = rows kept + rows set aside, by reason;
 * ``health_validation.csv`` and ``health_validation.html``: every finding with counts and example
@@ -375,7 +376,8 @@ def _clean_one(name: str, table: pa.Table, fixed_service: str | None,
     # identifiers: keys with the census's pseudonymiser
     # (NHS numbers are nearly all distinct: checked and encrypted row by row, without hashing)
     nhs_normal, nhs_status = nhs_number_status(_column(table, "nhs_number").combine_chunks())
-    nhs = pseudonymiser.encrypted(pc.binary_join_element_wise("nhs:", nhs_normal, ""))
+    # an NHS number (ten digits) never equals a UPN (a letter first): one key space for both
+    nhs = pseudonymiser.encrypted(nhs_normal)
     nhs_key = nhs.keys()
     nhs_invalid = nhs_status == "invalid"
     upns = pseudonymiser.encrypted(normalise_upns(_column(table, "upn")))

@@ -131,9 +131,9 @@ def nhs_number_status(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     >>> normalised.to_pylist(), status.tolist()
     (['9434765919', None, None], ['valid', 'invalid', 'missing'])
     """
-    digits = pc.utf8_trim_whitespace(values)
-    if pc.any(pc.match_substring_regex(digits, r"[ \-]")).as_py():  # "943 476 5919"
-        digits = pc.replace_substring_regex(digits, r"[ \-]", "")
+    digits = values
+    if pc.any(pc.match_substring_regex(values, r"[\s\-]")).as_py():  # "943 476 5919"
+        digits = pc.replace_substring_regex(values, r"[\s\-]", "")
     blank = pc.fill_null(pc.equal(pc.binary_length(digits), 0), True).to_numpy(
         zero_copy_only=False)
     shaped = pc.fill_null(pc.and_(pc.equal(pc.binary_length(digits), 10),

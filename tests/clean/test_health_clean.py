@@ -113,7 +113,7 @@ def test_kept_rows_keys_dates_ages_and_wards(tmp_path, lookups):
                                          "autism_assessment"]
     # the pupil_key is the census's (same salt, same construction)
     assert waits["pupil_key"][0] == reference_pupil_key(SALT, U1)
-    assert waits["nhs_key"][0] == reference_pupil_key(SALT, "nhs:" + NHS_A)
+    assert waits["nhs_key"][0] == reference_pupil_key(SALT, NHS_A)
     assert pd.isna(waits["nhs_key"][2])  # invalid NHS number: no key
     assert waits["age_at_referral"].tolist()[:2] == [9, 9]  # 15/03/2015 -> 1/2/2025: 9
     assert pd.isna(waits["age_at_referral"][4])

@@ -242,13 +242,16 @@ def _clean_health(args: argparse.Namespace) -> int:
     """``jsna clean health``: clean the health waiting-list extracts and print the files written."""
     from jsna.clean.health import clean_health, write_health_outputs
     from jsna.config import load_config, published_folder_problems
+    from jsna.render.publish import site_lock
 
     config = load_config(args.config, check_chapters=False)
     out = Path(args.out).resolve() if args.out else config.clean_dir
     problems = published_folder_problems(out, config.output_folder, "--out")
     if problems:
         raise JsnaError(problems[0])
-    for path in write_health_outputs(clean_health(config), out):
+    with site_lock(config.output_dir):  # a refresh of this council writes the same folder
+        written = write_health_outputs(clean_health(config), out)
+    for path in written:
         print(path)
     return 0
 

@@ -97,3 +97,12 @@ def test_wilson_interval_of_over_18_weeks():
     assert out["value"] == pytest.approx(50.0)
     assert out["lower_ci_95"] == pytest.approx(18.762, abs=0.01)
     assert out["upper_ci_95"] == pytest.approx(81.238, abs=0.01)
+
+
+def test_ward_rows_are_named():
+    # a ward row without a name made every number in a finding look like a suppressed ward's
+    # (the disclosure gate reads suppressed rows by name): wards carry a name, else their code
+    rows = waiting_list_rows(_waits(), extract_date=DAY, area_code="Z06000001",
+                             ward_names={"W1": "North"})
+    wards = rows[rows["area_type"] == "Ward"].set_index("area_code")["area_name"]
+    assert wards["W1"] == "North" and wards["W2"] == "W2"

@@ -47,6 +47,7 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
         ChapterInfo("resources", "08_resources.ipynb", "High needs funding and disagreement", ("comparators.high_needs_dsg", "comparators.send_tribunals", "population")),
         ChapterInfo("voice", "14_voice.ipynb", "Voice of children, young people and families"),  # inputs.voice_survey and/or inputs.voice_forum, else a box naming them
+        ChapterInfo("health", "11_health.ipynb", "Children's health services and health"),  # waits and/or inputs.fingertips, else a box naming them
         ChapterInfo("quality", "09_quality.ipynb", "Data quality and sources"),
     )
 }

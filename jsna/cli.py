@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _refresh_options(refresh)
 
     clean = commands.add_parser("clean", help="clean record-level inputs")
-    clean.add_argument("dataset", choices=["census", "sen2"], help="what to clean")
+    clean.add_argument("dataset", choices=["census", "sen2", "health"], help="what to clean")
     clean.add_argument("--config", required=True)
     clean.add_argument("--out", help="output folder (default: output.clean_folder)")
 
@@ -216,34 +216,38 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    """``jsna clean census|sen2``: clean the census (or the SEN2 extract) only; print the files."""
+    """``jsna clean census|sen2|health``: clean one record-level input only; print the files."""
     from jsna.cleaned import clean_census_to_disk
     from jsna.config import load_config, published_folder_problems
     from jsna.render.publish import site_lock
 
-    # cleaning needs the census and its lookups only, whatever chapters the council runs
+    # cleaning needs that input and its lookups only, whatever chapters the council runs
     config = load_config(args.config, check_chapters=False)
-    if args.out:
-        problems = published_folder_problems(Path(args.out).resolve(),
-                                             config.output_folder, "--out")
+    out = Path(args.out).resolve() if args.out else None
+    if out is not None:
+        problems = published_folder_problems(out, config.output_folder, "--out")
         if problems:
             raise JsnaError(problems[0])
     # a refresh of this council reads the cleaned folder: never rewrite it under one
     with site_lock(config.output_dir):
-        if args.dataset == "sen2":
-            written = _clean_sen2(config, Path(args.out) if args.out else None)
+        if args.dataset == "census":
+            written = clean_census_to_disk(config, out)
         else:
-            written = clean_census_to_disk(config, Path(args.out) if args.out else None)
+            written = _clean_extract(args.dataset, config, out or config.clean_dir)
     for path in written:
         print(path)
     return 0
 
 
-def _clean_sen2(config, out: Path | None) -> list[Path]:
-    """``jsna clean sen2``: the SEN2 casework extract, with the census salt."""
-    from jsna.clean.sen2 import clean_sen2, write_sen2_outputs
+def _clean_extract(dataset: str, config: Any, out: Path) -> list[Path]:
+    """Clean a casework or health extract (pseudonymised with the census salt) into ``out``."""
+    if dataset == "sen2":
+        from jsna.clean.sen2 import clean_sen2, write_sen2_outputs
 
-    return write_sen2_outputs(clean_sen2(config), out or config.clean_dir)
+        return write_sen2_outputs(clean_sen2(config), out)
+    from jsna.clean.health import clean_health, write_health_outputs
+
+    return write_health_outputs(clean_health(config), out)
 
 
 def _sources(args: argparse.Namespace) -> int:

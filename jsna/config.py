@@ -40,6 +40,14 @@ INPUT_KEYS: tuple[str, ...] = (
     "specialist_capacity",
     "sen2_extract",
     "voice_survey", "voice_forum",
+    "health_waits", "health_provider_lookup", "fingertips", "nhs_community_waits",
+)
+
+#: Health waiting-list services (keys of ``[inputs.health_services]``; labels in
+#: :data:`jsna.clean.health_services.SERVICES`).
+HEALTH_SERVICES: tuple[str, ...] = (
+    "community_paediatrics", "speech_and_language_therapy", "occupational_therapy",
+    "physiotherapy", "autism_assessment", "adhd_assessment", "camhs",
 )
 
 #: Comparator files under ``[inputs.comparators]``.
@@ -67,6 +75,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "jsna": {"year": int, "title": str},
     "census": {"salt": str, "salt_env": str, "columns": dict},
     "sen2": {"columns": dict, "extract_date": (datetime.date, str)},
+    "health": {"columns": dict, "services": dict, "extract_date": (datetime.date, str)},
     "comparators": {"neighbours": list},
     "disclosure": {"threshold": int, "suppress_zeros": bool},
     "chapters": {"run": list},
@@ -117,6 +126,12 @@ class Inputs:
     narrative: Path | None = None
     voice_survey: Path | None = None
     voice_forum: Path | None = None
+    health_waits: Path | None = None
+    health_provider_lookup: Path | None = None
+    fingertips: Path | None = None
+    nhs_community_waits: Path | None = None
+    #: ``[inputs.health_services]``: one waiting-list file per service (service key -> file).
+    health_services: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,34 @@ def _sen2_options(table: dict[str, Any], problems: list[str]) -> Sen2Options:
         when = when.date()
     return Sen2Options(columns=dict(columns),
                        extract_date=when if isinstance(when, datetime.date) else None)
+class HealthOptions:
+    """How to read health waiting-list extracts (``[health]``; see :mod:`jsna.clean.health`)."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    services: dict[str, str] = field(default_factory=dict)
+    extract_date: datetime.date | None = None
+
+
+def _health_options(table: dict[str, Any], problems: list[str]) -> HealthOptions:
+    """``[health]``: column and service maps (strings) and the extract date."""
+    maps: dict[str, dict[str, str]] = {}
+    for key in ("columns", "services"):
+        value = table.get(key, {})
+        value = value if isinstance(value, dict) else {}
+        problems += [f"health.{key}.{local} should be a string" for local, name in value.items()
+                     if not isinstance(name, str)]
+        maps[key] = {str(k): v for k, v in value.items() if isinstance(v, str)}
+    when = table.get("extract_date")
+    if isinstance(when, str):
+        try:
+            when = datetime.date.fromisoformat(when)
+        except ValueError:
+            problems.append(f"health.extract_date should be a date (2026-03-31), got {when!r}")
+            when = None
+    elif isinstance(when, datetime.datetime):
+        when = when.date()
+    return HealthOptions(columns=maps["columns"], services=maps["services"],
+                         extract_date=when if isinstance(when, datetime.date) else None)
 
 
 @dataclass(frozen=True)
@@ -387,6 +430,7 @@ class Config:
     scenarios: tuple[ForecastScenario, ...] = ()
     #: ``[sen2]``: reading the SEN2 casework extract.
     sen2: Sen2Options = field(default_factory=Sen2Options)
+    health: HealthOptions = field(default_factory=HealthOptions)
 
     @property
     def census_years(self) -> list[int]:
@@ -458,7 +502,7 @@ def _read_inputs(
         table = {}
     paths: dict[str, Path | None] = {}
     for key, value in table.items():
-        if key in ("census", "comparators"):
+        if key in ("census", "comparators", "health_services"):
             continue
         if key == "narrative":
             continue  # a folder, read below
@@ -474,9 +518,29 @@ def _read_inputs(
     named: list[tuple[str, Path]] = [(f"inputs.{k}", p) for k, p in paths.items() if p]
     named += [(f"inputs.census.{y}", p) for y, p in census.items()]
     named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
+    health_services = _read_health_service_paths(table.get("health_services", {}), root, problems)
+    named += [(f"inputs.health_services.{k}", p) for k, p in health_services.items()]
     problems += _file_problems(named, check_files)
     narrative = _narrative_folder(table.get("narrative"), root, problems, check_files)
-    return Inputs(census=census, comparators=comparators, narrative=narrative, **paths)
+    return Inputs(census=census, comparators=comparators, narrative=narrative,
+                  health_services=health_services, **paths)
+
+
+def _read_health_service_paths(table: Any, root: Path, problems: list[str]) -> dict[str, Path]:
+    """``[inputs.health_services]``: service key -> its waiting-list file."""
+    if not isinstance(table, dict):
+        problems.append("[inputs.health_services] must be a table of service = file path")
+        return {}
+    paths: dict[str, Path] = {}
+    for key, value in table.items():
+        if key not in HEALTH_SERVICES:
+            problems.append(f"unknown key inputs.health_services.{key} (known: "
+                            f"{', '.join(HEALTH_SERVICES)})")
+        elif not isinstance(value, str):
+            problems.append(f"inputs.health_services.{key} should be a file path string")
+        else:
+            paths[key] = _resolve(root, value)
+    return paths
 
 
 def _narrative_folder(value: Any, root: Path, problems: list[str],
@@ -719,6 +783,8 @@ def load_config(
     governance = _governance(gov_t, problems)
     targets = _targets(data.get("targets", {}), problems)
     scenarios = _forecast_scenarios(data.get("forecast", {}), problems)
+    health = _health_options(data.get("health", {}) if isinstance(data.get("health"), dict)
+                             else {}, problems)
 
     year = jsna_t.get("year")
     problems += _year_problems(year, inputs)
@@ -781,4 +847,5 @@ def load_config(
         targets=targets,
         scenarios=scenarios,
         sen2=sen2,
+        health=health,
     )

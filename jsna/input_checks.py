@@ -144,11 +144,16 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec(
         "fingertips",
-        "OHID Fingertips indicator exports (optional extra comparators; read with "
-        "jsna.sources.fingertips)",
-        "OHID Fingertips",
-        "https://fingertips.phe.org.uk",
+        "OHID Fingertips data export (CSV, either header style) of children's health indicators "
+        "for the council, its region, England and its neighbours (health chapter)",
+        "OHID Fingertips (e.g. the Child and Maternal Health profile: Download, 'Data for "
+        "Counties & UAs')",
+        "https://fingertips.phe.org.uk/profile/child-health-profiles",
     ),
+    InputSpec("health_waits", "health waiting-list extract with a service column: referral date, first contact date, age or date of birth, postcode or LSOA (health chapter; `jsna clean health`)", "the council's health providers (community paediatrics, therapies, autism/ADHD, CAMHS)", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
+    InputSpec("health_services", "health waiting-list extracts, one file per service ([inputs.health_services]: service = file)", "the council's health providers", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
+    InputSpec("health_provider_lookup", "provider or sub-ICB code -> council code lookup (CSV: Code, LA code), used when a referral has no postcode or LSOA", "the council / ICB (ODS codes: NHS England Organisation Data Service)", "https://digital.nhs.uk/services/organisation-data-service"),
+    InputSpec("nhs_community_waits", "NHS England Community Health Services waiting lists workbook (Table 4 and 4a-4g: waiting list by service and weeks band, by provider)", "NHS England, Community health services waiting lists", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
     InputSpec("comparators.high_needs_dsg", "ESFA dedicated schools grant (DSG) allocations workbook (ODS): the High_needs_block sheet, every council by LA number", "ESFA, Dedicated schools grant (DSG) allocations", "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024"),
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
@@ -164,7 +169,7 @@ INPUTS: tuple[InputSpec, ...] = (
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
-_NOT_IN_CONFIG = {"lait", "fingertips"}
+_NOT_IN_CONFIG = {"lait"}
 
 RESULT_COLUMNS = [
     "key",
@@ -215,6 +220,13 @@ def describe_sources(config: Any) -> pd.DataFrame:
                 rows.append(_row(spec, "not configured", None, detail=required("census")))
             for year, path in sorted(inputs.census.items()):
                 rows.append(_check(spec, f"census.{year}", path, config, _validate_census, year))
+            continue
+        if spec.key == "health_services":
+            if not inputs.health_services:
+                rows.append(_row(spec, "not configured", None))
+            for service, path in sorted(inputs.health_services.items()):
+                rows.append(_check(spec, f"health_services.{service}", path, config,
+                                   _validate_health_waits, service))
             continue
         if spec.key.startswith("comparators."):
             name = spec.key.split(".", 1)[1]
@@ -445,7 +457,46 @@ def _validate_neighbours(path: Path, config: Any, _: Any) -> tuple[int, str, str
     return len(frame), "", "yes", detail
 
 
+def _validate_health_waits(path: Path, config: Any, service: Any) -> tuple[int, str, str, str]:
+    from jsna.clean.health import HealthExtract, read_health_file  # the cleaner's own reader
+
+    table = read_health_file(HealthExtract(path, service), config.health.columns)
+    return table.num_rows, "", "", "layout ok (referral-level checks run in `jsna clean health`)"
+
+
+def _validate_provider_lookup(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.clean.health_services import read_provider_lookup
+
+    lookup = read_provider_lookup(path)
+    serving = sum(config.area.code in councils for councils in lookup.values())
+    return len(lookup), "", _yes_no(serving > 0), f"{len(lookup)} codes; {serving} serve the council"
+
+
+def _validate_fingertips(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.fingertips import read_fingertips
+    from jsna.sources.la_codes import current_codes
+
+    frame = read_fingertips(path)
+    found = config.area.code in set(current_codes(frame["area_code"]))
+    periods = f"{frame['year'].min()}-{frame['year'].max()}" if len(frame) else ""
+    detail = f"{frame['indicator_id'].nunique()} indicators"
+    return len(frame), periods, _yes_no(found), detail
+
+
+def _validate_nhs_community_waits(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.nhs_community_waits import read_community_waits
+
+    frame = read_community_waits(path)
+    providers = frame.loc[frame["organisation_type"] == "Provider", "organisation_code"].nunique()
+    return len(frame), "", "", f"{providers} providers; children's services: " + ", ".join(
+        sorted(set(frame["service"]) - {""}))
+
+
 _VALIDATORS: dict[str, Validator] = {
+    "nhs_community_waits": _validate_nhs_community_waits,
+    "health_waits": lambda path, config, _: _validate_health_waits(path, config, None),
+    "health_provider_lookup": _validate_provider_lookup,
+    "fingertips": _validate_fingertips,
     "postcode_lookup": _validate_postcodes,
     "lsoa_ward_lookup": _validate_lsoa_ward,
     "ward_boundaries": _boundary_validator("ward"),

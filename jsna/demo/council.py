@@ -22,6 +22,12 @@ from jsna.demo.comparators import (
     sen2_activity_tables,
 )
 from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
+from jsna.demo.health_extract import (
+    FINGERTIPS_FILE,
+    PROVIDERS_FILE,
+    WAITS_FILE,
+    write_health_inputs,
+)
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
 from jsna.demo.outcomes import outcome_tables
 from jsna.demo.population import base_population, population_table, project_adults
@@ -160,6 +166,7 @@ def write_demo(
                folder / "casework" / "sen2_extract.csv")
     write_voice(np.random.default_rng([seed, 14]), folder)  # own stream: other files unchanged
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
+    write_health_inputs(np.random.default_rng([seed, 10]), folder, model.census[last_year], geography.postcodes, neighbours, last_year, dirt_rate)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
     path.write_text(_toml(census_years, neighbours, last_year, outputs), encoding="utf-8")
@@ -316,6 +323,9 @@ population = "population/population_sya.csv"
 schools = "schools.csv"
 specialist_capacity = "specialist_capacity.csv"
 sen2_extract = "casework/sen2_extract.csv"
+health_waits = "{WAITS_FILE}"
+health_provider_lookup = "{PROVIDERS_FILE}"
+fingertips = "{FINGERTIPS_FILE}"
 
 narrative = "narrative"
 voice_survey = "{SURVEY_FILE}"

@@ -37,6 +37,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "imd",
     "population",
     "schools",
+    "lait",
 )
 
 #: Comparator files under ``[inputs.comparators]``.
@@ -109,6 +110,7 @@ class Inputs:
     schools: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
     narrative: Path | None = None
+    lait: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -137,8 +137,8 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec(
         "lait",
-        "DfE Local Authority Interactive Tool long file (optional extra comparators; read "
-        "with jsna.sources.lait)",
+        "DfE Local Authority Interactive Tool long file (the 'background data sheet', CSV): "
+        "key stage 2, special school absence and exclusions by SEN for the outcomes chapter",
         "DfE LAIT",
         "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
     ),
@@ -156,7 +156,7 @@ INPUTS: tuple[InputSpec, ...] = (
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
-_NOT_IN_CONFIG = {"lait", "fingertips"}
+_NOT_IN_CONFIG = {"fingertips"}
 
 RESULT_COLUMNS = [
     "key",
@@ -428,7 +428,19 @@ _VALIDATORS: dict[str, Validator] = {
     "imd": _validate_imd,
     "population": _validate_population,
     "schools": _validate_schools,
+    "lait": lambda path, config, _: _check_published(
+        _lait_as_published(path, config), config),
 }
+
+
+def _lait_as_published(path: Path, config: Any) -> pd.DataFrame:
+    """The LAIT long file read as the outcomes chapter reads it (councils DfE's list does not
+    know through the register of the EHC plans caseload file), one measure per Short Desc."""
+    from jsna.sources.council_register import council_register
+    from jsna.sources.lait import read_lait
+
+    register = council_register(config.inputs.comparators.get("ehcp_caseload"))
+    return read_lait(path, register=register).rename(columns={"indicator": "measure"})
 
 
 def _resources_validator(key: str) -> Validator:

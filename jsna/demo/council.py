@@ -21,6 +21,7 @@ from jsna.demo.comparators import (
     sen2_activity_tables,
 )
 from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
+from jsna.demo.lait import lait_table
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
 from jsna.demo.outcomes import outcome_tables
 from jsna.demo.population import base_population, population_table, project_adults
@@ -129,6 +130,7 @@ def write_demo(
     comparators |= adulthood_tables(comparators["caseload"], seed, last_year, COUNCIL_CODE)
 
     comparators |= outcome_tables(np.random.default_rng([seed, 9]), last_year)  # own stream
+    comparators["lait_bds_long"] = lait_table(np.random.default_rng([seed, 17]), last_year)
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
     _write_csv(
@@ -300,6 +302,7 @@ lsoa_boundaries = "geography/lsoas.gpkg"
 imd = "geography/imd.csv"
 population = "population/population_sya.csv"
 schools = "schools.csv"
+lait = "comparators/lait_bds_long.csv"
 
 narrative = "narrative"
 

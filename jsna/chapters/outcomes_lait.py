@@ -68,6 +68,12 @@ SECTIONS: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
                    "in state-funded special schools, with all pupils in state-funded schools "
                    "for context. Rates are per 100 pupils on roll in January."),
 }
+#: short names for table rows (the full definitions are in the notes under each table)
+SHORT = {KS2_RWM: "Expected standard (%)", KS2_RWM_GAP: "Gap (percentage points)",
+         ABSENCE_OVERALL: "Overall absence (% of sessions)",
+         ABSENCE_PERSISTENT: "Persistently absent (%)", SUSPENSION_RATE: "Suspensions per 100",
+         SUSPENDED_PUPILS: "Pupils suspended at least once (%)",
+         PERMANENT_EXCLUSION_RATE: "Permanent exclusions per 100"}
 #: section -> the series charted over time
 CHARTED = {"ks2": (KS2_RWM, "SEN support"), "absence": (ABSENCE_PERSISTENT, SPECIAL),
            "exclusions": (SUSPENSION_RATE, SPECIAL)}
@@ -121,8 +127,18 @@ def _earlier(period: str, years: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def _shown(value: float, note: str = "[x]") -> object:
-    return note if pd.isna(value) else round(float(value), 2)
+#: decimal places shown: LAIT's whole percentages at key stage 2, two places for the small
+#: rates of exclusion (0.08 permanent exclusions per 100 pupils), one for the rest
+DECIMALS = {KS2_RWM: 0, KS2_RWM_GAP: 0, SUSPENSION_RATE: 2, SUSPENDED_PUPILS: 2,
+            PERMANENT_EXCLUSION_RATE: 2}
+
+
+def _shown(value: float, decimals: int = 1, note: str = "[x]") -> str:
+    """A number as text with its decimal places (never ``-0.0``), or the symbol."""
+    if pd.isna(value):
+        return note
+    text = f"{float(value):.{decimals}f}"
+    return text[1:] if text.lstrip("-0.") == "" and text.startswith("-") else text
 
 
 def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
@@ -146,6 +162,7 @@ def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
                                       & published["period"].isin(window), "period"]
         before = str(council_years.min()) if len(council_years) else period
         england = _value(rows, indicator, breakdown, ENGLAND, period)
+        places = DECIMALS.get(indicator, 1)
         band = series.loc[(series["area_code"] == areas.council)
                           & (series["period"] == period), "quartile_band"]
         for code, name in ((areas.council, council), (areas.region_code, areas.region_name),
@@ -153,11 +170,11 @@ def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
             value = _value(rows, indicator, breakdown, code, period)
             then = _value(rows, indicator, breakdown, code, before)
             records.append({
-                "Measure": LABELS[indicator], "Pupils": breakdown, "Area": name, "Year": period,
-                "Value": _shown(value),
+                "Measure": SHORT[indicator], "Pupils": breakdown, "Area": name, "Year": period,
+                "Value": _shown(value, places),
                 "Difference from England": ("Benchmark" if code == ENGLAND
-                                            else _shown(value - england)),
-                "Change since": "" if before == period else _shown(value - then),
+                                            else _shown(value - england, places)),
+                "Change since": "" if before == period else _shown(value - then, places),
                 "Since year": "" if before == period else before,
                 "Quartile band among councils": (
                     (band.iloc[0] or "") if code == areas.council and len(band) else ""),
@@ -165,10 +182,10 @@ def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
         average, count = _neighbour_average(all_rows, indicator, breakdown, areas.neighbours,
                                             period)
         records.append({
-            "Measure": LABELS[indicator], "Pupils": breakdown,
+            "Measure": SHORT[indicator], "Pupils": breakdown,
             "Area": f"Statistical neighbours' average ({count} of {len(areas.neighbours)})",
-            "Year": period, "Value": _shown(average),
-            "Difference from England": _shown(average - england),
+            "Year": period, "Value": _shown(average, places + 1),
+            "Difference from England": _shown(average - england, places + 1),
             "Change since": "", "Since year": "", "Quartile band among councils": ""})
     frame = pd.DataFrame(records, columns=[
         "Measure", "Pupils", "Area", "Year", "Value", "Difference from England",
@@ -177,9 +194,10 @@ def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
         name=f"outcomes_{section}", frame=frame, row_header="Measure",
         caption=f"The latest year of {TITLES[section]}, {council}, {areas.region_name}, England "
                 f"and the statistical neighbours",
-        formats={"Value": "decimal", "Difference from England": "decimal",
-                 "Change since": "decimal"},
-        notes=[SOURCE, basis, NOT_TESTED,
+        formats={"Value": "text", "Difference from England": "text", "Change since": "text"},
+        notes=[SOURCE, "Measures: " + "; ".join(
+                   dict.fromkeys(f"{SHORT[i]}: {LABELS[i][0].lower()}{LABELS[i][1:]}"
+                                 for i, _ in pieces)) + ".", basis, NOT_TESTED,
                f"Change since: the latest figure minus the figure of the earliest year of the "
                f"last {CHANGE_YEARS} that the council has published (the year shown; [x] when "
                f"that area has no figure for it). Years without data are not interpolated.",

@@ -18,6 +18,7 @@ from jsna.indicators.comparisons import ENGLAND, ComparatorAreas
 from jsna.indicators.outcomes_lait import (
     ABSENCE_OVERALL,
     ABSENCE_PERSISTENT,
+    ABSENCE_PERSISTENT_ALL,
     ALL_SCHOOLS,
     KS2_GAPS,
     KS2_GROUPS,
@@ -25,9 +26,11 @@ from jsna.indicators.outcomes_lait import (
     KS2_RWM_GAP,
     LABELS,
     PERMANENT_EXCLUSION_RATE,
+    PERMANENT_EXCLUSION_RATE_ALL,
     SPECIAL,
     SUSPENDED_PUPILS,
     SUSPENSION_RATE,
+    SUSPENSION_RATE_ALL,
     ks2_gap_rows,
     lait_outcome_rows,
     lait_year_types,
@@ -55,15 +58,15 @@ SECTIONS: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
             "status in that year; the gap is the figure for pupils with no SEN minus the figure "
             "for the SEN group (differences of DfE's whole percentages)."),
     "absence": (((ABSENCE_OVERALL, SPECIAL), (ABSENCE_PERSISTENT, SPECIAL),
-                 (ABSENCE_PERSISTENT, ALL_SCHOOLS)),
+                 (ABSENCE_PERSISTENT_ALL, ALL_SCHOOLS)),
                 "Basis: LAIT gives absence by type of school, not by SEN status: pupils of "
                 "compulsory school age in state-funded special schools, with all pupils in "
                 "state-funded schools for context (most pupils with SEND attend mainstream "
                 "schools and are in the all-schools figure). Persistent absence: missing 10% or "
                 "more of possible sessions."),
     "exclusions": (((SUSPENSION_RATE, SPECIAL), (SUSPENDED_PUPILS, SPECIAL),
-                    (PERMANENT_EXCLUSION_RATE, SPECIAL), (SUSPENSION_RATE, ALL_SCHOOLS),
-                    (PERMANENT_EXCLUSION_RATE, ALL_SCHOOLS)),
+                    (PERMANENT_EXCLUSION_RATE, SPECIAL), (SUSPENSION_RATE_ALL, ALL_SCHOOLS),
+                    (PERMANENT_EXCLUSION_RATE_ALL, ALL_SCHOOLS)),
                    "Basis: LAIT gives exclusions by type of school, not by SEN status: pupils "
                    "in state-funded special schools, with all pupils in state-funded schools "
                    "for context. Rates are per 100 pupils on roll in January."),
@@ -72,6 +75,9 @@ SECTIONS: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
 SHORT = {KS2_RWM: "Expected standard (%)", KS2_RWM_GAP: "Gap (percentage points)",
          ABSENCE_OVERALL: "Overall absence (% of sessions)",
          ABSENCE_PERSISTENT: "Persistently absent (%)", SUSPENSION_RATE: "Suspensions per 100",
+         ABSENCE_PERSISTENT_ALL: "Persistently absent (%)",
+         SUSPENSION_RATE_ALL: "Suspensions per 100",
+         PERMANENT_EXCLUSION_RATE_ALL: "Permanent exclusions per 100",
          SUSPENDED_PUPILS: "Pupils suspended at least once (%)",
          PERMANENT_EXCLUSION_RATE: "Permanent exclusions per 100"}
 #: section -> the series charted over time
@@ -130,7 +136,8 @@ def _earlier(period: str, years: int) -> str:
 #: decimal places shown: LAIT's whole percentages at key stage 2, two places for the small
 #: rates of exclusion (0.08 permanent exclusions per 100 pupils), one for the rest
 DECIMALS = {KS2_RWM: 0, KS2_RWM_GAP: 0, SUSPENSION_RATE: 2, SUSPENDED_PUPILS: 2,
-            PERMANENT_EXCLUSION_RATE: 2}
+            PERMANENT_EXCLUSION_RATE: 2, SUSPENSION_RATE_ALL: 2,
+            PERMANENT_EXCLUSION_RATE_ALL: 2}
 
 
 def _shown(value: float, decimals: int = 1, note: str = "[x]") -> str:
@@ -184,8 +191,8 @@ def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
         records.append({
             "Measure": SHORT[indicator], "Pupils": breakdown,
             "Area": f"Statistical neighbours' average ({count} of {len(areas.neighbours)})",
-            "Year": period, "Value": _shown(average, places + 1),
-            "Difference from England": _shown(average - england, places + 1),
+            "Year": period, "Value": _shown(average, places),
+            "Difference from England": _shown(average - england, places),
             "Change since": "", "Since year": "", "Quartile band among councils": ""})
     frame = pd.DataFrame(records, columns=[
         "Measure", "Pupils", "Area", "Year", "Value", "Difference from England",

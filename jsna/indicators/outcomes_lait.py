@@ -31,6 +31,10 @@ ABSENCE_PERSISTENT = "absence_persistent_percent"
 SUSPENSION_RATE = "suspension_rate_per_100"
 SUSPENDED_PUPILS = "suspended_pupils_percent"
 PERMANENT_EXCLUSION_RATE = "permanent_exclusion_rate_per_100"
+#: the same measures for all pupils in state-funded schools (context for the special schools')
+ABSENCE_PERSISTENT_ALL = "absence_persistent_all_schools_percent"
+SUSPENSION_RATE_ALL = "suspension_rate_all_schools_per_100"
+PERMANENT_EXCLUSION_RATE_ALL = "permanent_exclusion_rate_all_schools_per_100"
 
 SPECIAL = "Special schools"
 ALL_SCHOOLS = "All state-funded schools"
@@ -47,6 +51,9 @@ LABELS: dict[str, str] = {
     SUSPENSION_RATE: "Suspensions per 100 pupils",
     SUSPENDED_PUPILS: "Pupils with one or more suspensions (%)",
     PERMANENT_EXCLUSION_RATE: "Permanent exclusions per 100 pupils",
+    ABSENCE_PERSISTENT_ALL: "Pupils who are persistently absent (%)",
+    SUSPENSION_RATE_ALL: "Suspensions per 100 pupils",
+    PERMANENT_EXCLUSION_RATE_ALL: "Permanent exclusions per 100 pupils",
 }
 
 #: Which direction is better (Fingertips wording), as in LAIT's data dictionary.
@@ -54,6 +61,8 @@ POLARITY: dict[str, str] = {
     KS2_RWM: "High is good", KS2_RWM_GAP: "Low is good", ABSENCE_OVERALL: "Low is good",
     ABSENCE_PERSISTENT: "Low is good", SUSPENSION_RATE: "Low is good",
     SUSPENDED_PUPILS: "Low is good", PERMANENT_EXCLUSION_RATE: "Low is good",
+    ABSENCE_PERSISTENT_ALL: "Low is good", SUSPENSION_RATE_ALL: "Low is good",
+    PERMANENT_EXCLUSION_RATE_ALL: "Low is good",
 }
 
 
@@ -73,12 +82,12 @@ MEASURES: tuple[LaitMeasure, ...] = (
     LaitMeasure("NEW_KS2_RWM_Sen_Withsta", KS2_RWM, "EHC plan"),
     LaitMeasure("total_absence_special", ABSENCE_OVERALL, SPECIAL),
     LaitMeasure("SpecPerAbNew", ABSENCE_PERSISTENT, SPECIAL),
-    LaitMeasure("TotPerAbNew", ABSENCE_PERSISTENT, ALL_SCHOOLS),
+    LaitMeasure("TotPerAbNew", ABSENCE_PERSISTENT_ALL, ALL_SCHOOLS),
     LaitMeasure("SpecFixedEx", SUSPENSION_RATE, SPECIAL),
-    LaitMeasure("TotFixedEx", SUSPENSION_RATE, ALL_SCHOOLS),
+    LaitMeasure("TotFixedEx", SUSPENSION_RATE_ALL, ALL_SCHOOLS),
     LaitMeasure("Spec_ Pup_FixedEx", SUSPENDED_PUPILS, SPECIAL),
     LaitMeasure("SpecPermEx", PERMANENT_EXCLUSION_RATE, SPECIAL),
-    LaitMeasure("TotPermEx", PERMANENT_EXCLUSION_RATE, ALL_SCHOOLS),
+    LaitMeasure("TotPermEx", PERMANENT_EXCLUSION_RATE_ALL, ALL_SCHOOLS),
 )
 
 

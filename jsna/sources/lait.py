@@ -199,7 +199,8 @@ def _area_codes(frame: pd.DataFrame, has_region: bool,
         named = named[is_council].dropna().drop_duplicates()
         single = named.groupby("name")["region"].nunique() == 1
         by_name = named[named["name"].isin(single[single].index)].set_index("name")["region"]
-        guessed = frame["area_name"].map(by_name.astype(object)).fillna("").astype(str)
+        guessed = frame["area_name"].map(by_name.to_dict()).astype(object)
+        guessed = guessed.where(guessed.notna(), "").astype(str)
         regions = regions.where(regions != "", guessed)
     codes = np.where(is_council, councils, regions.to_numpy(dtype=object))
     return pd.Series(codes, index=frame.index, dtype=str)

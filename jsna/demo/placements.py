@@ -39,7 +39,7 @@ SPECIAL = ["special_la_maintained", "special_academy_free", "special_independent
 AP = ["ap_pru_academy", "ap_pru_free_school", "ap_pru_la_maintained"]
 FE = ["general_fe_tertiary_colleges", "specialist_post_16_institutions", "ukrlp_provider"]
 ELSEWHERE = ["elective_home_education", "other_arrangements_la", "other_arrangements_parents",
-             "online_provider", "neet", "other_placement_settings"]
+             "online_provider", "other_placement_settings", "neet"]
 #: the columns DfE's first release (January 2019) did not collect
 NOT_IN_FIRST_RELEASE = ("ukrlp_provider", "other_arrangements_parents", "online_provider")
 #: column order after ``ehcplans``, as DfE publishes it

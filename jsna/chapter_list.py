@@ -49,5 +49,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("voice", "14_voice.ipynb", "Voice of children, young people and families"),  # inputs.voice_survey and/or inputs.voice_forum, else a box naming them
         ChapterInfo("health", "11_health.ipynb", "Children's health services and health"),  # waits and/or inputs.fingertips, else a box naming them
         ChapterInfo("quality", "09_quality.ipynb", "Data quality and sources"),
+        ChapterInfo("placements", "12_placements.ipynb", "Plans and placements", ("comparators.ehcp_caseload",)),
     )
 }

@@ -41,6 +41,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "sen2_extract",
     "voice_survey", "voice_forum",
     "health_waits", "health_provider_lookup", "fingertips", "nhs_community_waits",
+    "lait",
 )
 
 #: Health waiting-list services (keys of ``[inputs.health_services]``; labels in
@@ -62,6 +63,7 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "neet_send",
     "high_needs_dsg", "send_tribunals",
     "ks4_by_sen", "eyfs_by_sen",
+    "ehcp_age_caseload",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -132,6 +134,7 @@ class Inputs:
     nhs_community_waits: Path | None = None
     #: ``[inputs.health_services]``: one waiting-list file per service (service key -> file).
     health_services: dict[str, Path] = field(default_factory=dict)
+    lait: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -137,8 +137,8 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec(
         "lait",
-        "DfE Local Authority Interactive Tool long file (optional extra comparators; read "
-        "with jsna.sources.lait)",
+        "DfE Local Authority Interactive Tool long file (the 'background data sheet', CSV): "
+        "key stage 2, special school absence and exclusions by SEN for the outcomes chapter",
         "DfE LAIT",
         "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
     ),
@@ -165,11 +165,12 @@ INPUTS: tuple[InputSpec, ...] = (
               "https://www.gov.uk/guidance/special-educational-needs-survey"),
     InputSpec("voice_survey", "survey of children, young people and families: results as a CSV of question, response, count and optionally group (the council's own)", "the council or its parent carer forum", "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25 (chapter 1: views of children, young people and parents)"),
     InputSpec("voice_forum", "the parent carer forum's summary of what families told it (Markdown, UTF-8)", "the parent carer forum", "https://contact.org.uk/get-involved/parent-carer-forums/"),
+    InputSpec("comparators.ehcp_age_caseload", "SEN2 Education, health and care plans by age, releases to 2022 (sen2_age_caseload.csv: a longer series of plans by age band for the placements chapter)", "DfE explore education statistics: Education, health and care plans (2022 release)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
-_NOT_IN_CONFIG = {"lait"}
+_NOT_IN_CONFIG: set[str] = set()
 
 RESULT_COLUMNS = [
     "key",
@@ -508,6 +509,8 @@ _VALIDATORS: dict[str, Validator] = {
     "sen2_extract": _validate_sen2_extract,
     "voice_survey": lambda path, config, _: _validate_voice_survey(path),
     "voice_forum": lambda path, config, _: _validate_voice_forum(path),
+    "lait": lambda path, config, _: _check_published(
+        _lait_as_published(path, config), config),
 }
 
 
@@ -527,6 +530,16 @@ def _validate_voice_forum(path: Path) -> tuple[int, str, str, str]:
         raise JsnaError(f"{path}: not UTF-8 text (byte {error.start + 1}); save it as UTF-8 "
                         "from your editor") from None
     return len(lines), "", "", "Markdown text"
+
+
+def _lait_as_published(path: Path, config: Any) -> pd.DataFrame:
+    """The LAIT long file read as the outcomes chapter reads it (councils DfE's list does not
+    know through the register of the EHC plans caseload file), one measure per Short Desc."""
+    from jsna.sources.council_register import council_register
+    from jsna.sources.lait import read_lait
+
+    register = council_register(config.inputs.comparators.get("ehcp_caseload"))
+    return read_lait(path, register=register).rename(columns={"indicator": "measure"})
 
 
 def _resources_validator(key: str) -> Validator:

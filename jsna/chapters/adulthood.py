@@ -6,7 +6,7 @@ percentage of 16 and 17 year olds with an EHC plan, on SEN support and with no S
 or whose activity was not known; DfE's SEN2 caseload file (``inputs.comparators.ehcp_caseload``,
 when given and when it holds plans by age) gives the share of EHC plans held by young people
 aged 16 to 19 and 20 to 25. Each figure has a Wilson 95% interval and is compared with England,
-the region and the statistical neighbours (:func:`jsna.chapters.common.indicator_pipeline`); the
+the region and the statistical neighbours (:func:`jsna.chapters.common.comparator_pipeline`); the
 counting is in :mod:`jsna.indicators.adulthood`.
 
 A council without the NEET file gets a chapter whose only content is a box naming the input and
@@ -18,13 +18,12 @@ from __future__ import annotations
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
-from jsna.chapters.common import ComparatorAreas, comparator_areas
+from jsna.chapters.common import ComparatorAreas, comparator_areas, comparator_pipeline
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import TableRules
 from jsna.errors import JsnaInputError
 from jsna.forecast.series import read_plans_by_age
-from jsna.indicator_disclosure import indicator_pipeline
 from jsna.indicators.adulthood import (
     ADULT_BANDS,
     GROUPS,
@@ -56,17 +55,6 @@ ESTIMATE_NOTE = (
     "February average cohort times the group's published share of it. Comparisons with England "
     "and the neighbours are by 95% interval overlap; NEET or not known is lower-is-better.")
 WORDING = Wording(KEY)
-
-
-def _pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
-              polarity: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every council in the file through the pipeline (quartile bands need them all), then
-    England, the region, the council and its neighbours kept."""
-    keep = rows["area_type"].isin(["England", "Local authority"]) | (
-        rows["area_code"] == areas.region_code)
-    indicators, audit = indicator_pipeline(rows[keep], config=config, areas=areas,
-                                           polarity=polarity)
-    return indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True), audit
 
 
 def _shown(rows: pd.DataFrame, column: str) -> pd.Series:
@@ -102,39 +90,52 @@ def missing_input_chapter(config: Config) -> Chapter:
                    indicators=pd.DataFrame(columns=INDICATOR_COLUMNS))
 
 
+def _area_cells(rows: pd.DataFrame, areas: ComparatorAreas, council: str, period: str,
+                breakdown: str) -> tuple[dict[str, object], pd.DataFrame] | None:
+    """The council's percentage, interval and comparison with England, beside the region's and
+    England's, for one breakdown and period, and the council's row (``None`` when it has
+    none)."""
+    def pick(code: str) -> pd.DataFrame:
+        return rows[(rows["area_code"] == code) & (rows["period"] == period)
+                    & (rows["breakdown"] == breakdown)]
+    mine, region, england = pick(areas.council), pick(areas.region_code), pick("E92000001")
+    if mine.empty:
+        return None
+    return {
+        f"{council} (%)": _shown(mine, "value").iloc[0],
+        "95% CI lower": _shown(mine, "lower_ci_95").iloc[0],
+        "95% CI upper": _shown(mine, "upper_ci_95").iloc[0],
+        f"{areas.region_name} (%)": _shown(region, "value").iloc[0] if len(region) else "[x]",
+        "England (%)": _shown(england, "value").iloc[0] if len(england) else "[x]",
+        "Compared with England": mine["compared_to_england"].iloc[0],
+    }, mine
+
+
+def _percent_formats(council: str, areas: ComparatorAreas) -> dict[str, str]:
+    return {c: "percent" for c in (f"{council} (%)", "95% CI lower", "95% CI upper",
+                                   f"{areas.region_name} (%)", "England (%)")}
+
+
 def _group_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: str,
                  council: str) -> Table:
     """One row per SEN group: the council's percentage, interval and comparisons, the region
     and England."""
+    rows = indicators[indicators["indicator_id"] == NEET_NOT_KNOWN]
     records = []
     for breakdown in GROUPS:
-        def pick(code: str, bd: str = breakdown) -> pd.DataFrame:
-            return indicators[(indicators["indicator_id"] == NEET_NOT_KNOWN)
-                              & (indicators["area_code"] == code)
-                              & (indicators["period"] == period)
-                              & (indicators["breakdown"] == bd)]
-        mine, region, england = pick(areas.council), pick(areas.region_code), pick("E92000001")
-        if mine.empty:
+        found = _area_cells(rows, areas, council, period, breakdown)
+        if found is None:
             continue
-        records.append({
-            "SEN status": "All young people" if breakdown == "All" else breakdown,
-            f"{council} (%)": _shown(mine, "value").iloc[0],
-            "95% CI lower": _shown(mine, "lower_ci_95").iloc[0],
-            "95% CI upper": _shown(mine, "upper_ci_95").iloc[0],
-            f"{areas.region_name} (%)": (_shown(region, "value").iloc[0] if len(region)
-                                         else "[x]"),
-            "England (%)": _shown(england, "value").iloc[0] if len(england) else "[x]",
-            "Compared with England": mine["compared_to_england"].iloc[0],
-            "Compared with neighbours": mine["compared_to_neighbours"].iloc[0],
-        })
-    frame = pd.DataFrame.from_records(records)
-    percent = [f"{council} (%)", "95% CI lower", "95% CI upper", f"{areas.region_name} (%)",
-               "England (%)"]
+        cells, mine = found
+        records.append({"SEN status": "All young people" if breakdown == "All" else breakdown,
+                        **cells,
+                        "Compared with neighbours": mine["compared_to_neighbours"].iloc[0]})
     return Table(
         name=f"{KEY}_neet_by_sen",
         caption=(f"16 and 17 year olds NEET or whose activity was not known, by SEN status, "
                  f"{council}, {areas.region_name} and England, {period}"),
-        frame=frame, formats={c: "percent" for c in percent}, row_header="SEN status",
+        frame=pd.DataFrame.from_records(records), formats=_percent_formats(council, areas),
+        row_header="SEN status",
         notes=[NEET_SOURCE, "Out of young people aged 16 and 17 known to the council (average of "
                "December, January and February). DfE publishes NEET and not known together, not separately, by SEN status.",
                ESTIMATE_NOTE, SYMBOLS],
@@ -152,32 +153,15 @@ def _plans_table(indicators: pd.DataFrame, areas: ComparatorAreas, council: str)
     records = []
     for period in sorted(rows["period"].unique()):
         for band in ADULT_BANDS:
-            def pick(code: str, p: str = period, b: str = band) -> pd.DataFrame:
-                return rows[(rows["area_code"] == code) & (rows["period"] == p)
-                            & (rows["breakdown"] == b)]
-            mine, region, england = (pick(areas.council), pick(areas.region_code),
-                                     pick("E92000001"))
-            if mine.empty:
-                continue
-            records.append({
-                "January": _january(period),
-                "Age": band,
-                f"{council} (%)": _shown(mine, "value").iloc[0],
-                "95% CI lower": _shown(mine, "lower_ci_95").iloc[0],
-                "95% CI upper": _shown(mine, "upper_ci_95").iloc[0],
-                f"{areas.region_name} (%)": (_shown(region, "value").iloc[0] if len(region)
-                                             else "[x]"),
-                "England (%)": _shown(england, "value").iloc[0] if len(england) else "[x]",
-                "Compared with England": mine["compared_to_england"].iloc[0],
-            })
-    frame = pd.DataFrame.from_records(records)
-    percent = [f"{council} (%)", "95% CI lower", "95% CI upper", f"{areas.region_name} (%)",
-               "England (%)"]
+            found = _area_cells(rows, areas, council, period, band)
+            if found is not None:
+                records.append({"January": _january(period), "Age": band, **found[0]})
     return Table(
         name=f"{KEY}_plans_by_age",
         caption=(f"EHC plans held by young people aged 16 to 19 and 20 to 25, as a share of all "
                  f"EHC plans maintained in January, {council}, {areas.region_name} and England"),
-        frame=frame, formats={c: "percent" for c in percent}, row_header="January",
+        frame=pd.DataFrame.from_records(records), formats=_percent_formats(council, areas),
+        row_header="January",
         notes=[PLANS_SOURCE, "Out of all plans with a published age. 95% confidence intervals by "
                "the Wilson score method; comparison with England by 95% interval overlap (a "
                "higher or lower share is neither better nor worse).", SYMBOLS],
@@ -212,7 +196,7 @@ def build(config: Config) -> Chapter:
     areas = comparator_areas(config, rows, path)
     if areas.council not in set(rows["area_code"]):
         raise JsnaInputError(f"{path}: no rows for {area.name} ({area.code})")
-    neet, audit = _pipeline(rows, config, areas, POLARITY_NEET)
+    neet, audit = comparator_pipeline(rows, config, areas, POLARITY_NEET)
     period = max(neet["period"])
     tables = {"neet_by_sen": _group_table(neet, areas, period, area.name)}
     rules = {tables["neet_by_sen"].name: TableRules(key=["SEN status"], counts=[])}
@@ -245,7 +229,7 @@ def build(config: Config) -> Chapter:
         if areas.council not in set(by_age["area_code"]):
             plans_sentences.append(sentence(WORDING.fill("no_plans_by_age", council=area.name)))
         else:
-            plans, plans_audit = _pipeline(plans_by_age_rows(by_age), config, areas,
+            plans, plans_audit = comparator_pipeline(plans_by_age_rows(by_age), config, areas,
                                            "Not applicable")
             audit = pd.concat([audit, plans_audit], ignore_index=True)
             indicators.append(plans)

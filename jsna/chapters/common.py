@@ -82,3 +82,36 @@ def comparator_areas(config: Config, published: pd.DataFrame,
                            config.area.region_name,
                            [canonical_code(code) for code in config.neighbours],
                            council_name=config.area.name)
+
+
+def comparator_pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
+                        polarity: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A published file's rows through the indicator pipeline, then the comparators kept.
+
+    England, every council (quartile bands and the neighbours' average need them all) and the
+    council's region go through :func:`jsna.indicator_disclosure.indicator_pipeline`; the rows
+    of England, the region, the council and its neighbours are returned.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Indicator rows with ``count`` and ``denominator`` for every area in the file.
+    config : Config
+        The council's configuration (disclosure settings).
+    areas : ComparatorAreas
+        The council, region and neighbours.
+    polarity : str
+        ``"High is good"``, ``"Low is good"`` or ``"Not applicable"``.
+
+    Returns
+    -------
+    tuple of DataFrame
+        The indicator rows kept and the disclosure audit.
+    """
+    from jsna.indicator_disclosure import indicator_pipeline
+
+    keep = rows["area_type"].isin(["England", "Local authority"]) | (
+        rows["area_code"] == areas.region_code)
+    indicators, audit = indicator_pipeline(rows[keep], config=config, areas=areas,
+                                           polarity=polarity)
+    return indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True), audit

@@ -29,6 +29,13 @@ from jsna.chapters.common import (
     comparator_areas,
     require_comparator,
 )
+from jsna.chapters.outcomes_lait import (
+    SECTIONS,
+    lait_findings,
+    latest_table,
+    read_lait_rows,
+    trend_figure,
+)
 from jsna.chapters.wording import Wording
 from jsna.config import Config
 from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
@@ -48,7 +55,9 @@ from jsna.indicators.outcomes import (
     ks4_mean_rows,
     ks4_proportion_rows,
 )
+from jsna.indicators.outcomes_lait import POLARITY as LAIT_POLARITY
 from jsna.indicators.table import finalise
+from jsna.sources.council_register import council_register
 from jsna.sources.eyfs import read_eyfs_gld_by_sen
 from jsna.sources.ks4_attainment import read_ks4_by_sen
 from jsna.stats import Benchmarks, add_comparisons
@@ -320,6 +329,14 @@ def build(config: Config) -> Chapter:
             _comparable(eyfs_rows(eyfs), areas), config=config, areas=areas, polarity=POLARITY)
         parts.append(eyfs_indicators)
         audits.append(eyfs_audit)
+    lait_rows = None
+    if config.inputs.lait is not None:
+        lait_rows = read_lait_rows(config.inputs.lait, council_register(
+            config.inputs.comparators.get("ehcp_caseload")))
+        comparator_areas(config, lait_rows, config.inputs.lait)
+        lait_indicators, lait_audit = _published_values(lait_rows, config, areas, LAIT_POLARITY)
+        parts.append(lait_indicators)
+        audits.append(lait_audit)
     indicators = pd.concat(parts, ignore_index=True)
     indicators = indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True)
     if eyfs_indicators is not None:
@@ -358,7 +375,16 @@ def build(config: Config) -> Chapter:
             indicators, EYFS_GLD, shown, (*SEN_GROUPS, "All pupils"), name, caption,
             "Good level of development", "Children", EYFS_SOURCE)
 
-    findings = Findings(_findings(indicators, area.name, areas, eyfs_indicators))
+    sentences = _findings(indicators, area.name, areas, eyfs_indicators)
+    if lait_rows is not None:
+        lait_shown = indicators[indicators["indicator_id"].isin(LAIT_POLARITY)]
+        for section in SECTIONS:
+            tables[section] = latest_table(lait_shown, lait_rows, section, areas, area.name)
+            figure = trend_figure(lait_shown, section, areas, area.name)
+            if figure is not None:
+                figures[f"{section}_trend"] = figure
+        sentences += lait_findings(lait_shown, areas, area.name)
+    findings = Findings(sentences)
     disclosure = pd.concat(audits, ignore_index=True)
     rules = published_rules(tables, area.code, area.name, period)
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
@@ -392,7 +418,7 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, peri
                                  rows={"Area": council},
                                  other_rows={"indicator_id": indicator, "area_code": area_code},
                                  columns={count: "count", denominator: "denominator"})])
-    for short in ("ks4_attainment", "ks4_gaps"):
+    for short in ("ks4_attainment", "ks4_gaps", *SECTIONS):
         table = tables.get(short)
         if table is not None:
             out[table.name] = TableRules(key=[table.frame.columns[0], "Area"], counts=[])
@@ -424,3 +450,16 @@ def eyfs_section(chapter: Chapter) -> Table | MissingInput:
                         "DfE's early years foundation stage profile headline measures CSV, with "
                         "its breakdown by SEN provision (explore-education-statistics.service."
                         "gov.uk/find-statistics/early-years-foundation-stage-profile-results)")
+
+
+def lait_section(chapter: Chapter, section: str) -> Table | MissingInput:
+    """A LAIT section's table (``ks2``, ``absence`` or ``exclusions``), or a box naming the input.
+    """
+    table = chapter.tables.get(section)
+    if table is not None:
+        return table
+    return MissingInput("lait", "DfE's Local Authority Interactive Tool long data file (the "
+                        "background data sheet, as CSV), which holds key stage 2 results by SEN "
+                        "status and absence and exclusions in special schools for every council "
+                        "(www.gov.uk/government/publications/local-authority-interactive-tool-"
+                        "lait)")

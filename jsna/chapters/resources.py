@@ -169,24 +169,35 @@ def funding_table(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> T
                SYMBOLS])
 
 
-def appeals_trend_table(indicators: pd.DataFrame, codes: list[str], caption: str) -> Table:
-    """Appeals, decisions and the rate per 1,000 by year for the council, region and England."""
-    rows = _order(indicators[indicators["area_code"].isin(codes)], codes)
-    latest = rows["period"].max()
-    frame = pd.DataFrame({
-        "Calendar year": rows["period"], "Area": rows["area_name"],
+#: display formats of the appeal columns
+APPEAL_FORMATS = {"Appeals registered": "count", "Appealable decisions": "count",
+                  "Per 1,000 decisions": "rate", "95% CI lower": "rate", "95% CI upper": "rate"}
+
+
+def _appeal_cells(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """The appeal columns every appeals table shows: counts, rate, interval, comparison."""
+    return {
         "Appeals registered": _shown(rows, "count"),
         "Appealable decisions": _shown(rows, "denominator"),
         "Per 1,000 decisions": _shown(rows, "value"),
         "95% CI lower": _shown(rows, "lower_ci_95"), "95% CI upper": _shown(rows, "upper_ci_95"),
         "Compared with England": rows["compared_to_england"].where(
             rows["area_type"] != "England", "Benchmark"),
+    }
+
+
+def appeals_trend_table(indicators: pd.DataFrame, codes: list[str], caption: str) -> Table:
+    """Appeals, decisions and the rate per 1,000 by year for the council, region and England."""
+    rows = _order(indicators[indicators["area_code"].isin(codes)], codes)
+    latest = rows["period"].max()
+    frame = pd.DataFrame({
+        "Calendar year": rows["period"], "Area": rows["area_name"],
+        **_appeal_cells(rows),
         "Recent trend": rows["recent_trend"].where(rows["period"] == latest, ""),
     })
     return Table(
         name=f"{KEY}_appeals", caption=caption, frame=frame.reset_index(drop=True),
-        formats={"Appeals registered": "count", "Appealable decisions": "count",
-                 "Per 1,000 decisions": "rate", "95% CI lower": "rate", "95% CI upper": "rate"},
+        formats=APPEAL_FORMATS,
         row_header="Calendar year",
         notes=[TRIBUNAL_SOURCE,
                "Appealable decisions: refusals to assess, decisions not to issue a plan after "
@@ -206,17 +217,11 @@ def appeals_neighbour_table(indicators: pd.DataFrame, areas: ComparatorAreas, pe
     frame = pd.DataFrame({
         "Area": np.where(rows["area_code"] == areas.council,
                          rows["area_name"] + " (this council)", rows["area_name"]),
-        "Appeals registered": _shown(rows, "count"),
-        "Appealable decisions": _shown(rows, "denominator"),
-        "Per 1,000 decisions": _shown(rows, "value"),
-        "95% CI lower": _shown(rows, "lower_ci_95"), "95% CI upper": _shown(rows, "upper_ci_95"),
-        "Compared with England": rows["compared_to_england"].where(
-            rows["area_type"] != "England", "Benchmark"),
+        **_appeal_cells(rows),
     })
     return Table(
         name=f"{KEY}_appeals_neighbours", caption=caption, frame=frame.reset_index(drop=True),
-        formats={"Appeals registered": "count", "Appealable decisions": "count",
-                 "Per 1,000 decisions": "rate", "95% CI lower": "rate", "95% CI upper": "rate"},
+        formats=APPEAL_FORMATS,
         notes=[TRIBUNAL_SOURCE, "95% confidence intervals by the Wilson score method; comparison "
                "with England by 95% interval overlap. A higher rate is neither better nor worse: "
                "it counts disagreements that reached the Tribunal.", SYMBOLS])

@@ -28,8 +28,10 @@ from jsna.demo.health_extract import (
     WAITS_FILE,
     write_health_inputs,
 )
+from jsna.demo.lait import lait_table
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
 from jsna.demo.outcomes import outcome_tables
+from jsna.demo.placements import add_placements
 from jsna.demo.population import base_population, population_table, project_adults
 from jsna.demo.pupils import PLAN, simulate_pupils
 from jsna.demo.resources import DSG_FILE, TRIBUNAL_FILE, write_resources
@@ -138,6 +140,9 @@ def write_demo(
     comparators |= adulthood_tables(comparators["caseload"], seed, last_year, COUNCIL_CODE)
 
     comparators |= outcome_tables(np.random.default_rng([seed, 9]), last_year)  # own stream
+    comparators["lait_bds_long"] = lait_table(np.random.default_rng([seed, 17]), last_year)
+    comparators["caseload"] = add_placements(comparators["caseload"],
+                                             np.random.default_rng([seed, 12]), neighbours[0])
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
     _write_csv(
@@ -326,6 +331,7 @@ sen2_extract = "casework/sen2_extract.csv"
 health_waits = "{WAITS_FILE}"
 health_provider_lookup = "{PROVIDERS_FILE}"
 fingertips = "{FINGERTIPS_FILE}"
+lait = "comparators/lait_bds_long.csv"
 
 narrative = "narrative"
 voice_survey = "{SURVEY_FILE}"

@@ -112,14 +112,20 @@ def neet_rows(neet: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def plans_by_age_rows(by_age: pd.DataFrame) -> pd.DataFrame:
-    """Indicator rows for the share of EHC plans held by young people aged 16-19 and 20-25.
+def plans_by_age_rows(by_age: pd.DataFrame, bands: tuple[str, ...] = ADULT_BANDS,
+                      indicator: str = PLANS_BY_AGE) -> pd.DataFrame:
+    """Indicator rows for the share of EHC plans held by young people aged 16-19 and 20-25
+    (or by any of DfE's age bands: the placements chapter shows them all).
 
     Parameters
     ----------
     by_age : DataFrame
         :func:`jsna.forecast.series.read_plans_by_age` output (``area_code, area_name,
         area_type, year, age_band, value, note``).
+    bands : tuple of str, default :data:`ADULT_BANDS`
+        The age bands given rows (the denominator is always every band's plans).
+    indicator : str, default :data:`PLANS_BY_AGE`
+        The rows' ``indicator_id``.
 
     Returns
     -------
@@ -147,10 +153,10 @@ def plans_by_age_rows(by_age: pd.DataFrame) -> pd.DataFrame:
     any_symbol = symbol.groupby([frame[k] for k in keys]).transform("first").fillna("")
     frame["denominator"] = total
     frame["total_note"] = any_symbol
-    rows = frame[frame["age_band"].isin(ADULT_BANDS)]
+    rows = frame[frame["age_band"].isin(bands)]
     note = _first_note(rows["note"], rows["total_note"])
     return pd.DataFrame({
-        "indicator_id": PLANS_BY_AGE,
+        "indicator_id": indicator,
         "area_code": rows["area_code"].to_numpy(),
         "area_name": rows["area_name"].to_numpy(),
         "area_type": rows["area_type"].to_numpy(),

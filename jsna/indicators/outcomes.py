@@ -63,17 +63,24 @@ def ks4_proportion_rows(ks4: pd.DataFrame) -> pd.DataFrame:
         note`` (the count's or the denominator's published symbol).
     """
     groups = ks4[ks4["sen_group"].isin(SEN_GROUPS)]
-    parts = []
-    for indicator, count in ((BASICS_94, "t_l2basics_94"), (BASICS_95, "t_l2basics_95")):
-        part = groups[_AREA].copy()
-        part["indicator_id"] = indicator
-        part["breakdown"] = groups["sen_group"]
-        part["count"] = groups[count]
-        part["denominator"] = groups["t_pupils"]
-        part["note"] = groups[f"{count}_note"].where(groups[f"{count}_note"] != "",
-                                                     groups["t_pupils_note"])
-        parts.append(part)
+    parts = [_count_rows(groups, indicator, count, "t_pupils")
+             for indicator, count in ((BASICS_94, "t_l2basics_94"),
+                                      (BASICS_95, "t_l2basics_95"))]
     return pd.concat(parts, ignore_index=True)
+
+
+def _count_rows(groups: pd.DataFrame, indicator: str, count: str,
+                denominator: str) -> pd.DataFrame:
+    """Rows of one indicator by SEN group from a count and a denominator column; the note is
+    the count's published symbol, else the denominator's."""
+    part = groups[_AREA].copy()
+    part["indicator_id"] = indicator
+    part["breakdown"] = groups["sen_group"]
+    part["count"] = groups[count]
+    part["denominator"] = groups[denominator]
+    part["note"] = groups[f"{count}_note"].where(groups[f"{count}_note"] != "",
+                                                 groups[f"{denominator}_note"])
+    return part
 
 
 def ks4_mean_rows(ks4: pd.DataFrame) -> pd.DataFrame:
@@ -183,11 +190,4 @@ def eyfs_rows(eyfs: pd.DataFrame) -> pd.DataFrame:
     # give back a group hidden by disclosure control (total minus the others)
     has_sen = eyfs["sen_group"].isin(SEN_GROUPS).any()
     chosen = eyfs[eyfs["sen_group"].isin(SEN_GROUPS if has_sen else ["All pupils"])]
-    out = chosen[_AREA].copy()
-    out["indicator_id"] = EYFS_GLD
-    out["breakdown"] = chosen["sen_group"]
-    out["count"] = chosen["gld_number"]
-    out["denominator"] = chosen["children_number"]
-    out["note"] = chosen["gld_number_note"].where(chosen["gld_number_note"] != "",
-                                                  chosen["children_number_note"])
-    return out.reset_index(drop=True)
+    return _count_rows(chosen, EYFS_GLD, "gld_number", "children_number").reset_index(drop=True)

@@ -19,7 +19,8 @@ Periods
 follows the dictionary's ``Year_Type`` when a dictionary is given: academic-year measures and
 January counts are labelled by LAIT with the year of the January census / ending summer, so
 ``"2025"`` becomes ``"2024/25"`` (the same period the DfE explore-education-statistics files give);
-financial years become ``"2016-17"``; other measures keep the 4-digit year. Without a dictionary
+financial years become ``"2016-17"``; other measures keep the 4-digit year. Academic years
+published as spans (``"2022/23"``) keep the slash. Without a dictionary
 ``period`` is the year as published with a hyphen (``"2016-17"``; ``"2015/16"`` → ``"2015-16"``). ``status`` is ``"provisional"`` for
 ``(prov)`` and ``"outturn"`` for ``(OT)``.
 """
@@ -38,7 +39,7 @@ from jsna.sources.common import (
     read_text_csv,
     require_columns,
 )
-from jsna.sources.la_codes import DFE_REGIONS, la_number_to_gss
+from jsna.sources.la_codes import DFE_REGIONS, la_number_to_gss, la_table
 
 SOURCE = "the DfE LAIT long data file"
 DICTIONARY_SOURCE = "the DfE LAIT data dictionary"
@@ -57,6 +58,7 @@ def read_lait(
     *,
     dictionary: str | Path | pd.DataFrame | None = None,
     indicators: list[str] | None = None,
+    register: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Read the LAIT long file into a tidy frame.
 
@@ -69,6 +71,12 @@ def read_lait(
         ``indicator_name``, ``polarity``, ``year_type`` and academic/financial periods.
     indicators : list of str, optional
         ``Short Desc`` codes to keep (default all).
+    register : DataFrame, optional
+        :func:`jsna.sources.council_register.council_register`: councils DfE's LA list does
+        not know (formed later, or the demo's), by LA number. A row whose ``Region`` is ``NA``
+        is England or a region: by its number (970-990), or else the region its councils (the
+        rows naming it in ``Region``) have in the register. Any other number unknown to both
+        is an error.
 
     Returns
     -------
@@ -83,8 +91,8 @@ def read_lait(
     Raises
     ------
     JsnaInputError
-        Layout not LAIT, a value neither a number nor ``-``, an unreadable year, or a requested
-        indicator absent.
+        Layout not LAIT, a value neither a number nor ``-``, an unreadable year, an LA number
+        of no known council or region, or a requested indicator absent.
     """
     path = Path(path)
     raw = read_text_csv(path, SOURCE)
@@ -125,22 +133,29 @@ def read_lait(
             raw["LA Number"], numbers.isna().to_numpy(), path, "LA Number", "a DfE LA number"
         )
     out["la_number"] = numbers.astype(int)
-    out["area_code"] = la_number_to_gss(out["la_number"]).to_numpy()
     out["area_name"] = raw["LA and Regions"].str.strip()
-    region_numbers = set(DFE_REGIONS)
-    out["area_type"] = np.select(
-        [
-            out["la_number"].eq(970),
-            out["la_number"].isin([987, 988]),
-            out["la_number"].isin(region_numbers),
-        ],
-        ["England", "Sub-region", "Region"],
-        default="Local authority",
-    )
     region = (
         raw["Region"].str.strip() if "Region" in raw.columns else pd.Series("", index=raw.index)
     )
     out["region_name"] = region.where(~region.isin(["NA"]), "").astype(str)
+    out["area_code"] = _area_codes(out, "Region" in raw.columns, register)
+    unknown = out["area_code"].eq("") & ~out["la_number"].isin([987, 988])
+    if unknown.any():
+        raise first_unreadable(
+            raw["LA Number"], unknown.to_numpy(), path, "LA Number",
+            "the DfE number of a council, region or England (DfE's LA list"
+            + (" or the council register" if register is not None else "") + " has no such "
+            "council)"
+        )
+    out["area_type"] = np.select(
+        [
+            out["area_code"].eq("E92000001"),
+            out["la_number"].isin([987, 988]) & out["area_code"].eq(""),
+            out["area_code"].str.fullmatch(r"[A-Z]12\d{6}"),
+        ],
+        ["England", "Sub-region", "Region"],
+        default="Local authority",
+    )
 
     values, notes, unreadable = parse_published_values(raw["Values"], LAIT_SYMBOLS)
     if unreadable.any():
@@ -156,6 +171,39 @@ def read_lait(
         out = _apply_dictionary(out, meta)
     out.attrs["path"] = str(path)
     return out
+
+
+def _area_codes(frame: pd.DataFrame, has_region: bool,
+                register: pd.DataFrame | None) -> pd.Series:
+    """GSS codes by LA number: councils through DfE's list (and the register), England and
+    regions through DfE's region numbers, or a region the register knows from its councils."""
+    if has_region:  # council rows name their region: never read as a region's number
+        listed = dict(zip(la_table()["la_number"], la_table()["gss_code"], strict=True))
+        councils = frame["la_number"].map(listed).fillna("").to_numpy(dtype=object)
+    else:
+        councils = la_number_to_gss(frame["la_number"]).to_numpy(dtype=object)
+    if register is not None:
+        extra = dict(zip(register["la_number"].astype(int), register["gss_code"], strict=True))
+        from_register = frame["la_number"].map(extra).fillna("").to_numpy(dtype=object)
+        councils = np.where(councils == "", from_register, councils)
+    if not has_region:
+        return pd.Series(councils, index=frame.index, dtype=str)
+    is_council = frame["region_name"].ne("").to_numpy()
+    regions = frame["la_number"].map(
+        {number: code for number, (code, _) in DFE_REGIONS.items()}).fillna("")
+    if register is not None:
+        # a region LAIT numbers outside 970-990: the one region code its councils have
+        region_of = dict(zip(register["gss_code"], register["region_code"], strict=True))
+        named = pd.DataFrame({"name": frame["region_name"],
+                              "region": pd.Series(councils, index=frame.index).map(region_of)})
+        named = named[is_council].dropna().drop_duplicates()
+        single = named.groupby("name")["region"].nunique() == 1
+        by_name = named[named["name"].isin(single[single].index)].set_index("name")["region"]
+        guessed = frame["area_name"].map(by_name.to_dict()).astype(object)
+        guessed = guessed.where(guessed.notna(), "").astype(str)
+        regions = regions.where(regions != "", guessed)
+    codes = np.where(is_council, councils, regions.to_numpy(dtype=object))
+    return pd.Series(codes, index=frame.index, dtype=str)
 
 
 def read_lait_dictionary(path: str | Path) -> pd.DataFrame:
@@ -218,6 +266,10 @@ def _apply_dictionary(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     academic = lower.isin(_ACADEMIC_TYPES) & four_digit
     financial = lower.isin(_FINANCIAL_TYPES) & four_digit
     out.loc[academic, "period"] = previous[academic] + "/" + short_end[academic]
+    # LAIT writes some academic years "2022/23" (suspensions) and others "2023" (absence): label
+    # both "2022/23" so series of the same kind of year line up
+    span = lower.isin(_ACADEMIC_TYPES) & out["period"].str.fullmatch(r"\d{4}-\d{2}")
+    out.loc[span, "period"] = out.loc[span, "period"].str.replace("-", "/", regex=False)
     out.loc[financial, "period"] = previous[financial] + "-" + short_end[financial]
     return out
 

@@ -43,7 +43,8 @@ def test_demo_figures_equal_pandas_on_the_demo_files(demo: Path) -> None:
     assert got["value"].iloc[0] == pytest.approx(
         float(mine.loc["No SEN", "avg_att8"]) - float(mine.loc["SEN Supp", "avg_att8"]))
     assert chapter.findings.sentences
-    assert set(chapter.tables) == {"ks4_basics", "ks4_attainment", "ks4_gaps", "eyfs_gld"}
+    assert set(chapter.tables) == {"ks4_basics", "ks4_attainment", "ks4_gaps", "eyfs_gld",
+                                   "ks2", "absence", "exclusions"}
     assert {t.name for t in chapter.tables.values()} <= set(chapter.rules)
 
 
@@ -89,3 +90,54 @@ def test_without_the_eyfs_file_a_box_names_the_input(demo: Path, tmp_path: Path)
     assert "eyfs_gld" not in chapter.tables
     box = outcomes.eyfs_section(chapter)
     assert "inputs.comparators.eyfs_by_sen" in box._repr_html_()
+
+
+def test_demo_lait_figures_equal_pandas_on_the_demo_lait_file(demo: Path) -> None:
+    """Key stage 2 by SEN, its gap and special school persistent absence, against the demo's
+    LAIT file read with plain pandas (LA numbers as floats, '-' for no data)."""
+    from jsna.demo.schools import LA_NUMBER
+
+    chapter = built(str(demo))
+    raw = pd.read_csv(demo / "comparators" / "lait_bds_long.csv", dtype=str,
+                      keep_default_na=False)
+    mine = raw[raw["LA Number"].astype(float).eq(LA_NUMBER) & raw["Region"].ne("NA")]
+    year = str(load_config(demo / "jsna.toml").year)
+    period = f"{int(year) - 1}/{year[2:]}"
+
+    def published(code: str, years: str = year) -> float:
+        hit = mine[(mine["Short Desc"] == code) & (mine["Years"] == years)]
+        return float(hit["Values"].iloc[0])
+
+    rows = chapter.indicators
+
+    def got(indicator: str, breakdown: str, in_period: str = period) -> float:
+        hit = rows[(rows["indicator_id"] == indicator) & (rows["area_code"] == COUNCIL_CODE)
+                   & (rows["breakdown"] == breakdown) & (rows["period"] == in_period)]
+        assert len(hit) == 1
+        return float(hit["value"].iloc[0])
+
+    assert got("ks2_rwm_expected_percent", "EHC plan") == pytest.approx(
+        published("NEW_KS2_RWM_Sen_Withsta"))
+    assert got("ks2_rwm_gap_points", "No SEN minus SEN support") == pytest.approx(
+        published("NoID_SEN_NEW_KS2_RWM") - published("NEW_KS2_RWM_Sen_W/Osta"))
+    assert got("absence_persistent_percent", "Special schools") == pytest.approx(
+        published("SpecPerAbNew"))
+    exclusions = f"{int(year) - 2}/{str(int(year) - 1)[2:]}"
+    assert got("suspension_rate_per_100", "Special schools", exclusions) == pytest.approx(
+        published("SpecFixedEx", exclusions))
+    # key stage 2 was not assessed in 2020: LAIT's '-' is not available, never zero
+    gap_year = rows[(rows["indicator_id"] == "ks2_rwm_expected_percent")
+                    & (rows["area_code"] == COUNCIL_CODE) & (rows["period"] == "2019/20")]
+    assert gap_year["value"].isna().all() and set(gap_year["note"]) == {"[x]"}
+    # every table says which pupils its figures cover
+    for section in ("ks2", "absence", "exclusions"):
+        assert any(note.startswith("Basis:") for note in chapter.tables[section].notes)
+
+
+def test_without_lait_boxes_name_the_input(demo: Path, tmp_path: Path) -> None:
+    text = (demo / "jsna.toml").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("lait ="))
+    (demo / "no_lait.toml").write_text(text, encoding="utf-8")
+    chapter = outcomes.build(load_config(demo / "no_lait.toml"))
+    assert not {"ks2", "absence", "exclusions"} & set(chapter.tables)
+    assert "inputs.lait" in outcomes.lait_section(chapter, "absence")._repr_html_()

@@ -17,6 +17,7 @@ from jsna.config import load_config
 REPO = Path(__file__).resolve().parents[2]
 KS4 = "attainment/201819_LA_characteristics_data_including_sen_description.xlsx"
 EYFS = "eyfs/1_eyfsp_headline_measures_2022.csv"
+LAIT = "send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv"
 
 
 def real_data_folder() -> Path | None:
@@ -54,6 +55,8 @@ region_code = "{region}"
 region_name = "{region_name}"
 [jsna]
 year = 2025
+[inputs]
+lait = "{REAL / LAIT}"
 [inputs.comparators]
 ks4_by_sen = "{REAL / KS4}"
 eyfs_by_sen = "{REAL / EYFS}"
@@ -136,3 +139,74 @@ def test_york_ehc_plan_9_4_count_of_4_is_suppressed_with_its_gap(tmp: str) -> No
     table = built.tables["ks4_basics"].frame
     shown = table[(table["Area"] == "York") & (table["SEN status"] == "EHC plan")]
     assert shown["Achieving 9-4"].tolist() == ["[c]"]
+
+
+@cache
+def raw_lait() -> pd.DataFrame:
+    """LAIT's long file as published: text values, '-' for no data, LA numbers as floats."""
+    assert REAL is not None
+    raw = pd.read_csv(REAL / LAIT, dtype=str, keep_default_na=False)
+    raw["number"] = raw["LA Number"].astype(float).astype(int)
+    return raw
+
+
+def _published(code: str, number: int, year: str) -> float:
+    """One LAIT value by Short Desc, DfE LA number and the year as LAIT writes it."""
+    raw = raw_lait()
+    hit = raw[(raw["Short Desc"] == code) & (raw["number"] == number) & (raw["Years"] == year)]
+    assert len(hit) == 1
+    return float(hit["Values"].iloc[0])
+
+
+#: council code -> DfE LA number and its neighbours' numbers (as configured in COUNCILS)
+LA_NUMBERS = {"E06000014": (816, [800, 802, 358]), "E08000009": (358, [816, 800, 919])}
+
+
+@pytest.mark.parametrize("code", sorted(COUNCILS))
+def test_lait_figures_equal_pandas_on_the_raw_long_file(code: str, tmp: str) -> None:
+    """KS2 by SEN (LAIT year "2025" = 2024/25), special school absence and suspensions
+    (LAIT year "2023/24"), the KS2 gap, England's figure and the neighbours' average."""
+    built = chapter(code, tmp)
+    number, neighbours = LA_NUMBERS[code]
+    got = _indicator_in(built, "ks2_rwm_expected_percent", code, "SEN support", "2024/25")
+    assert got["value"] == pytest.approx(_published("NEW_KS2_RWM_Sen_W/Osta", number, "2025"))
+    gap = _indicator_in(built, "ks2_rwm_gap_points", code, "No SEN minus EHC plan", "2024/25")
+    assert gap["value"] == pytest.approx(_published("NoID_SEN_NEW_KS2_RWM", number, "2025")
+                                         - _published("NEW_KS2_RWM_Sen_Withsta", number, "2025"))
+    got = _indicator_in(built, "absence_persistent_percent", code, "Special schools", "2024/25")
+    assert got["value"] == pytest.approx(_published("SpecPerAbNew", number, "2025"))
+    got = _indicator_in(built, "suspension_rate_per_100", code, "Special schools", "2023/24")
+    assert got["value"] == pytest.approx(_published("SpecFixedEx", number, "2023/24"))
+    england = _indicator_in(built, "suspension_rate_per_100", "E92000001", "Special schools",
+                            "2023/24")
+    assert england["value"] == pytest.approx(_published("SpecFixedEx", 970, "2023/24"))
+    # the table's neighbours' average: plain mean of the neighbours' published values
+    table = built.tables["absence"].frame
+    row = table[(table["Measure"] == "Persistently absent (%)")
+                & (table["Pupils"] == "Special schools")
+                & table["Area"].str.startswith("Statistical neighbours")]
+    expected = sum(_published("SpecPerAbNew", n, "2025") for n in neighbours) / len(neighbours)
+    assert row["Value"].iloc[0] == f"{expected:.1f}"  # shown to one decimal place
+    # no interval, so never "significantly" anything: compared by size only
+    lait_rows = built.indicators[built.indicators["indicator_id"].str.startswith(
+        ("ks2_", "absence_", "suspension", "suspended", "permanent"))]
+    assert lait_rows["lower_ci_95"].isna().all()
+    assert set(lait_rows["compared_to_england"]) <= {"Not compared", ""}
+
+
+def test_lait_no_data_stays_not_available(tmp: str) -> None:
+    """KS2 was not published for 2019/20 (LAIT '-'): York's row has no value and note [x]."""
+    assert raw_lait().query("`Short Desc` == 'NEW_KS2_RWM_Sen_W/Osta' and number == 816 "
+                            "and Years == '2020'")["Values"].tolist() == ["-"]
+    row = _indicator_in(chapter("E06000014", tmp), "ks2_rwm_expected_percent", "E06000014",
+                        "SEN support", "2019/20")
+    assert pd.isna(row["value"]) and row["note"] == "[x]"
+
+
+def _indicator_in(built: outcomes.Chapter, indicator: str, code: str, breakdown: str,
+                  period: str) -> pd.Series:
+    rows = built.indicators
+    row = rows[(rows["indicator_id"] == indicator) & (rows["area_code"] == code)
+               & (rows["breakdown"] == breakdown) & (rows["period"] == period)]
+    assert len(row) == 1
+    return row.iloc[0]

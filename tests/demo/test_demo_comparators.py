@@ -256,10 +256,14 @@ def test_caseload_layout_and_figures(default_demo, phase_type):
         "breakdown",
         "ehcplans",
     ]
-    assert list(caseload.columns) == expected
+    # then DfE's placement columns (issue 17, the placements chapter), in DfE's order
+    from jsna.demo.placements import COLUMNS as PLACEMENT_COLUMNS
+
+    assert list(caseload.columns) == expected + PLACEMENT_COLUMNS
     if REAL_CASELOAD.exists():
         real = pd.read_csv(REAL_CASELOAD, encoding="utf-8-sig", dtype=str)
         assert list(real.columns[: len(expected)]) == expected
+        assert [c for c in real.columns if c in PLACEMENT_COLUMNS] == PLACEMENT_COLUMNS
         national = real[
             (real["geographic_level"] == "National") & (real["breakdown_topic"] == "All EHC plans")
         ]

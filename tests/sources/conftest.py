@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
+_REPO = Path(__file__).resolve().parents[2]
+#: the real data folder: $JSNA_REAL_DATA, or ``shared/data/real`` beside the checkout (or beside
+#: the folder of worktrees), as the chapter tests look for it
+REAL = next((Path(c) for c in (os.environ.get("JSNA_REAL_DATA", ""),
+                                _REPO.parent / "shared" / "data" / "real",
+                                _REPO.parent.parent / "shared" / "data" / "real")
+             if c and Path(c).is_dir()), _REPO.parent / "shared" / "data" / "real")
 
 
 @pytest.fixture

@@ -114,3 +114,28 @@ def test_every_input_the_config_takes_is_catalogued():
     assert {f"comparators.{k}" for k in COMPARATOR_KEYS} <= keys
     assert set(INPUT_KEYS) <= keys
     assert "census" in keys
+
+
+@pytest.mark.real_data
+def test_lait_is_an_input_jsna_sources_checks(tmp_path, real):
+    """inputs.lait was listed as 'not in config'; now the config takes it and `jsna sources`
+    reads it with the outcomes chapter's reader: York, England, the region and the neighbours
+    found, LAIT's years as published."""
+    config = _config(tmp_path, real, neighbours=YORK_NEIGHBOURS_2025, census_header="a,b")
+    text = config.path.read_text().replace(
+        "[inputs]\n",
+        f'[inputs]\nlait = "{real}/send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv"\n')
+    config.path.write_text(text)
+    config = load_config(config.path, check_files=False, check_chapters=False)
+    row = describe_sources(config).set_index("key").loc["lait"]
+    assert row["status"] == "ok" and row["area_found"] == "yes"
+    assert row["rows"] == 90100
+    assert "70 measures" in row["detail"] and "10/10 neighbours found" in row["detail"]
+    bad = tmp_path / "bad_lait.csv"
+    bad.write_text("Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"
+                   "SpecPerAbNew,,2025,Nowhere,1.0,999.0,South West\n")
+    config.path.write_text(text.replace(
+        f"{real}/send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv", str(bad)))
+    config = load_config(config.path, check_files=False, check_chapters=False)
+    row = describe_sources(config).set_index("key").loc["lait"]
+    assert row["status"] == "problem" and "column 'LA Number': value '999.0'" in row["detail"]

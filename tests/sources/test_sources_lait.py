@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from jsna.errors import JsnaInputError
@@ -99,3 +100,69 @@ def test_real_lait_published_facts(real):
     unmapped = frame.loc[frame["area_code"].eq(""), "la_number"]
     assert set(unmapped) == {987, 988}
     assert set(frame.loc[frame["la_number"].eq(836), "area_code"]) == {"E06000029"}  # Poole
+
+
+def test_academic_years_published_with_a_slash_keep_it_with_a_dictionary(write_csv):
+    """LAIT's SEND outcomes sheet writes suspensions as "2022/23" and absence as "2023" for the
+    same kind of year: with a dictionary saying "Academic Year" both are labelled "2022/23", so
+    the two series line up (they were "2022-23" and "2022/23")."""
+    text = ("Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"
+            "SpecFixedEx,,2022/23,York,0.32051,816.0,Yorkshire and The Humber\n"
+            "SpecPerAbNew,,2023,York,28.62,816.0,Yorkshire and The Humber\n")
+    dictionary = ('"Measure_short","Polarity","Year_Type"\n'
+                  '"SpecFixedEx","Low","Academic Year"\n"SpecPerAbNew","Low","Academic Year"\n')
+    frame = read_lait(write_csv("lait.csv", text),
+                      dictionary=read_lait_dictionary(write_csv("d.csv", dictionary)))
+    assert frame["period"].tolist() == ["2022/23", "2022/23"]
+    assert frame["year"].tolist() == [2023, 2023]
+
+
+@pytest.mark.real_data
+def test_real_lait_outcomes_file_every_value_and_symbol(real):
+    """The 8i file: every '-' a note, never a number; float artefacts read to their published
+    digits; every council number mapped (old Bournemouth/Poole/Dorset numbers to their old
+    codes); academic years labelled alike whichever way LAIT writes them."""
+    folder = real / "send_dfe/lait"
+    path = folder / "lait_bds_long_send_outcomes_absence_all_las.csv"
+    frame = read_lait(path, dictionary=folder / "lait_data_dictionary_send_outcomes_absence.csv")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(frame) == len(raw) == 90100
+    dash = raw["Values"].str.strip().eq("-").to_numpy()
+    assert dash.sum() == 11456
+    assert frame.loc[dash, "note"].eq("[-]").all() and frame.loc[dash, "value"].isna().all()
+    expected = pd.to_numeric(raw.loc[~dash, "Values"].str.replace(",", ""))
+    assert (frame.loc[~dash, "value"].to_numpy() == pytest.approx(expected.to_numpy()))
+    assert set(frame.loc[frame["area_code"].eq(""), "la_number"]) == {987, 988}
+    assert set(frame.loc[frame["la_number"].eq(835), "area_code"]) == {"E10000009"}
+    suspensions = set(frame.loc[frame["indicator"].eq("SpecFixedEx"), "period"])
+    absence = set(frame.loc[frame["indicator"].eq("SpecPerAbNew"), "period"])
+    assert "2022/23" in suspensions & absence
+    # York's special school persistent absence, January 2025 year: 24.19% (LAIT)
+    york = frame[frame["la_number"].eq(816) & frame["indicator"].eq("SpecPerAbNew")]
+    assert york.set_index("period").loc["2024/25", "value"] == pytest.approx(24.19)
+
+
+def test_unknown_la_number_is_one_clear_error_not_a_blank_code(write_csv):
+    """A council number DfE's LA list does not know used to give the code "" silently (its rows
+    then vanished from every comparison)."""
+    text = LAIT + "SEN_TotStat,,2025,Newtown,4.1,999.0,South West\n"
+    with pytest.raises(JsnaInputError, match=r"row 8, column 'LA Number': value '999.0' is not"):
+        read_lait(write_csv("lait.csv", text))
+
+
+def test_councils_and_regions_beyond_dfe_list_through_a_register(write_csv):
+    """The demo's councils (and a council formed after DfE's list) are known to a council
+    register built from an EES file; a region LAIT numbers outside 970-990 takes the region code
+    its councils have in the register. Demoton's LA number 990 is South West's in LAIT: a row
+    with a region name in 'Region' is a council."""
+    text = ("Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"
+            "SpecPerAbNew,,2025,Demoton,30.1,990.0,Demo Region\n"
+            "SpecPerAbNew,,2025,Other,25.0,945.0,Demo Region\n"
+            "SpecPerAbNew,,2025,Demo Region,27.5,991.0,NA\n"
+            "SpecPerAbNew,,2025,England,35.3,970.0,NA\n")
+    register = pd.DataFrame({"la_number": [990, 945], "gss_code": ["Z06000001", "Z06000002"],
+                             "region_code": ["Z12000001", "Z12000001"], "current": True})
+    frame = read_lait(write_csv("lait.csv", text), register=register)
+    assert frame["area_code"].tolist() == ["Z06000001", "Z06000002", "Z12000001", "E92000001"]
+    assert frame["area_type"].tolist() == ["Local authority", "Local authority", "Region",
+                                           "England"]

@@ -51,6 +51,7 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "neet_send",
     "high_needs_dsg", "send_tribunals",
     "ks4_by_sen", "eyfs_by_sen",
+    "cin_by_sen",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {

@@ -153,6 +153,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
+    InputSpec("comparators.cin_by_sen", "Outcomes for children in need, including children looked after: SEN provision and primary need by social care group (sen_la.csv: England, regions and every council)", "DfE explore education statistics: Outcomes for children in need, including children looked after by local authorities in England", "https://explore-education-statistics.service.gov.uk/find-statistics/outcomes-for-children-in-need-including-children-looked-after-by-local-authorities-in-england"),
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
@@ -452,3 +453,12 @@ def _resources_validator(key: str) -> Validator:
 
 _COMPARATOR_VALIDATORS: dict[str, Validator] = {
     key: _resources_validator(key) for key in ("high_needs_dsg", "send_tribunals")}
+
+
+def _validate_cin_by_sen(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.cin_cla import read_cin_by_sen  # the social care chapter's reader
+
+    return _check_published(read_cin_by_sen(path), config)
+
+
+_COMPARATOR_VALIDATORS["cin_by_sen"] = _validate_cin_by_sen

@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _refresh_options(refresh)
 
     clean = commands.add_parser("clean", help="clean record-level inputs")
-    clean.add_argument("dataset", choices=["census"], help="what to clean")
+    clean.add_argument("dataset", choices=["census", "cin"], help="what to clean")
     clean.add_argument("--config", required=True)
     clean.add_argument("--out", help="output folder (default: output.clean_folder)")
 
@@ -217,6 +217,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _clean(args: argparse.Namespace) -> int:
     """``jsna clean census``: clean the census only and print the files written."""
+    if args.dataset == "cin":
+        return _clean_cin(args)
     from jsna.cleaned import clean_census_to_disk
     from jsna.config import load_config, published_folder_problems
     from jsna.render.publish import site_lock
@@ -232,6 +234,21 @@ def _clean(args: argparse.Namespace) -> int:
     with site_lock(config.output_dir):
         written = clean_census_to_disk(config, Path(args.out) if args.out else None)
     for path in written:
+        print(path)
+    return 0
+
+
+def _clean_cin(args: argparse.Namespace) -> int:
+    """``jsna clean cin``: clean the children in need / looked after extract, print the files."""
+    from jsna.clean.care import clean_cin, write_cin_outputs
+    from jsna.config import load_config, published_folder_problems
+
+    config = load_config(args.config, check_chapters=False)
+    out = Path(args.out).resolve() if args.out else config.clean_dir
+    problems = published_folder_problems(out, config.output_folder, "--out")
+    if problems:
+        raise JsnaError(problems[0])
+    for path in write_cin_outputs(clean_cin(config), out):
         print(path)
     return 0
 

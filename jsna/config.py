@@ -37,6 +37,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "imd",
     "population",
     "schools",
+    "cin_extract",
 )
 
 #: Comparator files under ``[inputs.comparators]``.
@@ -68,6 +69,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "disclosure": {"threshold": int, "suppress_zeros": bool},
     "chapters": {"run": list},
     "output": {"folder": str, "clean_folder": str},
+    "cin": {"columns": dict},
     "governance": {"owner": str, "board": str, "approved_on": (datetime.date, str),
                    "next_review": (datetime.date, str), "contact": str},
 }
@@ -108,6 +110,7 @@ class Inputs:
     imd: Path | None = None
     population: Path | None = None
     schools: Path | None = None
+    cin_extract: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
     narrative: Path | None = None
 
@@ -237,6 +240,8 @@ class Config:
     governance: Governance = field(default_factory=Governance)
     #: Local targets by indicator_id (``[targets]``), shown on the overview's scorecard.
     targets: dict[str, float] = field(default_factory=dict)
+    #: ``[cin.columns]``: local heading -> standard name of the children in need extract.
+    cin_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def census_years(self) -> list[int]:
@@ -581,8 +586,13 @@ def load_config(
 
     problems += _area_problems(area_t, jsna_t)
     salt = _salt(census_t, problems)
-    problems += _census_problems(census_t, salt, uses_census or bool(inputs.census))
+    problems += _census_problems(census_t, salt, uses_census or bool(inputs.census)
+                                 or inputs.cin_extract is not None)
     columns = census_t.get("columns", {})
+    cin_t = data.get("cin", {}) if isinstance(data.get("cin"), dict) else {}
+    cin_columns = cin_t.get("columns", {}) if isinstance(cin_t.get("columns"), dict) else {}
+    problems += [f"cin.columns.{local} should name a standard column (a string)"
+                 for local, standard in cin_columns.items() if not isinstance(standard, str)]
 
     neighbours = comp_t.get("neighbours", [])
     if isinstance(neighbours, list) and not all(isinstance(n, str) for n in neighbours):
@@ -624,4 +634,5 @@ def load_config(
         clean_dir=clean_folder,
         governance=governance,
         targets=targets,
+        cin_columns=dict(cin_columns),
     )

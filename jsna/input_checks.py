@@ -153,6 +153,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
+    InputSpec("cin_extract", "Children in need / looked after extract, person or episode level (CIN census and SSDA903: child ID and/or UPN, CIN, child protection plan and looked-after start and end dates, legal status); headings mapped in [cin.columns]", "the council (children's social care system export)", "https://www.gov.uk/guidance/children-in-need-census"),
     InputSpec("comparators.cin_by_sen", "Outcomes for children in need, including children looked after: SEN provision and primary need by social care group (sen_la.csv: England, regions and every council)", "DfE explore education statistics: Outcomes for children in need, including children looked after by local authorities in England", "https://explore-education-statistics.service.gov.uk/find-statistics/outcomes-for-children-in-need-including-children-looked-after-by-local-authorities-in-england"),
 )
 
@@ -429,6 +430,7 @@ _VALIDATORS: dict[str, Validator] = {
     "imd": _validate_imd,
     "population": _validate_population,
     "schools": _validate_schools,
+    "cin_extract": lambda path, config, _: _validate_cin_extract(path, config),
 }
 
 
@@ -453,6 +455,15 @@ def _resources_validator(key: str) -> Validator:
 
 _COMPARATOR_VALIDATORS: dict[str, Validator] = {
     key: _resources_validator(key) for key in ("high_needs_dsg", "send_tribunals")}
+
+
+def _validate_cin_extract(path: Path, config: Any) -> tuple[int, str, str, str]:
+    # the cleaner's own reader and [cin.columns]: the same files accepted and refused alike
+    from jsna.clean.care_reading import read_cin_extract
+
+    table = read_cin_extract(path, config.cin_columns)
+    read = [c for c in table.column_names if c != "source_row"]
+    return table.num_rows, "", "", f"columns found: {', '.join(read)} (checks run in `jsna clean cin`)"
 
 
 def _validate_cin_by_sen(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:

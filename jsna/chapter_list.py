@@ -47,5 +47,6 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
         ChapterInfo("resources", "08_resources.ipynb", "High needs funding and disagreement", ("comparators.high_needs_dsg", "comparators.send_tribunals", "population")),
         ChapterInfo("quality", "09_quality.ipynb", "Data quality and sources"),
+        ChapterInfo("social_care", "10_social_care.ipynb", "Children in need and looked after", ("comparators.cin_by_sen",)),  # inputs.cin_extract + census when given, else a box naming it
     )
 }

@@ -13,6 +13,7 @@ import pyogrio
 
 from jsna.chapter_list import CHAPTERS
 from jsna.demo.adulthood import adulthood_tables
+from jsna.demo.care_extract import write_care_files
 from jsna.demo.census import dirty_census, new_build_postcode_row
 from jsna.demo.comparators import (
     build_comparators,
@@ -145,6 +146,8 @@ def write_demo(
         bom = name in ("caseload", "requests", "assessments", "timeliness_20_week")
         _write_csv(table, folder / "comparators" / f"{name}.csv", bom=bom)
     _write_narrative(folder / "narrative")
+    write_care_files(np.random.default_rng([seed, 16]), folder, model.census[last_year], last_year,
+                     LA_NUMBER, dirt_rate)
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
@@ -300,6 +303,7 @@ lsoa_boundaries = "geography/lsoas.gpkg"
 imd = "geography/imd.csv"
 population = "population/population_sya.csv"
 schools = "schools.csv"
+cin_extract = "care/cin_extract.csv"
 
 narrative = "narrative"
 
@@ -319,11 +323,15 @@ high_needs_dsg = "{DSG_FILE}"
 send_tribunals = "{TRIBUNAL_FILE}"
 ks4_by_sen = "comparators/ks4_by_sen.csv"
 eyfs_by_sen = "comparators/eyfs_headline_measures.csv"
+cin_by_sen = "comparators/cin_by_sen.csv"
 
 [census]
 salt = "{DEMO_SALT}"
 
 [census.columns]
+
+[cin.columns]
+"Case Ref" = "ChildID"
 
 [comparators]
 neighbours = [{neighbour_list}]

@@ -131,7 +131,8 @@ def comparator_areas_present(config: Config, rows: pd.DataFrame, path: object
     missing = missing_areas(present, required)
     if missing:
         raise JsnaInputError(f"{path}: no rows for {', '.join(missing)}")
-    left_out = [label for c, label in wanted.items() if canonical_code(c) in absent_neighbours]
+    left_out = [f"{label.removeprefix('statistical neighbour ')} ({c})"
+                for c, label in wanted.items() if canonical_code(c) in absent_neighbours]
     neighbours = [canonical_code(c) for c in config.neighbours
                   if canonical_code(c) not in absent_neighbours]
     return ComparatorAreas(canonical_code(config.area.code),

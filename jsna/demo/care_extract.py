@@ -132,7 +132,7 @@ def care_extract(rng: np.random.Generator, pupils: pd.DataFrame, year: int, la_n
                   "Surname": "Demo", "Date of birth": _iso(born)}
         kind = str(rng.choice(["cino", "cppo", "cla"], p=[0.6, 0.25, 0.15]))
         rows += [{**person, **episode} for episode in _episodes(rng, kind, march)]
-    frame = pd.DataFrame(rows, columns=EXTRACT_COLUMNS).fillna("")
+    frame = pd.DataFrame(rows, columns=EXTRACT_COLUMNS, dtype=object).fillna("")
     if dirt_rate > 0:
         frame = _dirt(rng, frame, dirt_rate)
     return frame

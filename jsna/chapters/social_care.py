@@ -26,7 +26,7 @@ from jsna.chapters.common import ComparatorAreas, load_pupils
 from jsna.chapters.wording import Wording, sentence
 from jsna.clean.care import clean_cin
 from jsna.config import Config
-from jsna.disclosure import INDICATOR_TABLE, ColumnTotal, SameCells, TableRules
+from jsna.disclosure import INDICATOR_TABLE, RowTotal, SameCells, TableRules
 from jsna.errors import JsnaInputError
 from jsna.indicator_disclosure import indicator_pipeline
 from jsna.indicators.social_care import (
@@ -102,6 +102,13 @@ def _shown(rows: pd.DataFrame, column: str) -> object:
     return note if isinstance(note, str) and note.startswith("[") else "[x]"
 
 
+def _interval(rows: pd.DataFrame) -> str:
+    """The first row's 95% interval as text (``"12.6 to 21.5"``), or its symbol."""
+    if rows.empty or pd.isna(rows["lower_ci_95"].iloc[0]):
+        return str(_shown(rows, "value"))
+    return f"{rows['lower_ci_95'].iloc[0]:.1f} to {rows['upper_ci_95'].iloc[0]:.1f}"
+
+
 def _pick(rows: pd.DataFrame, indicator: str, code: str, period: str,
           group: str) -> pd.DataFrame:
     return rows[(rows["indicator_id"] == indicator) & (rows["area_code"] == code)
@@ -166,8 +173,7 @@ def _published_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: s
             records.append({
                 "Group": group, "SEN provision": label,
                 f"{council} (%)": _shown(mine, "value"),
-                "95% CI lower": _shown(mine, "lower_ci_95"),
-                "95% CI upper": _shown(mine, "upper_ci_95"),
+                "95% CI": _interval(mine),
                 f"{areas.region_name} (%)": _shown(
                     _pick(indicators, indicator, areas.region_code, period, group), "value"),
                 "England (%)": _shown(_pick(indicators, indicator, "E92000001", period, group),
@@ -179,7 +185,7 @@ def _published_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: s
                                              else ""),
             })
     frame = pd.DataFrame.from_records(records)
-    percent = [c for c in frame.columns if c.endswith("(%)") or c.startswith("95%")]
+    percent = [c for c in frame.columns if c.endswith("(%)")]
     return Table(
         name=f"{KEY}_published_by_group",
         caption=(f"School-age children in need, on a child protection plan and looked after: "
@@ -208,36 +214,27 @@ def _local(config: Config, areas: ComparatorAreas) -> tuple[pd.DataFrame, pd.Dat
     return indicators, audit, unlinked_counts(linked)
 
 
-def _local_table(local: pd.DataFrame, published: pd.DataFrame, unlinked: pd.DataFrame,
-                 config: Config, areas: ComparatorAreas, latest: str) -> Table:
-    """Per group: children, found in the census (and why not), SEN shares, beside DfE's."""
+def _local_table(local: pd.DataFrame, published: pd.DataFrame, config: Config,
+                 areas: ComparatorAreas, latest: str) -> Table:
+    """Per group: children, found in the census, SEN shares of those found, beside DfE's."""
     period = academic_year_label(config.year)
-    threshold, zeros = config.disclosure.threshold, config.disclosure.suppress_zeros
     records = []
     for group in LOCAL_GROUPS:
         link = _pick(local, LINKED, areas.council, period, group)
-        reasons = unlinked.set_index("group").loc[group, [NO_UPN, NOT_IN_CENSUS]].astype(float)
-        small = ((reasons > 0) & (reasons < threshold)) | ((reasons == 0) & zeros)
-        hidden = link.empty or link["note"].iloc[0] == "[c]" or bool(small.any())
         record = {"Group": group,
                   "Children": _shown(link, "denominator"), "Found in the census": _shown(
                       link, "count"),
-                  "Not found: no UPN": "[c]" if hidden else reasons[NO_UPN],
-                  "Not found: UPN not in the census": "[c]" if hidden else reasons[NOT_IN_CENSUS],
                   "Found (%)": _shown(link, "value")}
         for indicator, label in LOCAL_MEASURES.items():
             row = _pick(local, indicator, areas.council, period, group)
             record[f"{label} (%)"] = _shown(row, "value")
-            record[f"{label} 95% CI"] = ("[c]" if row.empty or pd.isna(row["value"].iloc[0])
-                                         else f"{row['lower_ci_95'].iloc[0]:.1f} to "
-                                              f"{row['upper_ci_95'].iloc[0]:.1f}")
+            record[f"{label} 95% CI"] = _interval(row)
         published_ehcp = _pick(published, EHC_PLAN, areas.council, latest, group)
         record[f"DfE {latest}: EHC plan (%)"] = (_shown(published_ehcp, "value")
                                                  if group in COUNCIL_GROUPS else "[z]")
         records.append(record)
     frame = pd.DataFrame.from_records(records)
-    formats = {c: "count" for c in ("Children", "Found in the census", "Not found: no UPN",
-                                    "Not found: UPN not in the census")}
+    formats = {c: "count" for c in ("Children", "Found in the census")}
     formats |= {c: "percent" for c in frame.columns if c.endswith("(%)")}
     return Table(
         name=f"{KEY}_local_by_group",
@@ -248,21 +245,56 @@ def _local_table(local: pd.DataFrame, published: pd.DataFrame, unlinked: pd.Data
         notes=[LOCAL_SOURCE, "Percentages of SEN support and EHC plans are of the children "
                "found in the census. Children not found (under or over school age, educated "
                "outside the council's schools, or without a UPN in the extract) are counted, "
-               "not dropped. The first three groups overlap; the last three are DfE's groups, "
+               "not dropped (by reason in the next table). The first three groups overlap; the last three are DfE's groups, "
                f"which do not. DfE's figure is its latest ({latest}); [z] = DfE publishes no "
                "figure for that group by council.", CI_NOTE, SYMBOLS])
 
 
+def _unlinked_table(unlinked: pd.DataFrame, config: Config) -> Table | None:
+    """Why children in need were not found in the census (all children in need only: by group
+    the reasons would be too small to publish). None when the children not found are too few
+    to split (fewer than the disclosure threshold, or either reason is)."""
+    row = unlinked.set_index("group").loc["Children in need"]
+    reasons = row[[NO_UPN, NOT_IN_CENSUS]].astype(int)
+    threshold, zeros = config.disclosure.threshold, config.disclosure.suppress_zeros
+    if any(0 < n < threshold or (n == 0 and zeros) for n in (*reasons, reasons.sum())):
+        return None
+    frame = pd.DataFrame({"Children in need": ["Found in the census", NO_UPN, NOT_IN_CENSUS,
+                                               "All children in need"],
+                          "Children": [int(row["linked"]), *reasons, int(row["children"])]})
+    return Table(
+        name=f"{KEY}_linkage", frame=frame, formats={"Children": "count"},
+        caption=(f"Children in need on 31 March {config.year} in {config.area.name}'s extract, "
+                 f"found and not found in the January {config.year} census, by reason"),
+        row_header="Children in need",
+        notes=[LOCAL_SOURCE, "Children without a UPN are mostly under school age; a UPN not in "
+               "the census belongs to a child above school age, educated outside the council's "
+               "schools or at home, or recorded with a wrong UPN."])
+
+
+def _unlinked_rules(council_code: str, period: str) -> TableRules:
+    """The linkage table as published: found + each reason = all, and its found and all are the
+    linkage indicator's count and denominator."""
+    return TableRules(
+        key=["Children in need"], counts=["Children"],
+        relations=[RowTotal(total={"Children in need": "All children in need"},
+                            parts={"Children in need": ["Found in the census", NO_UPN,
+                                                        NOT_IN_CENSUS]}),
+                   *(SameCells(INDICATOR_TABLE, on=[], rows={"Children in need": label},
+                               other_rows={"indicator_id": LINKED, "area_code": council_code,
+                                           "period": period, "breakdown": "Children in need"},
+                               columns={"Children": column})
+                     for label, column in (("Found in the census", "count"),
+                                           ("All children in need", "denominator")))])
+
+
 def _local_rules(table: Table, council_code: str, period: str) -> TableRules:
-    """The local table as published: its children and found repeat the linkage indicator rows;
-    children = found + not found for each reason."""
-    counts = ["Children", "Found in the census", "Not found: no UPN",
-              "Not found: UPN not in the census"]
+    """The local table as published: its children and found repeat the linkage indicator rows."""
+    counts = ["Children", "Found in the census"]
     return TableRules(
         key=["Group"], counts=counts,
-        derived={"Found (%)": counts[:2]},
-        relations=[ColumnTotal("Children", counts[1:]),
-                   SameCells(INDICATOR_TABLE, on={"Group": "breakdown"},
+        derived={"Found (%)": counts},
+        relations=[SameCells(INDICATOR_TABLE, on={"Group": "breakdown"},
                              other_rows={"indicator_id": LINKED, "area_code": council_code,
                                          "period": period},
                              columns={"Children": "denominator",
@@ -334,9 +366,14 @@ def build(config: Config) -> SocialCareChapter:
         local, local_audit, unlinked = _local(config, areas)
         audit = pd.concat([audit, local_audit], ignore_index=True)
         indicators.append(local)
-        table = _local_table(local, published, unlinked, config, areas, latest)
+        period = academic_year_label(config.year)
+        table = _local_table(local, published, config, areas, latest)
         tables["local_by_group"] = table
-        rules[table.name] = _local_rules(table, areas.council, academic_year_label(config.year))
+        rules[table.name] = _local_rules(table, areas.council, period)
+        linkage = _unlinked_table(unlinked, config)
+        if linkage is not None:
+            tables["linkage"] = linkage
+            rules[linkage.name] = _unlinked_rules(areas.council, period)
         sentences = _local_findings(local, areas, config) + sentences
     return SocialCareChapter(KEY, TITLE, Findings(sentences), tables, figures,
                              pd.concat(indicators, ignore_index=True), audit, rules,

@@ -45,7 +45,7 @@ def test_the_demo_published_file_is_in_dfes_layout(demo_config):
 
 
 def test_the_chapter_builds_on_the_demo(chapter, demo_config):
-    assert set(chapter.tables) == {"published_by_group", "local_by_group"}
+    assert set(chapter.tables) == {"published_by_group", "local_by_group", "linkage"}
     assert set(chapter.figures) == {"neighbours"}
     assert set(chapter.rules) == {t.name for t in chapter.tables.values()}
     assert chapter.input_needed is None

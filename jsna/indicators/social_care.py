@@ -120,7 +120,7 @@ def status_at_31_march(records: pd.DataFrame, year: int) -> pd.DataFrame:
     since = _continuous_since(records, day)
     out = pd.DataFrame({
         "child_key": child.index,
-        "pupil_key": child.index.map(keys).to_numpy(dtype=object),
+        "pupil_key": child.index.to_series().map(keys).to_numpy(dtype=object),
         "in_need": (child["cin"] | child["cpp"] | child["cla"]).to_numpy(),
         "on_plan": child["cpp"].to_numpy(),
         "looked_after": child["cla"].to_numpy(),

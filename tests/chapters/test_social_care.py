@@ -100,3 +100,33 @@ def test_without_the_published_file_the_chapter_names_it(demo_config):
     assert built.findings.heading == "Input needed"
     assert "inputs.comparators.cin_by_sen" in built.findings.sentences[0]
     assert not built.tables and built.indicators.empty
+
+
+def test_the_saved_chapter_passes_the_site_disclosure_gate(chapter, demo_config, tmp_path):
+    from jsna.indicators.table import CSV_FLOAT_FORMAT
+    from jsna.review.disclosure_gate import check_site
+
+    chapter.save(tmp_path)
+    chapter.indicators.to_csv(tmp_path / "data" / "indicators.csv", index=False,
+                              float_format=CSV_FLOAT_FORMAT)
+    report = check_site(tmp_path, council_code=demo_config.area.code,
+                        threshold=demo_config.disclosure.threshold)
+    assert not report.exposures and not report.problems, report
+
+
+@pytest.mark.parametrize(("no_upn", "not_in_census", "shown"), [
+    (25, 36, True), (3, 40, False), (0, 40, True), (2, 2, False), (0, 3, False)])
+def test_linkage_reasons_are_shown_only_when_none_is_small(demo_config, no_upn, not_in_census,
+                                                          shown):
+    """Found + each reason = all children in need: a small reason, or a small number not found
+    (which would bound both reasons), hides the reasons table."""
+    from jsna.indicators.social_care import NO_UPN, NOT_IN_CENSUS
+
+    unlinked = pd.DataFrame({"group": ["Children in need"], "children": [100 + no_upn
+                                                                         + not_in_census],
+                             "linked": [100], NO_UPN: [no_upn], NOT_IN_CENSUS: [not_in_census]})
+    table = social_care._unlinked_table(unlinked, demo_config)
+    assert (table is not None) == shown
+    if shown:
+        assert table.frame["Children"].tolist() == [100, no_upn, not_in_census,
+                                                    100 + no_upn + not_in_census]

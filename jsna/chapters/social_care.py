@@ -96,8 +96,8 @@ def _shown(rows: pd.DataFrame, column: str) -> object:
     if rows.empty:
         return "[x]"
     value = rows[column].iloc[0]
-    if pd.notna(value):
-        return value
+    if pd.notna(value):  # ten significant digits, as the indicator CSV: 9.7, not 9.700000000000001
+        return float(f"{value:.10g}")
     note = rows["note"].iloc[0]
     return note if isinstance(note, str) and note.startswith("[") else "[x]"
 

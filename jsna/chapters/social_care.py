@@ -160,41 +160,49 @@ def _published(config: Config) -> tuple[pd.DataFrame, pd.DataFrame, ComparatorAr
             areas, left_out)
 
 
+#: Published table key -> (indicator, words in its caption).
+PUBLISHED_TABLES = {"published_ehc_plan": (EHC_PLAN, "with an EHC plan"),
+                    "published_sen_support": (SEN_SUPPORT, "on SEN support")}
+
+
 def _published_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: str,
-                     council: str, left_out: list[str]) -> Table:
+                     council: str, left_out: list[str], key: str) -> Table:
+    """One row per social care group: the council's share, interval and comparisons, beside the
+    region, England and the neighbours' average."""
+    indicator, words = PUBLISHED_TABLES[key]
     records = []
     for group in COUNCIL_GROUPS:
-        for indicator, label in MEASURES.items():
-            mine = _pick(indicators, indicator, areas.council, period, group)
-            neighbours = indicators[(indicators["indicator_id"] == indicator)
-                                    & indicators["area_code"].isin(areas.neighbours)
-                                    & (indicators["period"] == period)
-                                    & (indicators["breakdown"] == group)]["value"]
-            records.append({
-                "Group": group, "SEN provision": label,
-                f"{council} (%)": _shown(mine, "value"),
-                "95% CI": _interval(mine),
-                f"{areas.region_name} (%)": _shown(
-                    _pick(indicators, indicator, areas.region_code, period, group), "value"),
-                "England (%)": _shown(_pick(indicators, indicator, "E92000001", period, group),
-                                      "value"),
-                "Neighbours' average (%)": (neighbours.mean() if neighbours.notna().any()
-                                            else "[x]"),
-                "Compared with England": mine["compared_to_england"].iloc[0] if len(mine) else "",
-                "Compared with neighbours": (mine["compared_to_neighbours"].iloc[0] if len(mine)
-                                             else ""),
-            })
+        mine = _pick(indicators, indicator, areas.council, period, group)
+        neighbours = indicators[(indicators["indicator_id"] == indicator)
+                                & indicators["area_code"].isin(areas.neighbours)
+                                & (indicators["period"] == period)
+                                & (indicators["breakdown"] == group)]["value"]
+        records.append({
+            "Group": group,
+            f"{council} (%)": _shown(mine, "value"),
+            "95% CI": _interval(mine),
+            f"{areas.region_name} (%)": _shown(
+                _pick(indicators, indicator, areas.region_code, period, group), "value"),
+            "England (%)": _shown(_pick(indicators, indicator, "E92000001", period, group),
+                                  "value"),
+            "Neighbours (%)": (neighbours.mean() if neighbours.notna().any()
+                                        else "[x]"),
+            "Compared with England": mine["compared_to_england"].iloc[0] if len(mine) else "",
+            "Compared with neighbours": (mine["compared_to_neighbours"].iloc[0] if len(mine)
+                                         else ""),
+        })
     frame = pd.DataFrame.from_records(records)
     percent = [c for c in frame.columns if c.endswith("(%)")]
     return Table(
-        name=f"{KEY}_published_by_group",
-        caption=(f"School-age children in need, on a child protection plan and looked after: "
-                 f"SEN support and EHC plans, {council}, {areas.region_name}, England and "
-                 f"statistical neighbours, {period}"),
+        name=f"{KEY}_{key}",
+        caption=(f"School-age children in need, on a child protection plan and looked after "
+                 f"{words}, {council}, {areas.region_name}, England and statistical "
+                 f"neighbours, {period}"),
         frame=frame, formats={c: "percent" for c in percent}, row_header="Group",
         notes=[SOURCE, "Children matched to the school census, at 31 March. The groups do not "
                "overlap: looked after for 12 months or more; on a child protection plan and not "
-               "looked after; in need and neither. The neighbours' average is unweighted.",
+               "looked after; in need and neither. Neighbours (%) is the unweighted average of "
+               "the statistical neighbours.",
                *([f"Not in DfE's {period} file, so left out of the neighbours: "
                   f"{', '.join(left_out)}."] if left_out else []),
                CI_NOTE, SYMBOLS])
@@ -333,10 +341,9 @@ def build(config: Config) -> SocialCareChapter:
     area = config.area
     published, audit, areas, left_out = _published(config)
     latest = max(published["period"])
-    tables = {"published_by_group": _published_table(published, areas, latest, area.name,
-                                                     left_out)}
-    rules = {tables["published_by_group"].name: TableRules(key=["Group", "SEN provision"],
-                                                          counts=[])}
+    tables = {key: _published_table(published, areas, latest, area.name, left_out, key)
+              for key in PUBLISHED_TABLES}
+    rules = {table.name: TableRules(key=["Group"], counts=[]) for table in tables.values()}
     group = COUNCIL_GROUPS[2]  # looked after for 12 months or more
     points = published[(published["indicator_id"] == EHC_PLAN) & (published["period"] == latest)
                        & (published["breakdown"] == group)

@@ -45,7 +45,7 @@ def test_the_demo_published_file_is_in_dfes_layout(demo_config):
 
 
 def test_the_chapter_builds_on_the_demo(chapter, demo_config):
-    assert set(chapter.tables) == {"published_by_group", "local_by_group", "linkage"}
+    assert set(chapter.tables) == {"published_ehc_plan", "published_sen_support", "local_by_group", "linkage"}
     assert set(chapter.figures) == {"neighbours"}
     assert set(chapter.rules) == {t.name for t in chapter.tables.values()}
     assert chapter.input_needed is None
@@ -87,7 +87,7 @@ def test_local_figures_equal_an_independent_count(chapter, demo_config):
 def test_without_the_extract_a_box_names_it(demo_config):
     inputs = dataclasses.replace(demo_config.inputs, cin_extract=None)
     built = social_care.build(dataclasses.replace(demo_config, inputs=inputs))
-    assert set(built.tables) == {"published_by_group"}
+    assert set(built.tables) == {"published_ehc_plan", "published_sen_support"}
     assert "inputs.cin_extract" in built.input_needed.text
     html = built.input_needed._repr_html_()
     assert 'aria-labelledby="input-needed"' in html and "Input needed" in html

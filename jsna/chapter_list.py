@@ -41,14 +41,15 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("ehcp", "04_ehcp.ipynb", "EHC needs assessments and plans",
                     ("comparators.ehcp_caseload", "comparators.ehcp_requests",
                      "comparators.ehcp_assessments", "comparators.ehcp_timeliness")),
+        ChapterInfo("placements", "12_placements.ipynb", "Plans and placements", ("comparators.ehcp_caseload",)),
         ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
                     ("comparators.ehcp_caseload",)),
         ChapterInfo("outcomes", "06_outcomes.ipynb", "Outcomes", ("comparators.ks4_by_sen",)),
         ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
+        ChapterInfo("health", "11_health.ipynb", "Children's health services and health"),  # waits and/or inputs.fingertips, else a box naming them
+        ChapterInfo("social_care", "10_social_care.ipynb", "Children in need and looked after", ("comparators.cin_by_sen",)),  # inputs.cin_extract + census when given, else a box naming it
         ChapterInfo("resources", "08_resources.ipynb", "High needs funding and disagreement", ("comparators.high_needs_dsg", "comparators.send_tribunals", "population")),
         ChapterInfo("voice", "14_voice.ipynb", "Voice of children, young people and families"),  # inputs.voice_survey and/or inputs.voice_forum, else a box naming them
-        ChapterInfo("health", "11_health.ipynb", "Children's health services and health"),  # waits and/or inputs.fingertips, else a box naming them
         ChapterInfo("quality", "09_quality.ipynb", "Data quality and sources"),
-        ChapterInfo("placements", "12_placements.ipynb", "Plans and placements", ("comparators.ehcp_caseload",)),
     )
 }

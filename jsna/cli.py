@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _refresh_options(refresh)
 
     clean = commands.add_parser("clean", help="clean record-level inputs")
-    clean.add_argument("dataset", choices=["census", "sen2", "health"], help="what to clean")
+    clean.add_argument("dataset", choices=["census", "sen2", "health", "cin"], help="what to clean")
     clean.add_argument("--config", required=True)
     clean.add_argument("--out", help="output folder (default: output.clean_folder)")
 
@@ -216,7 +216,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    """``jsna clean census|sen2|health``: clean one record-level input only; print the files."""
+    """``jsna clean census|sen2|health|cin``: clean one record-level input only; print the files."""
     from jsna.cleaned import clean_census_to_disk
     from jsna.config import load_config, published_folder_problems
     from jsna.render.publish import site_lock
@@ -240,11 +240,15 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _clean_extract(dataset: str, config: Any, out: Path) -> list[Path]:
-    """Clean a casework or health extract (pseudonymised with the census salt) into ``out``."""
+    """Clean a casework, health or care extract (pseudonymised with the census salt) into ``out``."""
     if dataset == "sen2":
         from jsna.clean.sen2 import clean_sen2, write_sen2_outputs
 
         return write_sen2_outputs(clean_sen2(config), out)
+    if dataset == "cin":
+        from jsna.clean.care import clean_cin, write_cin_outputs
+
+        return write_cin_outputs(clean_cin(config), out)
     from jsna.clean.health import clean_health, write_health_outputs
 
     return write_health_outputs(clean_health(config), out)

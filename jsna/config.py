@@ -42,6 +42,7 @@ INPUT_KEYS: tuple[str, ...] = (
     "voice_survey", "voice_forum",
     "health_waits", "health_provider_lookup", "fingertips", "nhs_community_waits",
     "lait",
+    "cin_extract",
 )
 
 #: Health waiting-list services (keys of ``[inputs.health_services]``; labels in
@@ -64,6 +65,7 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "high_needs_dsg", "send_tribunals",
     "ks4_by_sen", "eyfs_by_sen",
     "ehcp_age_caseload",
+    "cin_by_sen",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -82,6 +84,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "disclosure": {"threshold": int, "suppress_zeros": bool},
     "chapters": {"run": list},
     "output": {"folder": str, "clean_folder": str},
+    "cin": {"columns": dict},
     "governance": {"owner": str, "board": str, "approved_on": (datetime.date, str),
                    "next_review": (datetime.date, str), "contact": str},
 }
@@ -124,6 +127,7 @@ class Inputs:
     schools: Path | None = None
     specialist_capacity: Path | None = None
     sen2_extract: Path | None = None
+    cin_extract: Path | None = None
     comparators: dict[str, Path] = field(default_factory=dict)
     narrative: Path | None = None
     voice_survey: Path | None = None
@@ -434,6 +438,8 @@ class Config:
     #: ``[sen2]``: reading the SEN2 casework extract.
     sen2: Sen2Options = field(default_factory=Sen2Options)
     health: HealthOptions = field(default_factory=HealthOptions)
+    #: ``[cin.columns]``: local heading -> standard name of the children in need extract.
+    cin_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def census_years(self) -> list[int]:
@@ -801,12 +807,18 @@ def load_config(
 
     problems += _area_problems(area_t, jsna_t)
     salt = _salt(census_t, problems)
-    # the SEN2 casework extract is pseudonymised with the census salt (records link to pupils)
+    # the SEN2 casework and care extracts are pseudonymised with the census salt (records link
+    # to pupils)
     problems += _census_problems(census_t, salt, uses_census or bool(inputs.census)
-                                 or inputs.sen2_extract is not None)
+                                 or inputs.sen2_extract is not None
+                                 or inputs.cin_extract is not None)
     sen2_t = data.get("sen2", {}) if isinstance(data.get("sen2"), dict) else {}
     sen2 = _sen2_options(sen2_t, problems)
     columns = census_t.get("columns", {})
+    cin_t = data.get("cin", {}) if isinstance(data.get("cin"), dict) else {}
+    cin_columns = cin_t.get("columns", {}) if isinstance(cin_t.get("columns"), dict) else {}
+    problems += [f"cin.columns.{local} should name a standard column (a string)"
+                 for local, standard in cin_columns.items() if not isinstance(standard, str)]
 
     neighbours = comp_t.get("neighbours", [])
     if isinstance(neighbours, list) and not all(isinstance(n, str) for n in neighbours):
@@ -851,4 +863,5 @@ def load_config(
         scenarios=scenarios,
         sen2=sen2,
         health=health,
+        cin_columns=dict(cin_columns),
     )

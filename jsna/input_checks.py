@@ -167,6 +167,8 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("voice_forum", "the parent carer forum's summary of what families told it (Markdown, UTF-8)", "the parent carer forum", "https://contact.org.uk/get-involved/parent-carer-forums/"),
     InputSpec("comparators.ehcp_age_caseload", "SEN2 Education, health and care plans by age, releases to 2022 (sen2_age_caseload.csv: a longer series of plans by age band for the placements chapter)", "DfE explore education statistics: Education, health and care plans (2022 release)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
     InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
+    InputSpec("cin_extract", "Children in need / looked after extract, person or episode level (CIN census and SSDA903: child ID and/or UPN, CIN, child protection plan and looked-after start and end dates, legal status); headings mapped in [cin.columns]", "the council (children's social care system export)", "https://www.gov.uk/guidance/children-in-need-census"),
+    InputSpec("comparators.cin_by_sen", "Outcomes for children in need, including children looked after: SEN provision and primary need by social care group (sen_la.csv: England, regions and every council)", "DfE explore education statistics: Outcomes for children in need, including children looked after by local authorities in England", "https://explore-education-statistics.service.gov.uk/find-statistics/outcomes-for-children-in-need-including-children-looked-after-by-local-authorities-in-england"),
 )
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
@@ -511,6 +513,7 @@ _VALIDATORS: dict[str, Validator] = {
     "voice_forum": lambda path, config, _: _validate_voice_forum(path),
     "lait": lambda path, config, _: _check_published(
         _lait_as_published(path, config), config),
+    "cin_extract": lambda path, config, _: _validate_cin_extract(path, config),
 }
 
 
@@ -563,3 +566,21 @@ def _resources_validator(key: str) -> Validator:
 
 _COMPARATOR_VALIDATORS: dict[str, Validator] = {
     key: _resources_validator(key) for key in ("high_needs_dsg", "send_tribunals")}
+
+
+def _validate_cin_extract(path: Path, config: Any) -> tuple[int, str, str, str]:
+    # the cleaner's own reader and [cin.columns]: the same files accepted and refused alike
+    from jsna.clean.care_reading import read_cin_extract
+
+    table = read_cin_extract(path, config.cin_columns)
+    read = [c for c in table.column_names if c != "source_row"]
+    return table.num_rows, "", "", f"columns found: {', '.join(read)} (checks run in `jsna clean cin`)"
+
+
+def _validate_cin_by_sen(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    from jsna.sources.cin_cla import read_cin_by_sen  # the social care chapter's reader
+
+    return _check_published(read_cin_by_sen(path), config)
+
+
+_COMPARATOR_VALIDATORS["cin_by_sen"] = _validate_cin_by_sen

@@ -42,6 +42,7 @@ ehcp_timeliness = "timeliness.csv"
 high_needs_dsg = "dsg.ods"
 send_tribunals = "tribunals.csv"
 ks4_by_sen = "ks4_by_sen.csv"
+cin_by_sen = "cin_by_sen.csv"
 
 [census]
 salt = "not-secret"
@@ -55,7 +56,7 @@ neighbours = ["Z06000002"]
 FILES = ("postcodes.csv", "lsoa_to_ward.csv", "wards.gpkg", "schools.csv", "census_2024.csv",
          "census_2025.csv", "sen_phase_type.csv", "caseload.csv", "requests.csv",
          "assessments.csv", "timeliness.csv", "population.csv", "dsg.ods", "tribunals.csv",
-         "ks4_by_sen.csv")
+         "ks4_by_sen.csv", "cin_by_sen.csv")
 
 #: A council running only the chapter built from published DfE files.
 PUBLISHED_ONLY = """
@@ -329,3 +330,21 @@ def test_without_chapters_run_every_chapter_whose_inputs_are_set_runs(tmp_path):
     assert "ehcp" in config.chapters and "sufficiency" in config.chapters
     assert not {"population", "wards", "settings", "outcomes", "resources"} & set(config.chapters)
     assert config.chapters == [name for name in CHAPTERS if name in config.chapters]
+
+
+def test_cin_columns_must_name_standard_columns_as_text(tmp_path):
+    text = VALID + '\n[cin]\ncolumns = { "Case Ref" = 3 }\n'
+    with pytest.raises(JsnaConfigError, match=r"cin.columns.Case Ref should name a standard "
+                                              r"column \(a string\)"):
+        load_config(_write(tmp_path, text))
+
+
+def test_a_cin_extract_needs_the_census_salt(tmp_path):
+    # a council publishing DfE's files only needs no salt; with its children in need extract
+    # (pseudonymised with the census's salt so children link to pupils) it does
+    load_config(_write(tmp_path, PUBLISHED_ONLY))
+    text = PUBLISHED_ONLY.replace("[inputs.comparators]",
+                                  '[inputs]\ncin_extract = "cin.csv"\n\n[inputs.comparators]')
+    (tmp_path / "cin.csv").write_text("Child ID,CIN start\n")
+    with pytest.raises(JsnaConfigError, match="census.salt"):
+        load_config(_write(tmp_path, text))

@@ -14,6 +14,7 @@ import pyogrio
 from jsna.chapter_list import CHAPTERS
 from jsna.demo.adulthood import adulthood_tables
 from jsna.demo.capacity import write_specialist_capacity
+from jsna.demo.care_extract import write_care_files
 from jsna.demo.census import dirty_census, new_build_postcode_row
 from jsna.demo.comparators import (
     build_comparators,
@@ -170,6 +171,8 @@ def write_demo(
                             sen2, last_year, dirt_rate, within),
                folder / "casework" / "sen2_extract.csv")
     write_voice(np.random.default_rng([seed, 14]), folder)  # own stream: other files unchanged
+    write_care_files(np.random.default_rng([seed, 18]), folder, model.census[last_year], last_year,
+                     LA_NUMBER, dirt_rate)
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
     write_health_inputs(np.random.default_rng([seed, 10]), folder, model.census[last_year], geography.postcodes, neighbours, last_year, dirt_rate)
     path = folder / "jsna.toml"
@@ -332,6 +335,7 @@ health_waits = "{WAITS_FILE}"
 health_provider_lookup = "{PROVIDERS_FILE}"
 fingertips = "{FINGERTIPS_FILE}"
 lait = "comparators/lait_bds_long.csv"
+cin_extract = "care/cin_extract.csv"
 
 narrative = "narrative"
 voice_survey = "{SURVEY_FILE}"
@@ -353,6 +357,7 @@ high_needs_dsg = "{DSG_FILE}"
 send_tribunals = "{TRIBUNAL_FILE}"
 ks4_by_sen = "comparators/ks4_by_sen.csv"
 eyfs_by_sen = "comparators/eyfs_headline_measures.csv"
+cin_by_sen = "comparators/cin_by_sen.csv"
 
 [census]
 salt = "{DEMO_SALT}"
@@ -364,6 +369,8 @@ extract_date = {extract_date(last_year).isoformat()}
 
 [sen2.columns]
 "{SETTING_HEADING}" = "Setting"
+[cin.columns]
+"Case Ref" = "ChildID"
 
 [comparators]
 neighbours = [{neighbour_list}]

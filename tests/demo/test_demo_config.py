@@ -29,11 +29,13 @@ def test_toml_contract(default_demo):
         "imd",
         "population",
         "schools",
+        "cin_extract",
     ):
         assert (default_demo / inputs[key]).is_file()
     assert sorted(inputs["census"]) == ["2021", "2022", "2023", "2024", "2025"]
     assert all((default_demo / path).is_file() for path in inputs["census"].values())
     assert sorted(inputs["comparators"]) == [
+        "cin_by_sen",
         "ehcp_assessments",
         "ehcp_caseload",
         "ehcp_requests",

@@ -302,7 +302,8 @@ def write_area_config(base: Config, council: Council, chapters: Sequence[str]) -
     The council gets the base configuration's year, published (comparator) files, disclosure
     rule and output folder; its own code, name, region and statistical neighbours; and none of
     what belongs to the base council alone (census, local lookups, narrative, governance,
-    targets, title). Paths are written relative to the new file's folder, as a council would.
+    targets, title). Paths under the base configuration's folder are written relative to the new
+    file, so the folder can be moved whole; others stay absolute.
 
     Returns
     -------
@@ -313,10 +314,12 @@ def write_area_config(base: Config, council: Council, chapters: Sequence[str]) -
     folder.mkdir(parents=True, exist_ok=True)
 
     def relative(path: Path) -> str:
-        try:
+        """Relative to the new file when under the base configuration's folder (moved with
+        it), absolute otherwise (a shared folder of published files)."""
+        path = path.resolve()
+        if path.is_relative_to(base.root):
             return Path(os.path.relpath(path, folder)).as_posix()
-        except ValueError:  # another drive (Windows)
-            return str(path)
+        return path.as_posix()
 
     area: dict[str, Any] = {"code": council.code, "name": council.name}
     if council.la_number is not None:

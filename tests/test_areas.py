@@ -240,3 +240,29 @@ def test_three_councils_on_a_dask_cluster_equal_the_default_executor(tmp_path: P
     for code in THREE:
         assert f"outputs/2025/{code}/04_ehcp.html" in first
     assert "outputs/2025/index.html" in first
+
+
+def test_cli_refuses_an_unknown_executor_in_one_line(tmp_path: Path, capsys) -> None:
+    from jsna.cli import main
+
+    code = main(["refresh", "--config", str(tmp_path / "jsna.toml"), "--areas", "E06000014",
+                 "--executor", "threads"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "--executor" in err[0] and "threads" in err[0]
+
+
+@needs_real
+def test_cli_summarises_each_failed_council_in_one_line(tmp_path: Path, capsys) -> None:
+    from jsna.cli import main
+
+    path = base_config(tmp_path)
+    sites = load_config(path).output_folder / "2025"
+    with site_lock(sites / "E08000009"):
+        code = main(["refresh", "--config", str(path), "--areas", "E08000009", "--workers", "1",
+                     "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 3
+    failed = [line for line in captured.err.splitlines() if line.startswith("jsna: failed:")]
+    assert len(failed) == 1 and failed[0].startswith("jsna: failed: E08000009 Trafford: -: ")
+    assert captured.out.strip() == str(sites / "index.html")

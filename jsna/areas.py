@@ -11,8 +11,10 @@ its own is written (beside the base configuration's cleaned data, never publishe
 :func:`jsna.refresh.refresh` builds its site aside, checks it and swaps it in whole. Councils run
 side by side on a :class:`~concurrent.futures.ProcessPoolExecutor` (one after another with one
 worker) or on a ``dask.distributed`` cluster (a ``LocalCluster`` by default, or a running
-scheduler's address); within a council the chapters run one after another, so a council's
-worker starts no process pool of its own (dask's workers may not). A failing council never stops
+scheduler's address). Within a council the chapters run one after another: on the process
+executor in the refresh's own pool of one process (its time limits and Ctrl-C handling as
+usual), on dask in a thread of the worker (dask's workers are daemons, which may not start
+process pools). The parallelism is across councils. A failing council never stops
 the others: its failure comes back as a result. When every council has finished, a regional
 index page (:mod:`jsna.render.regional`) links every council's site and compares them on the
 scorecard measures.
@@ -374,7 +376,8 @@ def _start_process_worker(progress: Any) -> None:
     _progress = progress
 
 
-def refresh_area(task: AreaTask, progress: Any = None) -> AreaResult:
+def refresh_area(task: AreaTask, progress: Any = None, *,
+                 chapters_in_threads: bool = True) -> AreaResult:
     """Refresh one council's site (in whatever process or thread the executor gives).
 
     Every failure is returned, never raised, so one council cannot stop the others: an error
@@ -388,6 +391,11 @@ def refresh_area(task: AreaTask, progress: Any = None) -> AreaResult:
         The council and its configuration.
     progress : object with ``put``, optional
         Receives ``(area code, chapter, status)`` as each chapter ends (a queue).
+    chapters_in_threads : bool
+        Run the chapters one after another on a thread of this process (default: a dask
+        worker, being a daemon process, may not start processes of its own). With False they
+        run on :func:`jsna.refresh.refresh`'s own pool of one process, which also stops their
+        kernels at once on Ctrl-C.
     """
     from jsna.refresh import refresh
 
@@ -404,10 +412,14 @@ def refresh_area(task: AreaTask, progress: Any = None) -> AreaResult:
                           round(time.perf_counter() - started, 2))
 
     try:
-        # chapters one after another in this worker: no pool of processes inside a worker
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"jsna-{task.code}") as pool:
+        if chapters_in_threads:
+            with ThreadPoolExecutor(max_workers=1,
+                                    thread_name_prefix=f"jsna-{task.code}") as pool:
+                report = refresh(task.config_path, chapters=list(task.chapters),
+                                 timeout=task.timeout, executor=pool, on_done=chapter_done)
+        else:
             report = refresh(task.config_path, chapters=list(task.chapters),
-                             timeout=task.timeout, executor=pool, on_done=chapter_done)
+                             timeout=task.timeout, workers=1, on_done=chapter_done)
     except JsnaError as error:
         return failed(str(error))
     except Exception as error:  # noqa: BLE001 - isolated: one council, one line
@@ -443,6 +455,7 @@ class _Backend:
     progress: Any  # a queue-like object workers ``put`` to, or None
     pass_progress: bool  # give ``progress`` to each task (dask) rather than via an initializer
     close: Callable[[], None]
+    chapters_in_threads: bool = True  # see refresh_area
 
     def drain(self) -> list[tuple[str, str, str]]:
         """Chapter progress reported since the last call."""
@@ -472,7 +485,7 @@ def _process_backend(workers: int) -> _Backend:
     def close() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
-    return _Backend(pool, reports, False, close)
+    return _Backend(pool, reports, False, close, chapters_in_threads=False)
 
 
 def _dask_backend(address: str | None, workers: int | None,
@@ -568,7 +581,8 @@ def refresh_areas(
     results: dict[str, AreaResult] = {}
     if backend is None:  # one worker: one council after another, in this process
         for task in tasks:
-            results[task.code] = refresh_area(task, _Reporter(on_chapter))
+            results[task.code] = refresh_area(task, _Reporter(on_chapter),
+                                              chapters_in_threads=False)
             if on_area is not None:
                 on_area(results[task.code])
     else:
@@ -588,9 +602,9 @@ def _run_on_backend(backend: _Backend, tasks: list[AreaTask], results: dict[str,
     """Submit every council, collect each result as it ends, pass progress on; close the
     backend whatever happens."""
     try:
-        futures = {(backend.executor.submit(refresh_area, task, backend.progress)
-                    if backend.pass_progress else backend.executor.submit(refresh_area, task)):
-                   task for task in tasks}
+        futures = {backend.executor.submit(
+            refresh_area, task, backend.progress if backend.pass_progress else None,
+            chapters_in_threads=backend.chapters_in_threads): task for task in tasks}
         waiting = set(futures)
         while waiting:
             done, waiting = wait(waiting, timeout=0.25, return_when=FIRST_COMPLETED)

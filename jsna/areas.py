@@ -566,6 +566,10 @@ def refresh_areas(
     base = load_config(config_path)
     councils, notes = councils_for(base, areas)
     tasks = area_tasks(base, councils, chapters=chapters, timeout=timeout)
+    census_only = [key for key in (chapters or base.chapters) if CHAPTERS[key].uses_census]
+    if census_only and any(task.code != canonical_code(base.area.code) for task in tasks):
+        notes.append(f"{', '.join(census_only)}: rendered for {base.area.name} only, the one "
+                     "council whose census the configuration gives")
     if on_start is not None:
         on_start(tasks)
     count = min(workers or os.cpu_count() or 1, len(tasks))

@@ -266,3 +266,16 @@ def test_cli_summarises_each_failed_council_in_one_line(tmp_path: Path, capsys) 
     failed = [line for line in captured.err.splitlines() if line.startswith("jsna: failed:")]
     assert len(failed) == 1 and failed[0].startswith("jsna: failed: E08000009 Trafford: -: ")
     assert captured.out.strip() == str(sites / "index.html")
+
+
+@needs_real
+def test_census_chapters_only_for_the_council_whose_census_is_configured(tmp_path: Path) -> None:
+    from jsna.areas import area_chapters
+
+    base = load_config(base_config(tmp_path))
+    councils, _ = councils_for(base, "E06000014,E08000009")
+    york, trafford = councils
+    assert area_chapters(base, york, ["population", "ehcp", "wards"]) == [
+        "population", "ehcp", "wards"]
+    assert area_chapters(base, trafford, ["population", "ehcp", "wards"]) == ["ehcp"]
+    assert area_chapters(base, trafford, None) == ["ehcp"]  # the config's chapters.run

@@ -41,6 +41,7 @@ from typing import Any
 from jsna.chapter_list import CHAPTERS
 from jsna.config import Config, load_config
 from jsna.errors import JsnaConfigError, JsnaError
+from jsna.refresh import refresh  # imported before the process pool forks: workers start ready
 from jsna.render.regional import RegionalEntry, write_regional_index
 from jsna.render.runner import DEFAULT_TIMEOUT
 from jsna.sources.la_codes import canonical_code, la_table
@@ -397,14 +398,15 @@ def refresh_area(task: AreaTask, progress: Any = None, *,
         run on :func:`jsna.refresh.refresh`'s own pool of one process, which also stops their
         kernels at once on Ctrl-C.
     """
-    from jsna.refresh import refresh
-
     sink = progress if progress is not None else _progress
     started = time.perf_counter()
 
     def chapter_done(result: Any) -> None:
         if sink is not None:
-            sink.put((task.code, result.name, result.status))
+            try:
+                sink.put((task.code, result.name, result.status))
+            except Exception:  # noqa: BLE001 - progress is a courtesy, never a failure
+                pass
 
     def failed(reason: str) -> AreaResult:
         return AreaResult(task.code, task.name, False,

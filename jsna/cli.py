@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser("refresh", help="clean, run every chapter and build the site")
     refresh.add_argument("--config", required=True, help="the council's jsna.toml")
     refresh.add_argument("--chapters", nargs="+", help="chapters to run (default: all in config)")
+    refresh.add_argument("--areas", help="many councils from this one config: CODE,CODE or all "
+                         "(every council of inputs.comparators.ehcp_caseload); their "
+                         "published-data chapters, census chapters for the config's own council")
+    refresh.add_argument("--executor", default="process",
+                         help="with --areas: process (default; --workers councils at once) or "
+                         "dask[=SCHEDULER_ADDRESS] (a LocalCluster of --workers by default)")
     _refresh_options(refresh)
 
     clean = commands.add_parser("clean", help="clean record-level inputs")
@@ -151,6 +157,66 @@ def _run_refresh(config_path: str, chapters: list[str] | None, args: argparse.Na
             print(f"jsna: chapter {result.name} {result.status}: {result.message} "
                   f"(executed notebook kept at {result.output})", file=sys.stderr)
     print(report.site.index)
+    return 0 if report.ok else EXIT_CHAPTERS
+
+
+def _run_refresh_areas(args: argparse.Namespace) -> int:
+    """``jsna refresh --areas``: many councils, one line per failed council and chapter."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+    from tqdm import tqdm
+
+    from jsna.areas import parse_executor, refresh_areas
+
+    parse_executor(args.executor)  # a wrong --executor is one line before anything starts
+    bars: dict[str, tqdm] = {}
+
+    def start(tasks: list) -> None:
+        bars["areas"] = tqdm(total=len(tasks), desc="areas", unit="area", disable=args.quiet,
+                             file=sys.stderr, position=0)
+        bars["chapters"] = tqdm(total=sum(len(task.chapters) for task in tasks),
+                                desc="chapters", unit="chapter", disable=args.quiet,
+                                file=sys.stderr, position=1)
+
+    reported: dict[str, int] = {}
+
+    def chapter(code: str, name: str, status: str) -> None:
+        reported[code] = reported.get(code, 0) + 1
+        bars["chapters"].update(1)
+
+    def area(result) -> None:
+        # executors that report no chapter progress: count the council's chapters now
+        bars["chapters"].update(max(0, len(result.chapters) - reported.get(result.code, 0)))
+        bars["areas"].update(1)
+        bars["areas"].set_postfix_str(result.code)
+
+    try:
+        report = refresh_areas(args.config, args.areas, executor=args.executor,
+                               workers=args.workers, chapters=args.chapters,
+                               timeout=args.timeout, on_start=start, on_chapter=chapter,
+                               on_area=area)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    console = Console(stderr=True)
+    table = Table(title=f"Councils ({len(report.results)} in {report.seconds:.0f} s)")
+    for column in ("area", "council", "status", "chapters", "seconds"):
+        table.add_column(column)
+    for result in report.results:
+        status = "ok" if result.ok else ("published, chapters failed" if result.published
+                                         else "failed")
+        style = "green" if result.ok else "red"
+        table.add_row(result.code, escape(result.name), f"[{style}]{status}[/{style}]",
+                      str(sum(1 for c in result.chapters if c[1] == "ok")),
+                      f"{result.seconds:.1f}")
+    if not args.quiet:
+        console.print(table)
+    for note in report.notes:
+        print(f"jsna: note: {note}", file=sys.stderr)
+    for line in report.failure_lines():
+        print(f"jsna: failed: {line}", file=sys.stderr)
+    print(report.regional_index)
     return 0 if report.ok else EXIT_CHAPTERS
 
 
@@ -423,7 +489,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         handlers = {"demo": _demo, "clean": _clean, "sources": _sources, "signoff": _signoff,
                     "diff": _diff, "backtest": _backtest,
-                    "refresh": lambda args: _run_refresh(args.config, args.chapters, args)}
+                    "refresh": lambda args: (_run_refresh_areas(args) if args.areas else
+                                             _run_refresh(args.config, args.chapters, args))}
         if args.command in handlers:
             return handlers[args.command](args)
         if args.command == "lab":

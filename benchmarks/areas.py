@@ -1,0 +1,134 @@
+"""Benchmark: many councils' published-data chapters (``jsna refresh --areas``), issue 20.
+
+Writes one base configuration reading DfE's real published files (``../shared/data/real`` or
+``$JSNA_REAL_DATA``: every council's SEN2 EHC plan rows and statistical neighbours), then renders
+the same councils, each time into a fresh folder, with
+
+* the process executor and 1 worker (one council after another),
+* the process executor and 2 workers,
+* a dask ``LocalCluster`` of ``--cluster-workers`` single-threaded workers,
+
+and prints for each the total time, councils per minute and its ratio to one worker, and the
+time of each council (the slowest and the median, or every one with ``--each``). ``--councils
+all`` renders every council of the EHC plan caseload file (issue 20: "every council in the real
+published EHC plan files renders its published-data chapters in one command").
+
+Usage::
+
+    python benchmarks/areas.py [--councils 6 | --councils all | --councils E06000014,E08000009]
+                               [--chapters ehcp sufficiency] [--cluster-workers 4]
+                               [--runs process1 process2 dask] [--each]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from jsna.areas import published_councils, refresh_areas  # noqa: E402
+
+SEN2 = "send_dfe/ehcp_2025"
+
+
+def real_data() -> Path | None:
+    """The real data folder (``$JSNA_REAL_DATA`` or ``shared/data/real`` beside the project)."""
+    for candidate in (os.environ.get("JSNA_REAL_DATA", ""), REPO.parent / "shared" / "data" / "real",
+                      REPO.parent.parent / "shared" / "data" / "real"):
+        if candidate and (Path(candidate) / SEN2 / "caseload.csv").is_file():
+            return Path(candidate).resolve()
+    return None
+
+
+def write_base_config(folder: Path, real: Path, chapters: list[str]) -> Path:
+    """York's configuration, its comparator files covering every council."""
+    folder.mkdir(parents=True, exist_ok=True)
+    neet = real / "neet" / "2025" / "UD_NEETNK_LA_dashboard_final.csv"
+    path = folder / "jsna.toml"
+    path.write_text(f'''[area]
+code = "E06000014"
+name = "York"
+region_code = "E12000003"
+region_name = "Yorkshire and The Humber"
+[jsna]
+year = 2025
+[inputs.comparators]
+ehcp_caseload = "{real / SEN2 / 'caseload.csv'}"
+ehcp_requests = "{real / SEN2 / 'requests.csv'}"
+ehcp_assessments = "{real / SEN2 / 'assessments.csv'}"
+ehcp_timeliness = "{real / SEN2 / 'timeliness_20_week.csv'}"
+statistical_neighbours = "{real / 'statistical_neighbours' / 'sn_may_2025.csv'}"
+{f'neet_send = "{neet}"' if neet.is_file() else ""}
+[chapters]
+run = {chapters!r}
+'''.replace("'", '"'), encoding="utf-8")
+    return path
+
+
+def _councils(text: str, caseload: Path) -> str:
+    if text == "all" or "," in text or text.startswith("E"):
+        return text
+    every = published_councils(caseload)
+    step = max(1, len(every) // int(text))
+    return ",".join(every[::step][:int(text)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--councils", default="6",
+                        help="how many (spread over the file), all, or CODE,CODE")
+    parser.add_argument("--chapters", nargs="+", default=["ehcp", "sufficiency"])
+    parser.add_argument("--cluster-workers", type=int, default=4)
+    parser.add_argument("--runs", nargs="+", default=["process1", "process2", "dask"],
+                        choices=["process1", "process2", "dask"])
+    parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--each", action="store_true", help="print every council's time")
+    args = parser.parse_args()
+    real = real_data()
+    if real is None:  # skipped, as the tests skip, so that `make bench` runs elsewhere
+        print("benchmarks/areas.py: skipped: the real data folder (shared/data/real beside the "
+              "project, or $JSNA_REAL_DATA) was not found")
+        return
+    areas = _councils(args.councils, real / SEN2 / "caseload.csv")
+    print(f"machine: {os.cpu_count()} CPUs, load average "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; chapters {', '.join(args.chapters)}")
+    settings = {"process1": ("process", 1), "process2": ("process", 2),
+                "dask": ("dask", args.cluster_workers)}
+    base_rate = None
+    for run in args.runs:
+        executor, workers = settings[run]
+        with tempfile.TemporaryDirectory() as folder:
+            config = write_base_config(Path(folder), real, args.chapters)
+            started = time.perf_counter()
+            report = refresh_areas(config, areas, executor=executor, workers=workers,
+                                   timeout=args.timeout)
+            seconds = time.perf_counter() - started
+        count = len(report.results)
+        rate = 60 * count / seconds
+        base_rate = base_rate or (rate if run == "process1" else None)
+        ratio = f", {rate / base_rate:.2f}x one worker" if base_rate else ""
+        per = [result.seconds for result in report.results]
+        label = f"{executor} x{workers}" if executor == "process" else f"dask LocalCluster x{workers}"
+        print(f"{label}: {count} councils in {seconds:.1f} s = {rate:.2f} councils per minute"
+              f"{ratio}; per council median {statistics.median(per):.1f} s, slowest "
+              f"{max(per):.1f} s; {sum(r.ok for r in report.results)} published whole")
+        if args.each:
+            for result in report.results:
+                print(f"  {result.code} {result.name}: {result.seconds:.1f} s"
+                      f"{'' if result.ok else ' FAILED'}")
+        for note in report.notes:
+            print(f"  note: {note}")
+        for line in report.failure_lines():
+            print(f"  failed: {line}")
+        print(f"  load average now {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -181,6 +181,9 @@ def _sen2_options(table: dict[str, Any], problems: list[str]) -> Sen2Options:
         when = when.date()
     return Sen2Options(columns=dict(columns),
                        extract_date=when if isinstance(when, datetime.date) else None)
+
+
+@dataclass(frozen=True)
 class HealthOptions:
     """How to read health waiting-list extracts (``[health]``; see :mod:`jsna.clean.health`)."""
 

@@ -392,40 +392,18 @@ def write_cin_outputs(result: CareCleanResult, out_dir: str | Path) -> list[Path
 def render_cin_validation_html(result: CareCleanResult) -> str:
     """The extract's validation report: one accessible, self-contained HTML page (row numbers
     only, never an ID, UPN or date)."""
-    from html import escape
-
-    from jsna.clean.validation import _CSS
+    from jsna.clean.report_page import ReportSection, reconciliation_section, render_report_page
 
     read = int(result.reconciliation.loc[result.reconciliation["step"] == READ, "rows"].sum())
-    parts = ['<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{escape(result.source)}: children in need extract validation report"
-             "</title>", f"<style>{_CSS}</style>", "</head>", "<body>", "<main>",
-             f"<h1>{escape(result.source)}: children in need extract validation report</h1>",
-             "<p>Every data-quality finding from cleaning the children in need and looked "
-             "after extract, with the number of rows and up to five example row numbers (the "
-             "headings are row 1). No child ID, UPN, name or date of birth is shown.</p>",
-             "<h2>Rows read, set aside and kept</h2>", "<table>",
-             "<caption>Rows read = rows kept + rows set aside</caption>",
-             '<thead><tr><th scope="col">Step</th><th scope="col">Reason</th>'
-             '<th scope="col">Rows</th></tr></thead>', "<tbody>"]
-    for row in result.reconciliation.itertuples(index=False):
-        parts.append(f'<tr><th scope="row">{escape(row.step)}</th><td>{escape(row.reason)}'
-                     f'</td><td class="num">{int(row.rows):,}</td></tr>')
-    parts += ["</tbody>", "</table>", "<h2>Findings</h2>"]
-    if result.findings.empty:
-        parts.append("<p>No data-quality findings.</p>")
-    else:
-        parts += ["<table>", f"<caption>Data-quality findings ({read:,} rows read)</caption>",
-                  '<thead><tr><th scope="col">Finding</th><th scope="col">Column</th>'
-                  '<th scope="col">Rows</th><th scope="col">Example rows</th>'
-                  '<th scope="col">What the cleaner did</th></tr></thead>', "<tbody>"]
-        for row in result.findings.itertuples(index=False):
-            kind = FINDING_TYPES[row.finding]
-            parts.append(f'<tr><th scope="row">{escape(kind.description)} '
-                         f'<span>({escape(row.finding)})</span></th><td>{escape(row.column)}'
-                         f'</td><td class="num">{int(row.rows):,}</td>'
-                         f"<td>{escape(row.example_rows)}</td><td>{escape(kind.action)}</td></tr>")
-        parts += ["</tbody>", "</table>"]
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    rows = [[f"{FINDING_TYPES[row.finding].description} ({row.finding})", row.column,
+             f"{int(row.rows):,}", row.example_rows, FINDING_TYPES[row.finding].action]
+            for row in result.findings.itertuples(index=False)]
+    return render_report_page(
+        f"{result.source}: children in need extract validation report",
+        "Every data-quality finding from cleaning the children in need and looked after extract, "
+        "with the number of rows and up to five example row numbers (the headings are row 1). "
+        "No child ID, UPN, name or date of birth is shown.",
+        [reconciliation_section(result.reconciliation, "Rows read = rows kept + rows set aside"),
+         ReportSection("Findings", f"Data-quality findings ({read:,} rows read)",
+                       ["Finding", "Column", "Rows", "Example rows", "What the cleaner did"],
+                       rows, numeric=frozenset({2}))])

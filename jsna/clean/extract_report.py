@@ -18,7 +18,6 @@ an accessible one-page validation report (:func:`render_extract_report`).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,13 @@ import pandas as pd
 
 from jsna.clean.headings import check_columns_map, check_required, match_headings
 from jsna.clean.reconcile import KEPT, READ, SET_ASIDE, check_balanced
+from jsna.clean.report_page import (
+    FINDINGS_HEADINGS,
+    ReportSection,
+    reconciliation_section,
+    render_report_page,
+    share_text,
+)
 from jsna.clean.validation import EXAMPLES, FindingType
 from jsna.errors import JsnaConfigError, JsnaError, JsnaInputError
 from jsna.sources.text_table import TextTable, read_selected_columns
@@ -182,17 +188,6 @@ def extract_reconciliation(year: int, rows_read: int, set_aside: Mapping[str, in
     return table
 
 
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;
-color:#0b0c0c;background:#fff;line-height:1.5}
-h1{font-size:2rem;margin-bottom:.5rem}h2{font-size:1.5rem;margin-top:2.5rem}
-table{border-collapse:collapse;width:100%;margin:1rem 0}
-caption{text-align:left;font-weight:bold;padding:.5rem 0}
-th,td{border:1px solid #505a5f;padding:.35rem .6rem;text-align:left;vertical-align:top}
-th{background:#f3f2f1}td.num{text-align:right;font-variant-numeric:tabular-nums}
-"""
-
-
 def render_extract_report(title: str, extract: str, findings: pd.DataFrame,
                           reconciliation: pd.DataFrame, types: Mapping[str, FindingType]) -> str:
     """One accessible, self-contained HTML page: reconciliation, then every finding.
@@ -213,48 +208,22 @@ def render_extract_report(title: str, extract: str, findings: pd.DataFrame,
     str
         The HTML document (no scripts, no external requests, no identifiers).
     """
-    esc = html.escape
     read = int(reconciliation.loc[reconciliation["step"] == READ, "rows"].sum())
     kept = int(reconciliation.loc[reconciliation["step"] == KEPT, "rows"].sum())
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}: {esc(extract)} validation report</title>",
-        f"<style>{_CSS}</style>", "</head>", "<body>", "<main>",
-        f"<h1>{esc(title)}: {esc(extract)} validation report</h1>",
-        "<p>Every data-quality finding from cleaning the extract, with the number of rows "
+    rows = []
+    for row in findings.itertuples(index=False):
+        kind = types[str(row.finding)]
+        by_read = kind.base == "read"
+        rows.append([f"{kind.description} ({row.finding})", row.column, f"{int(row.rows):,}",
+                     share_text(int(row.rows), read if by_read else kept,
+                                "of rows read" if by_read else "of rows kept"),
+                     row.example_rows, kind.action])
+    return render_report_page(
+        f"{title}: {extract} validation report",
+        "Every data-quality finding from cleaning the extract, with the number of rows "
         "concerned and up to five example row numbers, as a spreadsheet shows them (the column "
         "headings are row 1). The report never shows identifiers, names, dates of birth or "
-        "postcodes.</p>",
-        "<h2>Rows read, set aside and kept</h2>", "<table>",
-        "<caption>Rows read = rows kept + rows set aside</caption>",
-        '<thead><tr><th scope="col">Step</th><th scope="col">Reason</th>'
-        '<th scope="col">Rows</th></tr></thead>', "<tbody>",
-    ]
-    for row in reconciliation.itertuples(index=False):
-        parts.append(f'<tr><th scope="row">{esc(str(row.step))}</th><td>{esc(str(row.reason))}'
-                     f'</td><td class="num">{int(row.rows):,}</td></tr>')
-    parts += ["</tbody>", "</table>", "<h2>Findings</h2>"]
-    if findings.empty:
-        parts.append("<p>No data-quality findings.</p>")
-    else:
-        parts += [
-            "<table>", f"<caption>Data-quality findings ({read:,} rows read; {kept:,} kept)"
-            "</caption>",
-            '<thead><tr><th scope="col">Finding</th><th scope="col">Column</th>'
-            '<th scope="col">Rows</th><th scope="col">Share</th>'
-            '<th scope="col">Example rows</th><th scope="col">What the cleaner did</th>'
-            "</tr></thead>", "<tbody>"]
-        for row in findings.itertuples(index=False):
-            kind = types[str(row.finding)]
-            base = read if kind.base == "read" else kept
-            share = (f"{100 * int(row.rows) / base:.1f}% of rows "
-                     f"{'read' if kind.base == 'read' else 'kept'}") if base else ""
-            parts.append(
-                f'<tr><th scope="row">{esc(kind.description)} ({esc(str(row.finding))})</th>'
-                f"<td>{esc(str(row.column))}</td><td class=\"num\">{int(row.rows):,}</td>"
-                f'<td class="num">{esc(share)}</td><td>{esc(str(row.example_rows))}</td>'
-                f"<td>{esc(kind.action)}</td></tr>")
-        parts += ["</tbody>", "</table>"]
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+        "postcodes.",
+        [reconciliation_section(reconciliation, "Rows read = rows kept + rows set aside"),
+         ReportSection("Findings", f"Data-quality findings ({read:,} rows read; {kept:,} kept)",
+                       FINDINGS_HEADINGS, rows, numeric=frozenset({2, 3}))])

@@ -8,20 +8,17 @@ set aside, each reason listed even when no row had it.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 
 from jsna.clean.reconcile import KEPT, READ, SET_ASIDE, check_balanced
+from jsna.clean.report_page import ReportSection, reconciliation_section, render_report_page
 from jsna.clean.validation import (
-    _CSS,
     EXAMPLES,
     INFORMATION,
     KEPT_AS_IS,
     KEPT_UNKNOWN,
     FindingType,
-    _cell,
 )
 from jsna.clean.validation import SET_ASIDE as ROW_SET_ASIDE
 
@@ -162,43 +159,16 @@ def render_health_validation_html(findings: pd.DataFrame, reconciliation: pd.Dat
     -------
     str
     """
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}: health waiting lists validation report</title>",
-        f"<style>{_CSS}</style>", "</head>", "<body>", "<main>",
-        f"<h1>{esc(title)}: health waiting lists validation report</h1>",
-        "<p>Every data-quality finding from cleaning the health waiting-list extracts, with the "
+    rows = [[row.file, f"{FINDING_TYPES[row.finding].description} ({row.finding})", row.column,
+             f"{int(row.rows):,}", row.example_rows, FINDING_TYPES[row.finding].action]
+            for row in findings.itertuples(index=False)]
+    return render_report_page(
+        f"{title}: health waiting lists validation report",
+        "Every data-quality finding from cleaning the health waiting-list extracts, with the "
         "number of rows concerned and up to five example row numbers (the column headings are "
-        "row 1). The report never shows NHS numbers, pupil numbers, dates of birth or "
-        "postcodes.</p>",
-        "<h2>Rows read, set aside and kept</h2>", "<table>",
-        "<caption>Rows read, set aside and kept, by file</caption>",
-        '<thead><tr><th scope="col">File</th><th scope="col">Step</th>'
-        '<th scope="col">Reason</th><th scope="col">Rows</th></tr></thead>', "<tbody>",
-    ]
-    for row in reconciliation.itertuples(index=False):
-        parts.append(f'<tr><th scope="row">{esc(str(row.file))}</th>{_cell(row.step)}'
-                     f"{_cell(row.reason)}{_cell(f'{int(row.rows):,}', numeric=True)}</tr>")
-    parts += ["</tbody>", "</table>", "<h2>Findings</h2>"]
-    if findings.empty:
-        parts.append("<p>No data-quality findings.</p>")
-    else:
-        parts += [
-            "<table>", "<caption>Data-quality findings by file</caption>",
-            '<thead><tr><th scope="col">File</th><th scope="col">Finding</th>'
-            '<th scope="col">Column</th><th scope="col">Rows</th>'
-            '<th scope="col">Example rows</th><th scope="col">What the cleaner did</th>'
-            "</tr></thead>", "<tbody>",
-        ]
-        for row in findings.itertuples(index=False):
-            kind = FINDING_TYPES[row.finding]
-            parts.append(
-                f'<tr><th scope="row">{esc(str(row.file))}</th>'
-                f"<td>{esc(kind.description)} <span>({esc(row.finding)})</span></td>"
-                f"{_cell(row.column)}{_cell(f'{int(row.rows):,}', numeric=True)}"
-                f"{_cell(row.example_rows)}{_cell(kind.action)}</tr>")
-        parts += ["</tbody>", "</table>"]
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+        "row 1). The report never shows NHS numbers, pupil numbers, dates of birth or postcodes.",
+        [reconciliation_section(reconciliation, "Rows read, set aside and kept, by file",
+                                ("file", "File")),
+         ReportSection("Findings", "Data-quality findings by file",
+                       ["File", "Finding", "Column", "Rows", "Example rows",
+                        "What the cleaner did"], rows, numeric=frozenset({3}))])

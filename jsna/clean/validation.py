@@ -10,7 +10,6 @@ for accessibility (``lang="en"``, one ``h1``, tables with captions and ``scope``
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,6 +17,13 @@ import numpy as np
 import pandas as pd
 
 from jsna.clean.reconcile import KEPT, READ
+from jsna.clean.report_page import (
+    FINDINGS_HEADINGS,
+    ReportSection,
+    reconciliation_section,
+    render_report_page,
+    share_text,
+)
 
 FINDING_COLUMNS = ["census_year", "finding", "column", "rows", "example_rows"]
 EXAMPLES = 5
@@ -196,23 +202,6 @@ def findings_frame(records: Iterable[dict[str, object]]) -> pd.DataFrame:
     return frame
 
 
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;
-color:#0b0c0c;background:#fff;line-height:1.5}
-h1{font-size:2rem;margin-bottom:.5rem}h2{font-size:1.5rem;margin-top:2.5rem}
-h3{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;margin:1rem 0}
-caption{text-align:left;font-weight:bold;padding:.5rem 0}
-th,td{border:1px solid #505a5f;padding:.35rem .6rem;text-align:left;vertical-align:top}
-th{background:#f3f2f1}td.num{text-align:right;font-variant-numeric:tabular-nums}
-"""
-
-
-def _cell(value: object, numeric: bool = False) -> str:
-    css = ' class="num"' if numeric else ""
-    return f"<td{css}>{html.escape(str(value))}</td>"
-
-
 def render_validation_html(
     findings: pd.DataFrame, reconciliation: pd.DataFrame, *, title: str = "School census"
 ) -> str:
@@ -232,76 +221,33 @@ def render_validation_html(
     str
         The HTML document.
     """
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}: census validation report</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        f"<h1>{esc(title)}: school census validation report</h1>",
-        '<p>This report lists every data-quality finding from cleaning the pupil-level January '
-        'school census, with the number of rows concerned and up to five example row numbers. '
-        'Row numbers are as a spreadsheet shows them: the column headings are row 1. The report '
-        'never shows pupil numbers, names, dates of birth or postcodes.</p>',
-        "<h2>Rows read, set aside and kept</h2>",
-        "<p>For every census, rows read equal rows kept plus rows set aside.</p>",
-        "<table>",
-        "<caption>Rows read, set aside and kept, by census</caption>",
-        "<thead><tr>"
-        '<th scope="col">Census (January)</th><th scope="col">Step</th>'
-        '<th scope="col">Reason</th><th scope="col">Rows</th>'
-        "</tr></thead>",
-        "<tbody>",
-    ]
-    for row in reconciliation.itertuples(index=False):
-        parts.append(
-            f'<tr><th scope="row">{int(row.census_year)}</th>{_cell(row.step)}'
-            f"{_cell(row.reason)}{_cell(f'{int(row.rows):,}', numeric=True)}</tr>"
-        )
-    parts += ["</tbody>", "</table>", "<h2>Findings by census</h2>"]
+    sections = [reconciliation_section(
+        reconciliation, "Rows read, set aside and kept, by census",
+        ("census_year", "Census (January)"),
+        note="For every census, rows read equal rows kept plus rows set aside.")]
     kept = {int(r.census_year): int(r.rows)
             for r in reconciliation.itertuples(index=False) if r.step == KEPT}
     read = {int(r.census_year): int(r.rows)
             for r in reconciliation.itertuples(index=False) if r.step == READ}
     years = sorted(set(read) | set(findings["census_year"].astype(int)))
-    if not years:
-        parts.append("<p>No census was read.</p>")
+    sections.append(ReportSection("Findings by census", note="" if years else
+                                  "No census was read."))
     for year in years:
-        subset = findings[findings["census_year"] == year]
-        parts.append(f"<h3>January {year} census</h3>")
-        if subset.empty:
-            parts.append("<p>No data-quality findings.</p>")
-            continue
-        base = read.get(year, 0)
-        parts += [
-            "<table>",
-            f"<caption>Data-quality findings, January {year} census "
-            f"({base:,} rows read; {kept.get(year, 0):,} pupils kept)</caption>",
-            "<thead><tr>"
-            '<th scope="col">Finding</th><th scope="col">Column</th>'
-            '<th scope="col">Rows</th><th scope="col">Share</th>'
-            '<th scope="col">Example rows</th><th scope="col">What the cleaner did</th>'
-            "</tr></thead>",
-            "<tbody>",
-        ]
-        for row in subset.itertuples(index=False):
+        rows = []
+        for row in findings[findings["census_year"] == year].itertuples(index=False):
             kind = FINDING_TYPES[row.finding]
-            denominator = base if kind.base == "read" else kept.get(year, 0)
-            of_what = "of rows read" if kind.base == "read" else "of pupils kept"
-            percent = 100 * row.rows / denominator if denominator else 0.0
-            shown = f"{percent:.1f}%" if percent >= 0.05 else "under 0.1%"
-            share = f"{shown} {of_what}" if denominator else ""
-            parts.append(
-                f'<tr><th scope="row">{esc(kind.description)} <span>({esc(row.finding)})</span></th>'
-                f"{_cell(row.column)}{_cell(f'{int(row.rows):,}', numeric=True)}"
-                f"{_cell(share, numeric=True)}{_cell(row.example_rows)}{_cell(kind.action)}</tr>"
-            )
-        parts += ["</tbody>", "</table>"]
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+            by_read = kind.base == "read"
+            share = share_text(int(row.rows), read.get(year, 0) if by_read else kept.get(year, 0),
+                               "of rows read" if by_read else "of pupils kept")
+            rows.append([f"{kind.description} ({row.finding})", row.column, f"{int(row.rows):,}",
+                         share, row.example_rows, kind.action])
+        sections.append(ReportSection(
+            f"January {year} census", f"Data-quality findings, January {year} census "
+            f"({read.get(year, 0):,} rows read; {kept.get(year, 0):,} pupils kept)",
+            FINDINGS_HEADINGS, rows, numeric=frozenset({2, 3}), level=3))
+    return render_report_page(
+        f"{title}: school census validation report",
+        "This report lists every data-quality finding from cleaning the pupil-level January "
+        "school census, with the number of rows concerned and up to five example row numbers. "
+        "Row numbers are as a spreadsheet shows them: the column headings are row 1. The report "
+        "never shows pupil numbers, names, dates of birth or postcodes.", sections)

@@ -74,10 +74,13 @@ class Council:
 class AreaTask:
     """One council's refresh, as sent to a worker (plain values only: it is pickled)."""
 
+    #: The council's GSS code and published name.
     code: str
     name: str
+    #: Its own ``jsna.toml`` (under ``<clean_folder>/areas/<code>/``) and the chapters to run.
     config_path: str
     chapters: tuple[str, ...]
+    #: Seconds allowed per notebook.
     timeout: float = DEFAULT_TIMEOUT
 
 

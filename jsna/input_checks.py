@@ -6,6 +6,7 @@ every file present (layout, period coverage, the council found) without running 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,149 +28,11 @@ class InputSpec:
     url: str
 
 
-INPUTS: tuple[InputSpec, ...] = (
-    InputSpec(
-        "census",
-        "January school census, pupil level, one file per year (council's own extract)",
-        "the council (COLLECT / MIS export)",
-        "https://www.gov.uk/guidance/school-census",
-    ),
-    InputSpec(
-        "postcode_lookup",
-        "postcode -> LSOA, ward, local authority (ONS Postcode Directory)",
-        "ONS Open Geography Portal",
-        "https://geoportal.statistics.gov.uk/ (search: ONS Postcode Directory)",
-    ),
-    InputSpec(
-        "lsoa_ward_lookup",
-        "LSOA (2021) -> ward best-fit lookup",
-        "ONS Open Geography Portal",
-        "https://geoportal.statistics.gov.uk/ (search: LSOA to Electoral Ward lookup)",
-    ),
-    InputSpec(
-        "ward_boundaries",
-        "ward boundaries (GeoJSON, GeoPackage or shapefile)",
-        "ONS Open Geography Portal",
-        "https://geoportal.statistics.gov.uk/ (search: Wards boundaries)",
-    ),
-    InputSpec(
-        "lsoa_boundaries",
-        "LSOA (2021) boundaries",
-        "ONS Open Geography Portal",
-        "https://geoportal.statistics.gov.uk/ (search: LSOA 2021 boundaries)",
-    ),
-    InputSpec(
-        "imd",
-        "English Indices of Deprivation by LSOA (File 1: IMD rank and decile)",
-        "MHCLG, English indices of deprivation 2025 (or 2019)",
-        "https://www.gov.uk/government/collections/english-indices-of-deprivation",
-    ),
-    InputSpec(
-        "population",
-        "mid-year population estimates by single year of age (LA, ward, LSOA)",
-        "ONS mid-year population estimates",
-        "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
-        "populationestimates",
-    ),
-    InputSpec(
-        "schools",
-        "schools list: URN, SchoolName, Phase",
-        "DfE Get Information about Schools",
-        "https://get-information-schools.service.gov.uk/Downloads",
-    ),
-    InputSpec(
-        "comparators.sen_phase_type",
-        "Special educational needs in England: pupils, SEN support, EHC plans by phase/type",
-        "DfE explore education statistics: Special educational needs in England",
-        "https://explore-education-statistics.service.gov.uk/find-statistics/"
-        "special-educational-needs-in-england",
-    ),
-    InputSpec(
-        "comparators.sen_primary_need",
-        "Special educational needs in England: pupils by SEN status and primary need",
-        "DfE explore education statistics: Special educational needs in England",
-        "https://explore-education-statistics.service.gov.uk/find-statistics/"
-        "special-educational-needs-in-england",
-    ),
-    InputSpec(
-        "comparators.ehcp_caseload",
-        "SEN2 Education, health and care plans: EHC plans maintained in January (caseload)",
-        "DfE explore education statistics: Education, health and care plans",
-        "https://explore-education-statistics.service.gov.uk/find-statistics/"
-        "education-health-and-care-plans",
-    ),
-    InputSpec(
-        "comparators.ehcp_requests",
-        "SEN2 Education, health and care plans: requests for an EHC needs assessment",
-        "DfE explore education statistics: Education, health and care plans",
-        "https://explore-education-statistics.service.gov.uk/find-statistics/"
-        "education-health-and-care-plans",
-    ),
-    InputSpec(
-        "comparators.ehcp_assessments",
-        "SEN2 Education, health and care plans: EHC needs assessments",
-        "DfE explore education statistics: Education, health and care plans",
-        "https://explore-education-statistics.service.gov.uk/find-statistics/"
-        "education-health-and-care-plans",
-    ),
-    InputSpec(
-        "comparators.ehcp_timeliness",
-        "SEN2 Education, health and care plans: new plans issued within 20 weeks",
-        "DfE explore education statistics: Education, health and care plans",
-        "https://explore-education-statistics.service.gov.uk/find-statistics/"
-        "education-health-and-care-plans",
-    ),
-    InputSpec(
-        "comparators.statistical_neighbours",
-        "DfE children's services statistical neighbours (10 per council)",
-        "DfE children's services statistical neighbour benchmarking tool",
-        "https://www.gov.uk/government/publications/children-services-statistical-neighbour-"
-        "benchmarking-tool",
-    ),
-    InputSpec(
-        "comparators.neet_send",
-        "NEET and participation of 16 and 17 year olds by local authority, by SEND (the "
-        "dashboard's underlying data, UD_NEETNK_LA_dashboard CSV, one year)",
-        "DfE explore education statistics: Participation in education, training and NEET age "
-        "16 to 17 by local authority",
-        "https://explore-education-statistics.service.gov.uk/find-statistics/"
-        "participation-in-education-training-and-neet-age-16-to-17-by-local-authority",
-    ),
-    InputSpec(
-        "lait",
-        "DfE Local Authority Interactive Tool long file (the 'background data sheet', CSV): "
-        "key stage 2, special school absence and exclusions by SEN for the outcomes chapter",
-        "DfE LAIT",
-        "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
-    ),
-    InputSpec(
-        "fingertips",
-        "OHID Fingertips data export (CSV, either header style) of children's health indicators "
-        "for the council, its region, England and its neighbours (health chapter)",
-        "OHID Fingertips (e.g. the Child and Maternal Health profile: Download, 'Data for "
-        "Counties & UAs')",
-        "https://fingertips.phe.org.uk/profile/child-health-profiles",
-    ),
-    InputSpec("health_waits", "health waiting-list extract with a service column: referral date, first contact date, age or date of birth, postcode or LSOA (health chapter; `jsna clean health`)", "the council's health providers (community paediatrics, therapies, autism/ADHD, CAMHS)", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
-    InputSpec("health_services", "health waiting-list extracts, one file per service ([inputs.health_services]: service = file)", "the council's health providers", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
-    InputSpec("health_provider_lookup", "provider or sub-ICB code -> council code lookup (CSV: Code, LA code), used when a referral has no postcode or LSOA", "the council / ICB (ODS codes: NHS England Organisation Data Service)", "https://digital.nhs.uk/services/organisation-data-service"),
-    InputSpec("nhs_community_waits", "NHS England Community Health Services waiting lists workbook (Table 4 and 4a-4g: waiting list by service and weeks band, by provider)", "NHS England, Community health services waiting lists", "https://www.england.nhs.uk/statistics/statistical-work-areas/community-health-services-waiting-lists/"),
-    InputSpec("comparators.high_needs_dsg", "ESFA dedicated schools grant (DSG) allocations workbook (ODS): the High_needs_block sheet, every council by LA number", "ESFA, Dedicated schools grant (DSG) allocations", "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024"),
-    InputSpec("comparators.send_tribunals", "DfE's 'SEND Tribunals and appeal rate' CSV (appeals registered and appealable decisions by council, with LA codes; a supporting file of the EHC plans release)", "DfE, Education, health and care plans (supporting files)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
-    InputSpec("comparators.ks4_by_sen", "Key stage 4 performance, LA characteristics by SEN status (CSV or XLSX)", "DfE explore education statistics: Key stage 4 performance", "https://explore-education-statistics.service.gov.uk/find-statistics/key-stage-4-performance"),
-    InputSpec("specialist_capacity", "the council's specialist places: setting, phase, places (one row per school or provision)", "the council (its own place planning)", ""),
-    InputSpec("sen2_extract", "the council's person-level SEN2 casework extract (CSV or XLSX): "
-              "requests, decisions, assessments, plans, reviews and ceasing, one row per request "
-              "or plan (checked and cleaned by `jsna clean sen2`)",
-              "the council's SEND casework system (as for the DfE SEN2 return)",
-              "https://www.gov.uk/guidance/special-educational-needs-survey"),
-    InputSpec("voice_survey", "survey of children, young people and families: results as a CSV of question, response, count and optionally group (the council's own)", "the council or its parent carer forum", "https://www.gov.uk/government/publications/send-code-of-practice-0-to-25 (chapter 1: views of children, young people and parents)"),
-    InputSpec("voice_forum", "the parent carer forum's summary of what families told it (Markdown, UTF-8)", "the parent carer forum", "https://contact.org.uk/get-involved/parent-carer-forums/"),
-    InputSpec("comparators.ehcp_age_caseload", "SEN2 Education, health and care plans by age, releases to 2022 (sen2_age_caseload.csv: a longer series of plans by age band for the placements chapter)", "DfE explore education statistics: Education, health and care plans (2022 release)", "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans"),
-    InputSpec("comparators.eyfs_by_sen", "Early years foundation stage profile headline measures by pupil characteristics (SEN provision)", "DfE explore education statistics: Early years foundation stage profile results", "https://explore-education-statistics.service.gov.uk/find-statistics/early-years-foundation-stage-profile-results"),
-    InputSpec("cin_extract", "Children in need / looked after extract, person or episode level (CIN census and SSDA903: child ID and/or UPN, CIN, child protection plan and looked-after start and end dates, legal status); headings mapped in [cin.columns]", "the council (children's social care system export)", "https://www.gov.uk/guidance/children-in-need-census"),
-    InputSpec("comparators.cin_by_sen", "Outcomes for children in need, including children looked after: SEN provision and primary need by social care group (sen_la.csv: England, regions and every council)", "DfE explore education statistics: Outcomes for children in need, including children looked after by local authorities in England", "https://explore-education-statistics.service.gov.uk/find-statistics/outcomes-for-children-in-need-including-children-looked-after-by-local-authorities-in-england"),
-)
+#: Every input a config takes, in the order ``jsna sources`` lists them: ``input_list.csv``
+#: (a data file, one row per input: config key, what it is, who publishes it, where).
+INPUTS: tuple[InputSpec, ...] = tuple(
+    InputSpec(**row) for row in csv.DictReader(
+        Path(__file__).with_name("input_list.csv").read_text(encoding="utf-8").splitlines()))
 
 #: Keys the configuration file does not take (yet); listed for the analyst, never validated.
 _NOT_IN_CONFIG: set[str] = set()

@@ -130,16 +130,12 @@ def _group_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: str,
         records.append({"SEN status": "All young people" if breakdown == "All" else breakdown,
                         **cells,
                         "Compared with neighbours": mine["compared_to_neighbours"].iloc[0]})
-    return Table(
-        name=f"{KEY}_neet_by_sen",
-        caption=(f"16 and 17 year olds NEET or whose activity was not known, by SEN status, "
-                 f"{council}, {areas.region_name} and England, {period}"),
-        frame=pd.DataFrame.from_records(records), formats=_percent_formats(council, areas),
-        row_header="SEN status",
-        notes=[NEET_SOURCE, "Out of young people aged 16 and 17 known to the council (average of "
-               "December, January and February). DfE publishes NEET and not known together, not separately, by SEN status.",
-               ESTIMATE_NOTE, SYMBOLS],
-    )
+    return _percent_table(
+        "neet_by_sen", f"16 and 17 year olds NEET or whose activity was not known, by SEN status, "
+        f"{council}, {areas.region_name} and England, {period}", records, council, areas,
+        "SEN status", [NEET_SOURCE, "Out of young people aged 16 and 17 known to the council "
+                       "(average of December, January and February). DfE publishes NEET and not "
+                       "known together, not separately, by SEN status.", ESTIMATE_NOTE, SYMBOLS])
 
 
 def _january(period: str) -> str:
@@ -156,16 +152,19 @@ def _plans_table(indicators: pd.DataFrame, areas: ComparatorAreas, council: str)
             found = _area_cells(rows, areas, council, period, band)
             if found is not None:
                 records.append({"January": _january(period), "Age": band, **found[0]})
-    return Table(
-        name=f"{KEY}_plans_by_age",
-        caption=(f"EHC plans held by young people aged 16 to 19 and 20 to 25, as a share of all "
-                 f"EHC plans maintained in January, {council}, {areas.region_name} and England"),
-        frame=pd.DataFrame.from_records(records), formats=_percent_formats(council, areas),
-        row_header="January",
-        notes=[PLANS_SOURCE, "Out of all plans with a published age. 95% confidence intervals by "
+    return _percent_table(
+        "plans_by_age", f"EHC plans held by young people aged 16 to 19 and 20 to 25, as a share of "
+        f"all EHC plans maintained in January, {council}, {areas.region_name} and England",
+        records, council, areas, "January", [PLANS_SOURCE, "Out of all plans with a published age. 95% confidence intervals by "
                "the Wilson score method; comparison with England by 95% interval overlap (a "
-               "higher or lower share is neither better nor worse).", SYMBOLS],
-    )
+               "higher or lower share is neither better nor worse).", SYMBOLS])
+
+
+def _percent_table(name: str, caption: str, records: list[dict], council: str,
+                   areas: ComparatorAreas, row_header: str, notes: list[str]) -> Table:
+    """A table of shares for the council, region and England (see :func:`_percent_formats`)."""
+    return Table(name=f"{KEY}_{name}", caption=caption, frame=pd.DataFrame.from_records(records),
+                 formats=_percent_formats(council, areas), row_header=row_header, notes=notes)
 
 
 def build(config: Config) -> Chapter:

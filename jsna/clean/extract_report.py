@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.clean.headings import check_columns_map, check_required, match_headings
-from jsna.clean.reconcile import KEPT, READ, SET_ASIDE, check_balanced
+from jsna.clean.reconcile import KEPT, READ, reconciliation_rows
 from jsna.clean.report_page import (
     FINDINGS_HEADINGS,
     ReportSection,
@@ -35,7 +35,7 @@ from jsna.clean.report_page import (
     share_text,
 )
 from jsna.clean.validation import EXAMPLES, FindingType
-from jsna.errors import JsnaConfigError, JsnaError, JsnaInputError
+from jsna.errors import JsnaConfigError, JsnaInputError
 from jsna.sources.text_table import TextTable, read_selected_columns
 
 #: Columns of an extract's findings table.
@@ -151,41 +151,11 @@ class ExtractFindings:
 def extract_reconciliation(year: int, rows_read: int, set_aside: Mapping[str, int],
                            reasons: Mapping[str, str], rows_kept: int, kept_text: str
                            ) -> pd.DataFrame:
-    """Rows read, set aside (each reason, also when none) and kept; checked to add up.
-
-    Parameters
-    ----------
-    year : int
-        The JSNA year (the table's ``census_year``).
-    rows_read, rows_kept : int
-        Data rows read from the file, and rows kept.
-    set_aside : mapping of str to int
-        Rows set aside per reason code.
-    reasons : mapping of str to str
-        Every reason code -> its text, in reporting order.
-    kept_text : str
-        What a kept row is (e.g. "requests kept").
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``census_year, step, reason, rows``.
-
-    Raises
-    ------
-    JsnaError
-        An unknown reason code, or rows that do not add up (a bug, never bad input).
-    """
-    unknown = set(set_aside) - set(reasons)
-    if unknown:
-        raise JsnaError(f"unknown set-aside reason {sorted(unknown)}")
-    rows = [(year, READ, "data rows in the file", int(rows_read))]
-    rows += [(year, SET_ASIDE, text, int(set_aside.get(code, 0))) for code, text in reasons.items()]
-    rows.append((year, KEPT, kept_text, int(rows_kept)))
-    table = pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
-    table["rows"] = table["rows"].astype("int64")
-    check_balanced(table)
-    return table
+    """Rows read, set aside (each reason, also when none) and kept, for the JSNA ``year``; checked
+    to add up (:func:`jsna.clean.reconcile.reconciliation_rows`, with the extract's ``reasons``
+    and ``kept_text``, e.g. "requests kept")."""
+    return reconciliation_rows(year, rows_read, set_aside, rows_kept, reasons=reasons,
+                               read_text="data rows in the file", kept_text=kept_text)
 
 
 def render_extract_report(title: str, extract: str, findings: pd.DataFrame,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jsna.clean.reconcile import KEPT, READ, SET_ASIDE, check_balanced
+from jsna.clean import reconcile
+from jsna.clean.reconcile import check_balanced
 from jsna.clean.report_page import ReportSection, reconciliation_section, render_report_page
 from jsna.clean.validation import (
     EXAMPLES,
@@ -120,21 +121,11 @@ class HealthFindings:
 
 def reconciliation_rows(file: str, rows_read: int, set_aside: dict[str, int],
                         rows_kept: int) -> pd.DataFrame:
-    """Rows read, set aside by reason and kept for one file (checked to add up).
-
-    Raises
-    ------
-    jsna.errors.JsnaError
-        When the rows do not add up (a bug, never bad input).
-    """
-    rows = [(file, READ, "data rows in the file", rows_read)]
-    rows += [(file, SET_ASIDE, text, int(set_aside.get(code, 0)))
-             for code, text in SET_ASIDE_REASONS.items()]
-    rows.append((file, KEPT, "referrals kept", rows_kept))
-    table = pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
-    table["rows"] = table["rows"].astype("int64")
-    check_reconciled(table)
-    return table
+    """Rows read, set aside by reason and kept for one file (checked to add up, see
+    :func:`jsna.clean.reconcile.reconciliation_rows`)."""
+    return reconcile.reconciliation_rows(
+        file, rows_read, set_aside, rows_kept, reasons=SET_ASIDE_REASONS,
+        read_text="data rows in the file", kept_text="referrals kept", group_column="file")
 
 
 def check_reconciled(table: pd.DataFrame) -> None:

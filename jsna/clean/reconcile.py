@@ -30,41 +30,52 @@ COLUMNS = ["census_year", "step", "reason", "rows"]
 
 
 def reconciliation_rows(
-    census_year: int, rows_read: int, set_aside: Mapping[str, int], rows_kept: int
+    census_year: object, rows_read: int, set_aside: Mapping[str, int], rows_kept: int, *,
+    reasons: Mapping[str, str] = SET_ASIDE_REASONS,
+    read_text: str = "data rows in the census file",
+    kept_text: str = "pupils counted (one row per pupil)",
+    group_column: str = "census_year",
 ) -> pd.DataFrame:
-    """Reconciliation table for one census.
+    """Reconciliation table for one census (or one extract file): read = set aside + kept.
 
     Parameters
     ----------
-    census_year : int
-        Year of the January census.
+    census_year : int or str
+        Year of the January census (or the extract's year, or its file name).
     rows_read : int
-        Data rows read from the file for this census.
+        Data rows read from the file.
     set_aside : mapping of str to int
-        Rows set aside per reason code (keys of :data:`SET_ASIDE_REASONS`).
+        Rows set aside per reason code (keys of ``reasons``).
     rows_kept : int
         Rows kept (pupils counted).
+    reasons : mapping of str to str, default :data:`SET_ASIDE_REASONS`
+        Every reason code -> its text, in reporting order (each listed, also when none).
+    read_text, kept_text : str
+        What the rows read and kept are, as the table says.
+    group_column : str, default "census_year"
+        Name of the first column (``"file"`` for extracts read file by file).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``census_year, step, reason, rows``.
+        Columns ``<group_column>, step, reason, rows``.
 
     Raises
     ------
     JsnaError
         If the rows do not add up or a reason code is unknown (a bug, never bad input).
     """
-    unknown = set(set_aside) - set(SET_ASIDE_REASONS)
+    unknown = set(set_aside) - set(reasons)
     if unknown:
         raise JsnaError(f"unknown set-aside reason {sorted(unknown)}")
-    rows = [(census_year, READ, "data rows in the census file", int(rows_read))]
+    rows = [(census_year, READ, read_text, int(rows_read))]
     rows += [(census_year, SET_ASIDE, text, int(set_aside.get(code, 0)))
-             for code, text in SET_ASIDE_REASONS.items()]
-    rows.append((census_year, KEPT, "pupils counted (one row per pupil)", int(rows_kept)))
+             for code, text in reasons.items()]
+    rows.append((census_year, KEPT, kept_text, int(rows_kept)))
     _check_totals(census_year, int(rows_read), sum(row[3] for row in rows[1:-1]), int(rows_kept))
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    table["census_year"] = table["census_year"].astype("int64")
+    table = pd.DataFrame(rows, columns=[group_column, *COLUMNS[1:]])
+    if group_column == "census_year":
+        table["census_year"] = table["census_year"].astype("int64")
     table["rows"] = table["rows"].astype("int64")
     return table
 

@@ -33,7 +33,8 @@ _REFERENCE = re.compile(r"(&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]+);)")
 
 @dataclass(frozen=True)
 class Term:
-    """One entry of the glossary."""
+    """One entry of the glossary: the term as headed, its anchor id (``a-z0-9`` and hyphens),
+    its definition and the phrases on the pages that link to it (longest matched first)."""
 
     term: str
     id: str

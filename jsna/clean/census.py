@@ -257,14 +257,7 @@ def clean_census(config: Config) -> CensusCleanResult:
     findings = pd.concat([f for f in read_findings if not f.empty] or [read_findings[0]],
                          ignore_index=True)
     return clean_census_frames(
-        pa.concat_tables(tables, promote_options="permissive"),
-        salt=config.census.salt,
-        area_code=config.area.code,
-        postcodes=postcodes,
-        lsoa_wards=lsoa_wards,
-        ward_codes=ward_codes,
-        imd=imd,
-        sources=sources,
-        read_findings=findings,
-        title=config.area.name,
-    )
+        pa.concat_tables(tables, promote_options="permissive"), salt=config.census.salt,
+        area_code=config.area.code, postcodes=postcodes, lsoa_wards=lsoa_wards,
+        ward_codes=ward_codes, imd=imd, sources=sources, read_findings=findings,
+        title=config.area.name)

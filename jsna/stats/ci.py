@@ -194,11 +194,12 @@ def dobson_limits(
     total_count : array-like
         Total observed events behind each DSR.
     level : float, default 0.95
-        Confidence level.
+        Confidence level (Fingertips publishes 0.95 and 0.998).
 
     Returns
     -------
     lower, upper : numpy.ndarray
+        Limits of each DSR, on the scale of ``dsr``.
     """
     rate = as_floats(dsr)
     variance = as_floats(dsr_variance)

@@ -72,15 +72,14 @@ class Council:
 
 @dataclass(frozen=True)
 class AreaTask:
-    """One council's refresh, as sent to a worker (plain values only: it is pickled)."""
+    """One council's refresh, as sent to a worker (plain values only: it is pickled): its code
+    and name, its own ``jsna.toml`` (under ``<clean_folder>/areas/<code>/``), the chapters to run
+    and the seconds allowed per notebook."""
 
-    #: The council's GSS code and published name.
     code: str
     name: str
-    #: Its own ``jsna.toml`` (under ``<clean_folder>/areas/<code>/``) and the chapters to run.
     config_path: str
     chapters: tuple[str, ...]
-    #: Seconds allowed per notebook.
     timeout: float = DEFAULT_TIMEOUT
 
 
@@ -99,15 +98,16 @@ class AreaFailure:
 
 @dataclass(frozen=True)
 class AreaResult:
-    """What happened to one council."""
+    """What happened to one council: whether its site was published, what failed, each
+    chapter's ``(chapter, status, seconds)``, the time it took and its index page."""
 
     code: str
     name: str
     published: bool
     failures: tuple[AreaFailure, ...]
-    chapters: tuple[tuple[str, str, float], ...]  # (chapter, status, seconds)
+    chapters: tuple[tuple[str, str, float], ...]
     seconds: float
-    index: str = ""  # the published site's index page
+    index: str = ""
 
     @property
     def ok(self) -> bool:

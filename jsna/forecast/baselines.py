@@ -80,16 +80,16 @@ def grown_from_origin(history: pd.DataFrame, growth: float | pd.Series) -> pd.Se
 
 @dataclass(frozen=True)
 class Persistence:
-    """The council's last value, unchanged."""
+    """The council's last value, unchanged: what would happen if nothing changed (one January
+    is enough)."""
 
     key: str = "persistence"
     label: str = "Persistence: last value carried forward"
     min_years: int = 1
 
     def forecast(self, history: pd.DataFrame, england: pd.Series, target: int) -> pd.Series:
-        """The value at the origin, for every council, whatever the ``target`` (see
-        :meth:`ForecastMethod.forecast`; ``england`` is not used)."""
-        return grown_from_origin(history, 1.0)
+        """The value at the origin, for every council, whatever the ``target``."""
+        return grown_from_origin(history, 1.0)  # see ForecastMethod.forecast
 
 
 @dataclass(frozen=True)

@@ -85,20 +85,13 @@ def model_states(by_need: bool) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class CohortRun:
-    """Simulated years ahead of a cohort model.
+    """Simulated years ahead of a cohort model."""
 
-    Attributes
-    ----------
-    counts : CohortCounts
-        What the fitted censuses showed.
-    years : tuple of int
-        Januaries simulated.
-    paths : ndarray of int
-        ``(draws, years, ages, states)``.
-    """
-
+    #: What the fitted censuses showed.
     counts: CohortCounts
+    #: Januaries simulated.
     years: tuple[int, ...]
+    #: Simulated pupils, ``(draws, years, ages, states)`` integers.
     paths: np.ndarray
 
     @property

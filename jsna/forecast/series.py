@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.common import read_text_csv
+from jsna.sources.common import newest_release_rows, read_text_csv
 from jsna.sources.ees import read_ees_wide
 from jsna.sources.la_codes import CODE_CHANGES
 
@@ -143,15 +143,8 @@ def read_plans_by_age(paths: Sequence[str | Path]) -> pd.DataFrame:
     JsnaInputError
         When a file has neither layout, or an age cannot be placed in a band.
     """
-    parts = []
-    for order, path in enumerate(paths):
-        part = _age_rows(Path(path))
-        part["_order"] = order
-        parts.append(part)
-    rows = pd.concat(parts, ignore_index=True)
     keys = ["area_code", "age_band", "year"]
-    latest = rows.groupby(keys)["_order"].transform("max")
-    rows = rows[rows["_order"] == latest]
+    rows = newest_release_rows([_age_rows(Path(path)) for path in paths], keys)
     rows["_symbol"] = rows["note"].where(rows["note"] != "")
     grouped = rows.groupby([*keys, "area_name", "area_type"], sort=True)
     series = grouped["value"].sum(min_count=1).reset_index()

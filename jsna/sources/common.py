@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -332,3 +332,20 @@ def first_unreadable(
         f"{path}: row {position + 2}, column {column!r}: value {text.iloc[position]!r} is not "
         f"{expected}"
     )
+
+
+def newest_release_rows(releases: Sequence[pd.DataFrame], keys: Sequence[str]) -> pd.DataFrame:
+    """The rows of several releases of a file, oldest release first, keeping for each ``keys``
+    value only the rows of the newest release that has it (a revised figure replaces the old).
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"area": ["A", "B"], "year": [2020, 2020], "value": [1, 2]})
+    >>> new = pd.DataFrame({"area": ["A"], "year": [2020], "value": [5]})
+    >>> newest_release_rows([old, new], ["area", "year"])["value"].tolist()
+    [2, 5]
+    """
+    stacked = pd.concat([release.assign(_release=order) for order, release in enumerate(releases)],
+                        ignore_index=True)
+    newest = stacked.groupby(list(keys))["_release"].transform("max")
+    return stacked[stacked["_release"] == newest].drop(columns="_release")

@@ -29,7 +29,12 @@ import numpy as np
 import pandas as pd
 
 from jsna.errors import JsnaInputError
-from jsna.sources.common import first_unreadable, parse_published_values, read_text_csv
+from jsna.sources.common import (
+    first_unreadable,
+    newest_release_rows,
+    parse_published_values,
+    read_text_csv,
+)
 from jsna.sources.la_codes import current_codes
 
 SOURCE = "DfE's NEET and participation by local authority dashboard file (UD_NEETNK_LA_dashboard)"
@@ -117,14 +122,7 @@ def read_neet_send(paths: str | Path | Sequence[str | Path]) -> pd.DataFrame:
         paths = [paths]
     if not paths:
         raise JsnaInputError(f"no file given (expected {SOURCE})")
-    parts = []
-    for order, path in enumerate(paths):
-        part = _read_one(Path(path))
-        part["_order"] = order
-        parts.append(part)
-    rows = pd.concat(parts, ignore_index=True)
-    latest = rows.groupby(["area_code", "year"])["_order"].transform("max")
-    rows = rows[rows["_order"] == latest].drop(columns="_order")
+    rows = newest_release_rows([_read_one(Path(path)) for path in paths], ["area_code", "year"])
     rank = {"England": 0, "Region": 1, "Local authority": 2}
     rows = rows.sort_values(["year", "area_type", "area_code"],
                             key=lambda s: s.map(rank) if s.name == "area_type" else s,

@@ -78,14 +78,16 @@ def test_hidden_count_hides_its_gap() -> None:
 
 def test_without_the_eyfs_file_a_box_names_the_input(demo: Path, tmp_path: Path) -> None:
     text = (demo / "jsna.toml").read_text(encoding="utf-8")
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("eyfs_by_sen"))
-    text = text.replace('"comparators/', f'"{demo.as_posix()}/comparators/').replace(
-        '"census/', f'"{demo.as_posix()}/census/').replace(
-        '"geography/', f'"{demo.as_posix()}/geography/').replace(
-        '"population/', f'"{demo.as_posix()}/population/').replace(
-        '"schools.csv"', f'"{demo.as_posix()}/schools.csv"').replace(
-        '"narrative"', f'"{demo.as_posix()}/narrative"')
-    (tmp_path / "jsna.toml").write_text(text, encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("eyfs_by_sen")]
+
+    def absolute(line: str) -> str:  # every input path that exists beside the demo's config
+        key, sep, value = line.partition(" = ")
+        path = value.strip('"')
+        if sep and value.startswith('"') and path and (demo / path).exists():
+            return f'{key} = "{(demo / path).as_posix()}"'
+        return line
+
+    (tmp_path / "jsna.toml").write_text("\n".join(map(absolute, lines)), encoding="utf-8")
     chapter = outcomes.build(load_config(tmp_path / "jsna.toml"))
     assert "eyfs_gld" not in chapter.tables
     box = outcomes.eyfs_section(chapter)

@@ -233,11 +233,6 @@ def build(config: Config) -> Chapter:
     config : Config
         The council's validated configuration (needs ``inputs.comparators.ehcp_caseload``,
         ``ehcp_requests``, ``ehcp_assessments`` and ``ehcp_timeliness``).
-
-    Returns
-    -------
-    Chapter
-        Findings, tables, figures, indicator rows and disclosure audit.
     """
     area = config.area
     timely_rows = published_rates(_files(config, TIMELINESS), TIMELINESS)

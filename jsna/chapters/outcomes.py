@@ -130,6 +130,14 @@ def _symbol(note: pd.Series) -> pd.Series:
     return note.where((note == "") | note.str.fullmatch(r"\[[a-z:]+\]"), "[x]")
 
 
+def _rows_like(indexed: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``indexed`` (by area code and breakdown) in the order of ``rows``; a row it lacks has
+    missing values and the note ``[x]`` (not available)."""
+    aligned = indexed.reindex(pd.MultiIndex.from_arrays([rows["area_code"], rows["breakdown"]]))
+    aligned["note"] = aligned["note"].fillna("[x]").to_numpy()
+    return aligned
+
+
 def _shown(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype(object).where(frame[column].notna(), _symbol(frame["note"]))
 
@@ -180,11 +188,9 @@ def _attainment_table(indicators: pd.DataFrame, codes: list[str], name: str,
     a8 = _ordered(indicators[indicators["indicator_id"] == ATTAINMENT_8], codes, SEN_GROUPS)
     p8 = indicators[indicators["indicator_id"] == PROGRESS_8].set_index(
         ["area_code", "breakdown"])
-    keys = pd.MultiIndex.from_arrays([a8["area_code"], a8["breakdown"]])
     england = a8[a8["area_type"] == "England"].set_index("breakdown")["value"]
     is_england = (a8["area_type"] == "England").to_numpy()
-    p8_rows = p8.reindex(keys)
-    p8_rows["note"] = p8_rows["note"].fillna("[x]").to_numpy()
+    p8_rows = _rows_like(p8, a8)
     frame = pd.DataFrame({
         "SEN status": a8["breakdown"].to_numpy(),
         "Area": a8["area_name"].to_numpy(),
@@ -218,9 +224,7 @@ def _gap_table(indicators: pd.DataFrame, codes: list[str], name: str, caption: s
     basics = _ordered(indicators[indicators["indicator_id"] == BASICS_94_GAP], codes, labels)
     a8 = indicators[indicators["indicator_id"] == ATTAINMENT_8_GAP].set_index(
         ["area_code", "breakdown"])
-    keys = pd.MultiIndex.from_arrays([basics["area_code"], basics["breakdown"]])
-    a8_rows = a8.reindex(keys)
-    a8_rows["note"] = a8_rows["note"].fillna("[x]").to_numpy()
+    a8_rows = _rows_like(a8, basics)
     frame = pd.DataFrame({
         "Gap": basics["breakdown"].to_numpy(),
         "Area": basics["area_name"].to_numpy(),
@@ -296,11 +300,6 @@ def build(config: Config) -> Chapter:
     config : Config
         The council's validated configuration (needs ``inputs.comparators.ks4_by_sen``; uses
         ``inputs.comparators.eyfs_by_sen`` when given).
-
-    Returns
-    -------
-    Chapter
-        Findings, tables, figures, indicator rows and disclosure audit.
     """
     area = config.area
     source = require_comparator(config, "ks4_by_sen")

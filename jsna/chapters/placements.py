@@ -165,11 +165,6 @@ def build(config: Config) -> Chapter:
     config : Config
         The council's validated configuration (needs ``inputs.comparators.ehcp_caseload``;
         uses ``inputs.comparators.ehcp_age_caseload`` when given).
-
-    Returns
-    -------
-    Chapter
-        Findings, tables, figures, indicator rows and disclosure audit.
     """
     area = config.area
     source = require_comparator(config, "ehcp_caseload")

@@ -219,11 +219,6 @@ def build(config: Config) -> Chapter:
     ----------
     config : Config
         The council's validated configuration.
-
-    Returns
-    -------
-    Chapter
-        Findings, tables, figures, indicator rows and disclosure audit.
     """
     area = config.area
     pupils = load_pupils(config)

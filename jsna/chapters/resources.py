@@ -309,11 +309,6 @@ def build(config: Config) -> Chapter:
     config : Config
         Needs ``inputs.comparators.high_needs_dsg``, ``inputs.comparators.send_tribunals`` and
         ``inputs.population``.
-
-    Returns
-    -------
-    Chapter
-        Findings, tables, figures, indicator rows and disclosure audit.
     """
     area = config.area
     source = require_comparator(config, "send_tribunals")

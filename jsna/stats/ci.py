@@ -17,7 +17,7 @@ missing value and an explanatory ``note``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -235,6 +235,13 @@ def _numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     return array
 
 
+def _refuse_first(frame: pd.DataFrame, bad: np.ndarray, problem: Callable[[int], str]) -> None:
+    """Raise one line naming the first row where ``bad`` holds and its ``problem``."""
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise JsnaInputError(f"row {frame.index[position]!r}: {problem(position)}")
+
+
 def _write_notes(frame: pd.DataFrame, messages: np.ndarray, note: str | None) -> None:
     """Put ``messages`` (object array, None = nothing to say) into ``frame[note]``.
 
@@ -316,13 +323,9 @@ def add_proportion_ci(frame: pd.DataFrame, count: str = "count", denominator: st
         exceeds its denominator.
     """
     observed, n, valid, messages = _counts_and_denominators(frame, count, denominator)
-    too_big = (observed > n) & (n > 0)
-    if too_big.any():
-        position = np.flatnonzero(too_big)[0]
-        raise JsnaInputError(
-            f"row {frame.index[position]!r}: column {count!r} ({observed[position]:g}) exceeds "
-            f"column {denominator!r} ({n[position]:g}); a proportion needs count <= denominator"
-        )
+    _refuse_first(frame, (observed > n) & (n > 0), lambda i: (
+        f"column {count!r} ({observed[i]:g}) exceeds column {denominator!r} ({n[i]:g}); a "
+        "proportion needs count <= denominator"))
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(valid, observed / n * multiplier, np.nan)
     limits = {}
@@ -429,13 +432,9 @@ def add_dsr_ci(frame: pd.DataFrame, by: Sequence[str], count: str = "count",
     observed = _numeric_column(frame, count)
     pop = _numeric_column(frame, population)
     weight = _numeric_column(frame, standard_population)
-    events_without_people = (observed > 0) & ~(pop > 0)
-    if events_without_people.any():
-        position = np.flatnonzero(events_without_people)[0]
-        raise JsnaInputError(
-            f"row {frame.index[position]!r}: column {count!r} is {observed[position]:g} but "
-            f"column {population!r} is {pop[position]:g}; expected a positive population"
-        )
+    _refuse_first(frame, (observed > 0) & ~(pop > 0), lambda i: (
+        f"column {count!r} is {observed[i]:g} but column {population!r} is {pop[i]:g}; expected "
+        "a positive population"))
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(pop > 0, observed / pop, 0.0)
         variance_term = np.where(pop > 0, weight**2 * observed / pop**2, 0.0)

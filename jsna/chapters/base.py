@@ -31,17 +31,11 @@ INPUT_NEEDED = "Input needed"
 
 @dataclass(frozen=True)
 class Gap:
-    """Something a chapter could not show, and why (listed on the data quality page).
+    """Something a chapter could not show, and why (listed on the data quality page)."""
 
-    Attributes
-    ----------
-    what : str
-        What is missing from the page ("EHC plans held by 16 to 25 year olds").
-    why : str
-        The reason, naming the input that would fill it where there is one.
-    """
-
+    #: What is missing from the page ("EHC plans held by 16 to 25 year olds").
     what: str
+    #: The reason, naming the input that would fill it where there is one.
     why: str
 
 

@@ -57,6 +57,7 @@ from jsna.clean.health_report import (
 )
 from jsna.clean.health_services import (
     SERVICES,
+    check_known_names,
     check_service_map,
     match_services,
     nhs_number_status,
@@ -73,7 +74,7 @@ from jsna.clean.postcode import (
 from jsna.clean.upn import MISSING as UPN_MISSING
 from jsna.clean.upn import VALID as UPN_VALID
 from jsna.clean.upn import Pseudonymiser, normalise_upns
-from jsna.errors import JsnaConfigError, JsnaInputError
+from jsna.errors import JsnaInputError
 from jsna.sources.text_table import read_selected_columns
 
 if TYPE_CHECKING:
@@ -183,11 +184,7 @@ def read_health_file(extract: HealthExtract, columns_map: Mapping[str, str] | No
 
 def check_health_columns_map(columns_map: Mapping[str, str]) -> None:
     """Reject ``[health.columns]`` entries whose standard name is unknown."""
-    for local, name in columns_map.items():
-        if name not in HEALTH_HEADINGS:
-            raise JsnaConfigError(
-                f"health.columns.{local!r} = {name!r} is not a standard column name "
-                f"(allowed: {', '.join(HEALTH_HEADINGS)})")
+    check_known_names("columns", columns_map, tuple(HEALTH_HEADINGS), "a standard column name")
 
 
 def _column(table: pa.Table, name: str) -> pa.ChunkedArray:

@@ -9,7 +9,7 @@ Other local names are mapped in ``[health.services]`` of the config (``"Local na
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +69,19 @@ def service_form(name: str) -> str:
     return re.sub(r"services?$", "", text) or text
 
 
+def check_known_names(section: str, mapping: Mapping[str, str], allowed: Sequence[str],
+                      what: str) -> None:
+    """Reject entries of a ``[health.<section>]`` map whose value is not one of ``allowed`` (one
+    line naming the key and listing what is allowed)."""
+    for local, name in mapping.items():
+        if name not in allowed:
+            raise JsnaConfigError(f"health.{section}.{local!r} = {name!r} is not {what} "
+                                  f"(allowed: {', '.join(allowed)})")
+
+
 def check_service_map(services_map: Mapping[str, str]) -> None:
     """Reject ``[health.services]`` entries naming no known service (one line naming the key)."""
-    for local, key in services_map.items():
-        if key not in SERVICES:
-            raise JsnaConfigError(
-                f"health.services.{local!r} = {key!r} is not a service (allowed: "
-                f"{', '.join(SERVICES)})")
+    check_known_names("services", services_map, tuple(SERVICES), "a service")
 
 
 def match_services(values: list[str | None],

@@ -115,3 +115,14 @@ def comparator_pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAre
     indicators, audit = indicator_pipeline(rows[keep], config=config, areas=areas,
                                            polarity=polarity)
     return indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True), audit
+
+
+def published_row(indicators: pd.DataFrame, indicator: str, **match: str) -> pd.Series | None:
+    """The first row of ``indicator`` whose columns equal ``match`` (e.g. ``area_code=...,
+    period=...``), or None when there is none or its value is not published."""
+    rows = indicators[indicators["indicator_id"] == indicator]
+    for column, wanted in match.items():
+        rows = rows[rows[column] == wanted]
+    if rows.empty or pd.isna(rows["value"].iloc[0]):
+        return None
+    return rows.iloc[0]

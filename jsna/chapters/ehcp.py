@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
-from jsna.chapters.common import comparator_areas, require_comparator
+from jsna.chapters.common import comparator_areas, published_row, require_comparator
 from jsna.chapters.ehcp_local import build_local
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
@@ -386,11 +386,7 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, late
 
 
 def _row(indicators: pd.DataFrame, indicator: str, code: str, period: str) -> pd.Series | None:
-    rows = indicators[(indicators["indicator_id"] == indicator)
-                      & (indicators["area_code"] == code) & (indicators["period"] == period)]
-    if rows.empty or pd.isna(rows["value"].iloc[0]):
-        return None
-    return rows.iloc[0]
+    return published_row(indicators, indicator, area_code=code, period=period)
 
 
 WORDING = Wording(KEY)

@@ -27,6 +27,7 @@ from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import (
     ComparatorAreas,
     comparator_areas,
+    published_row,
     require_comparator,
 )
 from jsna.chapters.outcomes_lait import (
@@ -246,11 +247,7 @@ def _gap_table(indicators: pd.DataFrame, codes: list[str], name: str, caption: s
 
 
 def _row(indicators: pd.DataFrame, indicator: str, code: str, breakdown: str) -> pd.Series | None:
-    rows = indicators[(indicators["indicator_id"] == indicator)
-                      & (indicators["area_code"] == code) & (indicators["breakdown"] == breakdown)]
-    if rows.empty or pd.isna(rows["value"].iloc[0]):
-        return None
-    return rows.iloc[0]
+    return published_row(indicators, indicator, area_code=code, breakdown=breakdown)
 
 
 def _findings(indicators: pd.DataFrame, council: str, areas: ComparatorAreas,

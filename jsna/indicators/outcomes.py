@@ -174,17 +174,9 @@ def _either_note(first: pd.DataFrame, second: pd.DataFrame, measures: list[str])
 def eyfs_rows(eyfs: pd.DataFrame) -> pd.DataFrame:
     """Good level of development by SEN group (or all children when the file has no SEN).
 
-    Parameters
-    ----------
-    eyfs : DataFrame
-        :func:`jsna.sources.eyfs.read_eyfs_gld_by_sen`.
-
-    Returns
-    -------
-    DataFrame
-        ``indicator_id, area_code, area_name, area_type, period, breakdown, count, denominator,
-        note`` for the SEN groups (``No SEN``, ``SEN support``, ``EHC plan``), or for all
-        children (``All pupils``) when the file has no SEN breakdown.
+    Takes :func:`jsna.sources.eyfs.read_eyfs_gld_by_sen` and returns the columns
+    :func:`ks4_proportion_rows` returns, for the SEN groups (``No SEN``, ``SEN support``, ``EHC
+    plan``), or for all children (``All pupils``) when the file has no SEN breakdown.
     """
     # all children only when the file has no SEN breakdown: beside the groups, the total would
     # give back a group hidden by disclosure control (total minus the others)

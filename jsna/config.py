@@ -117,27 +117,35 @@ class Area:
 class Inputs:
     """Paths of every input file, already resolved against the config's folder."""
 
+    #: The January census extracts by year.
     census: dict[int, Path]
+    #: Local geography: postcodes and LSOAs to wards, boundaries, deprivation, population.
     postcode_lookup: Path | None = None
     lsoa_ward_lookup: Path | None = None
     ward_boundaries: Path | None = None
     lsoa_boundaries: Path | None = None
     imd: Path | None = None
     population: Path | None = None
+    #: The council's schools and its specialist places.
     schools: Path | None = None
     specialist_capacity: Path | None = None
+    #: The council's own extracts: SEN2 casework, children in need / looked after.
     sen2_extract: Path | None = None
     cin_extract: Path | None = None
+    #: ``[inputs.comparators]``: published files by key (see :data:`COMPARATOR_KEYS`).
     comparators: dict[str, Path] = field(default_factory=dict)
+    #: The group's own words, and the voice of children, young people and families.
     narrative: Path | None = None
     voice_survey: Path | None = None
     voice_forum: Path | None = None
+    #: Health waiting lists (one file with a service column), and the provider lookup.
     health_waits: Path | None = None
     health_provider_lookup: Path | None = None
-    fingertips: Path | None = None
-    nhs_community_waits: Path | None = None
     #: ``[inputs.health_services]``: one waiting-list file per service (service key -> file).
     health_services: dict[str, Path] = field(default_factory=dict)
+    #: Published health and education data: Fingertips, NHS community waits, DfE LAIT.
+    fingertips: Path | None = None
+    nhs_community_waits: Path | None = None
     lait: Path | None = None
 
 

@@ -35,12 +35,10 @@ import pandas as pd
 
 from jsna.sources.cin_cla import COUNCIL_GROUPS
 
-#: Share of children in the group on SEN support / with an EHC plan (published by DfE).
-SEN_SUPPORT = "care_sen_support_percent"
-EHC_PLAN = "care_ehc_plan_percent"
-#: The same from the council's own extract linked to its census.
-LOCAL_SEN_SUPPORT = "care_local_sen_support_percent"
-LOCAL_EHC_PLAN = "care_local_ehc_plan_percent"
+#: Share of children in the group on SEN support / with an EHC plan (published by DfE), and the
+#: same from the council's own extract linked to its census.
+SEN_SUPPORT, EHC_PLAN = "care_sen_support_percent", "care_ehc_plan_percent"
+LOCAL_SEN_SUPPORT, LOCAL_EHC_PLAN = "care_local_sen_support_percent", "care_local_ehc_plan_percent"
 #: Children in the group found among the census pupils.
 LINKED = "care_local_linked_percent"
 

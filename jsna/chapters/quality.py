@@ -240,7 +240,8 @@ def build(config: Config) -> Chapter:
     checked, not_given = int((statuses == "Read and checked").sum()), int(
         (statuses == "Not given").sum())
     sentences.append(f"{checked} input{' was' if checked == 1 else 's were'} read and checked"
-                     + (f"; {not_given} more that the chapters can use were not given."
+                     + (f"; {not_given} more input{'' if not_given == 1 else 's'} that the chapters can "
+                        "use were not given."
                         if not_given else "."))
     return Chapter(KEY, TITLE, Findings(sentences), tables=tables, disclosure=audit, rules=rules)
 

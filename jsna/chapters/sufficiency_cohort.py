@@ -412,7 +412,8 @@ def _findings(config: Config, run: CohortRun, places: pd.DataFrame, has_capacity
             first = short.iloc[0]
             sentences.append(
                 f"{first['phase']} specialist places fall short of the median forecast from "
-                f"January {int(first['year'])} (by about {first['shortfall']:,.0f} places; "
+                f"January {int(first['year'])} (by about {first['shortfall']:,.0f} "
+                f"place{'' if round(first['shortfall']) == 1 else 's'}; "
                 f"{first['chance_short']:.0%} of the simulations need more places than there "
                 "are).")
     if backtest is not None:

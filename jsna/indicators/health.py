@@ -29,6 +29,7 @@ import pandas as pd
 
 from jsna.clean.health_services import SERVICES
 from jsna.indicators.comparisons import ENGLAND, ComparatorAreas
+from jsna.indicators.wards import UNKNOWN_WARD, unknown_ward_code
 from jsna.sources.la_codes import current_codes
 from jsna.stats import Benchmarks, add_comparisons, add_recent_trend
 
@@ -188,6 +189,13 @@ def waiting_list_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_
                     code = str(ward.ward_code)
                     add(indicator, code, (ward_names or {}).get(code) or code, "Ward", period,
                         ALL_SERVICES, getattr(ward, column), ward.waiting)
+                # referrals placed in the council without a ward (by provider, or an LSOA the
+                # lookup lacks): their own row, so the wards add up to the council
+                unplaced = waiting[waiting["ward_code"].isna()]
+                if len(by_ward) and len(unplaced):
+                    left = wait_distribution(unplaced).iloc[0]
+                    add(indicator, unknown_ward_code(area_code), UNKNOWN_WARD, "Ward", period,
+                        ALL_SERVICES, left[column], left["waiting"])
         if day == extract_date:
             by_age = wait_distribution(waiting, ["age_band"]).set_index("age_band")
             add(OVER_18_BY_AGE, area_code, area_name, "Local authority", period, ALL_AGES,

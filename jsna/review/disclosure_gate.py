@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jsna.chapter_list import CHAPTERS
 from jsna.disclosure import (
     INDICATOR_KEY,
     INDICATOR_TABLE,
@@ -63,6 +64,7 @@ from jsna.disclosure import (
 )
 from jsna.errors import JsnaError, JsnaInputError
 from jsna.indicator_disclosure import indicator_table_rules
+from jsna.indicators.catalogue import indicator_catalogue
 from jsna.literal import csv_cell_as_published, csv_read_as_published
 
 #: Folder (under the site) of the chapters' rules and findings files.
@@ -79,6 +81,7 @@ _NOT_A_COUNT_BEFORE = re.compile(
     r"\b(ranks?|ranked|deciles?|band|quartile|key stage|aged?|ages|year|\d+ in)"
     r"(\s+\d+\s+(and|of|to))?\s+$", re.IGNORECASE)
 _NOT_A_COUNT_AFTER = re.compile(r"\s*(=|times\b|weeks?\b|months?\b|years?\b|in \d|wards?\b|"
+                                r"places?\b|(more\s+)?inputs?\b|"
                                 r"schools?\b|mainstream schools\b|councils?\b|"
                                 r"statistical neighbours\b)", re.IGNORECASE)
 
@@ -662,7 +665,11 @@ def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[
         return
     n = len(table.frame)
     rows = table.frame[table.hidden[:n] | table.hidden[n:2 * n]]
-    denominators: dict[str, list[float]] = {}
+    # a hidden row can only be given away by its own chapter's texts (the overview's by any):
+    # another chapter's "Marrowby 23.5%" states another measure of that ward
+    chapter_of = dict(zip(indicator_catalogue()["indicator_id"],
+                          indicator_catalogue()["chapter"], strict=True))
+    denominators: dict[tuple[str | None, str], list[float]] = {}
     for _, row in rows.iterrows():
         if row["area_code"] == council_code:
             if row["breakdown"] in ("All pupils", "All", ""):
@@ -671,18 +678,19 @@ def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[
         else:
             label = str(row["area_name"])
         denominator = _numbers(pd.Series([row["denominator"]])).iloc[0]
-        denominators.setdefault(label, []).append(float(denominator))
+        key = (chapter_of.get(str(row["indicator_id"])), label)
+        denominators.setdefault(key, []).append(float(denominator))
     if not denominators:
         return
-    texts: list[tuple[str, str]] = []
+    page_chapter = {info.notebook.removesuffix(".ipynb") + ".html": key
+                    for key, info in CHAPTERS.items()}
+    texts: list[tuple[str, str, str | None]] = []
     for path in sorted((site_dir / PARTS_FOLDER).glob("findings_*.json")):
-        texts += [(str(path.relative_to(site_dir)), t)
+        chapter = path.stem.removeprefix("findings_")
+        texts += [(str(path.relative_to(site_dir)), t, chapter)
                   for t in json.loads(path.read_text(encoding="utf-8"))]
     for page, reader in pages.items():
-        texts += [(page, t) for t in reader.texts]
-    labels = sorted(denominators, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(x) for x in labels)
-                         + r")(?![\w])\s*[:(]?\s*(\d[\d,]*(?:\.\d+)?)\s*(%?)")
+        texts += [(page, t, page_chapter.get(page)) for t in reader.texts]
     small = np.arange(1, max(threshold, 2), dtype=float)
     # a text listing areas one by one ("...; England: Specific Learning Difficulty 22.1%") states
     # another area's published figure in that area's part: only the council's parts are checked
@@ -693,14 +701,24 @@ def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[
         by_others = every[(every["area_code"] != council_code)
                           & every["area_type"].isin(["England", "Region", "Local authority"])]
         others = tuple(f"{name}:" for name in sorted(set(by_others["area_name"])) if name)
-    for where, text in texts:
+    for where, text, chapter in texts:
+        # the labels hidden in this text's chapter (and in rows of no known chapter)
+        hidden = {}
+        for (of, label), values in denominators.items():
+            if chapter is None or of is None or of == chapter:
+                hidden.setdefault(label, []).extend(values)
+        if not hidden:
+            continue
+        pattern = re.compile(r"(?<![\w])(" + "|".join(
+            re.escape(x) for x in sorted(hidden, key=len, reverse=True))
+            + r")(?![\w])\s*[:(]?\s*(\d[\d,]*(?:\.\d+)?)\s*(%?)")
         parts = [part for part in text.split("; ") if not part.startswith(others)] if others \
             else [text]
         for match in pattern.finditer("; ".join(parts)):
             number = float(match.group(2).replace(",", ""))
             if match.group(3):  # a percentage: could it be a small count over a denominator?
                 possible = any(not np.isfinite(d) or d <= 0 or bool(np.any(
-                    np.abs(100 * small / d - number) <= 0.051)) for d in denominators[match.group(1)])
+                    np.abs(100 * small / d - number) <= 0.051)) for d in hidden[match.group(1)])
             else:
                 possible = 1 <= number < threshold
             if possible:

@@ -80,6 +80,9 @@ def test_indicator_rows_by_service_ward_age_and_period():
                          ["count", "denominator"]]) == (0, 4)
     assert tuple(key.loc[(OVER_52, "W2", "31 Mar 2025", "All services"),
                          ["count", "denominator"]]) == (1, 2)
+    # F (364 days: over 18 weeks, not over 52) has no ward: its own row, so 4 + 2 + 1 = 7
+    assert tuple(key.loc[(OVER_18, "Z99999999", "31 Mar 2025", "All services"),
+                         ["area_name", "count", "denominator"]]) == ("Ward not known", 1, 1)
     ages = key.loc[OVER_18_BY_AGE].reset_index().set_index("breakdown")
     assert ages.loc["Aged 5 to 10", "denominator"] == 3  # B, C, J
     assert tuple(ages.loc["Age not known", ["count", "denominator"]]) == (1, 1)  # E

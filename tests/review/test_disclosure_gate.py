@@ -348,8 +348,26 @@ def test_stage_age_and_year_group_numbers_in_findings_are_not_counts(tmp_path) -
         "Children aged 2 to 2½ were reviewed; plans held by young people aged 16 to 25 rose.",
         "In Year 6, 1 in 4 pupils had SEN support.",
         "The forecast covers the next 3 years; 4 pupils had a hearing impairment.",
+        "Primary places fall short by about 1 place; 3 more inputs were not given.",
     ])
     report = check_site(site, council_code=COUNCIL, threshold=5)
     assert [p for p in report.problems if "finding" in p] == [
         "review/parts/findings_test.json, finding 4 states the count 4, which no table "
         "publishes (a small count)"]
+
+
+def test_a_ward_hidden_in_one_chapter_may_be_named_with_another_chapters_figure(tmp_path) -> None:
+    # the health chapter hides Marrowby's waits (count and referrals); the wards chapter's funnel
+    # states Marrowby's SEN prevalence, another measure: only the health page could give it away
+    ward = {"area_code": "Z05000009", "area_name": "Marrowby", "area_type": "Ward"}
+    rows = [{**council_row("health_waits_over_18_weeks_percent", "All services", None, 3),
+             **ward, "denominator": np.nan}]
+    site = write_site(tmp_path, rows)
+    (site / "02_wards.html").write_text(
+        '<html><body><img src="x.svg" alt="Funnel plot. Marrowby 23.5%, above the limits.">'
+        "</body></html>")
+    assert check_site(site, council_code=COUNCIL, threshold=5).exposures == []
+    (site / "11_health.html").write_text(
+        '<html><body><img src="x.svg" alt="Waits by ward. Marrowby 33.3%."></body></html>')
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert {(e.table, e.column) for e in report.exposures} == {("11_health.html", "Marrowby")}

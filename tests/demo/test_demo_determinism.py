@@ -38,6 +38,12 @@ EXPECTED_FILES = {
     "comparators/send_tribunal_appeal_rates.csv",
     "specialist_capacity.csv",
     "casework/sen2_extract.csv",
+    "care/cin_extract.csv",
+    "comparators/cin_by_sen.csv",
+    "comparators/lait_bds_long.csv",
+    "fingertips/child_health_profile.csv",
+    "health/provider_lookup.csv",
+    "health/waiting_lists.csv",
     "voice/survey.csv",
     "voice/parent_carer_forum.md",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import tempfile
@@ -162,6 +163,12 @@ def test_england_and_region_come_from_the_published_file(demo_site):
     assert row["lower_ci_95"] < row["value"] < row["upper_ci_95"]
 
 
+def _declared_counts(site: Path, table: str) -> bool:
+    """Whether the table's disclosure rules declare count columns (true without rules)."""
+    rules = site / "review" / "parts" / f"rules_{table}.json"
+    return not rules.exists() or bool(json.loads(rules.read_text(encoding="utf-8"))["counts"])
+
+
 def test_no_published_count_of_the_council_is_below_the_threshold(demo_site):
     """A safety net over every CSV a reader can download: whatever chapter wrote it, no count of
     the council, its wards or its schools lies between 1 and the threshold minus 1. (Counts that
@@ -176,6 +183,8 @@ def test_no_published_count_of_the_council_is_below_the_threshold(demo_site):
             own = (frame["area_code"] == config.area.code) | frame["area_type"].isin(
                 ["Ward", "LSOA"])
             rows, columns = frame[own], ["count", "denominator"]
+        elif not _declared_counts(config.output_dir, path.stem):
+            continue  # no count columns: published figures (OHID's, DfE's) or shares only
         else:
             own = (frame["Area"].str.startswith(config.area.name) if "Area" in frame.columns
                    else pd.Series(True, index=frame.index))

@@ -29,6 +29,11 @@ def write_previous_year_config(config_path: Path) -> Path:
     text = re.sub(rf"^{year} = .*\n", "", text, flags=re.M)  # drop the latest census
     text = re.sub(r"^year = \d+$", f"year = {previous}", text, flags=re.M)
     text = text.replace(f"Assessment {year}", f"Assessment {previous}")
+    # the local extracts (casework, health waiting lists, children in need) are snapshots taken
+    # for this year's JSNA: last year's run had its own, so it does without them here rather
+    # than read this year's with last year's dates (which would revise last year's figures)
+    text = re.sub(r"^(sen2_extract|health_waits|health_provider_lookup|cin_extract) = .*\n", "",
+                  text, flags=re.M)
     text = re.sub(r'^(folder = .*)$', rf'\1\nclean_folder = "clean_{previous}"', text, flags=re.M)
     path = config_path.with_name(f"jsna_{previous}.toml")
     path.write_text(text, encoding="utf-8")

@@ -64,7 +64,7 @@ borough. Three things came up again and again.
 - Preparing for adulthood conversations from Year 9, written into every annual review.
 - A follow-up survey next year, so that families can see whether things have improved.
 
-The forum's full report is on its website: <https://forum.example/reports>.
+The forum publishes its full report itself; the group holds a copy with this JSNA's working papers.
 """
 
 

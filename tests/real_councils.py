@@ -41,6 +41,8 @@ def real_data_folder() -> Path | None:
 
 
 REAL = real_data_folder()
+#: the real data folder, or where it would be when it is absent (for tests that check each file)
+REAL_OR_DEFAULT = REAL or REPO.parent / "shared" / "data" / "real"
 
 
 def real_path(relative: str) -> Path:

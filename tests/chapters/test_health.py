@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from real_councils import REAL_OR_DEFAULT
 
 from jsna.chapters import health
 from jsna.config import load_config
 
-REAL = Path(os.environ.get("JSNA_REAL_DATA", Path(__file__).resolve().parents[2] / ".." /
-                           "shared" / "data" / "real"))
+REAL = REAL_OR_DEFAULT
 YORK_FILE = REAL / "fingertips" / "indicators-CountyUA_cyp_mental_health_yorkshire_and_humber.csv"
 
 

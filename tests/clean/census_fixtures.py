@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from real_councils import REAL_OR_DEFAULT
 
 from jsna.clean.upn import make_upn
 
@@ -17,7 +18,7 @@ HEADER = ["UPN", "Surname", "Forename", "DOB", "Gender", "NCYearActual", "EnrolS
           "SENprovision", "SENType1", "SENType2", "FSMeligible", "Postcode", "LAEstab", "URN"]
 AREA = "Z06000001"
 SALT = "test-salt"
-REAL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
+REAL_DATA = REAL_OR_DEFAULT
 
 # UPNs with correct DfE check letters (make_upn is checked against python-stdnum in test_upn.py)
 U1 = make_upn("990200125001")

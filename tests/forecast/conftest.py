@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def real_data_folder() -> Path | None:
-    """``../shared/data/real`` beside the project (or beside the folder of worktrees), or
-    ``$JSNA_REAL_DATA``; None when absent."""
-    candidates = [os.environ.get("JSNA_REAL_DATA", ""), REPO.parent / "shared" / "data" / "real",
-                  REPO.parent.parent / "shared" / "data" / "real"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "send_dfe" / "ehcp_2025").is_dir():
-            return Path(candidate).resolve()
-    return None
+from real_councils import REAL
 
 
 @pytest.fixture(scope="session")
 def real() -> Path:
-    """The folder of real published files; skips the test when it is absent."""
-    folder = real_data_folder()
-    if folder is None:
-        pytest.skip("real data folder ../shared/data/real is absent")
-    return folder
+    """The folder of real published files; skips the test when it (or its SEN2 files) is absent."""
+    if REAL is None or not (REAL / "send_dfe" / "ehcp_2025").is_dir():
+        pytest.skip("real data folder ../shared/data/real (with send_dfe/ehcp_2025) is absent")
+    return REAL
 
 
 @pytest.fixture

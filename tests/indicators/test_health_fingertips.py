@@ -3,18 +3,15 @@ comparisons reproduce OHID's own published labels on every real export."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from real_councils import REAL_OR_DEFAULT
 
 from jsna.indicators.comparisons import ComparatorAreas
 from jsna.indicators.health import fingertips_comparisons
 from jsna.sources.fingertips import read_fingertips
 
-REAL = Path(os.environ.get("JSNA_REAL_DATA", Path(__file__).resolve().parents[2] / ".." /
-                           "shared" / "data" / "real"))
+REAL = REAL_OR_DEFAULT
 HEADER = ("Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,"
           "Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,"
           "Upper CI 95.0 limit,Count,Denominator,Value note\n")

@@ -5,12 +5,11 @@ published shares against pandas on the raw file."""
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from real_councils import REAL_OR_DEFAULT
 
 from jsna.indicators.comparisons import ComparatorAreas, add_statistics
 from jsna.indicators.social_care import (
@@ -119,11 +118,8 @@ def test_shares_get_wilson_intervals():
     assert shown.loc[(LINKED, "Children in need"), "value"] == pytest.approx(75.0)
 
 
-_HERE = Path(__file__).resolve()
-_REAL = next((Path(f) / "cin_cla" / "sen_la.csv" for f in (
-    os.environ.get("JSNA_REAL_DATA", ""), _HERE.parents[3] / "shared/data/real",
-    _HERE.parents[4] / "shared/data/real") if f and (Path(f) / "cin_cla" / "sen_la.csv").exists()),
-    None)
+_REAL = REAL_OR_DEFAULT / "cin_cla" / "sen_la.csv"
+_REAL = _REAL if _REAL.is_file() else None
 
 
 @pytest.mark.skipif(_REAL is None, reason="real data folder is absent")

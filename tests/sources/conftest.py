@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from real_councils import REAL_OR_DEFAULT
 
-_REPO = Path(__file__).resolve().parents[2]
-#: the real data folder: $JSNA_REAL_DATA, or ``shared/data/real`` beside the checkout (or beside
-#: the folder of worktrees), as the chapter tests look for it
-REAL = next((Path(c) for c in (os.environ.get("JSNA_REAL_DATA", ""),
-                                _REPO.parent / "shared" / "data" / "real",
-                                _REPO.parent.parent / "shared" / "data" / "real")
-             if c and Path(c).is_dir()), _REPO.parent / "shared" / "data" / "real")
+REAL = REAL_OR_DEFAULT
 
 
 @pytest.fixture

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from real_councils import REAL_OR_DEFAULT
 
 from jsna.errors import JsnaInputError
 from jsna.sources.nhs_community_waits import cyp_waits_summary, read_community_waits
 
-REAL = Path(os.environ.get("JSNA_REAL_DATA", Path(__file__).resolve().parents[2] / ".." /
-                           "shared" / "data" / "real"))
+REAL = REAL_OR_DEFAULT
 WORKBOOK = REAL / "nhs" / "community_health_2023-12-01.xlsx"
 
 

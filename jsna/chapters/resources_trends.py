@@ -40,6 +40,7 @@ LAIT_SOURCE = ("Source: DfE, Local Authority Interactive Tool (LAIT), 'SEN - S25
 MEDIATION_SOURCE = ("Source: DfE, Education, health and care plans (2022 release), SEN2 "
                     "management information time series (sen2_mi.csv).")
 SYMBOLS = "[x] = not available; [z] = not applicable; [c] = suppressed."
+UNIT_COST_SYMBOLS = "[x] = not available (no figure in LAIT)."
 UNIT_COST_BASIS = (
     "What it is: LAIT's weekly unit cost of SEN services, in pounds a week per child or young "
     "person with a statement or EHC plan in January (school census). DfE divides the section "
@@ -188,7 +189,7 @@ def unit_cost_trend_table(rows: pd.DataFrame, every: pd.DataFrame, areas: Compar
                "with a figure that year (how many is shown).", *extra_notes,
                "Section 251 outturn itself (what each council spent, line by line, and its "
                "high needs spending per head) is not in the files this JSNA reads; this is "
-               "LAIT's unit cost worked out from it.", SYMBOLS])
+               "LAIT's unit cost worked out from it.", UNIT_COST_SYMBOLS])
 
 
 def unit_cost_neighbour_table(rows: pd.DataFrame, every: pd.DataFrame, areas: ComparatorAreas,
@@ -220,7 +221,7 @@ def unit_cost_neighbour_table(rows: pd.DataFrame, every: pd.DataFrame, areas: Co
                  "Difference from England (£)": "count"},
         notes=[LAIT_SOURCE, "Basis as in the table above. Quartile band among every council "
                "with a figure that year (A = the highest spending per child; neither better "
-               "nor worse).", SYMBOLS])
+               "nor worse).", UNIT_COST_SYMBOLS])
 
 
 def unit_cost_figure(rows: pd.DataFrame, areas: ComparatorAreas, council: str,

@@ -66,6 +66,7 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "ks4_by_sen", "eyfs_by_sen",
     "ehcp_age_caseload",
     "cin_by_sen",
+    "sen2_management_information",
 )
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {

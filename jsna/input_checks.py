@@ -414,9 +414,11 @@ def _resources_validator(key: str) -> Validator:
         from jsna.sources.council_register import council_register
         from jsna.sources.dsg import read_high_needs_block
         from jsna.sources.la_codes import canonical_code, current_codes
+        from jsna.sources.sen2_mi import read_sen2_management_information
         from jsna.sources.tribunals import read_appeal_rates
 
-        read = read_high_needs_block if key == "high_needs_dsg" else read_appeal_rates
+        read = {"high_needs_dsg": read_high_needs_block, "send_tribunals": read_appeal_rates,
+                "sen2_management_information": read_sen2_management_information}[key]
         # the councils by LA number exactly as the chapter reads them (DfE's list, extended from
         # the EHC plans caseload file when given)
         frame = read(path, council_register(config.inputs.comparators.get("ehcp_caseload")))
@@ -428,7 +430,8 @@ def _resources_validator(key: str) -> Validator:
 
 
 _COMPARATOR_VALIDATORS: dict[str, Validator] = {
-    key: _resources_validator(key) for key in ("high_needs_dsg", "send_tribunals")}
+    key: _resources_validator(key)
+    for key in ("high_needs_dsg", "send_tribunals", "sen2_management_information")}
 
 
 def _validate_cin_extract(path: Path, config: Any) -> tuple[int, str, str, str]:

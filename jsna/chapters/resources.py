@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jsna.chapters import resources_trends as trends
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import (
     ComparatorAreas,
@@ -27,13 +28,19 @@ from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
 from jsna.errors import JsnaInputError
 from jsna.indicators.resources import (
     APPEAL_RATE,
+    MEDIATION_APPEAL_SHARE,
+    SEN_FINANCE,
     appeal_rates,
     high_needs_per_head,
+    mediation_rows,
+    sen_unit_cost_rows,
 )
 from jsna.indicators.table import finalise
 from jsna.sources.council_register import council_register
 from jsna.sources.dsg import read_high_needs_block
 from jsna.sources.la_codes import current_codes
+from jsna.sources.lait import read_lait
+from jsna.sources.sen2_mi import read_sen2_management_information
 from jsna.sources.tribunals import read_appeal_rates
 from jsna.viz.charts import compare_chart, trend_chart
 from jsna.viz.display import Table
@@ -58,6 +65,13 @@ def appeal_pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas
     Every council in the file is compared (quartile bands need them all); England, the region,
     the council and its neighbours are kept.
     """
+    return proportion_pipeline(rows, config, areas, PER_1000)
+
+
+def proportion_pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas,
+                        multiplier: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts over denominators × ``multiplier`` → Wilson limits → comparisons → trend →
+    disclosure; England, the region, the council and its neighbours kept."""
     from jsna.indicator_disclosure import suppress_indicators
     from jsna.stats import Benchmarks, add_comparisons, add_proportion_ci, add_recent_trend
 
@@ -68,10 +82,10 @@ def appeal_pipeline(rows: pd.DataFrame, config: Config, areas: ComparatorAreas
     names = areas.display_names()
     rows["area_name"] = rows["area_code"].map(names).fillna(rows["area_name"]).astype(str)
     with_ci = add_proportion_ci(rows, count="count", denominator="denominator",
-                                multiplier=PER_1000)
+                                multiplier=multiplier)
     benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))
     compared = add_comparisons(with_ci, benchmarks=benchmarks, polarity="Not applicable",
-                               multiplier=PER_1000)
+                               multiplier=multiplier)
     trended = add_recent_trend(compared)
     kept = finalise(trended)
     kept = kept[kept["area_code"].isin(areas.codes)].reset_index(drop=True)
@@ -351,8 +365,117 @@ def build(config: Config) -> Chapter:
             benchmark=(("England", float(england["value"].iloc[0]))
                        if len(england) and pd.notna(england["value"].iloc[0]) else None),
             source=TRIBUNAL_SOURCE)
-    indicators = pd.concat([finalise(funding.drop(columns="band", errors="ignore")), appeals],
-                           ignore_index=True)
+    parts = [finalise(funding.drop(columns="band", errors="ignore")), appeals]
+    audits = [audit]
+    unit_cost = mediation = None
+    if config.inputs.lait is not None:
+        unit_cost = unit_cost_section(config, areas, councils, tables, figures)
+        parts.append(finalise(unit_cost))
+    if config.inputs.comparators.get(MEDIATION_KEY) is not None:
+        mediation, mediation_audit = mediation_section(config, areas, councils, tables, figures)
+        parts.append(mediation)
+        audits.append(mediation_audit)
+    indicators = pd.concat(parts, ignore_index=True)
     rules = published_rules(tables, areas.council, area.name, latest)
-    return Chapter(KEY, TITLE, Findings(findings(funding, appeals, areas, area.name)), tables,
-                   figures, indicators, audit, rules)
+    if mediation is not None:
+        rules.update(trends.mediation_rules(tables, areas.council, area.name,
+                                            str(mediation["period"].max())))
+    elif unit_cost is not None:
+        rules.update({t.name: TableRules(key=[t.frame.columns[0]], counts=[])
+                      for k, t in tables.items() if k.startswith("sen_unit_cost")})
+    sentences = findings(funding, appeals, areas, area.name)
+    sentences += trends.trend_findings(unit_cost, mediation, areas, area.name)
+    return Chapter(KEY, TITLE, Findings(sentences), tables, figures, indicators,
+                   pd.concat(audits, ignore_index=True), rules)
+
+
+MEDIATION_KEY = "sen2_management_information"
+
+
+def unit_cost_section(config: Config, areas: ComparatorAreas, councils: pd.DataFrame,
+                      tables: dict[str, Table], figures: dict) -> pd.DataFrame:
+    """LAIT's SEN services weekly cost: tables and chart added; the comparator areas' rows.
+
+    Raises
+    ------
+    JsnaInputError
+        When ``inputs.lait`` has no ``SENFinance`` rows, or lacks a comparator area.
+    """
+    path = config.inputs.lait
+    lait = read_lait(path, register=councils)
+    every = sen_unit_cost_rows(lait)
+    if every.empty:
+        raise JsnaInputError(f"{path}: no {SEN_FINANCE} rows (LAIT's 'SEN - S251/Outturn weekly "
+                             "unit costs'); the resources chapter reads them from inputs.lait")
+    every["area_code"] = current_codes(every["area_code"])
+    comparator_areas(config, every, path)
+    name = config.area.name
+    rows = trends.unit_cost_indicators(every, areas)
+    before, note = trends.formed_note(areas.council, name, sorted(set(rows["period"])))
+    tables["sen_unit_cost"] = trends.unit_cost_trend_table(rows, every, areas, name,
+                                                           [note] if note else [])
+    tables["sen_unit_cost_neighbours"] = trends.unit_cost_neighbour_table(rows, every, areas,
+                                                                          name)
+    figure = trends.unit_cost_figure(rows, areas, name, tables["sen_unit_cost"].caption)
+    if figure is not None:
+        figures["sen_unit_cost"] = figure
+    return rows
+
+
+def mediation_section(config: Config, areas: ComparatorAreas, councils: pd.DataFrame,
+                      tables: dict[str, Table], figures: dict
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mediation followed by an appeal: tables and chart added; indicator rows and audit."""
+    path = require_comparator(config, MEDIATION_KEY)
+    published = read_sen2_management_information(path, councils)
+    comparator_areas(config, published, path)
+    rows = mediation_rows(published)
+    periods = sorted(set(rows["period"]))
+    before, note = trends.formed_note(areas.council, config.area.name, periods)
+    rows = trends.add_missing_years(rows, areas.council, MEDIATION_APPEAL_SHARE, periods)
+    out, audit = proportion_pipeline(rows, config, areas, 100)
+    shown = [areas.council, areas.region_code, "E92000001"]
+    name = config.area.name
+    first, latest = periods[0], periods[-1]
+    tables["mediation"] = trends.mediation_trend_table(
+        out, rows, shown, f"Mediation cases held and the percentage followed by an appeal to the "
+        f"SEND Tribunal, {name} compared with {areas.region_name} and England, {first} to "
+        f"{latest}", _shown, _order, [note] if note else [])
+    tables["mediation_neighbours"] = trends.mediation_neighbour_table(
+        out, rows, areas, latest, f"Mediation cases held and the percentage followed by an "
+        f"appeal to the SEND Tribunal, {name} and its statistical neighbours, {latest}",
+        _shown, _order)
+    figure = trends.mediation_figure(out, shown, name, tables["mediation"].caption)
+    if figure is not None:
+        figures["mediation"] = figure
+    return out, audit
+
+
+#: table key -> (input key, what it is) for the box shown when the input is not set
+SECTION_INPUTS = {
+    "sen_unit_cost": ("lait", "DfE's Local Authority Interactive Tool long data file (the "
+                      "background data sheet, as CSV), whose SENFinance measure is the weekly "
+                      "cost of SEN services per child with an EHC plan from section 251 outturn "
+                      "(www.gov.uk/government/publications/local-authority-interactive-tool-"
+                      "lait)"),
+    "mediation": ("comparators.sen2_management_information",
+                  "DfE's SEN2 management information time series, sen2_mi.csv from the "
+                  "Education, health and care plans release of 2022, with mediation cases held "
+                  "and those followed by a Tribunal appeal for every council "
+                  "(explore-education-statistics.service.gov.uk/find-statistics/education-"
+                  "health-and-care-plans)"),
+}
+
+
+def section(chapter: Chapter, key: str) -> object:
+    """A table of an optional section (``sen_unit_cost``, ``sen_unit_cost_neighbours``,
+    ``mediation``, ``mediation_neighbours``), or a box naming the input that would fill it
+    (once per section: the neighbours table of a missing section shows nothing)."""
+    from jsna.chapters.outcomes import MissingInput
+
+    table = chapter.tables.get(key)
+    if table is not None:
+        return table
+    if key in SECTION_INPUTS:
+        return MissingInput(*SECTION_INPUTS[key])
+    return None

@@ -35,7 +35,14 @@ from jsna.demo.outcomes import outcome_tables
 from jsna.demo.placements import add_placements
 from jsna.demo.population import base_population, population_table, project_adults
 from jsna.demo.pupils import PLAN, simulate_pupils
-from jsna.demo.resources import DSG_FILE, TRIBUNAL_FILE, write_resources
+from jsna.demo.resources import (
+    DSG_FILE,
+    SEN2_MI_FILE,
+    TRIBUNAL_FILE,
+    sen_finance_lait_rows,
+    write_resources,
+    write_sen2_mi,
+)
 from jsna.demo.schools import LA_NUMBER, build_schools
 from jsna.demo.sen2_extract import SETTING_HEADING, extract_date, sen2_extract
 from jsna.demo.voice import FORUM_FILE, SURVEY_FILE, write_voice
@@ -141,7 +148,9 @@ def write_demo(
     comparators |= adulthood_tables(comparators["caseload"], seed, last_year, COUNCIL_CODE)
 
     comparators |= outcome_tables(np.random.default_rng([seed, 9]), last_year)  # own stream
-    comparators["lait_bds_long"] = lait_table(np.random.default_rng([seed, 17]), last_year)
+    comparators["lait_bds_long"] = pd.concat([
+        lait_table(np.random.default_rng([seed, 17]), last_year),
+        sen_finance_lait_rows(np.random.default_rng([seed, 19]), last_year)], ignore_index=True)
     comparators["caseload"] = add_placements(comparators["caseload"],
                                              np.random.default_rng([seed, 12]), neighbours[0])
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
@@ -174,6 +183,7 @@ def write_demo(
     write_care_files(np.random.default_rng([seed, 18]), folder, model.census[last_year], last_year,
                      LA_NUMBER, dirt_rate)
     write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
+    write_sen2_mi(np.random.default_rng([seed, 21]), folder)  # own stream: other files unchanged
     write_health_inputs(np.random.default_rng([seed, 10]), folder, model.census[last_year], geography.postcodes, neighbours, last_year, dirt_rate)
     path = folder / "jsna.toml"
     outputs = "../../outputs" if output_folder is None else Path(output_folder).as_posix()
@@ -355,6 +365,7 @@ ehcp_timeliness = "comparators/timeliness_20_week.csv"
 neet_send = "comparators/neet_send.csv"
 high_needs_dsg = "{DSG_FILE}"
 send_tribunals = "{TRIBUNAL_FILE}"
+sen2_management_information = "{SEN2_MI_FILE}"
 ks4_by_sen = "comparators/ks4_by_sen.csv"
 eyfs_by_sen = "comparators/eyfs_headline_measures.csv"
 cin_by_sen = "comparators/cin_by_sen.csv"

@@ -172,3 +172,161 @@ def write_resources(rng: np.random.Generator, folder: Path, children: dict[str, 
     tribunal = folder / TRIBUNAL_FILE
     tribunal.write_bytes(b"\xef\xbb\xbf" + _tribunal_csv(rng, last_year - 1).encode("utf-8"))
     return [dsg, tribunal]
+
+
+SEN2_MI_FILE = "comparators/sen2_mi.csv"
+#: England's SEN services weekly unit cost (LAIT SENFinance), 2016-17 to 2024-25, £ a week.
+ENGLAND_UNIT_COST = (110, 105, 105, 110, 90, 95, 105, 110, 110)
+#: England's mediation cases held, 2014 to 2021 (DfE SEN2 management information), and the
+#: share followed by an appeal to the Tribunal (about a quarter every year).
+ENGLAND_MEDIATIONS = (77, 1399, 1886, 2497, 3202, 4125, 4135, 5097)
+MEDIATION_APPEAL_SHARE = 0.25
+#: England's number of councils in those years: each demo council is one of them.
+ENGLAND_COUNCILS = 151
+
+
+def _rounded_to_5(value: float) -> int:
+    return int(5 * round(value / 5))
+
+
+def sen_finance_lait_rows(rng: np.random.Generator, last_year: int) -> pd.DataFrame:
+    """LAIT ``SENFinance`` rows (SEN services weekly unit cost) for the demo's LAIT file.
+
+    Nine financial years of outturn ending with the one that ended in the March before the JSNA
+    year's previous one (``2016-17 (OT)`` ... ``2024-25 (OT)`` for 2026), written as LAIT does:
+    whole pounds rounded to £5, ``-`` where a council has no figure (one council in one year),
+    ``Data item`` on the first row only, LA numbers as floats. Each council is England's
+    figure (:data:`ENGLAND_UNIT_COST`) times a lasting council effect and a yearly wobble;
+    regions and England are the plan-weighted means of their councils, rounded to £5.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The stream of this file.
+    last_year : int
+        The JSNA year.
+
+    Returns
+    -------
+    DataFrame
+        Rows in LAIT's columns (:data:`jsna.demo.lait.COLUMNS`), every cell text.
+    """
+    from jsna.demo.comparators import ENGLAND_CODE, REGION_CODES
+    from jsna.demo.lait import COLUMNS, REGION_NUMBERS
+    from jsna.demo.names import OTHER_REGION_NAMES
+
+    areas = councils()
+    ends = range(last_year - len(ENGLAND_UNIT_COST), last_year)
+    plans = {c.code: float(rng.integers(800, 4_000)) for c in areas}
+    effect = {c.code: float(np.exp(rng.normal(0, 0.2))) for c in areas}
+    gap = (areas[5].code, list(ends)[3])  # a council that did not return one year's outturn
+    rows: list[dict[str, str]] = []
+    for k, end in enumerate(ends):
+        label = f"{end - 1}-{end % 100:02d} (OT)"
+        values = {c.code: ENGLAND_UNIT_COST[k] * effect[c.code] * float(np.exp(rng.normal(0, 0.08)))
+                  for c in areas}
+        present = [c for c in areas if (c.code, end) != gap]
+        named: list[tuple[str, str, int, str, float | None]] = [
+            (c.code, c.name, c.la_number, c.region_name,
+             None if (c.code, end) == gap else values[c.code]) for c in areas]
+        for code, name in zip(REGION_CODES, OTHER_REGION_NAMES, strict=True):
+            members = [c for c in present if c.region_code == code]
+            named.append((code, name, REGION_NUMBERS[code], "NA", float(np.average(
+                [values[c.code] for c in members], weights=[plans[c.code] for c in members]))))
+        named.append((ENGLAND_CODE, "England", 970, "NA", float(np.average(
+            [values[c.code] for c in present], weights=[plans[c.code] for c in present]))))
+        for _, name, number, region, value in named:
+            rows.append({"Short Desc": "SENFinance",
+                         "Data item": "SEN Finance" if not rows else "", "Years": label,
+                         "LA and Regions": name,
+                         "Values": "-" if value is None else str(_rounded_to_5(value)),
+                         "LA Number": f"{number}.0", "Region": region})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+#: DfE's columns of sen2_mi.csv (2022 release) the demo writes: the geography, then measures.
+SEN2_MI_GEOGRAPHY = ("time_period", "time_identifier", "geographic_level", "country_code",
+                     "country_name", "region_code", "region_name", "old_la_code", "new_la_code",
+                     "la_name")
+SEN2_MI_MEASURES = ("InreqEHC", "NewEHCMediation", "NewEHCTribunal", "NewEHCTribunal_pc")
+
+
+def sen2_mi_table(rng: np.random.Generator) -> pd.DataFrame:
+    """A synthetic ``sen2_mi.csv`` (SEN2 management information, 2014 to 2021) in DfE's layout.
+
+    Newest year first, England, then regions, then councils, as DfE orders it; ``old_la_code``
+    is the DfE LA number and ``new_la_code`` the GSS-style code. Each council's mediation cases
+    are England's (:data:`ENGLAND_MEDIATIONS`) shared over :data:`ENGLAND_COUNCILS` councils
+    with a council effect; about a quarter are followed by an appeal. Demoton did not
+    return one year (``x`` in every measure); a year with no mediation has ``z`` for the
+    percentage. Regions and England are the sums of the councils that returned, as published.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The stream of this file.
+
+    Returns
+    -------
+    DataFrame
+        Every cell text, DfE's column order.
+    """
+    from jsna.demo.comparators import ENGLAND_CODE, ENGLAND_NAME
+
+    areas = councils()
+    years = range(2014, 2014 + len(ENGLAND_MEDIATIONS))
+    effect = {c.code: float(np.exp(rng.normal(0, 0.5))) for c in areas}
+    effect[areas[0].code] = 1.6  # Demoton: a larger council, so its figures are not all hidden
+    share = {c.code: float(np.clip(rng.normal(MEDIATION_APPEAL_SHARE, 0.08), 0.02, 0.9))
+             for c in areas}
+    not_returned = (areas[0].code, 2016)  # Demoton did not return that year: x
+    records = []
+    for year in sorted(years, reverse=True):
+        national = ENGLAND_MEDIATIONS[year - 2014] / ENGLAND_COUNCILS
+        counts = {}
+        for c in areas:
+            held = int(rng.poisson(national * effect[c.code]))
+            appealed = int(rng.binomial(held, share[c.code]))
+            requests = int(rng.integers(150, 900))
+            counts[c.code] = (requests, held, appealed)
+        returned = [c for c in areas if (c.code, year) != not_returned]
+
+        def cells(values: tuple[int, int, int] | None) -> list[str]:
+            if values is None:
+                return ["x"] * len(SEN2_MI_MEASURES)
+            requests, held, appealed = values
+            return [str(requests), str(held), str(appealed),
+                    "z" if held == 0 else f"{100 * appealed / held:.6g}"]
+
+        def total(members: list, counts: dict = counts) -> tuple[int, int, int]:
+            requests, held, appealed = np.array([counts[c.code] for c in members]).sum(axis=0)
+            return int(requests), int(held), int(appealed)
+
+        base = {"time_period": str(year), "time_identifier": "Calendar year",
+                "country_code": ENGLAND_CODE, "country_name": ENGLAND_NAME}
+        records.append({**base, "geographic_level": "National", "region_code": "",
+                        "region_name": "", "old_la_code": "", "new_la_code": "", "la_name": "",
+                        **dict(zip(SEN2_MI_MEASURES, cells(total(returned)), strict=True))})
+        for region in dict.fromkeys((c.region_code, c.region_name) for c in areas):
+            members = [c for c in returned if c.region_code == region[0]]
+            records.append({**base, "geographic_level": "Regional", "region_code": region[0],
+                            "region_name": region[1], "old_la_code": "", "new_la_code": "",
+                            "la_name": "", **dict(zip(SEN2_MI_MEASURES, cells(total(members)),
+                                                      strict=True))})
+        for c in areas:
+            values = None if (c.code, year) == not_returned else counts[c.code]
+            records.append({**base, "geographic_level": "Local authority",
+                            "region_code": c.region_code, "region_name": c.region_name,
+                            "old_la_code": str(c.la_number), "new_la_code": c.code,
+                            "la_name": c.name,
+                            **dict(zip(SEN2_MI_MEASURES, cells(values), strict=True))})
+    return pd.DataFrame(records, columns=[*SEN2_MI_GEOGRAPHY, *SEN2_MI_MEASURES])
+
+
+def write_sen2_mi(rng: np.random.Generator, folder: Path) -> Path:
+    """Write :func:`sen2_mi_table` to ``<folder>/comparators/sen2_mi.csv`` (no BOM, LF, as DfE
+    published it) and return the path."""
+    path = folder / SEN2_MI_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sen2_mi_table(rng).to_csv(path, index=False, lineterminator="\n")
+    return path

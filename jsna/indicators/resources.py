@@ -193,3 +193,84 @@ def appeal_rates(tribunals: pd.DataFrame, councils: pd.DataFrame | None = None) 
         "count": rows["appeals"], "denominator": rows["decisions"],
         "note": rows["note"].fillna(""),
     }).reset_index(drop=True)
+
+
+MEDIATION_APPEAL_SHARE = "send_mediations_followed_by_appeal_percent"
+SEN_SERVICES_WEEKLY_COST = "sen_services_weekly_cost_per_plan"
+#: LAIT's code of the SEN services weekly unit cost (section 251 outturn).
+SEN_FINANCE = "SENFinance"
+
+
+def mediation_rows(mediation: pd.DataFrame) -> pd.DataFrame:
+    """Mediation cases held (denominator) and those followed by a Tribunal appeal (count).
+
+    England, the regions and the councils as DfE publishes them (DfE publishes its regions, so
+    nothing is summed). A year with no mediation held has no share: its note is ``[z]`` (not
+    applicable), as DfE's own percentage column has it; a symbol DfE published in either count
+    is the row's note, and the row has no value.
+
+    Parameters
+    ----------
+    mediation : DataFrame
+        :func:`jsna.sources.sen2_mi.read_sen2_management_information`.
+
+    Returns
+    -------
+    DataFrame
+        Indicator rows (``indicator_id`` = :data:`MEDIATION_APPEAL_SHARE`); the percentage and
+        its Wilson interval are computed by the pipeline.
+
+    Examples
+    --------
+    >>> mi = pd.DataFrame({"area_code": ["E06000014", "E06000001"], "area_name": ["York", "H"],
+    ...                    "area_type": "Local authority", "period": "2019",
+    ...                    "mediations": [3.0, 0.0], "mediations_note": "",
+    ...                    "appeals_after_mediation": [3.0, 0.0],
+    ...                    "appeals_after_mediation_note": ""})
+    >>> mediation_rows(mi)[["count", "denominator", "note"]].values.tolist()
+    [[3.0, 3.0, ''], [0.0, 0.0, '[z]']]
+    """
+    note = mediation["mediations_note"].where(mediation["mediations_note"] != "",
+                                              mediation["appeals_after_mediation_note"])
+    count = mediation["appeals_after_mediation"].where(note.eq(""))
+    note = note.where(~(mediation["mediations"].eq(0) & note.eq("")), "[z]")
+    return pd.DataFrame({
+        "indicator_id": MEDIATION_APPEAL_SHARE, "area_code": mediation["area_code"],
+        "area_name": mediation["area_name"], "area_type": mediation["area_type"],
+        "period": mediation["period"].astype(str), "breakdown": "All",
+        "count": count, "denominator": mediation["mediations"],
+        "note": note.astype(str),
+    }).reset_index(drop=True)
+
+
+def sen_unit_cost_rows(lait: pd.DataFrame) -> pd.DataFrame:
+    """LAIT's SEN services weekly unit cost (``SENFinance``) as indicator rows, as published.
+
+    LAIT's definition (its data dictionary, measure 299, "SEN - S251/Outturn weekly unit costs
+    (approximate)"): the section 251 outturn on SEN services (SEN support services, direct
+    payments for SEN and disability, SEN transport, SEN administration, assessment,
+    co-ordination and monitoring) divided by the number of children with a statement or EHC
+    plan in January (school census), divided by 365 and multiplied by 7, rounded to the nearest
+    £5; pounds in cash terms of each financial year (LAIT does not adjust for inflation).
+
+    Parameters
+    ----------
+    lait : DataFrame
+        :func:`jsna.sources.lait.read_lait` (any measures; only ``SENFinance`` is kept).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator_id`` (:data:`SEN_SERVICES_WEEKLY_COST`), ``area_code``, ``area_name``,
+        ``area_type``, ``period`` (financial year ``"2016-17"``), ``breakdown``, ``value`` (£ a
+        week), no count or denominator (LAIT publishes neither), ``note`` (``[x]`` where LAIT
+        has ``-``). Inner and Outer London (no GSS code) are left out.
+    """
+    chosen = lait[(lait["indicator"] == SEN_FINANCE) & lait["area_code"].ne("")]
+    return pd.DataFrame({
+        "indicator_id": SEN_SERVICES_WEEKLY_COST, "area_code": chosen["area_code"],
+        "area_name": chosen["area_name"], "area_type": chosen["area_type"],
+        "period": chosen["period"].astype(str), "breakdown": "All",
+        "count": np.nan, "denominator": np.nan, "value": chosen["value"].astype(float),
+        "note": chosen["note"].replace("[-]", "[x]").astype(str),
+    }).reset_index(drop=True)

@@ -137,8 +137,10 @@ def test_real_bcp_has_no_appeal_figures_before_it_existed(real_chapter):
 def test_chapter_builds_on_the_demo(tmp_path):
     path = write_demo(tmp_path / "demo", seed=7, years=1, n_wards=6)
     chapter = resources.build(load_config(path))
-    assert set(chapter.tables) == {"high_needs", "appeals", "appeals_neighbours"}
-    assert len(chapter.findings.sentences) == 2
+    assert set(chapter.tables) == {"high_needs", "appeals", "appeals_neighbours",
+                                   "sen_unit_cost", "sen_unit_cost_neighbours", "mediation",
+                                   "mediation_neighbours"}
+    assert len(chapter.findings.sentences) == 4
     assert chapter.findings.sentences[1].startswith("In 2024, ")
     funding = chapter.tables["high_needs"].frame
     assert funding["Area"].iloc[0] == "Demoton (this council)"

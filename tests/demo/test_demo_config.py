@@ -44,6 +44,7 @@ def test_toml_contract(default_demo):
         "high_needs_dsg",
         "ks4_by_sen",
         "neet_send",
+        "sen2_management_information",
         "sen_phase_type",
         "sen_primary_need",
         "send_tribunals",

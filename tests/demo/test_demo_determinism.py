@@ -36,6 +36,7 @@ EXPECTED_FILES = {
     "narrative/ehcp.md",
     "comparators/dedicated-schools-grant.ods",
     "comparators/send_tribunal_appeal_rates.csv",
+    "comparators/sen2_mi.csv",
     "specialist_capacity.csv",
     "casework/sen2_extract.csv",
     "care/cin_extract.csv",

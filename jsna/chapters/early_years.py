@@ -423,24 +423,24 @@ def series_table(indicators: pd.DataFrame, indicator: str, breakdowns: tuple[str
     """Every published year of a LAIT series: the council, region, England and the neighbours'
     average, the council's difference from England and its quartile band among councils."""
     rows = indicators[indicators["indicator_id"] == indicator]
+    value = rows.set_index(["breakdown", "period", "area_code"])["value"].to_dict()
+    band = rows[rows["area_code"] == areas.council].set_index(["breakdown", "period"])[
+        "quartile_band"].to_dict()
     records = []
     for breakdown in breakdowns:
-        series = rows[rows["breakdown"] == breakdown]
-        for period in sorted(series["period"].unique()):
-            same = series[series["period"] == period]
-            mine = _value(same, indicator, areas.council, breakdown, period)
-            england = _value(same, indicator, ENGLAND, breakdown, period)
-            theirs = same.loc[same["area_code"].isin(areas.neighbours), "value"].dropna()
-            band = same.loc[same["area_code"] == areas.council, "quartile_band"]
+        for period in sorted(rows.loc[rows["breakdown"] == breakdown, "period"].unique()):
+            def of(code: str, key: tuple[str, str] = (breakdown, period)) -> float:
+                return float(value.get((*key, code), np.nan))
+            mine, england = of(areas.council), of(ENGLAND)
+            theirs = [v for v in map(of, areas.neighbours) if not np.isnan(v)]
             records.append({
                 "Children": breakdown, "Year": period, council: _text(mine),
-                areas.region_name: _text(_value(same, indicator, areas.region_code, breakdown,
-                                                period)),
+                areas.region_name: _text(of(areas.region_code)),
                 "England": _text(england),
-                "Neighbours' average": _text(theirs.mean() if len(theirs) else np.nan),
+                "Neighbours' average": _text(float(np.mean(theirs)) if theirs else np.nan),
                 "Neighbours with a value": f"{len(theirs)} of {len(areas.neighbours)}",
                 "Difference from England": _text(mine - england),
-                "Quartile band among councils": (band.iloc[0] if len(band) else "") or "",
+                "Quartile band among councils": band.get((breakdown, period), "") or "",
             })
     frame = pd.DataFrame.from_records(records)
     return Table(name=f"{KEY}_{name}", frame=frame, caption=caption, row_header="Children",
@@ -646,7 +646,8 @@ def _findings(indicators: pd.DataFrame, areas: ComparatorAreas, council: str) ->
         england = _value(indicators, ASQ3, ENGLAND, ALL_CHILDREN, latest)
         region = _value(indicators, ASQ3, areas.region_code, ALL_CHILDREN, latest)
         out.append(sentence(WORDING.fill(
-            "asq3", period=latest, council=council,
+            # "2023/24", not "2023-24": a number after a hyphen reads as a count to the gate
+            "asq3", period=latest.replace("-", "/"), council=council,
             value=f"{_value(indicators, ASQ3, areas.council, ALL_CHILDREN, latest):.1f}%",
             england=_text(england) + "%", region_name=areas.region_name,
             region=_text(region) + "%")))

@@ -4,41 +4,23 @@ come from jsna). Skipped when the real data folder is absent."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from real_councils import COUNCILS, needs_real_data, real_path, wilson, write_council_config
 
 from jsna.chapters import early_years
 from jsna.config import load_config
 
-REPO = Path(__file__).resolve().parents[2]
 EYFS = "eyfs/1_eyfsp_headline_measures_2022.csv"
 LAIT = "send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv"
 
+pytestmark = needs_real_data(EYFS, LAIT)
 
-def real_data_folder() -> Path | None:
-    for candidate in (os.environ.get("JSNA_REAL_DATA", ""),
-                      REPO.parent / "shared" / "data" / "real",
-                      REPO.parent.parent / "shared" / "data" / "real"):
-        if candidate and (Path(candidate) / EYFS).is_file() and (Path(candidate) / LAIT).is_file():
-            return Path(candidate).resolve()
-    return None
-
-
-REAL = real_data_folder()
-pytestmark = [pytest.mark.real_data,
-              pytest.mark.skipif(REAL is None, reason="real data folder is absent")]
-
-#: code -> name, DfE LA number, region code and name, some of DfE's statistical neighbours
-COUNCILS = {
-    "E06000014": ("York", 816, "E12000003", "Yorkshire and The Humber",
-                  ["E06000022", "E06000024", "E08000009"]),
-    "E08000009": ("Trafford", 358, "E12000002", "North West",
-                  ["E06000014", "E06000022", "E10000015"]),
-}
+#: council code -> the key of tests/real_councils.py (DfE's ten statistical neighbours each)
+CHOSEN = {"E06000014": "york", "E08000009": "trafford"}
 
 
 @pytest.fixture(scope="module")
@@ -48,40 +30,29 @@ def tmp(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @cache
 def chapter(code: str, tmp: str) -> early_years.Chapter:
-    name, _, region, region_name, neighbours = COUNCILS[code]
-    folder = Path(tmp) / code
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "jsna.toml").write_text(f'''
-[area]
-code = "{code}"
-name = "{name}"
-region_code = "{region}"
-region_name = "{region_name}"
-[jsna]
-year = 2025
-[inputs]
-lait = "{(REAL / LAIT).as_posix()}"
-[inputs.comparators]
-eyfs_by_sen = "{(REAL / EYFS).as_posix()}"
-[comparators]
-neighbours = {neighbours!r}
-[chapters]
-run = ["early_years"]
-'''.replace("'", '"'), encoding="utf-8")
-    return early_years.build(load_config(folder / "jsna.toml"))
+    path = write_council_config(Path(tmp) / code, COUNCILS[CHOSEN[code]],
+                                chapters=["early_years"], inputs={"lait": real_path(LAIT)},
+                                comparators={"eyfs_by_sen": real_path(EYFS)})
+    return early_years.build(load_config(path))
+
+
+@cache
+def la_numbers() -> dict[str, int]:
+    """GSS code -> DfE LA number, from the raw EYFS file's own columns."""
+    raw = pd.read_csv(real_path(EYFS), dtype=str, keep_default_na=False)
+    councils = raw[raw["geographic_level"] == "Local authority"]
+    return dict(zip(councils["new_la_code"], councils["old_la_code"].astype(int), strict=False))
 
 
 @cache
 def raw_eyfs() -> pd.DataFrame:
-    assert REAL is not None
-    raw = pd.read_csv(REAL / EYFS, dtype=str, keep_default_na=False)
+    raw = pd.read_csv(real_path(EYFS), dtype=str, keep_default_na=False)
     return raw[(raw["characteristic"] == "SEN provision") & (raw["gender"] == "Total")]
 
 
 @cache
 def raw_lait() -> pd.DataFrame:
-    assert REAL is not None
-    return pd.read_csv(REAL / LAIT, dtype=str, keep_default_na=False)
+    return pd.read_csv(real_path(LAIT), dtype=str, keep_default_na=False)
 
 
 def _indicator(built: early_years.Chapter, indicator: str, code: str, breakdown: str,
@@ -100,7 +71,7 @@ def _gld(rows: pd.DataFrame, group: str) -> float:
     return 100 * float(row["gld_number"]) / float(row["children_number"])
 
 
-@pytest.mark.parametrize("code", sorted(COUNCILS))
+@pytest.mark.parametrize("code", sorted(CHOSEN))
 def test_gld_and_gap_equal_pandas_on_the_raw_eyfs_file(code: str, tmp: str) -> None:
     built = chapter(code, tmp)
     raw = raw_eyfs()
@@ -108,7 +79,10 @@ def test_gld_and_gap_equal_pandas_on_the_raw_eyfs_file(code: str, tmp: str) -> N
     england = raw[raw["geographic_level"] == "National"]
     got = _indicator(built, "eyfs_gld_percent", code, "SEN support")
     assert got["value"] == pytest.approx(_gld(mine, "SEN support"))
-    assert got["lower_ci_95"] < got["value"] < got["upper_ci_95"]
+    support = mine.set_index("characteristic_type").loc["SEN support"]
+    lower, upper = wilson(float(support["gld_number"]), float(support["children_number"]))
+    assert got["lower_ci_95"] == pytest.approx(lower)
+    assert got["upper_ci_95"] == pytest.approx(upper)
     assert _indicator(built, "eyfs_gld_percent", "E92000001", "SEN support")[
         "value"] == pytest.approx(_gld(england, "SEN support"))
     gap = _indicator(built, "eyfs_gld_gap_points", code, "No SEN minus SEN support")
@@ -116,7 +90,8 @@ def test_gld_and_gap_equal_pandas_on_the_raw_eyfs_file(code: str, tmp: str) -> N
                                          - _gld(mine, "SEN support"))
     # the table shows the council, its region and England, and says on what basis
     table = built.tables["gld_by_sen"]
-    assert set(table.frame["Area"]) == {COUNCILS[code][0], COUNCILS[code][3], "England"}
+    council = COUNCILS[CHOSEN[code]]
+    assert set(table.frame["Area"]) == {council.name, council.region_name, "England"}
     assert any(note.startswith("Like for like") for note in table.notes)
     assert {t.name for t in built.tables.values()} <= set(built.rules)
 
@@ -135,12 +110,11 @@ def test_trafford_one_child_with_an_ehc_plan_is_hidden_with_its_gap(tmp: str) ->
     assert gap["note"] == "[c]" and pd.isna(gap["value"])
 
 
-@pytest.mark.parametrize("code", sorted(COUNCILS))
+@pytest.mark.parametrize("code", sorted(CHOSEN))
 def test_lait_series_equal_pandas_on_the_raw_lait_file(code: str, tmp: str) -> None:
     built = chapter(code, tmp)
     raw = raw_lait()
-    number = COUNCILS[code][1]
-    mine = raw[raw["LA Number"].astype(float).eq(number) & raw["Region"].ne("NA")]
+    mine = raw[raw["LA Number"].astype(float).eq(la_numbers()[code]) & raw["Region"].ne("NA")]
     england = raw[raw["LA Number"].astype(float).eq(970)]
 
     def published(frame: pd.DataFrame, short: str, year: str) -> float:
@@ -163,12 +137,9 @@ def test_lait_series_equal_pandas_on_the_raw_lait_file(code: str, tmp: str) -> N
     gone = _indicator(built, "eyfs_gld_lait_percent", code, "SEN support", "2019/20")
     assert pd.isna(gone["value"]) and gone["note"] == "[x]"
     # the neighbours' average in the trend table, from the raw file
-    neighbours = [n for n in COUNCILS[code][4]]
-    numbers = {"E06000014": 816, "E06000022": 800, "E06000024": 802, "E08000009": 358,
-               "E10000015": 919}
+    numbers = [la_numbers()[n] for n in COUNCILS[CHOSEN[code]].neighbours]
     theirs = raw[(raw["Short Desc"] == "FSP_Gooddev_Without_SENSTATE") & (raw["Years"] == "2025")
-                 & raw["LA Number"].astype(float).isin([numbers[n] for n in neighbours])
-                 & raw["Region"].ne("NA")]
+                 & raw["LA Number"].astype(float).isin(numbers) & raw["Region"].ne("NA")]
     values = pd.to_numeric(theirs["Values"], errors="coerce").dropna()
     trend = built.tables["gld_trend"].frame.set_index(["Children", "Year"])
     assert trend.loc[("SEN support", "2024/25"), "Neighbours' average"] == f"{values.mean():.1f}"

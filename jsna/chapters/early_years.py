@@ -309,27 +309,28 @@ def gld_table(indicators: pd.DataFrame, areas: ComparatorAreas, council: str) ->
         "SEN status": rows["breakdown"].to_numpy(),
         "Area": rows["area_name"].to_numpy(),
         "Children": _shown(rows, "denominator").to_numpy(),
-        "Good level of development": _shown(rows, "count").to_numpy(),
+        "Reached GLD": _shown(rows, "count").to_numpy(),
         "Per cent": _shown(rows, "value").to_numpy(),
         "95% CI lower": _shown(rows, "lower_ci_95").to_numpy(),
         "95% CI upper": _shown(rows, "upper_ci_95").to_numpy(),
-        "Neighbours' average (%)": np.where(
+        "Neighbours (%)": np.where(
             is_council, rows["breakdown"].map(average).astype(object).fillna("[x]"), ""),
-        "Compared with England": np.where(rows["area_code"] == ENGLAND, "Benchmark",
-                                          rows["compared_to_england"].to_numpy()),
-        "Compared with neighbours": np.where(is_council,
-                                             rows["compared_to_neighbours"].to_numpy(), ""),
+        "vs England": np.where(rows["area_code"] == ENGLAND, "Benchmark",
+                               rows["compared_to_england"].to_numpy()),
+        "vs neighbours": np.where(is_council, rows["compared_to_neighbours"].to_numpy(), ""),
     })
     return Table(
         name=f"{KEY}_gld_by_sen", frame=frame, row_header="SEN status",
         caption=(f"Children reaching a good level of development at the end of reception by SEN "
                  f"status, {council}, {areas.region_name} and England, {period}"),
-        formats={"Children": "count", "Good level of development": "count",
+        formats={"Children": "count", "Reached GLD": "count",
                  "Per cent": "percent", "95% CI lower": "percent", "95% CI upper": "percent",
-                 "Neighbours' average (%)": "percent"},
-        notes=[EYFS_SOURCE, EYFS_BASIS, "95% confidence intervals by the Wilson score method; "
+                 "Neighbours (%)": "percent"},
+        notes=[EYFS_SOURCE, EYFS_BASIS, "Reached GLD: children reaching a good level of "
+               "development. Neighbours (%): the unweighted average of the council's "
+               "statistical neighbours. 95% confidence intervals by the Wilson score method; "
                "comparisons by 95% interval overlap (the council against England, and against "
-               "the unweighted average of its statistical neighbours).", SYMBOLS])
+               "its neighbours' average).", SYMBOLS])
 
 
 def gap_table(indicators: pd.DataFrame, areas: ComparatorAreas, council: str) -> Table:
@@ -384,7 +385,7 @@ def gld_chart(indicators: pd.DataFrame, areas: ComparatorAreas, council: str) ->
 def gld_rules(table: Table, area_code: str, council: str) -> TableRules:
     """The council's rows repeat its indicator rows; the region's and England's are DfE's."""
     others = sorted(set(table.frame["Area"]) - {council})
-    count, denominator = "Good level of development", "Children"
+    count, denominator = "Reached GLD", "Children"
     return TableRules(
         key=["SEN status", "Area"], counts=[count, denominator],
         derived={c: [count, denominator] for c in ("Per cent", "95% CI lower", "95% CI upper")},
@@ -443,8 +444,11 @@ def series_table(indicators: pd.DataFrame, indicator: str, breakdowns: tuple[str
                 "Quartile band among councils": band.get((breakdown, period), "") or "",
             })
     frame = pd.DataFrame.from_records(records)
+    numbers = [council, areas.region_name, "England", "Neighbours' average",
+               "Difference from England"]
     return Table(name=f"{KEY}_{name}", frame=frame, caption=caption, row_header="Children",
-                 formats={c: "text" for c in frame.columns}, notes=notes)
+                 formats={c: "decimal" if c in numbers else "text" for c in frame.columns},
+                 notes=notes)
 
 
 def _series_chart(indicators: pd.DataFrame, indicator: str, breakdown: str,
@@ -561,7 +565,9 @@ def young_table(indicators: pd.DataFrame, council: str) -> Table:
         "EHC plan": _shown(plan, "count"),
         "EHC plan (%)": _shown(plan, "value"),
         "EHC plan 95% CI": _interval(plan),
-        "SEN support trend": support["recent_trend"],
+        # the test for trend covers the latest five Januaries: shown for the latest only
+        "SEN support trend": support["recent_trend"].where(
+            support["period"] == support["period"].max(), ""),
     })
     return Table(
         name=f"{KEY}_young_pupils", frame=frame, row_header="January",
@@ -749,7 +755,7 @@ def build(config: Config) -> Chapter:
                     figures[short] = figure
         if (lait["indicator_id"] == ASQ3).any():
             tables["asq3"] = series_table(
-                lait, ASQ3, (ALL_CHILDREN,), areas, area.name, name="asq3",
+                lait, ASQ3, (ALL_CHILDREN,), areas, area.name, name="two_year_review",
                 caption=(f"Reviews of children aged 2 to 2½ that used the ASQ-3 questionnaire, "
                          f"every year LAIT publishes, {area.name}, {areas.region_name}, England "
                          f"and the statistical neighbours"),

@@ -103,8 +103,9 @@ CENSUS_BASIS = (
     "Basis: pupils on roll in the council's schools in January (nursery classes and reception), "
     "by the SEN provision the school recorded; children in private, voluntary and independent "
     "nurseries are not in the school census. No England, regional or neighbour figure by year "
-    "group is in the published files this toolkit reads (DfE publishes SEN by year group for "
-    "England only in a file not yet read), so these figures are not compared with other areas.")
+    "group is in the published files this toolkit reads (DfE's Special educational needs in "
+    "England has pupils by SEN provision and year group, in a file the toolkit does not yet "
+    "read), so these figures are not compared with other areas.")
 FINGERTIPS_ASQ3_OUTCOME = 93436
 WORDING = Wording(KEY)
 #: LAIT's decimals as shown (one place: GLD was whole per cent before 2021/22)

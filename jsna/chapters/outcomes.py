@@ -1,10 +1,10 @@
-"""Chapter: outcomes by SEN status (key stage 4 and the early years foundation stage profile).
+"""Chapter: outcomes by SEN status (key stage 4, and key stage 2, absence and exclusions).
 
 From DfE's published files only: *Key stage 4 performance* LA characteristics by SEN status
-(Attainment 8, Progress 8, grade 9-4 and 9-5 in English and maths) and *Early years foundation
-stage profile results* (good level of development by SEN provision). Each figure for pupils with
+(Attainment 8, Progress 8, grade 9-4 and 9-5 in English and maths). Each figure for pupils with
 an EHC plan, on SEN support and with no SEN, the gap between no SEN and each SEN group, compared
-with England, the region and the statistical neighbours:
+with England, the region and the statistical neighbours (the early years foundation stage profile
+is in :mod:`jsna.chapters.early_years`):
 
 * percentages have Wilson 95% limits and are compared by interval overlap;
 * Attainment 8 is published as a mean without its spread: no interval, and differences from
@@ -47,11 +47,9 @@ from jsna.indicators.outcomes import (
     ATTAINMENT_8_GAP,
     BASICS_94,
     BASICS_94_GAP,
-    EYFS_GLD,
     GAPS,
     PROGRESS_8,
     SEN_GROUPS,
-    eyfs_rows,
     ks4_gap_rows,
     ks4_mean_rows,
     ks4_proportion_rows,
@@ -59,7 +57,6 @@ from jsna.indicators.outcomes import (
 from jsna.indicators.outcomes_lait import POLARITY as LAIT_POLARITY
 from jsna.indicators.table import finalise
 from jsna.sources.council_register import council_register
-from jsna.sources.eyfs import read_eyfs_gld_by_sen
 from jsna.sources.ks4_attainment import read_ks4_by_sen
 from jsna.stats import Benchmarks, add_comparisons
 from jsna.viz.charts import category_chart
@@ -68,7 +65,6 @@ from jsna.viz.display import Table, escape
 KEY = "outcomes"
 TITLE = "Outcomes"
 KS4_SOURCE = "Source: DfE, Key stage 4 performance, local authority characteristics by SEN status."
-EYFS_SOURCE = "Source: DfE, Early years foundation stage profile results, by SEN provision."
 SYMBOLS = ("[x] = not available; [z] = not applicable; [low] = rounds to zero; "
            "[c] = suppressed (published as c by DfE, or hidden by disclosure control).")
 POLARITY = "High is good"
@@ -250,8 +246,7 @@ def _row(indicators: pd.DataFrame, indicator: str, code: str, breakdown: str) ->
     return published_row(indicators, indicator, area_code=code, breakdown=breakdown)
 
 
-def _findings(indicators: pd.DataFrame, council: str, areas: ComparatorAreas,
-              eyfs: pd.DataFrame | None) -> list[str]:
+def _findings(indicators: pd.DataFrame, council: str, areas: ComparatorAreas) -> list[str]:
     sentences = []
     for group in ("EHC plan", "SEN support"):
         mine = _row(indicators, BASICS_94, areas.council, group)
@@ -275,17 +270,6 @@ def _findings(indicators: pd.DataFrame, council: str, areas: ComparatorAreas,
     if a8 is not None and a8_england is not None:
         sentences.append(WORDING.fill("attainment8", council=council, value=f"{a8['value']:.1f}",
                                       england=f"{a8_england['value']:.1f}"))
-    if eyfs is not None:
-        for group in ("EHC plan", "SEN support"):
-            mine = _row(eyfs, EYFS_GLD, areas.council, group)
-            england = _row(eyfs, EYFS_GLD, "E92000001", group)
-            if mine is None or england is None:
-                continue
-            sentences.append(WORDING.fill(
-                "eyfs", council=council, group=WORDING.pick("groups", group),
-                value=mine["value"], period=mine["period"],
-                relation=WORDING.pick("compared", mine["compared_to_england"]),
-                england=england["value"]))
     return sentences or [WORDING.fill("nothing", council=council)]
 
 
@@ -296,7 +280,7 @@ def build(config: Config) -> Chapter:
     ----------
     config : Config
         The council's validated configuration (needs ``inputs.comparators.ks4_by_sen``; uses
-        ``inputs.comparators.eyfs_by_sen`` when given).
+        ``inputs.lait`` when given).
     """
     area = config.area
     source = require_comparator(config, "ks4_by_sen")
@@ -314,17 +298,6 @@ def build(config: Config) -> Chapter:
     parts = [proportions, means, gaps]
     audits = [proportion_audit, mean_audit, gap_audit]
 
-    eyfs_indicators = None
-    eyfs_path = config.inputs.comparators.get("eyfs_by_sen")
-    if eyfs_path is not None:
-        eyfs = read_eyfs_gld_by_sen(eyfs_path)
-        if eyfs.empty:
-            raise JsnaInputError(f"{eyfs_path}: no rows by SEN provision (characteristic "
-                                 "'SEN provision') in the early years foundation stage file")
-        eyfs_indicators, eyfs_audit = indicator_pipeline(
-            _comparable(eyfs_rows(eyfs), areas), config=config, areas=areas, polarity=POLARITY)
-        parts.append(eyfs_indicators)
-        audits.append(eyfs_audit)
     lait_rows = None
     if config.inputs.lait is not None:
         lait_rows = read_lait_rows(config.inputs.lait, council_register(
@@ -335,8 +308,6 @@ def build(config: Config) -> Chapter:
         audits.append(lait_audit)
     indicators = pd.concat(parts, ignore_index=True)
     indicators = indicators[indicators["area_code"].isin(areas.codes)].reset_index(drop=True)
-    if eyfs_indicators is not None:
-        eyfs_indicators = indicators[indicators["indicator_id"] == EYFS_GLD]
 
     shown = [areas.council, areas.region_code, "E92000001"]
     period = str(indicators.loc[indicators["indicator_id"] == BASICS_94, "period"].max())
@@ -362,16 +333,8 @@ def build(config: Config) -> Chapter:
         indicators, shown, f"{KEY}_ks4_gaps",
         f"The gap between pupils with no SEN and each SEN group at key stage 4, {area.name}, "
         f"{areas.region_name} and England, {period}")
-    if eyfs_indicators is not None and not eyfs_indicators.empty:
-        eyfs_period = str(eyfs_indicators["period"].max())
-        name = f"{KEY}_eyfs_gld"
-        caption = (f"Children reaching a good level of development at the end of reception by "
-                   f"SEN status, {area.name}, {areas.region_name} and England, {eyfs_period}")
-        tables["eyfs_gld"] = _proportion_table(
-            indicators, EYFS_GLD, shown, (*SEN_GROUPS, "All pupils"), name, caption,
-            "Good level of development", "Children", EYFS_SOURCE)
 
-    sentences = _findings(indicators, area.name, areas, eyfs_indicators)
+    sentences = _findings(indicators, area.name, areas)
     if lait_rows is not None:
         lait_shown = indicators[indicators["indicator_id"].isin(LAIT_POLARITY)]
         for section in SECTIONS:
@@ -387,8 +350,7 @@ def build(config: Config) -> Chapter:
 
 
 #: Tables of counts: short name -> (indicator, count column, denominator column).
-COUNT_TABLES = {"ks4_basics": (BASICS_94, "Achieving 9-4", "Pupils"),
-                "eyfs_gld": (EYFS_GLD, "Good level of development", "Children")}
+COUNT_TABLES = {"ks4_basics": (BASICS_94, "Achieving 9-4", "Pupils")}
 
 
 def published_rules(tables: dict[str, Table], area_code: str, council: str, period: str
@@ -435,17 +397,6 @@ class MissingInput:
 
     def _repr_markdown_(self) -> str:
         return f"> This section needs `inputs.{self.key}`: {self.what}. Add it and refresh."
-
-
-def eyfs_section(chapter: Chapter) -> Table | MissingInput:
-    """The early years table, or a box naming the input that would fill it."""
-    table = chapter.tables.get("eyfs_gld")
-    if table is not None:
-        return table
-    return MissingInput("comparators.eyfs_by_sen",
-                        "DfE's early years foundation stage profile headline measures CSV, with "
-                        "its breakdown by SEN provision (explore-education-statistics.service."
-                        "gov.uk/find-statistics/early-years-foundation-stage-profile-results)")
 
 
 def lait_section(chapter: Chapter, section: str) -> Table | MissingInput:

@@ -260,8 +260,6 @@ OPTIONAL_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
     "ehcp": (("population", "EHC plans per 10,000 residents aged 0 to 25"),),
     "sufficiency": (("comparators.statistical_neighbours", "The forecast method that uses the "
                      "statistical neighbours' growth"),),
-    "outcomes": (("comparators.eyfs_by_sen", "Good level of development at the end of "
-                  "reception, by SEN status"),),
     "adulthood": (("comparators.ehcp_caseload", "EHC plans held by young people aged 16 to 25"),),
 }
 GAP_COLUMNS = ["Chapter", "Not shown", "Why"]

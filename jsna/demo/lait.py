@@ -10,7 +10,8 @@ exclusions, England and regions with ``NA`` in ``Region``. The demo's regions ta
 South West, told apart by its ``Region``).
 
 Figures are calibrated to England's published LAIT values (key stage 2 2024/25, absence
-2024/25, exclusions 2023/24): each council is England's figure shifted by a random effect, with
+2024/25, exclusions 2023/24, EYFS good level of development by SEN provision 2024/25, OHID's
+ASQ-3 review 2023-24): each council is England's figure shifted by a random effect, with
 pupil numbers drawn for each council so that England and the regions are the pupil-weighted
 means of their councils, as DfE computes them.
 """
@@ -28,7 +29,8 @@ COLUMNS = ["Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA N
 REGION_NUMBERS = dict(zip(REGION_CODES, (991, 992, 993), strict=True))
 
 #: code -> (Data item, England's latest value, change per year, council spread, share of the
-#: pupils it is over, years published (0 = key stage 2 / absence, 1 = exclusions), decimals)
+#: pupils it is over, years published (0 = key stage 2 / absence / EYFS, 1 = exclusions,
+#: 2 = financial years ending in the year before the JSNA's), decimals)
 SERIES: dict[str, tuple[str, float, float, float, float, int, int]] = {
     "NoID_SEN_NEW_KS2_RWM": ("KS2 RWM expected standard - no SEN", 74.0, 1.0, 4.0, 0.80, 0, 0),
     "NEW_KS2_RWM_Sen_W/Osta": ("KS2 RWM expected standard - SEN support", 29.0, 1.5, 5.0,
@@ -44,7 +46,21 @@ SERIES: dict[str, tuple[str, float, float, float, float, int, int]] = {
     "SpecPermEx": ("Special school permanent exclusions", 0.078, 0.004, 0.03, 0.02, 1, 5),
     "TotFixedEx": ("Total suspensions", 11.31, 1.0, 3.0, 1.0, 1, 5),
     "TotPermEx": ("Total permanent exclusions", 0.129, 0.01, 0.04, 1.0, 1, 5),
+    # early years (new series go last, so the series above keep their random numbers):
+    # LAIT's GLD by SEN provision ('Without' = SEN support, 'With' = EHC plan), academic years
+    # written "2025", not assessed in 2020 and 2021; OHID's ASQ-3 review (PHOF 2.05ii),
+    # financial years written by their ending year ("2024" = 2023-24), at most 100%
+    "FSP_Gooddev_Without_SENSTATE": ("Achievement in early years foundation stage profile "
+                                     "(EYFSP) teacher assessments by SEN provision (Without "
+                                     "Statement)", 26.4, 0.7, 4.0, 0.08, 0, 1),
+    "FSP_Gooddev_With_SENSTATE": ("Achievement in early years foundation stage profile (EYFSP) "
+                                  "teacher assessments by SEN provision (With Statement)", 4.0,
+                                  0.1, 2.0, 0.02, 0, 1),
+    "HCP_PHOF": ("2.05ii - Proportion of children aged 2-2½yrs offered ASQ-3 as part of the "
+                 "Healthy Child Programme or integrated review", 93.3, 0.5, 4.0, 1.0, 2, 2),
 }
+#: a council whose ASQ-3 figure is not published two years before the latest ('-')
+ASQ3_MISSING = 5
 #: years of each kind of series
 YEARS = 10
 
@@ -65,7 +81,8 @@ def lait_table(rng: np.random.Generator, last_year: int) -> pd.DataFrame:
         The demo's own random stream for this file.
     last_year : int
         The JSNA year: key stage 2 and absence run to the academic year ending in
-        ``last_year``, exclusions to the one ending in ``last_year - 1``.
+        ``last_year``, exclusions to the one ending in ``last_year - 1`` and the ASQ-3 review to
+        the financial year ending in March of ``last_year``.
 
     Returns
     -------
@@ -78,17 +95,22 @@ def lait_table(rng: np.random.Generator, last_year: int) -> pd.DataFrame:
     rows: list[dict[str, str]] = []
     for code, (item, england, slope, spread, share, kind, decimals) in SERIES.items():
         effects = {c.code: rng.normal(0, spread) for c in everyone}
-        last = last_year - kind
+        last = last_year - min(kind, 1)
         first_row = True
         for year in range(last - YEARS + 1, last + 1):
-            label = str(year) if kind == 0 else f"{year - 1}/{year % 100:02d}"
-            gap = kind == 0 and code.startswith(("NoID", "NEW_KS2")) and year in (2020, 2021)
+            label = f"{year - 1}/{year % 100:02d}" if kind == 1 else str(year)
+            gap = kind == 0 and code.startswith(("NoID", "NEW_KS2", "FSP_")) and year in (2020,
+                                                                                          2021)
             values = {}
             for c in everyone:
                 base = england - slope * (last - year) + effects[c.code]
                 values[c.code] = max(base + rng.normal(0, spread / 4), 0.0)
+                if code == "HCP_PHOF":
+                    values[c.code] = min(values[c.code], 100.0)
             weights = {c.code: pupils[c.code] * share for c in everyone}
             missing = {no_special} if code.startswith(("Spec", "total_absence")) else set()
+            if code == "HCP_PHOF" and year == last - 2:
+                missing.add(everyone[ASQ3_MISSING].code)
             areas: list[tuple[str, str, int, str]] = []
             for c in everyone:
                 areas.append((c.code, c.name, c.la_number, c.region_name))

@@ -43,8 +43,8 @@ def test_demo_figures_equal_pandas_on_the_demo_files(demo: Path) -> None:
     assert got["value"].iloc[0] == pytest.approx(
         float(mine.loc["No SEN", "avg_att8"]) - float(mine.loc["SEN Supp", "avg_att8"]))
     assert chapter.findings.sentences
-    assert set(chapter.tables) == {"ks4_basics", "ks4_attainment", "ks4_gaps", "eyfs_gld",
-                                   "ks2", "absence", "exclusions"}
+    assert set(chapter.tables) == {"ks4_basics", "ks4_attainment", "ks4_gaps",
+                                   "ks2", "absence", "exclusions"}  # EYFS: early_years chapter
     assert {t.name for t in chapter.tables.values()} <= set(chapter.rules)
 
 
@@ -74,24 +74,6 @@ def test_hidden_count_hides_its_gap() -> None:
     assert out["note"].tolist() == ["[c]", ""]
     assert pd.isna(out["value"].iloc[0]) and out["value"].iloc[1] == 40.0
     assert out["compared_to_england"].tolist() == ["", "Better"]
-
-
-def test_without_the_eyfs_file_a_box_names_the_input(demo: Path, tmp_path: Path) -> None:
-    text = (demo / "jsna.toml").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("eyfs_by_sen")]
-
-    def absolute(line: str) -> str:  # every input path that exists beside the demo's config
-        key, sep, value = line.partition(" = ")
-        path = value.strip('"')
-        if sep and value.startswith('"') and path and (demo / path).exists():
-            return f'{key} = "{(demo / path).as_posix()}"'
-        return line
-
-    (tmp_path / "jsna.toml").write_text("\n".join(map(absolute, lines)), encoding="utf-8")
-    chapter = outcomes.build(load_config(tmp_path / "jsna.toml"))
-    assert "eyfs_gld" not in chapter.tables
-    box = outcomes.eyfs_section(chapter)
-    assert "inputs.comparators.eyfs_by_sen" in box._repr_html_()
 
 
 def test_demo_lait_figures_equal_pandas_on_the_demo_lait_file(demo: Path) -> None:

@@ -16,11 +16,10 @@ from jsna.chapters import outcomes
 from jsna.config import load_config
 
 KS4 = "attainment/201819_LA_characteristics_data_including_sen_description.xlsx"
-EYFS = "eyfs/1_eyfsp_headline_measures_2022.csv"
 LAIT = "send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv"
 
 
-pytestmark = needs_real_data(KS4, EYFS, LAIT)
+pytestmark = needs_real_data(KS4, LAIT)
 
 #: council code -> its neighbours as configured here (some of DfE's statistical neighbours)
 COUNCILS = {
@@ -34,7 +33,7 @@ def chapter(code: str, tmp: str) -> outcomes.Chapter:
     council = next(c for c in REAL_COUNCILS.values() if c.code == code)
     path = write_council_config(Path(tmp) / code, council, chapters=["outcomes"],
                                 neighbours=COUNCILS[code], inputs={"lait": REAL / LAIT},
-                                comparators={"ks4_by_sen": REAL / KS4, "eyfs_by_sen": REAL / EYFS})
+                                comparators={"ks4_by_sen": REAL / KS4})
     return outcomes.build(load_config(path))
 
 
@@ -84,18 +83,6 @@ def test_ks4_figures_equal_pandas_on_the_raw_workbook(code: str, tmp: str) -> No
     a8 = built.indicators[built.indicators["indicator_id"] == "ks4_attainment8_mean"]
     assert a8["lower_ci_95"].isna().all()
     assert set(a8["compared_to_england"]) <= {"Not compared", ""}
-
-
-@pytest.mark.parametrize("code", sorted(COUNCILS))
-def test_eyfs_figures_equal_pandas_on_the_raw_csv(code: str, tmp: str) -> None:
-    assert REAL is not None
-    raw = pd.read_csv(REAL / EYFS, dtype=str, keep_default_na=False)
-    raw = raw[(raw["new_la_code"] == code) & (raw["geographic_level"] == "Local authority")
-              & (raw["characteristic"] == "SEN provision") & (raw["gender"] == "Total")]
-    row = raw.set_index("characteristic_type").loc["SEN support"]
-    got = _indicator(chapter(code, tmp), "eyfs_gld_percent", code, "SEN support")
-    assert got["value"] == pytest.approx(
-        100 * float(row["gld_number"]) / float(row["children_number"]))
 
 
 def test_york_ehc_plan_9_4_count_of_4_is_suppressed_with_its_gap(tmp: str) -> None:

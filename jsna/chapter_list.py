@@ -44,8 +44,8 @@ CHAPTERS: dict[str, ChapterInfo] = {
         ChapterInfo("placements", "12_placements.ipynb", "Plans and placements", ("comparators.ehcp_caseload",)),
         ChapterInfo("sufficiency", "05_sufficiency.ipynb", "Sufficiency: EHC plans in the years ahead",
                     ("comparators.ehcp_caseload",)),
-        ChapterInfo("outcomes", "06_outcomes.ipynb", "Outcomes", ("comparators.ks4_by_sen",)),
         ChapterInfo("early_years", "13_early_years.ipynb", "Early years and early identification"),  # inputs.comparators.eyfs_by_sen, inputs.lait and/or inputs.census, else a box naming them
+        ChapterInfo("outcomes", "06_outcomes.ipynb", "Outcomes", ("comparators.ks4_by_sen",)),
         ChapterInfo("adulthood", "07_adulthood.ipynb", "Preparing for adulthood"),  # inputs.comparators.neet_send, else a box naming it
         ChapterInfo("health", "11_health.ipynb", "Children's health services and health"),  # waits and/or inputs.fingertips, else a box naming them
         ChapterInfo("social_care", "10_social_care.ipynb", "Children in need and looked after", ("comparators.cin_by_sen",)),  # inputs.cin_extract + census when given, else a box naming it

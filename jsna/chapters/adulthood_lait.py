@@ -165,7 +165,7 @@ def _records(rows: pd.DataFrame, all_rows: pd.DataFrame, indicator: str, breakdo
         "Neighbours' average": (f"{_shown(average)} ({count} of {len(areas.neighbours)})"
                                 if count else "[x]"),
         "Difference from England (points)": _shown(mine - england),
-        "Quartile band among councils": (band.iloc[0] or "") if len(band) else "",
+        "Quartile band": (band.iloc[0] or "") if len(band) else "",
     }
 
 
@@ -208,20 +208,25 @@ def _age19_table(rows: pd.DataFrame, all_rows: pd.DataFrame, areas: ComparatorAr
         records.append({"Qualification": SHORT[indicator], "SEN status at 15": group,
                         "Year": period,
                         **_records(rows, all_rows, indicator, group, period, areas, council),
-                        f"{council}: change since {before} (points)": _shown(change)})
+                        f"Change since {before} (points)": _shown(change)})
     if not records:
         return None
+    frame = pd.DataFrame.from_records(records)
+    years = sorted(set(frame["Year"]))
+    if len(years) == 1:  # one year for every row: said in the caption (the table fits a page)
+        frame = frame.drop(columns="Year")
     return Table(
-        name="adulthood_age19", frame=pd.DataFrame.from_records(records),
+        name="adulthood_age19", frame=frame,
         caption=(f"Young people qualified to Level 2 with English and maths and to Level 3 by "
                  f"age 19, by SEN status at 15, {council}, {areas.region_name}, England and the "
-                 f"statistical neighbours, latest year"),
-        formats={c: "text" for c in records[0]
+                 f"statistical neighbours, {', '.join(years)}"),
+        formats={c: "text" for c in frame.columns
                  if c not in ("Qualification", "SEN status at 15", "Year")},
         row_header="Qualification",
         notes=[SOURCE, "Basis: " + BASIS[AGE19_LEVEL2_EM] + ".", NOT_TESTED,
-               f"Change since: the latest figure minus the council's figure {CHANGE_YEARS} years "
-               f"earlier ([x] when either is not published).", SYMBOLS])
+               f"Change since: the council's latest figure minus its figure {CHANGE_YEARS} years "
+               f"earlier ([x] when either is not published). Quartile band: among all councils "
+               f"in England, A = best quarter.", SYMBOLS])
 
 
 def _trend_figure(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> Figure | None:

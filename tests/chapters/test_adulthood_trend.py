@@ -178,11 +178,11 @@ def test_age19_table_by_hand(chapter):
     frame = chapter.tables["age19"].frame
     row = frame[(frame["Qualification"].str.startswith("Level 2"))
                 & (frame["SEN status at 15"] == "EHC plan")].iloc[0]
-    assert row["Year"] == "2023/24"
+    assert "Year" not in row.index and chapter.tables["age19"].caption.endswith("2023/24")
     assert row["York"] == "10.0" and row["England"] == "18.1"  # 18.149999... shown 18.1
     assert row["Neighbours' average"] == "21.0 (1 of 2)"  # North Somerset's '-' left out
     assert row["Difference from England (points)"] == "-8.1"  # 10 - 18.15
-    assert row["York: change since 2018/19 (points)"] == "-2.5"  # 10 - 12.5
+    assert row["Change since 2018/19 (points)"] == "-2.5"  # 10 - 12.5
     # LAIT gives percentages only: the indicator rows carry no interval
     lait = chapter.indicators[chapter.indicators["indicator_id"].str.contains("age19")]
     assert lait["lower_ci_95"].isna().all() and lait["upper_ci_95"].isna().all()

@@ -262,7 +262,9 @@ def build(config: Config) -> Chapter:
         audit = pd.concat([audit, lait.audit], ignore_index=True)
         tables |= lait.tables
         figures |= lait.figures
-        rules |= {table.name: TableRules(key=[table.frame.columns[0], "Year"], counts=[])
+        rules |= {table.name: TableRules(key=[c for c in ("Measure", "Qualification",
+                                                          "SEN status at 15", "Year")
+                                              if c in table.frame.columns], counts=[])
                   for table in lait.tables.values()}
         lait_sentences += lait.sentences
     findings = Findings(_neet_findings(neet, areas, area.name, period)

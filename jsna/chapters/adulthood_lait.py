@@ -225,8 +225,7 @@ def _age19_table(rows: pd.DataFrame, all_rows: pd.DataFrame, areas: ComparatorAr
         row_header="Qualification",
         notes=[SOURCE, "Basis: " + BASIS[AGE19_LEVEL2_EM] + ".", NOT_TESTED,
                f"Change since: the council's latest figure minus its figure {CHANGE_YEARS} years "
-               f"earlier ([x] when either is not published). Quartile band: among all councils "
-               f"in England, A = best quarter.", SYMBOLS])
+               f"earlier ([x] when either is not published).", SYMBOLS])
 
 
 def _trend_figure(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> Figure | None:

@@ -186,3 +186,11 @@ def test_age19_table_by_hand(chapter):
     # LAIT gives percentages only: the indicator rows carry no interval
     lait = chapter.indicators[chapter.indicators["indicator_id"].str.contains("age19")]
     assert lait["lower_ci_95"].isna().all() and lait["upper_ci_95"].isna().all()
+
+
+def test_every_table_rule_names_columns_of_its_table(chapter):
+    # the site's disclosure gate refuses a rule naming a column its table lacks
+    tables = {table.name: table for table in chapter.tables.values()}
+    assert set(chapter.rules) == set(tables)
+    for name, rules in chapter.rules.items():
+        assert set(rules.key) <= set(tables[name].frame.columns), name

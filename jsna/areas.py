@@ -337,8 +337,9 @@ def write_area_config(base: Config, council: Council, chapters: Sequence[str]) -
         "area": area,
         "jsna": {"year": base.year},
         "inputs": inputs,
-        "inputs.comparators": {key: relative(path)
-                               for key, path in sorted(base.inputs.comparators.items())},
+        "inputs.comparators": {
+            key: relative(paths[0]) if len(paths) == 1 else [relative(p) for p in paths]
+            for key, paths in sorted(base.inputs.comparator_files.items())},
         "comparators": {"neighbours": list(council.neighbours)},
         "disclosure": {"threshold": base.disclosure.threshold,
                        "suppress_zeros": base.disclosure.suppress_zeros},

@@ -68,6 +68,9 @@ COMPARATOR_KEYS: tuple[str, ...] = (
     "cin_by_sen",
     "sen2_management_information",
 )
+#: Comparator keys that take one file or an array of files, one per year (DfE publishes the NEET
+#: dashboard file one calendar year at a time).
+COMPARATOR_LIST_KEYS: tuple[str, ...] = ("neet_send",)
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "area": {
@@ -133,8 +136,11 @@ class Inputs:
     #: The council's own extracts: SEN2 casework, children in need / looked after.
     sen2_extract: Path | None = None
     cin_extract: Path | None = None
-    #: ``[inputs.comparators]``: published files by key (see :data:`COMPARATOR_KEYS`).
+    #: ``[inputs.comparators]``: published files by key (see :data:`COMPARATOR_KEYS`); for a key
+    #: given an array of files (:data:`COMPARATOR_LIST_KEYS`), the last file listed.
     comparators: dict[str, Path] = field(default_factory=dict)
+    #: Every comparator key -> all its files in the order listed (one for a single path).
+    comparator_files: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     #: The group's own words, and the voice of children, young people and families.
     narrative: Path | None = None
     voice_survey: Path | None = None
@@ -148,6 +154,15 @@ class Inputs:
     fingertips: Path | None = None
     nhs_community_waits: Path | None = None
     lait: Path | None = None
+
+    def __post_init__(self) -> None:
+        # ``comparators`` says which keys are set; a key's list of files is kept only when it
+        # ends with that key's file (an Inputs made with ``comparators`` alone, or with a key
+        # replaced, still lists every comparator file it reads)
+        files = {key: (self.comparator_files[key] if self.comparator_files.get(key, ())[-1:]
+                       == (path,) else (path,))
+                 for key, path in self.comparators.items()}
+        object.__setattr__(self, "comparator_files", files)
 
 
 @dataclass(frozen=True)
@@ -535,16 +550,17 @@ def _read_inputs(
             continue
         paths[key] = _resolve(root, value)
     census = _read_census_paths(table.get("census", {}), root, problems)
-    comparators = _read_comparator_paths(table.get("comparators", {}), root, problems)
+    comparator_files = _read_comparator_paths(table.get("comparators", {}), root, problems)
+    comparators = {key: files[-1] for key, files in comparator_files.items()}
     named: list[tuple[str, Path]] = [(f"inputs.{k}", p) for k, p in paths.items() if p]
     named += [(f"inputs.census.{y}", p) for y, p in census.items()]
-    named += [(f"inputs.comparators.{k}", p) for k, p in comparators.items()]
+    named += comparator_input_names(comparator_files)
     health_services = _read_health_service_paths(table.get("health_services", {}), root, problems)
     named += [(f"inputs.health_services.{k}", p) for k, p in health_services.items()]
     problems += _file_problems(named, check_files)
     narrative = _narrative_folder(table.get("narrative"), root, problems, check_files)
-    return Inputs(census=census, comparators=comparators, narrative=narrative,
-                  health_services=health_services, **paths)
+    return Inputs(census=census, comparators=comparators, comparator_files=comparator_files,
+                  narrative=narrative, health_services=health_services, **paths)
 
 
 def _read_health_service_paths(table: Any, root: Path, problems: list[str]) -> dict[str, Path]:
@@ -598,9 +614,14 @@ def _read_census_paths(table: Any, root: Path, problems: list[str]) -> dict[int,
     return census
 
 
-def _read_comparator_paths(table: Any, root: Path, problems: list[str]) -> dict[str, Path]:
-    """``[inputs.comparators]``: comparator key -> file."""
-    comparators: dict[str, Path] = {}
+def _read_comparator_paths(table: Any, root: Path,
+                           problems: list[str]) -> dict[str, tuple[Path, ...]]:
+    """``[inputs.comparators]``: comparator key -> its file(s), in the order listed.
+
+    Keys of :data:`COMPARATOR_LIST_KEYS` take one path or an array of paths (one file per year;
+    the same file twice is refused); every other key takes one path.
+    """
+    comparators: dict[str, tuple[Path, ...]] = {}
     if not isinstance(table, dict):
         problems.append("inputs.comparators must be a table")
         table = {}
@@ -610,11 +631,52 @@ def _read_comparator_paths(table: Any, root: Path, problems: list[str]) -> dict[
                 f"unknown key inputs.comparators.{key} (known: {', '.join(COMPARATOR_KEYS)})"
             )
             continue
-        if not isinstance(value, str):
-            problems.append(f"inputs.comparators.{key} should be a file path string")
+        if isinstance(value, str):
+            comparators[key] = (_resolve(root, value),)
             continue
-        comparators[key] = _resolve(root, value)
+        if key not in COMPARATOR_LIST_KEYS or not isinstance(value, list):
+            expected = ("a file path string or an array of them (one file per year)"
+                        if key in COMPARATOR_LIST_KEYS else "a file path string")
+            problems.append(f"inputs.comparators.{key} should be {expected}, got {value!r}")
+            continue
+        if not value:
+            problems.append(f"inputs.comparators.{key} is an empty array (expected one or more "
+                            "file paths, one file per year)")
+            continue
+        files: list[Path] = []
+        for position, item in enumerate(value, start=1):
+            if not isinstance(item, str):
+                problems.append(f"inputs.comparators.{key}[{position}] should be a file path "
+                                f"string, got {item!r}")
+                continue
+            path = _resolve(root, item)
+            if path.resolve() in {f.resolve() for f in files}:
+                problems.append(f"inputs.comparators.{key}[{position}] lists {path} a second "
+                                "time (expected one file per year)")
+                continue
+            files.append(path)
+        if len(files) == len(value):
+            comparators[key] = tuple(files)
     return comparators
+
+
+def comparator_input_names(files: dict[str, tuple[Path, ...]]) -> list[tuple[str, Path]]:
+    """Each comparator file with the key that names it in messages: ``inputs.comparators.<key>``
+    for a single file, ``inputs.comparators.<key>[n]`` (1-based) for the n-th of an array.
+
+    Examples
+    --------
+    >>> comparator_input_names({"neet_send": (Path("a.csv"), Path("b.csv"))})
+    [('inputs.comparators.neet_send[1]', PosixPath('a.csv')), ('inputs.comparators.neet_send[2]', PosixPath('b.csv'))]
+    """
+    named = []
+    for key, paths in files.items():
+        if len(paths) == 1:
+            named.append((f"inputs.comparators.{key}", paths[0]))
+        else:
+            named += [(f"inputs.comparators.{key}[{n}]", path)
+                      for n, path in enumerate(paths, start=1)]
+    return named
 
 
 def _file_problems(named: list[tuple[str, Path]], check_files: bool) -> list[str]:

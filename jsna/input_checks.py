@@ -100,6 +100,10 @@ def describe_sources(config: Any) -> pd.DataFrame:
             validator = {"statistical_neighbours": _validate_neighbours,
                          "ks4_by_sen": _validate_ks4}.get(name, _validate_ees)
             validator = _COMPARATOR_VALIDATORS.get(name, validator)
+            files = getattr(inputs, "comparator_files", {}).get(name, ())
+            if len(files) > 1:  # an array of files, one per year: one row each
+                rows += _check_yearly_files(spec, name, files, config, validator)
+                continue
         else:
             path = getattr(inputs, spec.key, None)
             validator = _VALIDATORS[spec.key]
@@ -152,6 +156,41 @@ def _check(
     return _row(
         spec, status, path, key=key, rows=rows, periods=periods, area_found=found, detail=detail
     )
+
+
+def _check_yearly_files(spec: InputSpec, name: str, files: tuple[Path, ...], config: Any,
+                        validator: Validator) -> list[dict[str, object]]:
+    """One row per file of a comparator given as an array (``comparators.<name>[n]``), each
+    checked by the chapter's reader; a file holding a year an earlier file holds is a problem
+    naming both files (the chapter refuses them the same way)."""
+    out = []
+    first: dict[str, Path] = {}
+    for position, path in enumerate(files, start=1):
+        row = _check(spec, f"comparators.{name}[{position}]", path, config, validator, None)
+        years = [year for year in str(row["periods"]).split(", ") if year]
+        repeated = [year for year in years if year in first] if row["status"] == "ok" else []
+        if repeated:
+            row["status"] = "problem"
+            row["detail"] = (f"{first[repeated[0]]} and {path} both hold {repeated[0]} "
+                             "(expected one file per year: list each year's file once)")
+        for year in years:
+            first.setdefault(year, path)
+        # each file holds one year: the JSNA year is looked for across them all
+        row["detail"] = str(row["detail"]).replace(
+            f"; no period for the JSNA year {config.year}", "")
+        out.append(row)
+    if config.year and str(config.year) not in first and out[-1]["status"] == "ok":
+        out[-1]["detail"] = f"{out[-1]['detail']}; no file for the JSNA year {config.year}"
+    return out
+
+
+def _validate_neet(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    """The adulthood chapter's own reader; the periods are every year the file holds."""
+    from jsna.sources.neet import read_neet_send
+
+    frame = read_neet_send(path)
+    rows, _, found, detail = _check_published(frame, config)
+    return rows, ", ".join(sorted(set(frame["period"]))), found, detail
 
 
 def _yes_no(found: bool) -> str:
@@ -450,3 +489,4 @@ def _validate_cin_by_sen(path: Path, config: Any, _: Any) -> tuple[int, str, str
 
 
 _COMPARATOR_VALIDATORS["cin_by_sen"] = _validate_cin_by_sen
+_COMPARATOR_VALIDATORS["neet_send"] = _validate_neet

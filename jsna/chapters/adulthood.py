@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jsna.chapters.adulthood_lait import lait_sections
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import ComparatorAreas, comparator_areas, comparator_pipeline
 from jsna.chapters.wording import Wording, sentence
@@ -38,7 +39,7 @@ from jsna.indicators.adulthood import (
 from jsna.indicators.table import INDICATOR_COLUMNS
 from jsna.sources.neet import read_neet_send
 from jsna.viz.charts import compare_chart, trend_chart
-from jsna.viz.display import Table
+from jsna.viz.display import Figure, Table
 
 KEY = "adulthood"
 TITLE = "Preparing for adulthood"
@@ -187,19 +188,25 @@ def build(config: Config) -> Chapter:
         When the NEET file cannot be read, or lacks the council, England, the region or a
         neighbour (naming the file).
     """
-    path = config.inputs.comparators.get("neet_send")
-    if path is None:
+    files = config.inputs.comparator_files.get("neet_send")
+    if not files:
         return missing_input_chapter(config)
     area = config.area
-    rows = neet_rows(read_neet_send(path))
+    rows = neet_rows(read_neet_send(list(files)))
+    path = rows.attrs.get("path") or ", ".join(str(f) for f in files)
     areas = comparator_areas(config, rows, path)
     if areas.council not in set(rows["area_code"]):
         raise JsnaInputError(f"{path}: no rows for {area.name} ({area.code})")
     neet, audit = comparator_pipeline(rows, config, areas, POLARITY_NEET)
     period = max(neet["period"])
-    tables = {"neet_by_sen": _group_table(neet, areas, period, area.name)}
-    rules = {tables["neet_by_sen"].name: TableRules(key=["SEN status"], counts=[])}
+    tables = {"neet_by_sen": _group_table(neet, areas, period, area.name),
+              "neet_trend": _trend_table(neet, areas, area.name)}
+    rules = {tables["neet_by_sen"].name: TableRules(key=["SEN status"], counts=[]),
+             tables["neet_trend"].name: TableRules(key=["SEN status", "Year"], counts=[])}
     figures = {}
+    trend = _trend_figure(neet, areas, area.name)
+    if trend is not None:
+        figures["neet_trend"] = trend
 
     caption = (f"16 and 17 year olds with an EHC plan NEET or whose activity was not known, "
                f"{area.name} and its statistical neighbours, {period}")
@@ -246,9 +253,104 @@ def build(config: Config) -> Chapter:
                 measure="percentage of EHC plans held by young people aged 16 to 19",
                 y_label="Per cent of all EHC plans", highlight=area.name, source=PLANS_SOURCE)
             plans_sentences += _plans_findings(plans, areas, area.name)
-    findings = Findings(_neet_findings(neet, areas, area.name, period) + plans_sentences)
+    lait_sentences: list[str] = []
+    lait = lait_sections(config, areas)
+    if lait is None:
+        lait_sentences.append(sentence(WORDING.fill("missing_lait")))
+    else:
+        indicators.append(lait.indicators)
+        audit = pd.concat([audit, lait.audit], ignore_index=True)
+        tables |= lait.tables
+        figures |= lait.figures
+        rules |= {table.name: TableRules(key=[c for c in ("Measure", "Qualification",
+                                                          "SEN status at 15", "Year")
+                                              if c in table.frame.columns], counts=[])
+                  for table in lait.tables.values()}
+        lait_sentences += lait.sentences
+    findings = Findings(_neet_findings(neet, areas, area.name, period)
+                        + _neet_trend_findings(neet, areas, area.name) + lait_sentences
+                        + plans_sentences)
     return Chapter(KEY, TITLE, findings, tables, figures,
                    pd.concat(indicators, ignore_index=True), audit, rules)
+
+
+#: How the recent trend is tested, under the trend table.
+TREND_NOTE = (
+    "Recent trend: Fingertips' chi-squared test for trend in proportions over the five most "
+    "recent consecutive years to the latest, on the estimated group sizes (significant at the "
+    "99.8% level and in the same direction when any one year is left out); shown on the "
+    "latest year's row; 'Cannot be calculated' with "
+    "fewer than five consecutive years or a year DfE suppressed. Each year's file is DfE's final "
+    "figure for that year; years are compared like for like (the same December to February "
+    "cohort definition every year).")
+
+
+def _trend_table(neet: pd.DataFrame, areas: ComparatorAreas, council: str) -> Table:
+    """NEET or not known by SEN status, year by year: the council's percentage and interval,
+    the region and England, the comparisons and the recent trend."""
+    rows = neet[neet["indicator_id"] == NEET_NOT_KNOWN]
+    latest = max(rows["period"])
+    records = []
+    for breakdown in ("EHC plan", "SEN support", "No SEN", "All"):
+        for year in sorted(rows["period"].unique()):
+            found = _area_cells(rows, areas, council, year, breakdown)
+            if found is None:
+                continue
+            cells, mine = found
+            records.append({
+                "SEN status": "All young people" if breakdown == "All" else breakdown,
+                "Year": year, **cells,
+                "Compared with neighbours": mine["compared_to_neighbours"].iloc[0],
+                # Fingertips shows the recent trend once, on the latest year
+                "Recent trend": mine["recent_trend"].iloc[0] if year == latest else ""})
+    years = sorted(rows["period"].unique())
+    return _percent_table(
+        "neet_trend", f"16 and 17 year olds NEET or whose activity was not known, by SEN status "
+        f"and year, {council}, {areas.region_name} and England, {years[0]} to {years[-1]}",
+        records, council, areas, "SEN status",
+        [NEET_SOURCE, "Out of young people aged 16 and 17 known to the council (average of "
+         "December, January and February of each year).", ESTIMATE_NOTE, TREND_NOTE, SYMBOLS])
+
+
+def _trend_figure(neet: pd.DataFrame, areas: ComparatorAreas, council: str) -> Figure | None:
+    """Young people with an EHC plan NEET or not known, each year: council, region, England,
+    with 95% intervals (``None`` with a single year)."""
+    charted = neet[(neet["indicator_id"] == NEET_NOT_KNOWN) & (neet["breakdown"] == "EHC plan")
+                   & neet["area_code"].isin([areas.council, areas.region_code, "E92000001"])
+                   & neet["value"].notna()]
+    years = sorted(charted["period"].unique())
+    if len(years) < 2:
+        return None
+    return trend_chart(
+        charted[["area_name", "period", "value", "lower_ci_95", "upper_ci_95"]],
+        name=f"{KEY}_neet_ehcp_trend", caption=(
+            f"16 and 17 year olds with an EHC plan NEET or whose activity was not known, "
+            f"{council}, {areas.region_name} and England, {years[0]} to {years[-1]}"),
+        measure="percentage of 16 and 17 year olds with an EHC plan who were NEET or whose "
+                "activity was not known",
+        y_label="Per cent NEET or not known", highlight=council, source=NEET_SOURCE)
+
+
+def _neet_trend_findings(neet: pd.DataFrame, areas: ComparatorAreas, council: str) -> list[str]:
+    """The change for young people with an EHC plan from the first year to the latest, and
+    the recent trend when it can be calculated."""
+    mine = neet[(neet["indicator_id"] == NEET_NOT_KNOWN) & (neet["breakdown"] == "EHC plan")
+                & (neet["area_code"] == areas.council) & neet["value"].notna()]
+    if mine["period"].nunique() < 2:
+        return []
+    first, last = min(mine["period"]), max(mine["period"])
+    start, end = (_value_of(neet, NEET_NOT_KNOWN, areas.council, p, "EHC plan")
+                  for p in (first, last))
+    england = [_value_of(neet, NEET_NOT_KNOWN, "E92000001", p, "EHC plan") for p in (first, last)]
+    if start is None or end is None or any(row is None for row in england):
+        return []
+    parts = [WORDING.fill("neet_trend", first=first, last=last, council=council,
+                          start=start["value"], end=end["value"],
+                          england_start=england[0]["value"], england_end=england[1]["value"])]
+    if end["recent_trend"] in ("Increasing", "Decreasing", "No significant change"):
+        parts.append(WORDING.fill("neet_recent_trend",
+                                  trend=WORDING.pick("trend", end["recent_trend"])))
+    return [sentence(*parts)]
 
 
 def _neet_findings(neet: pd.DataFrame, areas: ComparatorAreas, council: str,

@@ -12,7 +12,7 @@ import pandas as pd
 import pyogrio
 
 from jsna.chapter_list import CHAPTERS
-from jsna.demo.adulthood import adulthood_tables
+from jsna.demo.adulthood import adulthood_lait_table, adulthood_tables, neet_file_names
 from jsna.demo.capacity import write_specialist_capacity
 from jsna.demo.care_extract import write_care_files
 from jsna.demo.census import dirty_census, new_build_postcode_row
@@ -150,7 +150,8 @@ def write_demo(
     comparators |= outcome_tables(np.random.default_rng([seed, 9]), last_year)  # own stream
     comparators["lait_bds_long"] = pd.concat([
         lait_table(np.random.default_rng([seed, 17]), last_year),
-        sen_finance_lait_rows(np.random.default_rng([seed, 19]), last_year)], ignore_index=True)
+        sen_finance_lait_rows(np.random.default_rng([seed, 19]), last_year),
+        adulthood_lait_table(seed, last_year)], ignore_index=True)
     comparators["caseload"] = add_placements(comparators["caseload"],
                                              np.random.default_rng([seed, 12]), neighbours[0])
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
@@ -362,7 +363,7 @@ statistical_neighbours = "comparators/statistical_neighbours.csv"
 ehcp_requests = "comparators/requests.csv"
 ehcp_assessments = "comparators/assessments.csv"
 ehcp_timeliness = "comparators/timeliness_20_week.csv"
-neet_send = "comparators/neet_send.csv"
+neet_send = [{", ".join(json.dumps(name) for name in neet_file_names(last_year))}]
 high_needs_dsg = "{DSG_FILE}"
 send_tribunals = "{TRIBUNAL_FILE}"
 sen2_management_information = "{SEN2_MI_FILE}"

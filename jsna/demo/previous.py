@@ -34,6 +34,8 @@ def write_previous_year_config(config_path: Path) -> Path:
     # than read this year's with last year's dates (which would revise last year's figures)
     text = re.sub(r"^(sen2_extract|health_waits|health_provider_lookup|cin_extract) = .*\n", "",
                   text, flags=re.M)
+    # last year's JSNA had the NEET files up to last year (the newest is named without a year)
+    text = text.replace(', "comparators/neet_send.csv"]', "]")
     text = re.sub(r'^(folder = .*)$', rf'\1\nclean_folder = "clean_{previous}"', text, flags=re.M)
     path = config_path.with_name(f"jsna_{previous}.toml")
     path.write_text(text, encoding="utf-8")

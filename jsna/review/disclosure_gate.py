@@ -76,9 +76,10 @@ _CAP = 1e9
 _TOLERANCE = 0.5
 _NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:,\d{3})+|\d+)(?![\w/]|\.\d|%|,\d)")
 #: Words around a whole number in a finding that make it a rank, decile, band, key stage, age,
-#: school year, ratio, span of time or a number of places rather than a count of pupils.
+#: school year, qualification level, ratio, span of time or a number of places rather than a count
+#: of pupils.
 _NOT_A_COUNT_BEFORE = re.compile(
-    r"\b(ranks?|ranked|deciles?|band|quartile|key stage|aged?|ages|year|\d+ in)"
+    r"\b(ranks?|ranked|deciles?|band|quartile|key stage|level|aged?|ages|year|\d+ in)"
     r"(\s+\d+\s+(and|of|to))?\s+$", re.IGNORECASE)
 _NOT_A_COUNT_AFTER = re.compile(r"\s*(=|times\b|weeks?\b|months?\b|years?\b|in \d|wards?\b|"
                                 r"places?\b|(more\s+)?inputs?\b|"

@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
-from jsna.config import Config
+from jsna.config import Config, comparator_input_names
 from jsna.errors import JsnaInputError
 
 #: Libraries whose versions can change published numbers or pages.
@@ -124,8 +124,7 @@ def _inputs(config: Config) -> list[tuple[str, Path]]:
         path = getattr(config.inputs, key)
         if path is not None:
             named.append((f"inputs.{key}", path))
-    named += [(f"inputs.comparators.{key}", path)
-              for key, path in sorted(config.inputs.comparators.items())]
+    named += comparator_input_names(dict(sorted(config.inputs.comparator_files.items())))
     return named
 
 

@@ -31,7 +31,6 @@ import pandas as pd
 from jsna.errors import JsnaInputError
 from jsna.sources.common import (
     first_unreadable,
-    newest_release_rows,
     parse_published_values,
     read_text_csv,
 )
@@ -93,15 +92,18 @@ def _match_columns(found: list[str], path: Path) -> dict[str, str]:
     return matched
 
 
-def read_neet_send(paths: str | Path | Sequence[str | Path]) -> pd.DataFrame:
+def read_neet_send(paths: str | Path | Sequence[str | Path], *,
+                   key: str = "inputs.comparators.neet_send") -> pd.DataFrame:
     """Read one or more NEET and participation dashboard files into one row per area and year.
 
     Parameters
     ----------
     paths : str, Path or sequence of them
-        ``UD_NEETNK_LA_dashboard*.csv`` files (one year each as DfE publishes them; a file with
-        several years is read too). Where two files hold the same area and year, the one given
-        later wins (a later release carries revisions).
+        ``UD_NEETNK_LA_dashboard*.csv`` files, one calendar year each as DfE publishes them (a
+        file with several years is read too). No year may be in two files: DfE revises a year
+        only in that year's file, so two files for one year mean a file listed by mistake.
+    key : str, default ``"inputs.comparators.neet_send"``
+        The configuration key that lists the files, named in the message about a repeated year.
 
     Returns
     -------
@@ -116,13 +118,22 @@ def read_neet_send(paths: str | Path | Sequence[str | Path]) -> pd.DataFrame:
     JsnaInputError
         One line naming the file, row and column: a missing column, an unknown geographic level,
         an area row without a code, a cell that is neither a number nor a symbol, or two rows
-        for one area and year.
+        for one area and year; or naming both files when two files hold the same year.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     if not paths:
-        raise JsnaInputError(f"no file given (expected {SOURCE})")
-    rows = newest_release_rows([_read_one(Path(path)) for path in paths], ["area_code", "year"])
+        raise JsnaInputError(f"{key}: no file given (expected {SOURCE})")
+    releases = [_read_one(Path(path)) for path in paths]
+    first_file: dict[int, str] = {}
+    for path, release in zip(paths, releases, strict=True):
+        for year in sorted(set(release["year"])):
+            if year in first_file:
+                raise JsnaInputError(
+                    f"{key}: {first_file[year]} and {path} both hold {year} (expected one file "
+                    "per year: list each year's file once)")
+            first_file[year] = str(path)
+    rows = pd.concat(releases, ignore_index=True)
     rank = {"England": 0, "Region": 1, "Local authority": 2}
     rows = rows.sort_values(["year", "area_type", "area_code"],
                             key=lambda s: s.map(rank) if s.name == "area_type" else s,

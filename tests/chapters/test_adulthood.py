@@ -22,17 +22,37 @@ def chapter(demo_config):
 
 
 def test_the_demo_file_is_in_the_publishers_layout_with_its_symbols(demo_config):
-    raw = pd.read_csv(demo_config.inputs.comparators["neet_send"], dtype=str,
-                      keep_default_na=False)
-    assert len(raw.columns) == 49 and raw.columns[11] == "Cohort_DJFavg"
-    assert raw["geographic_level"].iloc[0] == "National"
-    cells = set(raw.to_numpy().ravel())
-    assert {"c", "z", "x", "low"} <= cells
+    files = demo_config.inputs.comparator_files["neet_send"]
+    assert [f.name for f in files] == [f"neet_send_{y}.csv" for y in range(2021, 2025)] + [
+        "neet_send.csv"]
+    for year, path in zip(range(2021, 2026), files, strict=True):
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert len(raw.columns) == 49 and raw.columns[11] == "Cohort_DJFavg"
+        assert raw["geographic_level"].iloc[0] == "National"
+        assert set(raw["time_period"]) == {str(year)}
+        cells = set(raw.to_numpy().ravel())
+        assert {"c", "z", "x", "low"} <= cells
+
+
+def test_the_demo_lait_file_has_the_adulthood_series_with_lait_gaps(demo_config):
+    raw = pd.read_csv(demo_config.inputs.lait, dtype=str, keep_default_na=False)
+    for code in ("16-17YroldSEN_ET", "KS4_SEN_Des_incSpec", "Age19_SEN-S_L2EM", "Age19_SEN-S_L3",
+                 "Age19_SENwoS_L3", "Age19_NoNSEN_L2EM"):
+        series = raw[raw["Short Desc"] == code]
+        assert len(series) and series["LA Number"].str.endswith(".0").all()
+    ages = raw[raw["Short Desc"].str.startswith(("Age19", "KS4_SEN_Des"))]
+    assert (ages["Values"] == "-").any()
+    # calibrated to England: England's latest EHC plan Level 2 with English and maths is LAIT's
+    england = raw[(raw["Short Desc"] == "Age19_SEN-S_L2EM") & (raw["LA Number"] == "970.0")]
+    assert float(england.loc[england["Years"].astype(int).idxmax(), "Values"]) == pytest.approx(
+        18.15, abs=0.01)
 
 
 def test_the_chapter_builds_on_the_demo(chapter, demo_config):
-    assert set(chapter.tables) == {"neet_by_sen", "plans_by_age"}
-    assert set(chapter.figures) == {"neighbours", "plans_by_age"}
+    assert set(chapter.tables) == {"neet_by_sen", "neet_trend", "plans_by_age", "lait_trend",
+                                   "age19"}
+    assert set(chapter.figures) == {"neighbours", "neet_trend", "plans_by_age",
+                                    "sen_in_education"}
     assert set(chapter.rules) == {t.name for t in chapter.tables.values()}
     groups = chapter.tables["neet_by_sen"].frame["SEN status"].tolist()
     assert groups == ["All young people", "EHC plan", "SEN support", "No SEN"]
@@ -41,7 +61,10 @@ def test_the_chapter_builds_on_the_demo(chapter, demo_config):
     council = chapter.indicators[chapter.indicators["area_code"] == demo_config.area.code]
     assert set(council["indicator_id"]) == {
         "adulthood_neet_not_known_percent", "adulthood_neet_percent",
-        "adulthood_not_known_percent", "adulthood_plans_by_age_percent"}
+        "adulthood_not_known_percent", "adulthood_plans_by_age_percent",
+        "adulthood_sen_in_education_training_percent",
+        "adulthood_ks4_sen_sustained_destination_percent",
+        "adulthood_age19_level2_english_maths_percent", "adulthood_age19_level3_percent"}
 
 
 def test_the_demo_figures_equal_the_demo_file(chapter, demo_config):

@@ -30,6 +30,7 @@ EXPECTED_FILES = {
     "comparators/assessments.csv",
     "comparators/timeliness_20_week.csv",
     "comparators/neet_send.csv",
+    *(f"comparators/neet_send_{year}.csv" for year in range(2021, 2025)),  # earlier NEET years
     "comparators/ks4_by_sen.csv",
     "comparators/eyfs_headline_measures.csv",
     "narrative/overview.md",

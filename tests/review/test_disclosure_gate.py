@@ -371,3 +371,16 @@ def test_a_ward_hidden_in_one_chapter_may_be_named_with_another_chapters_figure(
         '<html><body><img src="x.svg" alt="Waits by ward. Marrowby 33.3%."></body></html>')
     report = check_site(site, council_code=COUNCIL, threshold=5)
     assert {(e.table, e.column) for e in report.exposures} == {("11_health.html", "Marrowby")}
+
+
+def test_a_qualification_level_in_a_finding_is_not_a_count(tmp_path) -> None:
+    # "Level 2" and "Level 3" are qualification levels (the adulthood chapter's age-19 findings)
+    site = write_site(tmp_path, [], findings=[
+        "In 2023/24, 10.2% of young people with an EHC plan at 15 were qualified to Level 2 with "
+        "English and maths by 19 (England 18.1%).",
+        "Few reached level 3 by 19; 2 pupils left.",
+    ])
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert [p for p in report.problems if "finding" in p] == [
+        "review/parts/findings_test.json, finding 2 states the count 2, which no table "
+        "publishes (a small count)"]

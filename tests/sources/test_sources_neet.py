@@ -115,3 +115,51 @@ def test_unknown_level_named(write_csv):
     bad = COUNCIL.replace("Local authority", "Ward")
     with pytest.raises(JsnaInputError, match=r"row 2, column 'geographic_level': value 'Ward'"):
         read_neet_send(write_csv("neet.csv", HEADER + bad))
+
+
+def test_files_of_different_years_read_together_and_a_repeated_year_names_both(write_csv):
+    year_2024 = (HEADER + ENGLAND + COUNCIL).replace("\n2025,", "\n2024,")
+    first = write_csv("neet_2024.csv", year_2024)
+    second = write_csv("neet_2025.csv", HEADER + ENGLAND + COUNCIL)
+    rows = read_neet_send([first, second])
+    assert rows["period"].tolist() == ["2024", "2024", "2025", "2025"]
+    again = write_csv("neet_2025_again.csv", HEADER + ENGLAND)
+    with pytest.raises(JsnaInputError) as error:
+        read_neet_send([first, second, again])
+    assert str(error.value) == (f"inputs.comparators.neet_send: {second} and {again} both hold "
+                                "2025 (expected one file per year: list each year's file once)")
+
+
+@needs_real
+def test_jsna_sources_checks_each_yearly_file_and_names_a_repeated_year(tmp_path):
+    from jsna.config import load_config
+    from jsna.input_checks import describe_sources
+
+    files = [*REAL_FILES, REAL_FILES[-1]]  # the 2025 file listed twice, under another name
+    copy = tmp_path / "UD_NEETNK_LA_dashboard_2025_copy.csv"
+    copy.write_bytes(REAL_FILES[-1].read_bytes())
+    files[-1] = copy
+    listed = ", ".join(f'"{path}"' for path in files)
+    config = tmp_path / "jsna.toml"
+    config.write_text(f"""
+[area]
+code = "E06000014"
+name = "York"
+region_code = "E12000003"
+region_name = "Yorkshire and The Humber"
+[jsna]
+year = 2025
+[inputs.comparators]
+neet_send = [{listed}]
+[chapters]
+run = ["adulthood"]
+""", encoding="utf-8")
+    table = describe_sources(load_config(config)).set_index("key")
+    keys = [f"comparators.neet_send[{n}]" for n in range(1, 6)]
+    assert table.loc[keys[:4], "status"].tolist() == ["ok"] * 4
+    assert table.loc[keys[:4], "periods"].tolist() == ["2022", "2023", "2024", "2025"]
+    assert table.loc[keys[:4], "area_found"].tolist() == ["yes"] * 4
+    assert table.loc[keys[4], "status"] == "problem"
+    assert table.loc[keys[4], "detail"] == (
+        f"{REAL_FILES[-1]} and {copy} both hold 2025 (expected one file per year: list each "
+        "year's file once)")

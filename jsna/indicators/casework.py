@@ -366,18 +366,21 @@ def indicator_rows(activity: pd.DataFrame, backlog: pd.DataFrame, reviews: dict[
      ['ehcp_local_ceased_by_reason_percent', '2024', 'Died', 2, 2]]
     """
     records: list[tuple[str, str, str, int, int]] = []
-    for row in activity.itertuples(index=False):
-        records.append((TIMELY, str(row.year), ALL, row.within_20, row.timed_plans))
-        records.append((TIMELY_EX, str(row.year), ALL, row.within_20_ex, row.timed_plans_ex))
-    waiting = backlog.set_index("Weeks waited")["Children waiting"]
+    for row in activity.to_dict("records"):
+        records.append((TIMELY, str(row["year"]), ALL, int(row["within_20"]),
+                        int(row["timed_plans"])))
+        records.append((TIMELY_EX, str(row["year"]), ALL, int(row["within_20_ex"]),
+                        int(row["timed_plans_ex"])))
+    waiting = backlog.set_index("Weeks waited")["Children waiting"].to_dict()
     period = period_label(on)
-    records += [(WAITING, period, band, waiting[band], waiting["All waiting"])
-                for band in waiting.index if band != "All waiting"]
-    records.append((REVIEWED, period, ALL, reviews["done"], reviews["due"]))
+    records += [(WAITING, period, str(band), int(waiting[band]), int(waiting["All waiting"]))
+                for band in waiting if band != "All waiting"]
+    records.append((REVIEWED, period, ALL, int(reviews["done"]), int(reviews["due"])))
     for year, rows in ceased.groupby("Calendar year", sort=True):
-        counts = rows.set_index("Reason")["Plans ceased"]
-        records += [(CEASED, str(year), reason, counts[reason], counts["All reasons"])
-                    for reason in counts.index if reason != "All reasons"]
+        counts = rows.set_index("Reason")["Plans ceased"].to_dict()
+        records += [(CEASED, str(year), str(reason), int(counts[reason]),
+                     int(counts["All reasons"]))
+                    for reason in counts if reason != "All reasons"]
     frame = pd.DataFrame(records, columns=["indicator_id", "period", "breakdown", "count",
                                            "denominator"])
     frame.insert(1, "area_code", area_code)

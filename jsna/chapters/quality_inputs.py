@@ -161,8 +161,8 @@ def reconciliation_table(cleaned: CleanedInput, *, threshold: int, suppress_zero
                                         suppress_zeros=suppress_zeros)
     shown = format_suppressed(protected[name], columns=groups).drop(columns="note")
     table = Table(
-        name, f"{cleaned.heading} ({cleaned.config_key}): how every row was accounted for, rows "
-        "read = rows kept + rows set aside", shown, formats=dict.fromkeys(groups, "count"),
+        name, f"How every row was accounted for: rows read = rows kept + rows set aside "
+        f"({cleaned.title}, inputs.{cleaned.config_key})", shown, formats=dict.fromkeys(groups, "count"),
         row_header="Rows",
         notes=[f"[c] = suppressed (fewer than {threshold} rows, or a cell that would reveal "
                "one)."])
@@ -217,6 +217,11 @@ def published_report(cleaned: CleanedInput, reconciliation: Table, council: str)
     groups = [c for c in frame.columns if c != "Rows"]
     recon_rows = [[str(r["Rows"]), *(_count_text(r[g]) for g in groups)]
                   for r in frame.to_dict("records")]
+    found = findings_rows(cleaned, cleaned.reconciliation)
+    headings = [cleaned.group_heading, "Finding", "Column", "Share",
+                "Example rows (from 100 rows)", "What the cleaner did"]
+    if len(groups) == 1:  # one extract or file: its name is in the table above, not each row
+        headings, found = headings[1:], [row[1:] for row in found]
     sections = [
         ReportSection("Rows read, set aside and kept", reconciliation.caption,
                       ["Rows", *groups], recon_rows,
@@ -224,9 +229,7 @@ def published_report(cleaned: CleanedInput, reconciliation: Table, council: str)
                       note=reconciliation.notes[0]),
         ReportSection("What the cleaner found", f"Findings of the {cleaned.title} "
                       "cleaner, as a share of the rows they are counted among",
-                      [cleaned.group_heading, "Finding", "Column", "Share",
-                       "Example rows (from 100 rows)", "What the cleaner did"],
-                      findings_rows(cleaned, cleaned.reconciliation),
+                      headings, found,
                       note=(f"Exact counts of findings are not published (many of these rows "
                             "are also counted in the chapters): each is a share from "
                             f"{SHARE_FROM_ROWS} rows, otherwise '{FEWER}'. Example rows are "

@@ -235,8 +235,12 @@ def build(config: Config) -> Chapter:
         if areas.council not in set(by_age["area_code"]):
             plans_sentences.append(sentence(WORDING.fill("no_plans_by_age", council=area.name)))
         else:
-            plans, plans_audit = comparator_pipeline(plans_by_age_rows(by_age), config, areas,
-                                           "Not applicable")
+            # the placements chapter publishes the same counts: one disclosure for both
+            from jsna.chapters.placements import plans_by_age_indicators
+
+            plans, plans_audit = plans_by_age_indicators(
+                config, areas, ADULT_BANDS, PLANS_BY_AGE,
+                periods=set(plans_by_age_rows(by_age)["period"]))
             audit = pd.concat([audit, plans_audit], ignore_index=True)
             indicators.append(plans)
             tables["plans_by_age"] = _plans_table(plans, areas, area.name)

@@ -322,8 +322,9 @@ def build(config: Config) -> Chapter:
     january = caseload.frame[caseload.frame["January"] == f"January {config.year}"]
     published = (pd.to_numeric(january[area.name], errors="coerce").iloc[0]
                  if len(january) else None)
-    local = build_local(config, mine, None if pd.isna(published) else float(published))
+    local = build_local(config, mine, None if pd.isna(published) else float(published), areas)
     if local is not None:
+        indicators = pd.concat([indicators, local.indicators], ignore_index=True)
         tables |= {f"local_{short}": table for short, table in local.tables.items()}
         figures |= {f"local_{short}": figure for short, figure in local.figures.items()}
         rules |= local.rules

@@ -13,7 +13,7 @@ before anything is shown or said. Without the extract, :class:`MissingExtract` i
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -22,15 +22,21 @@ from jsna.clean.sen2 import clean_sen2, default_extract_date
 from jsna.clean.sen2_codes import CEASE_REASON_NAMES, SETTING_NAMES
 from jsna.config import Config
 from jsna.disclosure import (
+    INDICATOR_TABLE,
+    SUPPRESSED,
     Cells,
     Equation,
+    Relation,
     RowTotal,
     SameCells,
     TableRules,
     apply_disclosure,
     format_suppressed,
 )
+from jsna.indicator_disclosure import indicator_table_rules
 from jsna.indicators import casework as cw
+from jsna.indicators.comparisons import ComparatorAreas, add_statistics
+from jsna.indicators.table import finalise
 from jsna.sen_need_codes import NEED_NAMES
 from jsna.stats.ci import wilson_limits
 from jsna.viz.charts import trend_chart
@@ -41,6 +47,8 @@ WAIT_COLUMNS = ("Median weeks", "Lower quartile (weeks)", "Upper quartile (weeks
 SOURCE = "Source: the council's SEN2 casework extract (cleaned, pseudonymised)."
 SYMBOL = "[c] = suppressed (a small number, or one that would reveal a small number)."
 PREFIX = "ehcp_local"
+#: The reasons a plan ceased, in the ceased table's order (before its "All reasons").
+_REASONS = [*CEASE_REASON_NAMES.values(), "Not recorded"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,8 @@ class LocalSections:
 
     tables: dict[str, Table]
     figures: dict[str, Figure]
+    #: The casework figures as rows of the long indicator table, after disclosure control.
+    indicators: pd.DataFrame
     findings: list[str]
     rules: dict[str, TableRules]
     disclosure: pd.DataFrame
@@ -82,17 +92,22 @@ def _long_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def local_rules(years: list[str]) -> dict[str, TableRules]:
-    """Disclosure rules of the local tables, keyed by short name (see the module docstring)."""
+def local_rules(years: list[str], area_code: str | None = None) -> dict[str, TableRules]:
+    """Disclosure rules of the local tables, keyed by short name (see the module docstring).
+
+    With the council's ``area_code``, the tables whose counts are also rows of the indicator
+    table (:func:`jsna.indicators.casework.indicator_rows`) declare them the same cells, so
+    they are protected together and the site gate checks them together.
+    """
     requests = ["Requests received", "Agreed to assess", "Refused", "Assessments completed",
                 "Plans issued"]
     timely = ["Plans with a request date", "Within 20 weeks",
               "Plans without an exception", "Within 20 weeks, excluding exceptions"]
     bands = list(cw.WAIT_BANDS)
     groups = [*cw.AGE_BANDS, *NEED_NAMES.values(), *SETTING_NAMES.values(), cw.NOT_KNOWN]
-    reasons = [*CEASE_REASON_NAMES.values(), "Not recorded"]
+    reasons = _REASONS
     plans_name = f"{PREFIX}_plans"
-    return {
+    rules = {
         "requests": TableRules(key=["Calendar year"], counts=requests),
         "timeliness": TableRules(
             key=["Calendar year"], counts=timely,
@@ -126,6 +141,48 @@ def local_rules(years: list[str]) -> dict[str, TableRules]:
                                                  parts={"Reason": reasons})]),
         "reconciliation": TableRules(key=["January"], counts=["Plans in the extract"],
                                      derived={"Difference": ["Plans in the extract"]}),
+    }
+    if area_code is None:
+        return rules
+    for short, relations in _indicator_relations(years, area_code).items():
+        rules[short] = replace(rules[short], relations=[*rules[short].relations, *relations])
+    return rules
+
+
+def _indicator_relations(years: list[str], area_code: str) -> dict[str, list[Relation]]:
+    """The local tables' counts that are also indicator rows (see :func:`local_rules`)."""
+
+    def rows(indicator: str, **more: str) -> dict[str, str]:
+        return {"indicator_id": indicator, "area_code": area_code, **more}
+
+    bands = list(cw.WAIT_BANDS)
+    ceased = [SameCells(INDICATOR_TABLE, on={"Reason": "breakdown"},
+                        rows={"Reason": [r for r in _REASONS]},
+                        other_rows=rows(cw.CEASED, period=year), columns={year: "count"})
+              for year in years]
+    ceased += [SameCells(INDICATOR_TABLE, on=[], rows={"Reason": "All reasons"},
+                         other_rows=rows(cw.CEASED, period=year), columns={year: "denominator"})
+               for year in years]
+    return {
+        "timeliness": [
+            SameCells(INDICATOR_TABLE, on={"Calendar year": "period"}, other_rows=rows(cw.TIMELY),
+                      columns={"Within 20 weeks": "count",
+                               "Plans with a request date": "denominator"}),
+            SameCells(INDICATOR_TABLE, on={"Calendar year": "period"},
+                      other_rows=rows(cw.TIMELY_EX),
+                      columns={"Within 20 weeks, excluding exceptions": "count",
+                               "Plans without an exception": "denominator"})],
+        "backlog": [
+            SameCells(INDICATOR_TABLE, on={"Weeks waited": "breakdown"},
+                      rows={"Weeks waited": bands}, other_rows=rows(cw.WAITING),
+                      columns={"Children waiting": "count"}),
+            SameCells(INDICATOR_TABLE, on=[], rows={"Weeks waited": "All waiting"},
+                      other_rows=rows(cw.WAITING), columns={"Children waiting": "denominator"})],
+        "reviews": [
+            SameCells(INDICATOR_TABLE, on=[], other_rows=rows(cw.REVIEWED),
+                      columns={"Reviewed within 12 months": "count",
+                               "Plans due an annual review": "denominator"})],
+        "ceased": ceased,
     }
 
 
@@ -193,13 +250,83 @@ def protect_local_tables(raw: dict[str, pd.DataFrame], *, threshold: int,
     (dict, DataFrame)
         The tables by short name (hidden counts missing, ``note = "[c]"``) and the audit.
     """
+    tables, _, audit = protect_local_sections(raw, None, threshold=threshold,
+                                              suppress_zeros=suppress_zeros)
+    return tables, audit
+
+
+#: Polarity of each casework indicator (the others have none).
+_POLARITY = {cw.TIMELY: "High is good", cw.TIMELY_EX: "High is good",
+             cw.REVIEWED: "High is good"}
+
+
+def casework_indicators(raw: dict[str, pd.DataFrame], until: datetime.date,
+                        areas: ComparatorAreas) -> pd.DataFrame:
+    """The counts of the raw local tables as indicator rows with Wilson intervals, not yet
+    disclosure-controlled (:func:`jsna.indicators.casework.indicator_rows`)."""
+    timely = raw["timeliness"]
+    activity = pd.DataFrame({
+        "year": timely["Calendar year"], "timed_plans": timely["Plans with a request date"],
+        "within_20": timely["Within 20 weeks"],
+        "timed_plans_ex": timely["Plans without an exception"],
+        "within_20_ex": timely["Within 20 weeks, excluding exceptions"]})
+    reviews = raw["reviews"].iloc[0]
+    ceased = raw["ceased"].melt(id_vars="Reason", var_name="Calendar year",
+                                value_name="Plans ceased")
+    rows = cw.indicator_rows(activity, raw["backlog"],
+                             {"due": reviews["Plans due an annual review"],
+                              "done": reviews["Reviewed within 12 months"]},
+                             ceased, on=until, area_code=areas.council,
+                             area_name=areas.council_name)
+    parts = [add_statistics(part, areas, _POLARITY.get(indicator, "Not applicable"))
+             for indicator, part in rows.groupby("indicator_id", sort=False)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def protect_local_sections(raw: dict[str, pd.DataFrame], indicators: pd.DataFrame | None, *,
+                           threshold: int, suppress_zeros: bool = False
+                           ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """Every local table and the casework indicator rows through disclosure control together.
+
+    The indicator rows (from :func:`casework_indicators`) publish the same counts as the
+    timeliness, backlog, reviews and ceased tables (:func:`local_rules` with the council's code
+    declares them the same cells), so a count hidden in a table is hidden in ``indicators.csv``
+    and the other way round, and the catalogue's relations (the bands of weeks waited and the
+    reasons a plan ceased partition their denominator) are honoured in both.
+
+    Parameters
+    ----------
+    raw : dict of DataFrame
+        The local tables by short name, before disclosure.
+    indicators : DataFrame or None
+        The casework indicator rows (None: the tables alone).
+    threshold, suppress_zeros
+        The council's disclosure settings.
+
+    Returns
+    -------
+    (dict, DataFrame, DataFrame)
+        The tables (hidden counts missing, ``note = "[c]"``; percentages worked out from the
+        counts left), the indicator rows in the long table's columns (a hidden row has no
+        value, interval or comparison; empty without ``indicators``) and the audit.
+    """
     years = list(raw["requests"]["Calendar year"])
-    rules = local_rules(years)
     named = {f"{PREFIX}_{short}": frame for short, frame in raw.items()}
-    protected, audit = apply_disclosure(
-        named, {f"{PREFIX}_{short}": rule for short, rule in rules.items()},
-        threshold=threshold, suppress_zeros=suppress_zeros)
+    if indicators is None:
+        rules = {f"{PREFIX}_{short}": rule for short, rule in local_rules(years).items()}
+    else:
+        council = str(indicators["area_code"].iloc[0])
+        rules = {f"{PREFIX}_{short}": rule
+                 for short, rule in local_rules(years, council).items()}
+        named[INDICATOR_TABLE] = indicators
+        rules[INDICATOR_TABLE] = indicator_table_rules(indicators, council_code=council)
+    protected, audit = apply_disclosure(named, rules, threshold=threshold,
+                                        suppress_zeros=suppress_zeros)
     out = {short: protected[f"{PREFIX}_{short}"] for short in raw}
+    rows = finalise(protected.get(INDICATOR_TABLE, pd.DataFrame()))
+    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
+                   "recent_trend", "quartile_band"):
+        rows.loc[rows["note"] == SUPPRESSED, column] = ""
     timely = out["timeliness"]
     timely["Within 20 weeks (%)"] = _percent(timely["Within 20 weeks"],
                                              timely["Plans with a request date"])
@@ -213,11 +340,11 @@ def protect_local_tables(raw: dict[str, pd.DataFrame], *, threshold: int,
                                                         reviews["Plans due an annual review"])
     recon = out["reconciliation"]
     recon["Difference"] = recon["Difference"].where(recon["Plans in the extract"].notna())
-    return out, audit
+    return out, rows, audit
 
 
-def build_local(config: Config, dfe_timeliness: pd.DataFrame, published: float | None
-                ) -> LocalSections | None:
+def build_local(config: Config, dfe_timeliness: pd.DataFrame, published: float | None,
+                areas: ComparatorAreas) -> LocalSections | None:
     """The local sections, or None when ``inputs.sen2_extract`` is not configured.
 
     Parameters
@@ -229,6 +356,8 @@ def build_local(config: Config, dfe_timeliness: pd.DataFrame, published: float |
         after disclosure), shown beside the local one.
     published : float or None
         The council's plans in DfE's caseload file for the JSNA year's January.
+    areas : ComparatorAreas
+        The council's codes and names (its casework indicator rows carry them).
     """
     if config.inputs.sen2_extract is None:
         return None
@@ -236,13 +365,14 @@ def build_local(config: Config, dfe_timeliness: pd.DataFrame, published: float |
     casework = clean_sen2(config).casework.to_pandas()
     years = _years(config, until)
     raw = _raw_tables(casework, years, until, config.year, published, dfe_timeliness)
-    tables_, audit = protect_local_tables(raw, threshold=config.disclosure.threshold,
-                                          suppress_zeros=config.disclosure.suppress_zeros)
+    tables_, indicators, audit = protect_local_sections(
+        raw, casework_indicators(raw, until, areas), threshold=config.disclosure.threshold,
+        suppress_zeros=config.disclosure.suppress_zeros)
     tables = _display(tables_, config, until, years)
     figures = {"timeliness": _timeliness_chart(tables_["timeliness"], config, years)}
     rules = {tables[short].name: rule for short, rule in local_rules(
-        [str(y) for y in years]).items()}
-    return LocalSections(tables=tables, figures=figures,
+        [str(y) for y in years], areas.council).items()}
+    return LocalSections(tables=tables, figures=figures, indicators=indicators,
                          findings=_findings(tables_, config.area.name, until, years),
                          rules=rules, disclosure=audit, extract_date=until)
 

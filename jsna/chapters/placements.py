@@ -14,6 +14,8 @@ The counting is in :mod:`jsna.indicators.placements`.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
@@ -178,10 +180,7 @@ def build(config: Config) -> Chapter:
                                                    NOT_POLAR)
     if settings[settings["area_code"] == areas.council].empty:
         raise JsnaInputError(f"{source}: no rows for {area.name} ({area.code})")
-    older = config.inputs.comparators.get("ehcp_age_caseload")
-    by_age = read_plans_by_age([p for p in (older, source) if p is not None])
-    ages, ages_audit = comparator_pipeline(plans_by_age_rows(by_age, AGE_BANDS, AGE_INDICATOR),
-                                           config, areas, NOT_POLAR)
+    ages, ages_audit = plans_by_age_indicators(config, areas)
     indicators = pd.concat([settings, ages], ignore_index=True)
 
     tables: dict[str, Table] = {}
@@ -215,6 +214,58 @@ def build(config: Config) -> Chapter:
     findings = Findings(_findings(indicators, areas, area.name))
     audit = pd.concat([settings_audit, ages_audit], ignore_index=True)
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, audit, rules)
+
+
+def plans_by_age_indicators(config: Config, areas: ComparatorAreas,
+                            bands: Sequence[str] = AGE_BANDS, indicator: str = AGE_INDICATOR,
+                            periods: Collection[str] | None = None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EHC plans by age band through the indicator pipeline, disclosed once for every chapter.
+
+    The placements chapter shows every age band; the adulthood chapter shows the 16 to 19 and
+    20 to 25 bands of the same SEN2 counts under its own indicator id. Both take their rows from
+    here, where every band goes through disclosure control together as the partition of all plans
+    the catalogue declares for :data:`AGE_INDICATOR`: the same count gets the same suppression in
+    both chapters, and a band hidden as the complement of a small one in this chapter is hidden
+    in the other too, so no combination of the two pages gives a hidden band back. (Protected on
+    their own, the adulthood rows published the 20 to 25 band that the partition hid to protect
+    a small under-5 count.)
+
+    Parameters
+    ----------
+    config : Config
+        The council's configuration (``inputs.comparators.ehcp_caseload``, and
+        ``ehcp_age_caseload`` when given for a longer series; disclosure settings).
+    areas : ComparatorAreas
+        The council, region and neighbours.
+    bands : sequence of str, default every band
+        The age bands returned.
+    indicator : str, default :data:`AGE_INDICATOR`
+        The ``indicator_id`` the returned rows (and their audit rows) carry.
+    periods : collection of str, optional
+        Only these periods are returned (all by default).
+
+    Returns
+    -------
+    tuple of DataFrame
+        The indicator rows after disclosure and the audit of their hidden cells.
+    """
+    source = require_comparator(config, "ehcp_caseload")
+    older = config.inputs.comparators.get("ehcp_age_caseload")
+    by_age = read_plans_by_age([p for p in (older, source) if p is not None])
+    ages, audit = comparator_pipeline(plans_by_age_rows(by_age, AGE_BANDS, AGE_INDICATOR),
+                                      config, areas, NOT_POLAR)
+    keep = ages["breakdown"].isin(list(bands))
+    if periods is not None:
+        keep &= ages["period"].isin(list(periods))
+    rows = ages[keep].assign(indicator_id=indicator).reset_index(drop=True)
+    # the audit keys of the rows returned, renamed to the indicator they are published under
+    named = (f"indicator_id={AGE_INDICATOR}; area_code=" + ages.loc[keep, "area_code"]
+             + "; period=" + ages.loc[keep, "period"] + "; breakdown=" + ages.loc[keep, "breakdown"])
+    audit = audit[audit["row_key"].isin(set(named))].copy()
+    audit["row_key"] = audit["row_key"].str.replace(f"indicator_id={AGE_INDICATOR};",
+                                                    f"indicator_id={indicator};", regex=False)
+    return rows, audit.reset_index(drop=True)
 
 
 def published_rules(tables: dict[str, Table], area_code: str, indicators: pd.DataFrame

@@ -17,18 +17,30 @@ Disclosure control:
   several rows above any threshold). Findings about postcodes and wards are left to the wards
   chapter, which counts them with its own disclosure control.
 
-The full validation report, with row numbers, stays in the cleaned folder and is never published.
+Each cleaned input (the census and every local extract given) is listed with its rows
+accounted for and a link to its published validation report, in which findings are shares and
+example row numbers are given only from 100 rows (:mod:`jsna.chapters.quality_inputs`). The full
+validation report, with every exact count, stays in the cleaned folder and is never published.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from jsna.chapters.base import Chapter, Findings
+from jsna.chapters.base import DATA_FOLDER, Chapter, Findings
+from jsna.chapters.quality_inputs import (
+    CleanedInput,
+    CleanedInputs,
+    census_input,
+    extract_inputs,
+    published_report,
+    reconciliation_table,
+)
 from jsna.clean.validation import FINDING_TYPES, INFORMATION, SET_ASIDE
 from jsna.cleaned import clean_census_to_disk, clean_is_fresh
 from jsna.config import Config
@@ -230,12 +242,29 @@ def build(config: Config) -> Chapter:
             notes=[f"Shares are given from {SHARE_FROM_ROWS} rows; exact counts are not "
                    "published, because many of these rows are also counted in the chapters "
                    "(for example as a need 'not recorded'). Home postcodes that could not be "
-                   "placed in a ward are counted in the wards chapter. The full report, with "
-                   "row numbers, is in the cleaned folder and is never published."])
+                   "placed in a ward are counted in the wards chapter. The census's published "
+                   "validation report is linked below; the full report, with every exact "
+                   "count, stays in the cleaned folder and is never published."])
         rules[tables["validation"].name] = TableRules(key=["Finding"], counts=[])
     else:
         audit = pd.DataFrame(columns=["table", "row_key", "column", "reason"])
         sentences.append("No school census was given: the chapters use published data only.")
+    cleaned: list[tuple[CleanedInput, Table]] = []
+    if config.inputs.census:
+        cleaned.append((census_input(config), tables["reconciliation"]))
+    for extract in extract_inputs(config):
+        table, table_rules, extract_audit = reconciliation_table(
+            extract, threshold=threshold, suppress_zeros=config.disclosure.suppress_zeros)
+        tables[f"reconciliation_{extract.key}"] = table
+        rules[table.name] = table_rules
+        audit = pd.concat([audit, extract_audit], ignore_index=True)
+        cleaned.append((extract, table))
+    reports = {item.report_file: published_report(item, table, config.area.name)
+               for item, table in cleaned}
+    if cleaned:
+        sentences.append(
+            f"Each cleaned input ({', '.join('the ' + item.title for item, _ in cleaned)}) has "
+            "its rows accounted for below and a validation report linked from this page.")
     statuses = tables["sources"].frame["Status"]
     checked, not_given = int((statuses == "Read and checked").sum()), int(
         (statuses == "Not given").sum())
@@ -243,7 +272,27 @@ def build(config: Config) -> Chapter:
                      + (f"; {not_given} more input{'' if not_given == 1 else 's'} that the chapters can "
                         "use were not given."
                         if not_given else "."))
-    return Chapter(KEY, TITLE, Findings(sentences), tables=tables, disclosure=audit, rules=rules)
+    return QualityChapter(KEY, TITLE, Findings(sentences), tables=tables, disclosure=audit,
+                          rules=rules, cleaned=CleanedInputs(cleaned), reports=reports)
+
+
+@dataclass
+class QualityChapter(Chapter):
+    """The data quality chapter, with each cleaned input's section and published report."""
+
+    cleaned: CleanedInputs = field(default_factory=lambda: CleanedInputs([]))
+    #: File name (under ``data/``) -> the published validation report's HTML.
+    reports: dict[str, str] = field(default_factory=dict)
+
+    def save(self, output_dir: str | Path) -> list[Path]:
+        """:meth:`Chapter.save`, and each published validation report as
+        ``data/quality_validation_<input>.html``."""
+        written = super().save(output_dir)
+        for name, page in sorted(self.reports.items()):
+            path = Path(output_dir) / DATA_FOLDER / name
+            path.write_text(page, encoding="utf-8", newline="\n")
+            written.append(path)
+        return written
 
 
 def cleaned_files(config: Config) -> list[Path]:

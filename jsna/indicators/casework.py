@@ -29,6 +29,12 @@ data guidance and SEN2 guide):
 * **Ceased** in a year: ceasing date in the year, by DfE reason (``Not recorded`` when blank).
 * The **January count** is the active plans at the SEN2 census date, the third Thursday of
   January, compared with the council's ``ehcplans`` in DfE's caseload file for that January.
+
+The published figures become rows of the long indicator table (:func:`indicator_rows`): the
+20-week percentages with and without exceptions per calendar year, children waiting by band of
+weeks waited and annual reviews held within 12 months on the extract date, and ceased plans by
+reason per calendar year, each a count of a denominator (Wilson intervals are added by
+:func:`jsna.indicators.comparisons.add_statistics`).
 """
 
 from __future__ import annotations
@@ -59,6 +65,14 @@ AGE_BANDS: dict[str, tuple[int, int]] = {
     "16 to 19": (16, 19),
     "20 to 25": (20, 25),
 }
+#: Indicator ids of the casework figures (see :func:`indicator_rows` and ``catalogue.csv``).
+TIMELY = "ehcp_local_issued_20_weeks_percent"
+TIMELY_EX = "ehcp_local_issued_20_weeks_ex_percent"
+WAITING = "ehcp_local_waiting_by_weeks_percent"
+REVIEWED = "ehcp_local_reviewed_12_months_percent"
+CEASED = "ehcp_local_ceased_by_reason_percent"
+#: The breakdown of the indicators without one.
+ALL = "All"
 ACTIVITY_COLUMNS = ["year", "requests", "agreed", "refused", "assessments", "plans_issued",
                     "timed_plans", "within_20", "timed_plans_ex", "within_20_ex",
                     "weeks_median", "weeks_q1", "weeks_q3"]
@@ -291,3 +305,85 @@ def january_reconciliation(casework: pd.DataFrame, year: int, published: float |
     count = None if published is None or pd.isna(published) else int(published)
     return {"date": day, "extract": extract, "published": count,
             "difference": None if count is None else extract - count}
+
+
+def period_label(day: datetime.date) -> str:
+    """The period of a figure at a date (``"31 Oct 2025"``), as the health waits write it.
+
+    Examples
+    --------
+    >>> period_label(datetime.date(2025, 10, 31))
+    '31 Oct 2025'
+    """
+    return f"{day.day} {day:%b} {day.year}"
+
+
+def indicator_rows(activity: pd.DataFrame, backlog: pd.DataFrame, reviews: dict[str, int],
+                   ceased: pd.DataFrame, *, on: datetime.date, area_code: str,
+                   area_name: str) -> pd.DataFrame:
+    """The published casework figures as rows of the long indicator table (counts only).
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        :func:`yearly_activity` (one row per calendar year).
+    backlog : pandas.DataFrame
+        :func:`backlog_table` at ``on``.
+    reviews : dict
+        :func:`annual_reviews_at` at ``on``.
+    ceased : pandas.DataFrame
+        :func:`ceased_table` (long: ``Calendar year, Reason, Plans ceased``).
+    on : datetime.date
+        The extract date (the period of the backlog and the reviews).
+    area_code, area_name : str
+        The council.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id, area_code, area_name, area_type, period, breakdown, count,
+        denominator``: :data:`TIMELY` (within 20 weeks of the plans with a request date) and
+        :data:`TIMELY_EX` (the same without exceptions) per calendar year; :data:`WAITING` per
+        band of weeks waited (of all waiting) and :data:`REVIEWED` (of the plans due) at ``on``;
+        :data:`CEASED` per reason (of all plans ceased) per calendar year.
+
+    Examples
+    --------
+    >>> activity = pd.DataFrame({"year": [2024], "timed_plans": [50], "within_20": [25],
+    ...                          "timed_plans_ex": [40], "within_20_ex": [24]})
+    >>> backlog = pd.DataFrame({"Weeks waited": ["Under 6 weeks", "All waiting"],
+    ...                         "Children waiting": [7, 7]})
+    >>> ceased = pd.DataFrame({"Calendar year": "2024", "Reason": ["Died", "All reasons"],
+    ...                        "Plans ceased": [2, 2]})
+    >>> rows = indicator_rows(activity, backlog, {"due": 9, "done": 6}, ceased,
+    ...                       on=datetime.date(2025, 10, 31), area_code="E1", area_name="A")
+    >>> rows[["indicator_id", "period", "breakdown", "count", "denominator"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['ehcp_local_issued_20_weeks_percent', '2024', 'All', 25, 50],
+     ['ehcp_local_issued_20_weeks_ex_percent', '2024', 'All', 24, 40],
+     ['ehcp_local_waiting_by_weeks_percent', '31 Oct 2025', 'Under 6 weeks', 7, 7],
+     ['ehcp_local_reviewed_12_months_percent', '31 Oct 2025', 'All', 6, 9],
+     ['ehcp_local_ceased_by_reason_percent', '2024', 'Died', 2, 2]]
+    """
+    records: list[tuple[str, str, str, int, int]] = []
+    for row in activity.to_dict("records"):
+        records.append((TIMELY, str(row["year"]), ALL, int(row["within_20"]),
+                        int(row["timed_plans"])))
+        records.append((TIMELY_EX, str(row["year"]), ALL, int(row["within_20_ex"]),
+                        int(row["timed_plans_ex"])))
+    waiting = backlog.set_index("Weeks waited")["Children waiting"].to_dict()
+    period = period_label(on)
+    records += [(WAITING, period, str(band), int(waiting[band]), int(waiting["All waiting"]))
+                for band in waiting if band != "All waiting"]
+    records.append((REVIEWED, period, ALL, int(reviews["done"]), int(reviews["due"])))
+    for year, rows in ceased.groupby("Calendar year", sort=True):
+        counts = rows.set_index("Reason")["Plans ceased"].to_dict()
+        records += [(CEASED, str(year), str(reason), int(counts[reason]),
+                     int(counts["All reasons"]))
+                    for reason in counts if reason != "All reasons"]
+    frame = pd.DataFrame(records, columns=["indicator_id", "period", "breakdown", "count",
+                                           "denominator"])
+    frame.insert(1, "area_code", area_code)
+    frame.insert(2, "area_name", area_name)
+    frame.insert(3, "area_type", "Local authority")
+    return frame

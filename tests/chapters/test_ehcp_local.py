@@ -10,7 +10,7 @@ import pytest
 
 from jsna.chapters import ehcp
 from jsna.chapters.ehcp_local import MissingExtract, local_section, protect_local_tables
-from jsna.clean.sen2 import clean_sen2
+from jsna.clean.sen2 import clean_sen2, default_extract_date
 from jsna.config import load_config
 from jsna.demo import write_demo
 from jsna.indicators.casework import WAIT_BANDS, census_day
@@ -127,3 +127,27 @@ def test_quartiles_of_a_hidden_number_of_plans_are_hidden():
     assert pd.isna(waits["Median weeks"]) and pd.isna(waits["Upper quartile (weeks)"])
     assert tables["waits"]["Median weeks"].iloc[1] == 18.5
     assert pd.isna(tables["timeliness"]["Within 20 weeks (%)"].iloc[0])
+
+
+def test_the_casework_figures_are_in_the_chapters_indicator_rows(demo):
+    # reviews at the extract date, counted here with plain pandas from the cleaned extract
+    config, chapter = demo
+    casework = clean_sen2(config).casework.to_pandas()
+    rows = chapter.indicators[chapter.indicators["indicator_id"].str.startswith("ehcp_local_")]
+    assert set(rows["indicator_id"]) == {
+        "ehcp_local_issued_20_weeks_percent", "ehcp_local_issued_20_weeks_ex_percent",
+        "ehcp_local_waiting_by_weeks_percent", "ehcp_local_reviewed_12_months_percent",
+        "ehcp_local_ceased_by_reason_percent"}
+    assert set(rows["area_code"]) == {config.area.code}
+    review = rows[rows["indicator_id"] == "ehcp_local_reviewed_12_months_percent"].iloc[0]
+    until = config.sen2.extract_date or default_extract_date(config.year)
+    day, year_before = pd.Timestamp(until), pd.Timestamp(until) - pd.DateOffset(years=1)
+    plan = pd.to_datetime(casework["plan_date"])
+    cease = pd.to_datetime(casework["cease_date"])
+    last = pd.to_datetime(casework["last_review_date"])
+    due = (plan <= year_before) & (cease.isna() | (cease > day))
+    done = due & (last > year_before) & (last <= day)
+    assert (review["count"], review["denominator"]) == (done.sum(), due.sum())
+    table = chapter.tables["local_reviews"].frame.iloc[0]
+    assert table["Plans due an annual review"] == due.sum()
+    assert review["lower_ci_95"] < review["value"] < review["upper_ci_95"]

@@ -80,3 +80,53 @@ def test_the_chapter_on_a_demo_council_matches_the_cleaners_reconciliation(small
     published = " ".join(t.frame.to_string() for t in chapter.tables.values())
     assert str(small_demo.root) not in published  # no local path (file names are not shown)
     assert set(chapter.rules) == {t.name for t in chapter.tables.values()}
+
+
+@pytest.fixture(scope="module")
+def built(small_demo):
+    return quality.build(small_demo)
+
+
+def test_every_cleaned_input_is_listed_with_its_rows_and_a_published_report(small_demo, built,
+                                                                              tmp_path):
+    import re
+
+    from jsna.review.identifier_gate import check_site_identifiers
+
+    extracts = {"sen2": small_demo.inputs.sen2_extract, "cin": small_demo.inputs.cin_extract,
+                "health": small_demo.inputs.health_waits}
+    assert all(extracts.values())  # the demo gives every local extract
+    for key, path in extracts.items():
+        shown = built.tables[f"reconciliation_{key}"].frame
+        read = shown[shown["Rows"].str.startswith("Read: ")].iloc[0, 1]
+        # rows read = the file's data rows, counted here with pandas
+        assert read == len(pd.read_csv(path, dtype=str)), key
+        assert built.tables[f"reconciliation_{key}"].name in built.rules
+    page = built.cleaned._repr_html_()
+    for key in ("census", *extracts):
+        assert f'href="data/quality_validation_{key}.html"' in page
+    written = built.save(tmp_path)
+    reports = {p.stem: p.read_text(encoding="utf-8") for p in written if p.suffix == ".html"}
+    assert set(reports) == {f"quality_validation_{k}" for k in ("census", *extracts)}
+    # no identifier of the extracts (person IDs, UPNs, NHS numbers, names, dates of birth,
+    # postcodes) in any published report, and none of the census's (the site's own gate)
+    check_site_identifiers(tmp_path, small_demo.inputs.census, small_demo.census.columns)
+    text = "\n".join(reports.values())
+    for path in extracts.values():
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in raw.columns:
+            if re.search(r"upn|person id|case ref|forename|surname|birth|dob|postcode|nhs",
+                         column, re.I):
+                values = {v for v in raw[column] if len(v) >= 5}
+                assert not [v for v in values if v in text], column
+    # findings are shares from 100 rows or "under 100 rows", never an exact count of a finding
+    checked = 0
+    for cells in re.findall(r"<tr><th scope=\"row\">[^<]*</th>(.*?)</tr>", text):
+        share = re.findall(r"<td>([^<]*)</td>", cells)
+        if len(share) in (4, 5):  # a findings row: [census |] finding, column, share, ...
+            share = share[-4:]  # column, share, example rows, action
+            assert share[1] == "under 100 rows" or re.fullmatch(
+                r"\d+\.\d% of rows (read|kept)", share[1]), share
+            assert share[2] == "" or share[1] != "under 100 rows"
+            checked += 1
+    assert checked  # the demo's dirt gives every cleaner findings

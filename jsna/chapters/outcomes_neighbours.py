@@ -87,7 +87,8 @@ def neighbours_section(rows: pd.DataFrame, areas: ComparatorAreas, council: str,
         notes=[headline.source, headline.basis,
                "Highest first. The neighbours' average is the unweighted mean of the "
                "statistical neighbours with a published value (how many, of how many, is in "
-               "its name); it has no interval. Difference from England: the area's figure "
+               "its name); it has no interval, and one more decimal place than the published "
+               "figures. Difference from England: the area's figure "
                "minus England's, in the measure's units.",
                "[x] = not available; [c] = suppressed."])
     return figure, table, TableRules(key=["Area"], counts=[])

@@ -15,14 +15,8 @@ import numpy as np
 import pandas as pd
 
 from jsna.indicators.comparisons import ENGLAND, ComparatorAreas
+from jsna.indicators.neighbour_roles import AVERAGE, COUNCIL, NATIONAL, NEIGHBOUR, REGION, ROLES
 
-COUNCIL = "This council"
-NEIGHBOUR = "Statistical neighbour"
-AVERAGE = "Neighbours' average"
-REGION = "Region"
-NATIONAL = "England"
-#: the roles in the order used to break ties and to list a legend
-ROLES = (COUNCIL, NEIGHBOUR, AVERAGE, REGION, NATIONAL)
 #: the area code of the neighbours' average row (no real area has it)
 AVERAGE_CODE = "neighbours"
 COLUMNS = ["area_code", "area_name", "role", "value", "lower_ci_95", "upper_ci_95", "note"]
@@ -78,35 +72,35 @@ def neighbour_comparison(rows: pd.DataFrame, areas: ComparatorAreas, *,
     if len(repeated):
         raise ValueError(f"more than one row for area {repeated.iloc[0]!r}: give one measure, "
                          "period and breakdown")
-    by_code = chosen.set_index("area_code")
-    records = []
+    records: list[dict[str, object]] = []
+    found: dict[str, dict[str, object]] = {
+        str(record["area_code"]): {str(key): value for key, value in record.items()}
+        for record in chosen.to_dict("records")}
 
-    def add(code: str, name: str, role: str) -> None:
-        if code in by_code.index:
-            row = by_code.loc[code]
-            value = float(row["value"]) if pd.notna(row["value"]) else np.nan
-            lower = float(row["lower_ci_95"]) if pd.notna(row.get("lower_ci_95")) else np.nan
-            upper = float(row["upper_ci_95"]) if pd.notna(row.get("upper_ci_95")) else np.nan
-            note = row.get("note")
-            note = "" if pd.isna(note) else str(note)
-        else:
-            value, lower, upper, note = np.nan, np.nan, np.nan, ""
+    def number(record: dict[str, object], column: str) -> float:
+        value = record.get(column)
+        return float(value) if isinstance(value, int | float) and pd.notna(value) else np.nan
+
+    def add(code: str, name: str, role: str) -> float:
+        record = found.get(code, {})
+        value = number(record, "value")
+        lower, upper = number(record, "lower_ci_95"), number(record, "upper_ci_95")
+        note = record.get("note")
+        note = note if isinstance(note, str) else ""
         if np.isnan(value):
             lower = upper = np.nan
             note = note or "[x]"
         records.append({"area_code": code, "area_name": name, "role": role, "value": value,
                         "lower_ci_95": lower, "upper_ci_95": upper, "note": note})
+        return value
 
     def name_of(code: str) -> str:
-        if code in by_code.index and pd.notna(by_code.loc[code, "area_name"]):
-            return str(by_code.loc[code, "area_name"])
-        return code
+        name = found.get(code, {}).get("area_name")
+        return name if isinstance(name, str) and name else code
 
     add(areas.council, f"{council_name} (this council)", COUNCIL)
-    for code in areas.neighbours:
-        add(code, name_of(code), NEIGHBOUR)
-    published = [r["value"] for r in records if r["role"] == NEIGHBOUR
-                 and not np.isnan(r["value"])]
+    neighbours = [add(code, name_of(code), NEIGHBOUR) for code in areas.neighbours]
+    published = [value for value in neighbours if not np.isnan(value)]
     records.append({
         "area_code": AVERAGE_CODE,
         "area_name": (f"Statistical neighbours' average ({len(published)} of "

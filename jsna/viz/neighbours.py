@@ -18,9 +18,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
-from jsna.indicators.neighbour_comparison import (  # noqa: E402
+from jsna.indicators.neighbour_roles import (  # noqa: E402
     AVERAGE,
     COUNCIL,
     NATIONAL,
@@ -48,10 +49,16 @@ def _number(value: float, decimals: int, unit: str) -> str:
     return f"{text}{unit}"
 
 
+def _places(role: str, decimals: int) -> int:
+    """Decimal places of a row: the neighbours' average, a mean worked out here rather than a
+    published figure, gets one more than the published figures (8.3, not 8)."""
+    return decimals + 1 if role == AVERAGE else decimals
+
+
 def _shown(row: pd.Series, decimals: int, unit: str) -> str:
     if pd.isna(row["value"]):
         return row["note"] or "[x]"
-    return _number(row["value"], decimals, unit)
+    return _number(row["value"], _places(row["role"], decimals), unit)
 
 
 def neighbours_alt_text(data: pd.DataFrame, measure: str, *, decimals: int = 1,
@@ -74,7 +81,7 @@ def neighbours_alt_text(data: pd.DataFrame, measure: str, *, decimals: int = 1,
         if pd.isna(row["value"]):
             parts.append(f"{row['area_name']} no value")
             continue
-        text = f"{row['area_name']} {_number(row['value'], decimals, unit)}"
+        text = f"{row['area_name']} {_shown(row, decimals, unit)}"
         if pd.notna(row.get("lower_ci_95")) and pd.notna(row.get("upper_ci_95")):
             # "95 per cent": every percentage the alt text quotes is a figure of the chart
             text += (f" (95 per cent confidence interval "
@@ -116,7 +123,8 @@ def neighbours_chart(data: pd.DataFrame, *, name: str, caption: str, measure: st
     lows = data["lower_ci_95"].astype(float).where(data["lower_ci_95"].notna(), values)
     highs = data["upper_ci_95"].astype(float).where(data["upper_ci_95"].notna(), values)
     with plt.style.context(STYLE):
-        figure, axes = plt.subplots(figsize=(8, 0.42 * len(order) + 1.9))
+        # 7 inches wide (not 8): the labels stay legible when a phone shrinks the chart
+        figure, axes = plt.subplots(figsize=(7, 0.42 * len(order) + 1.9))
         handles = []
         for role in ROLES:
             rows = data[(data["role"] == role) & data["value"].notna()]
@@ -156,12 +164,14 @@ def neighbours_chart(data: pd.DataFrame, *, name: str, caption: str, measure: st
             if role == COUNCIL:
                 tick.set_fontweight("bold")
         axes.set_ylim(len(order) - 0.5, -0.5)  # the first row at the top
+        if decimals == 0:  # whole percentages: whole-number ticks (0, 5, 10, not 2.5)
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel(x_label)
         axes.set_ylabel("")
         axes.grid(axis="x")
         axes.grid(axis="y", visible=False)
         axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
-                    ncol=min(len(handles), 3), frameon=False)
+                    ncol=min(len(handles), 2), frameon=False)
         figure.tight_layout()
     return Figure(name=name, caption=caption,
                   alt=neighbours_alt_text(data, measure, decimals=decimals, unit=unit),
@@ -174,26 +184,31 @@ def neighbours_table(data: pd.DataFrame, *, name: str, caption: str, value_label
 
     Columns ``Area``, ``Compared as``, ``value_label``, the 95% limits when any row has them,
     and ``Difference from England`` (the area's value minus England's, in the measure's units).
-    Missing values show their note (``[x]``, ``[c]``).
+    Missing values show their note (``[x]``, ``[c]``); the neighbours' average has one more
+    decimal place than the published figures.
     """
     england = data.loc[data["role"] == NATIONAL, "value"]
     benchmark = float(england.iloc[0]) if len(england) and pd.notna(england.iloc[0]) else np.nan
 
-    def text(value: float, note: str = "[x]") -> str:
-        return note if pd.isna(value) else _number(value, decimals, "")
+    def text(value: float, role: str, note: str = "[x]") -> str:
+        return note if pd.isna(value) else _number(value, _places(role, decimals), "")
 
+    roles = list(data["role"])
     frame = pd.DataFrame({
         "Area": data["area_name"],
         "Compared as": data["role"],
-        value_label: [text(v, n or "[x]") for v, n in zip(data["value"], data["note"],
-                                                           strict=True)],
+        value_label: [text(v, r, n or "[x]") for v, r, n in zip(data["value"], roles,
+                                                                 data["note"], strict=True)],
     })
-    formats = {value_label: "text"}
     if data["lower_ci_95"].notna().any():
-        frame["95% CI lower"] = [text(v) for v in data["lower_ci_95"]]
-        frame["95% CI upper"] = [text(v) for v in data["upper_ci_95"]]
+        frame["95% CI lower"] = [text(v, r) for v, r in zip(data["lower_ci_95"], roles,
+                                                             strict=True)]
+        frame["95% CI upper"] = [text(v, r) for v, r in zip(data["upper_ci_95"], roles,
+                                                             strict=True)]
     frame["Difference from England"] = [
-        "Benchmark" if role == NATIONAL else text(value - benchmark)
-        for role, value in zip(data["role"], data["value"], strict=True)]
+        "Benchmark" if role == NATIONAL else text(value - benchmark, role)
+        for role, value in zip(roles, data["value"], strict=True)]
+    # numbers arrive as text with their decimal places; a numeric format right-aligns them
+    formats = {column: "decimal" for column in frame.columns[2:]}
     return Table(name=name, caption=caption, frame=frame.reset_index(drop=True),
                  formats=formats, row_header="Area", notes=list(notes or []))

@@ -201,7 +201,7 @@ def test_demo_progress_tables_check_and_neighbours_chart_equal_pandas_on_the_dem
     assert shown[f"{config.area.name} (this council)"] == f"{council:.0f}"
     average = next(a for a in shown if a.startswith("Statistical neighbours' average"))
     assert average.endswith(f"({len(expected)} of {len(expected)})")
-    assert shown[average] == f"{mean:.0f}"
+    assert shown[average] == f"{mean:.1f}"
     values = [float(v) for v in chart["Per cent"]]
     assert values == sorted(values, reverse=True)
     figure = chapter.figures["ks2_rwm_ehcp_neighbours"]

@@ -42,7 +42,8 @@ def test_chart_puts_each_area_on_its_row_with_its_own_marker_and_the_given_limit
     # negative scores: the axis is not clipped at zero, and zero is marked
     assert axes.get_xlim()[0] < -1.6
     written = [t.get_text() for t in axes.texts]
-    assert [t for t in written if t != "no value"] == ["-0.50", "-0.90", "-1.13", "-1.20",
+    # the neighbours' average, worked out rather than published, to one more place
+    assert [t for t in written if t != "no value"] == ["-0.50", "-0.900", "-1.13", "-1.20",
                                                        "-1.25", "[c]"]
     assert written.count("no value") == 1
     assert figure.alt.startswith("Dot chart of the Progress 8 score, highest first: Redcar -0.50 "
@@ -57,9 +58,9 @@ def test_table_beside_the_chart_has_the_same_rows_and_differences_from_england()
     frame = table.frame
     assert list(frame.columns) == ["Area", "Compared as", "Progress 8", "95% CI lower",
                                    "95% CI upper", "Difference from England"]
-    assert list(frame["Progress 8"]) == ["-0.50", "-0.90", "-1.13", "-1.20", "-1.25", "[c]"]
-    # -0.5 - (-1.13) = 0.63; -1.25 - (-1.13) = -0.12
-    assert list(frame["Difference from England"]) == ["0.63", "0.23", "Benchmark", "-0.07",
+    assert list(frame["Progress 8"]) == ["-0.50", "-0.900", "-1.13", "-1.20", "-1.25", "[c]"]
+    # -0.5 - (-1.13) = 0.63; -0.9 - (-1.13) = 0.230; -1.25 - (-1.13) = -0.12
+    assert list(frame["Difference from England"]) == ["0.63", "0.230", "Benchmark", "-0.07",
                                                       "-0.12", "[x]"]
     assert list(frame["95% CI lower"]) == ["-0.80", "[x]", "-1.15", "-1.30", "-1.60", "[x]"]
 
@@ -69,8 +70,11 @@ def test_a_measure_without_intervals_has_no_interval_columns_and_starts_at_zero(
                           value=[40.0, 30.0, 31.0, 29.0, 22.0, np.nan])
     table = neighbours_table(data, name="t", caption="c", value_label="Per cent", decimals=0)
     assert "95% CI lower" not in table.frame.columns
-    assert list(table.frame["Per cent"]) == ["40", "30", "31", "29", "22", "[c]"]
+    assert list(table.frame["Per cent"]) == ["40", "30.0", "31", "29", "22", "[c]"]
+    assert table.formats["Per cent"] != "text"  # right-aligned as numbers
     axes = neighbours_chart(data, name="n", caption="c", measure="m", x_label="%",
                             decimals=0).figure.axes[0]
     assert axes.get_xlim()[0] == 0
+    ticks = [t for t in axes.get_xticks() if 0 <= t <= axes.get_xlim()[1]]
+    assert all(float(t).is_integer() for t in ticks)  # whole-number ticks for whole percentages
     assert not [c for c in axes.collections if len(c.get_segments())]

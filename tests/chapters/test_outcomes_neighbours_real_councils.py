@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from real_councils import COUNCILS, Council, needs_real_data, real_path, write_council_config
+from real_councils import COUNCILS, needs_real_data, real_path, write_council_config
 
 from jsna.chapters import outcomes
 from jsna.config import load_config
@@ -19,19 +19,15 @@ KS4 = "attainment/201819_LA_characteristics_data_including_sen_description.xlsx"
 LAIT = "send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv"
 pytestmark = needs_real_data(KS4, LAIT)
 
-#: DfE's statistical neighbours of Trafford, May 2025 (sn_may_2025: 919, 356, 825, 931, 936,
-#: 305, 895, 873, 916, 334), if the shared list has no Trafford
-TRAFFORD = COUNCILS.get("trafford") or Council(
-    "E08000009", "Trafford", "E12000002", "North West", (
-        "E10000015", "E08000007", "E06000060", "E10000025", "E10000030", "E09000006",
-        "E06000049", "E10000003", "E10000013", "E08000029"))
-CHOSEN = {"York": COUNCILS["york"], "Trafford": TRAFFORD}
+CHOSEN = {"York": COUNCILS["york"], "Trafford": COUNCILS["trafford"]}
 #: GSS code -> DfE LA number (DfE's LA list), for every council and neighbour above
 LA_NUMBER = {
     "E06000014": 816, "E08000009": 358, "E10000013": 916, "E06000022": 800, "E06000024": 802,
     "E10000015": 919, "E10000031": 937, "E10000025": 931, "E10000032": 938, "E10000014": 850,
     "E08000007": 356, "E06000060": 825, "E10000030": 936, "E09000006": 305, "E06000049": 895,
     "E10000003": 873, "E08000029": 334,
+    # England and the regions, as LAIT numbers them ("Yorkshire and the Humber", lower case)
+    "E92000001": 970, "E12000002": 981, "E12000003": 982,
 }
 
 
@@ -52,14 +48,11 @@ def raw_lait() -> pd.DataFrame:
     return raw
 
 
-def published(code: str, year: str, *, number: int | None = None,
-              name: str | None = None) -> float:
-    """One published value: a council by LA number, England or a region by name."""
+def published(code: str, year: str, *, number: int) -> float:
+    """One published value of a council, region or England, by its LAIT number."""
     raw = raw_lait()
-    rows = raw[(raw["Short Desc"] == code) & (raw["Years"] == year)]
-    rows = rows[rows["number"] == number] if number is not None else rows[
-        (rows["LA and Regions"] == name) & (rows["Region"] == "NA")]
-    assert len(rows) == 1, (code, year, number, name)
+    rows = raw[(raw["Short Desc"] == code) & (raw["Years"] == year) & (raw["number"] == number)]
+    assert len(rows) == 1, (code, year, number)
     return float(rows["value"].iloc[0])
 
 
@@ -98,9 +91,9 @@ def test_neighbours_chart_equals_pandas_on_the_raw_lait_file(label: str, key: st
                 for n in council.neighbours}
     with_value = {k: v for k, v in expected.items() if pd.notna(v)}
     expected[f"{label} (this council)"] = published(code, year, number=LA_NUMBER[council.code])
-    expected[f"{council.region_name} (region)"] = published(code, year,
-                                                            name=council.region_name)
-    expected["England"] = published(code, year, name="England")
+    expected[f"{council.region_name} (region)"] = published(
+        code, year, number=LA_NUMBER[council.region_code])
+    expected["England"] = published(code, year, number=LA_NUMBER["E92000001"])
     average = (f"Statistical neighbours' average ({len(with_value)} of "
                f"{len(council.neighbours)})")
     expected[average] = sum(with_value.values()) / len(with_value)

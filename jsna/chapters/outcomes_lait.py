@@ -282,13 +282,15 @@ def trend_figure(rows: pd.DataFrame, section: str, areas: ComparatorAreas,
     if series["value"].notna().sum() == 0:
         return None
     data = series[["area_name", "period", "value"]].copy()
-    measure = f"{LABELS[indicator]}, {breakdown.lower()}"
+    # "with an EHC plan", never "ehc plan"; the axis gets the short name (the long one
+    # wrapped down the whole height of the chart)
+    measure = f"{LABELS[indicator]}, {WORDING.pick('groups', breakdown)}"
     periods = sorted(data["period"].unique())
     return trend_chart(
         data, name=f"outcomes_{section}_trend",
         caption=f"{measure}, {council}, {areas.region_name} and England, {periods[0]} to "
                 f"{periods[-1]}",
-        measure=measure, y_label=LABELS[indicator], highlight=council, source=SOURCE)
+        measure=measure, y_label=SHORT[indicator], highlight=council, source=SOURCE)
 
 
 def lait_findings(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> list[str]:

@@ -11,6 +11,8 @@ the chart computes nothing); an area without a value is written "no value", neve
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -32,6 +34,8 @@ from jsna.indicators.neighbour_roles import (  # noqa: E402
 from jsna.viz.charts import COLOURS, CONTEXT, FOCUS, STYLE, one_value_each  # noqa: E402
 from jsna.viz.display import Figure, Table  # noqa: E402
 
+#: row labels longer than this wrap onto a second line, so the names leave the plot its width
+LABEL_WIDTH = 24
 #: role -> (colour, marker, marker size, legend label)
 STYLES: dict[str, tuple[str, str, float, str]] = {
     COUNCIL: (FOCUS, "D", 9, "This council"),
@@ -124,7 +128,7 @@ def neighbours_chart(data: pd.DataFrame, *, name: str, caption: str, measure: st
     highs = data["upper_ci_95"].astype(float).where(data["upper_ci_95"].notna(), values)
     with plt.style.context(STYLE):
         # 7 inches wide (not 8): the labels stay legible when a phone shrinks the chart
-        figure, axes = plt.subplots(figsize=(7, 0.42 * len(order) + 1.9))
+        figure, axes = plt.subplots(figsize=(7, 0.48 * len(order) + 1.9))
         handles = []
         for role in ROLES:
             rows = data[(data["role"] == role) & data["value"].notna()]
@@ -159,13 +163,15 @@ def neighbours_chart(data: pd.DataFrame, *, name: str, caption: str, measure: st
             axes.text(1.02, position, _shown(row, decimals, unit), transform=beside,
                       va="center", ha="left", fontsize=11,
                       fontweight="bold" if row["role"] == COUNCIL else "normal")
-        axes.set_yticks(range(len(order)), order)  # fixed labels: drawn as written
+        # fixed labels: drawn as written; a long name on two lines
+        axes.set_yticks(range(len(order)), [textwrap.fill(label, LABEL_WIDTH)
+                                            for label in order])
         for tick, role in zip(axes.get_yticklabels(), data["role"], strict=True):
             if role == COUNCIL:
                 tick.set_fontweight("bold")
         axes.set_ylim(len(order) - 0.5, -0.5)  # the first row at the top
-        if decimals == 0:  # whole percentages: whole-number ticks (0, 5, 10, not 2.5)
-            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # a few ticks, far enough apart; whole numbers for whole percentages (not 2.5)
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=decimals == 0))
         axes.set_xlabel(x_label)
         axes.set_ylabel("")
         axes.grid(axis="x")

@@ -64,7 +64,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _drawn(figure) -> dict[str, float]:
     """Each row label of a compare-with-neighbours chart -> the value drawn on its row."""
     axes = figure.figure.axes[0]
-    labels = [tick.get_text() for tick in axes.get_yticklabels()]
+    labels = [tick.get_text().replace("\n", " ") for tick in axes.get_yticklabels()]
     drawn = {}
     for line in axes.lines:
         if line.get_linestyle() != "None":

@@ -26,9 +26,12 @@ def test_chart_puts_each_area_on_its_row_with_its_own_marker_and_the_given_limit
     figure = neighbours_chart(_data(), name="n", caption="c", measure="Progress 8 score",
                               x_label="Score", decimals=2, unit="")
     axes = figure.figure.axes[0]
-    assert [t.get_text() for t in axes.get_yticklabels()] == list(_data()["area_name"])
+    # long names wrap onto two lines
+    assert [t.get_text().replace("\n", " ") for t in axes.get_yticklabels()] == list(
+        _data()["area_name"])
+    assert axes.get_yticklabels()[1].get_text() == "Statistical neighbours'\naverage (2 of 3)"
     bold = [t.get_text() for t in axes.get_yticklabels() if t.get_fontweight() == "bold"]
-    assert bold == ["Hartlepool (this council)"]
+    assert bold == ["Hartlepool (this\ncouncil)"]
     points = {line.get_marker(): (list(line.get_xdata()), list(line.get_ydata()))
               for line in axes.lines if line.get_linestyle() == "None"}
     assert points["D"] == ([-1.25], [4])  # the council, diamond, on the fifth row

@@ -31,12 +31,14 @@ from jsna.chapters.common import (
     require_comparator,
 )
 from jsna.chapters.outcomes_lait import (
+    NEIGHBOUR_HEADLINES,
     SECTIONS,
     lait_findings,
     latest_table,
     read_lait_rows,
     trend_figure,
 )
+from jsna.chapters.outcomes_neighbours import neighbours_section
 from jsna.chapters.wording import Wording
 from jsna.config import Config
 from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
@@ -338,14 +340,22 @@ def build(config: Config) -> Chapter:
     if lait_rows is not None:
         lait_shown = indicators[indicators["indicator_id"].isin(LAIT_POLARITY)]
         for section in SECTIONS:
-            tables[section] = latest_table(lait_shown, lait_rows, section, areas, area.name)
+            table = latest_table(lait_shown, lait_rows, section, areas, area.name)
+            if not table.frame.empty:  # an older LAIT download may lack a section's series
+                tables[section] = table
             figure = trend_figure(lait_shown, section, areas, area.name)
             if figure is not None:
                 figures[f"{section}_trend"] = figure
         sentences += lait_findings(lait_shown, areas, area.name)
+    neighbour_rules = {}
+    for headline in NEIGHBOUR_HEADLINES if lait_rows is not None else ():
+        shown_section = neighbours_section(indicators, areas, area.name, headline, KEY)
+        if shown_section is not None:
+            key = f"{headline.key}_neighbours"
+            figures[key], tables[key], neighbour_rules[tables[key].name] = shown_section
     findings = Findings(sentences)
     disclosure = pd.concat(audits, ignore_index=True)
-    rules = published_rules(tables, area.code, area.name, period)
+    rules = published_rules(tables, area.code, area.name, period) | neighbour_rules
     return Chapter(KEY, TITLE, findings, tables, figures, indicators, disclosure, rules)
 
 
@@ -405,6 +415,9 @@ def lait_section(chapter: Chapter, section: str) -> Table | MissingInput:
     table = chapter.tables.get(section)
     if table is not None:
         return table
+    if any(short in chapter.tables for short in SECTIONS):
+        return MissingInput("lait", "a LAIT long data file that holds these series (the file "
+                            "given has none of them; DfE's current download has them all)")
     return MissingInput("lait", "DfE's Local Authority Interactive Tool long data file (the "
                         "background data sheet, as CSV), which holds key stage 2 results by SEN "
                         "status and absence and exclusions in special schools for every council "

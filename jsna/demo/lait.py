@@ -9,9 +9,13 @@ exclusions, England and regions with ``NA`` in ``Region``. The demo's regions ta
 991-993 (LAIT's own region numbers 980-990 are England's real regions; Demoton is 990 like
 South West, told apart by its ``Region``).
 
-Figures are calibrated to England's published LAIT values (key stage 2 2024/25, absence
-2024/25, exclusions 2023/24, EYFS good level of development by SEN provision 2024/25, OHID's
-ASQ-3 review 2023-24): each council is England's figure shifted by a random effect, with
+Key stage 2 progress scores (``KS2_*_Progress``) run to the academic year ending two years
+before the JSNA's (none since: those pupils have no key stage 1 results), seven years, and are
+negative for pupils with SEN; the multiplication tables check (``Multiplication_*``) has its
+four years. Figures are calibrated to England's published LAIT values (key stage 2 2024/25,
+progress 2022/23, multiplication tables check 2024/25, absence 2024/25, exclusions 2023/24,
+EYFS good level of development by SEN provision 2024/25, OHID's ASQ-3 review 2023-24): each
+council is England's figure shifted by a random effect, with
 pupil numbers drawn for each council so that England and the regions are the pupil-weighted
 means of their councils, as DfE computes them.
 """
@@ -30,7 +34,7 @@ REGION_NUMBERS = dict(zip(REGION_CODES, (991, 992, 993), strict=True))
 
 #: code -> (Data item, England's latest value, change per year, council spread, share of the
 #: pupils it is over, years published (0 = key stage 2 / absence / EYFS, 1 = exclusions,
-#: 2 = financial years ending in the year before the JSNA's), decimals)
+#: 2 = financial years ending in the year before the JSNA's, 3 = key stage 2 progress), decimals)
 SERIES: dict[str, tuple[str, float, float, float, float, int, int]] = {
     "NoID_SEN_NEW_KS2_RWM": ("KS2 RWM expected standard - no SEN", 74.0, 1.0, 4.0, 0.80, 0, 0),
     "NEW_KS2_RWM_Sen_W/Osta": ("KS2 RWM expected standard - SEN support", 29.0, 1.5, 5.0,
@@ -58,9 +62,28 @@ SERIES: dict[str, tuple[str, float, float, float, float, int, int]] = {
                                   0.1, 2.0, 0.02, 0, 1),
     "HCP_PHOF": ("2.05ii - Proportion of children aged 2-2½yrs offered ASQ-3 as part of the "
                  "Healthy Child Programme or integrated review", 93.3, 0.5, 4.0, 1.0, 2, 2),
+    # kind 3: key stage 2 progress, to the year ending last_year - 2, written "2023" like LAIT
+    "KS2_NonSEN_Reading_Progress": ("", 0.42, 0.02, 0.6, 0.80, 3, 2),
+    "KS2_SENSupport_Reading_Progress": ("", -0.58, 0.05, 1.2, 0.15, 3, 2),
+    "KS2_SEN_Reading_Progress": ("", -4.36, -0.1, 1.9, 0.05, 3, 2),
+    "KS2_NonSEN_Writing_Progress": ("", 0.62, 0.02, 0.8, 0.80, 3, 2),
+    "KS2_SENSupport_Writing_Progress": ("", -1.53, 0.1, 1.4, 0.15, 3, 2),
+    "KS2_SEN_Writing_Progress": ("", -4.41, 0.0, 1.8, 0.05, 3, 2),
+    "KS2_NonSEN_Maths_Progress": ("", 0.45, 0.02, 0.9, 0.80, 3, 2),
+    "KS2_SENSupport_Maths_Progress": ("", -0.84, 0.05, 1.1, 0.15, 3, 2),
+    "KS2_SEN_Maths_Progress": ("", -4.12, -0.03, 2.0, 0.05, 3, 2),
+    "Multiplication_AllSEND": ("", 16.0, 2.0, 4.7, 0.20, 0, 0),
+    "Multiplication_SENDSupport": ("", 19.0, 2.7, 5.7, 0.15, 0, 0),
+    "Multiplication_EHCP": ("", 9.0, 1.0, 3.8, 0.05, 0, 0),
 }
 #: a council whose ASQ-3 figure is not published two years before the latest ('-')
 ASQ3_MISSING = 5
+#: series published for fewer years than :data:`YEARS`: code prefix -> years published
+SHORTER = {"KS2_": 7, "Multiplication_": 4}
+#: progress scores run either side of zero (every other series is a percentage or rate)
+SIGNED = ("KS2_",)
+#: kind of series -> how many years before the JSNA's its latest year ends
+YEARS_BEHIND = {0: 0, 1: 1, 2: 1, 3: 2}
 #: years of each kind of series
 YEARS = 10
 
@@ -95,16 +118,18 @@ def lait_table(rng: np.random.Generator, last_year: int) -> pd.DataFrame:
     rows: list[dict[str, str]] = []
     for code, (item, england, slope, spread, share, kind, decimals) in SERIES.items():
         effects = {c.code: rng.normal(0, spread) for c in everyone}
-        last = last_year - min(kind, 1)
+        last = last_year - YEARS_BEHIND[kind]
         first_row = True
-        for year in range(last - YEARS + 1, last + 1):
+        published = next((n for prefix, n in SHORTER.items() if code.startswith(prefix)), YEARS)
+        for year in range(last - published + 1, last + 1):
             label = f"{year - 1}/{year % 100:02d}" if kind == 1 else str(year)
-            gap = kind == 0 and code.startswith(("NoID", "NEW_KS2", "FSP_")) and year in (2020,
-                                                                                          2021)
+            gap = (kind in (0, 3) and code.startswith(("NoID", "NEW_KS2", "FSP_", "KS2_"))
+                   and year in (2020, 2021))
             values = {}
             for c in everyone:
                 base = england - slope * (last - year) + effects[c.code]
-                values[c.code] = max(base + rng.normal(0, spread / 4), 0.0)
+                drawn = base + rng.normal(0, spread / 4)
+                values[c.code] = drawn if code.startswith(SIGNED) else max(drawn, 0.0)
                 if code == "HCP_PHOF":
                     values[c.code] = min(values[c.code], 100.0)
             weights = {c.code: pupils[c.code] * share for c in everyone}
@@ -129,6 +154,7 @@ def lait_table(rng: np.random.Generator, last_year: int) -> pd.DataFrame:
                     text = "-"
                 else:
                     text = _text(values[area_code], decimals, bool(rng.random() < 0.2))
+                # LAIT leaves ``Data item`` empty on some series altogether (progress, tables check)
                 rows.append({"Short Desc": code, "Data item": item if first_row else "",
                              "Years": label, "LA and Regions": name, "Values": text,
                              "LA Number": f"{number}.0", "Region": region})

@@ -11,6 +11,13 @@ What each measure covers (the basis stated under every comparison):
 * **Key stage 2** expected standard in reading, writing and maths: pupils in state-funded schools
   by SEN status (no SEN, SEN support, EHC plan), and the gap between pupils with no SEN and each
   SEN group in percentage points (differences of published whole percentages);
+* **Key stage 2 progress** in reading, writing and maths by SEN status (average progress scores,
+  0 = the national average of all pupils; none for 2023/24 and 2024/25, whose pupils have no key
+  stage 1 results) and the gap between pupils with no SEN and each SEN group in points. DfE
+  publishes 95% confidence intervals for progress scores in its own key stage 2 files, but LAIT
+  gives the scores only: none is invented here;
+* **multiplication tables check**: pupils in year 4 scoring full marks (25), for all pupils with
+  SEN, on SEN support and with an EHC plan (LAIT has no figure for pupils with no SEN, so no gap);
 * **absence**: LAIT gives absence *in special schools* (overall and persistent), not by SEN
   status; persistent absence of all pupils in state-funded schools is shown beside it;
 * **exclusions**: suspensions and permanent exclusions per 100 pupils *in special schools*, with
@@ -36,6 +43,20 @@ ABSENCE_PERSISTENT_ALL = "absence_persistent_all_schools_percent"
 SUSPENSION_RATE_ALL = "suspension_rate_all_schools_per_100"
 PERMANENT_EXCLUSION_RATE_ALL = "permanent_exclusion_rate_all_schools_per_100"
 
+KS2_READING_PROGRESS = "ks2_reading_progress_score"
+KS2_WRITING_PROGRESS = "ks2_writing_progress_score"
+KS2_MATHS_PROGRESS = "ks2_maths_progress_score"
+KS2_READING_PROGRESS_GAP = "ks2_reading_progress_gap_points"
+KS2_WRITING_PROGRESS_GAP = "ks2_writing_progress_gap_points"
+KS2_MATHS_PROGRESS_GAP = "ks2_maths_progress_gap_points"
+MTC_FULL_MARKS = "mtc_full_marks_percent"
+#: indicator -> its gap between pupils with no SEN and each SEN group
+GAP_OF = {KS2_RWM: KS2_RWM_GAP, KS2_READING_PROGRESS: KS2_READING_PROGRESS_GAP,
+          KS2_WRITING_PROGRESS: KS2_WRITING_PROGRESS_GAP,
+          KS2_MATHS_PROGRESS: KS2_MATHS_PROGRESS_GAP}
+KS2_PROGRESS = (KS2_READING_PROGRESS, KS2_WRITING_PROGRESS, KS2_MATHS_PROGRESS)
+MTC_GROUPS = ("All SEN", "SEN support", "EHC plan")
+
 SPECIAL = "Special schools"
 ALL_SCHOOLS = "All state-funded schools"
 KS2_GROUPS = ("No SEN", "SEN support", "EHC plan")
@@ -54,6 +75,16 @@ LABELS: dict[str, str] = {
     ABSENCE_PERSISTENT_ALL: "Pupils who are persistently absent (%)",
     SUSPENSION_RATE_ALL: "Suspensions per 100 pupils",
     PERMANENT_EXCLUSION_RATE_ALL: "Permanent exclusions per 100 pupils",
+    KS2_READING_PROGRESS: "Key stage 2 progress score in reading",
+    KS2_WRITING_PROGRESS: "Key stage 2 progress score in writing",
+    KS2_MATHS_PROGRESS: "Key stage 2 progress score in maths",
+    KS2_READING_PROGRESS_GAP: "Gap in key stage 2 reading progress, no SEN minus SEN group "
+                              "(points)",
+    KS2_WRITING_PROGRESS_GAP: "Gap in key stage 2 writing progress, no SEN minus SEN group "
+                              "(points)",
+    KS2_MATHS_PROGRESS_GAP: "Gap in key stage 2 maths progress, no SEN minus SEN group "
+                            "(points)",
+    MTC_FULL_MARKS: "Pupils scoring full marks in the multiplication tables check (%)",
 }
 
 #: Which direction is better (Fingertips wording), as in LAIT's data dictionary.
@@ -62,7 +93,10 @@ POLARITY: dict[str, str] = {
     ABSENCE_PERSISTENT: "Low is good", SUSPENSION_RATE: "Low is good",
     SUSPENDED_PUPILS: "Low is good", PERMANENT_EXCLUSION_RATE: "Low is good",
     ABSENCE_PERSISTENT_ALL: "Low is good", SUSPENSION_RATE_ALL: "Low is good",
-    PERMANENT_EXCLUSION_RATE_ALL: "Low is good",
+    PERMANENT_EXCLUSION_RATE_ALL: "Low is good", KS2_READING_PROGRESS: "High is good",
+    KS2_WRITING_PROGRESS: "High is good", KS2_MATHS_PROGRESS: "High is good",
+    KS2_READING_PROGRESS_GAP: "Low is good", KS2_WRITING_PROGRESS_GAP: "Low is good",
+    KS2_MATHS_PROGRESS_GAP: "Low is good", MTC_FULL_MARKS: "High is good",
 }
 
 
@@ -88,6 +122,18 @@ MEASURES: tuple[LaitMeasure, ...] = (
     LaitMeasure("Spec_ Pup_FixedEx", SUSPENDED_PUPILS, SPECIAL),
     LaitMeasure("SpecPermEx", PERMANENT_EXCLUSION_RATE, SPECIAL),
     LaitMeasure("TotPermEx", PERMANENT_EXCLUSION_RATE_ALL, ALL_SCHOOLS),
+    LaitMeasure("KS2_NonSEN_Reading_Progress", KS2_READING_PROGRESS, "No SEN"),
+    LaitMeasure("KS2_SENSupport_Reading_Progress", KS2_READING_PROGRESS, "SEN support"),
+    LaitMeasure("KS2_SEN_Reading_Progress", KS2_READING_PROGRESS, "EHC plan"),
+    LaitMeasure("KS2_NonSEN_Writing_Progress", KS2_WRITING_PROGRESS, "No SEN"),
+    LaitMeasure("KS2_SENSupport_Writing_Progress", KS2_WRITING_PROGRESS, "SEN support"),
+    LaitMeasure("KS2_SEN_Writing_Progress", KS2_WRITING_PROGRESS, "EHC plan"),
+    LaitMeasure("KS2_NonSEN_Maths_Progress", KS2_MATHS_PROGRESS, "No SEN"),
+    LaitMeasure("KS2_SENSupport_Maths_Progress", KS2_MATHS_PROGRESS, "SEN support"),
+    LaitMeasure("KS2_SEN_Maths_Progress", KS2_MATHS_PROGRESS, "EHC plan"),
+    LaitMeasure("Multiplication_AllSEND", MTC_FULL_MARKS, "All SEN"),
+    LaitMeasure("Multiplication_SENDSupport", MTC_FULL_MARKS, "SEN support"),
+    LaitMeasure("Multiplication_EHCP", MTC_FULL_MARKS, "EHC plan"),
 )
 
 
@@ -136,23 +182,27 @@ def lait_outcome_rows(lait: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def ks2_gap_rows(rows: pd.DataFrame) -> pd.DataFrame:
+def ks2_gap_rows(rows: pd.DataFrame, indicator: str = KS2_RWM) -> pd.DataFrame:
     """The gap between pupils with no SEN and each SEN group at key stage 2, every area and year.
 
-    Differences of LAIT's published whole percentages, in percentage points, without limits; a
-    gap with either side missing is missing, with that side's note (``[x]``).
+    Differences of LAIT's published figures (whole percentages, in percentage points, or
+    progress scores, in points), without limits; a gap with either side missing is missing,
+    with that side's note (``[x]``).
 
     Parameters
     ----------
     rows : DataFrame
         :func:`lait_outcome_rows`.
+    indicator : str
+        The measure whose gap is worked out: a key of :data:`GAP_OF`.
 
     Returns
     -------
     DataFrame
-        The same columns, ``indicator_id`` = :data:`KS2_RWM_GAP`.
+        The same columns, ``indicator_id`` = ``GAP_OF[indicator]``.
     """
-    ks2 = rows[rows["indicator_id"] == KS2_RWM].set_index([*_AREA, "breakdown"])
+    gap_indicator = GAP_OF[indicator]
+    ks2 = rows[rows["indicator_id"] == indicator].set_index([*_AREA, "breakdown"])
     wide_value = ks2["value"].unstack("breakdown")
     wide_note = ks2["note"].unstack("breakdown")
     parts = []
@@ -160,7 +210,7 @@ def ks2_gap_rows(rows: pd.DataFrame) -> pd.DataFrame:
         if "No SEN" not in wide_value or group not in wide_value:
             continue
         part = pd.DataFrame(index=wide_value.index)
-        part["indicator_id"] = KS2_RWM_GAP
+        part["indicator_id"] = gap_indicator
         part["breakdown"] = label
         part["value"] = wide_value["No SEN"] - wide_value[group]
         part["lower_ci_95"] = np.nan

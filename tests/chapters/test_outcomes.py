@@ -44,7 +44,9 @@ def test_demo_figures_equal_pandas_on_the_demo_files(demo: Path) -> None:
         float(mine.loc["No SEN", "avg_att8"]) - float(mine.loc["SEN Supp", "avg_att8"]))
     assert chapter.findings.sentences
     assert set(chapter.tables) == {"ks4_basics", "ks4_attainment", "ks4_gaps",
-                                   "ks2", "absence", "exclusions"}  # EYFS: early_years chapter
+                                   "ks2", "absence", "exclusions", "ks2_progress",
+                                   "ks2_progress_gaps", "mtc", "ks2_rwm_ehcp_neighbours",
+                                   "ks2_rwm_sen_support_neighbours"}
     assert {t.name for t in chapter.tables.values()} <= set(chapter.rules)
 
 
@@ -125,3 +127,72 @@ def test_without_lait_boxes_name_the_input(demo: Path, tmp_path: Path) -> None:
     chapter = outcomes.build(load_config(demo / "no_lait.toml"))
     assert not {"ks2", "absence", "exclusions"} & set(chapter.tables)
     assert "inputs.lait" in outcomes.lait_section(chapter, "absence")._repr_html_()
+    assert "inputs.lait" in outcomes.lait_section(chapter, "ks2_rwm_ehcp_neighbours")._repr_html_()
+    assert not {"ks2_rwm_ehcp_neighbours", "mtc"} & set(chapter.figures)
+
+
+def test_demo_progress_tables_check_and_neighbours_chart_equal_pandas_on_the_demo_lait(
+        demo: Path) -> None:
+    """Key stage 2 progress, its gap, the multiplication tables check and the data of the
+    compare-with-neighbours chart, against the demo's LAIT file read with plain pandas."""
+    chapter = built(str(demo))
+    config = load_config(demo / "jsna.toml")
+    raw = pd.read_csv(demo / "comparators" / "lait_bds_long.csv", dtype=str,
+                      keep_default_na=False)
+    raw["number"] = raw["LA Number"].astype(float)
+    year = config.year
+
+    def published(code: str, years: str, number: float) -> float:
+        hit = raw[(raw["Short Desc"] == code) & (raw["Years"] == years) & (raw["number"] == number)
+                  & raw["Region"].ne("NA")]
+        return float(hit["Values"].iloc[0]) if hit["Values"].iloc[0] != "-" else float("nan")
+
+    rows = chapter.indicators
+
+    def got(indicator: str, breakdown: str, period: str) -> float:
+        hit = rows[(rows["indicator_id"] == indicator) & (rows["area_code"] == COUNCIL_CODE)
+                   & (rows["breakdown"] == breakdown) & (rows["period"] == period)]
+        assert len(hit) == 1
+        return float(hit["value"].iloc[0])
+
+    from jsna.demo.schools import LA_NUMBER
+    progress = f"{year - 3}/{str(year - 2)[2:]}"  # the latest progress scores: two years back
+    assert got("ks2_maths_progress_score", "EHC plan", progress) == pytest.approx(
+        published("KS2_SEN_Maths_Progress", str(year - 2), LA_NUMBER))
+    assert got("ks2_reading_progress_gap_points", "No SEN minus SEN support",
+               progress) == pytest.approx(
+        published("KS2_NonSEN_Reading_Progress", str(year - 2), LA_NUMBER)
+        - published("KS2_SENSupport_Reading_Progress", str(year - 2), LA_NUMBER))
+    latest = f"{year - 1}/{str(year)[2:]}"
+    assert got("mtc_full_marks_percent", "EHC plan", latest) == pytest.approx(
+        published("Multiplication_EHCP", str(year), LA_NUMBER))
+    for section in ("ks2_progress", "ks2_progress_gaps"):
+        notes = " ".join(chapter.tables[section].notes)
+        assert "LAIT gives the scores only" in notes or "has none" in notes
+    # the compare-with-neighbours chart: the council, each neighbour, their mean, region, England
+    chart = chapter.tables["ks2_rwm_ehcp_neighbours"].frame
+    numbers = {row["area_code"]: row for row in _demo_lait_numbers(demo)}
+    expected = {numbers[code]["name"]: published("NEW_KS2_RWM_Sen_Withsta", str(year),
+                                                 numbers[code]["number"])
+                for code in config.neighbours}
+    mean = sum(expected.values()) / len(expected)
+    shown = dict(zip(chart["Area"], chart["Per cent"], strict=True))
+    for name, value in expected.items():
+        assert shown[name] == f"{value:.0f}"
+    council = got("ks2_rwm_expected_percent", "EHC plan", latest)
+    assert shown[f"{config.area.name} (this council)"] == f"{council:.0f}"
+    average = next(a for a in shown if a.startswith("Statistical neighbours' average"))
+    assert average.endswith(f"({len(expected)} of {len(expected)})")
+    assert shown[average] == f"{mean:.1f}"
+    values = [float(v) for v in chart["Per cent"]]
+    assert values == sorted(values, reverse=True)
+    figure = chapter.figures["ks2_rwm_ehcp_neighbours"]
+    assert "(this council)" in figure.alt and figure.alt.startswith("Dot chart of the percentage")
+
+
+def _demo_lait_numbers(demo: Path) -> list[dict]:
+    """The demo councils' codes, names and LAIT numbers, from the demo's own council list."""
+    from jsna.demo.comparators import councils
+
+    return [{"area_code": c.code, "name": c.name, "number": float(c.la_number)}
+            for c in councils()]

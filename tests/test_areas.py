@@ -8,6 +8,7 @@ default executor and compares every file byte for byte. Skipped when the real da
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -278,3 +279,159 @@ def test_census_chapters_only_for_the_council_whose_census_is_configured(tmp_pat
         "population", "ehcp", "wards"]
     assert area_chapters(base, trafford, ["population", "ehcp", "wards"]) == ["ehcp"]
     assert area_chapters(base, trafford, None) == ["ehcp"]  # the config's chapters.run
+
+
+# ------------------------------------------------------------------------------------------
+# Census chapters for the councils whose cleaned census [areas.census] gives
+
+TRAFFORD = "E08000009"
+HEREFORDSHIRE = "E06000019"
+
+
+@pytest.fixture(scope="module")
+def demo_region(tmp_path_factory) -> dict[str, Path]:
+    """A regional configuration: the small demo council as the base (its own census, and
+    synthetic published files that cover every English council), with Trafford's cleaned census
+    under ``[areas.census]``. The folder is what ``jsna clean census --out`` writes; the demo's
+    census, cleaned, stands in for the one Trafford would send. No notebook is rendered."""
+    from jsna.cleaned import clean_census_to_disk
+    from jsna.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("region")
+    config = write_demo(folder / "demo", seed=7, dirt_rate=0.02, years=3, last_year=2025,
+                        n_wards=6)
+    trafford = folder / "censuses" / "trafford"
+    clean_census_to_disk(load_config(config), out_dir=trafford)
+    # the demo's published SEN file covers its fictional region only: its region's rows are
+    # given again as North West's, so that Trafford (whose region it is) can be compared
+    published = pd.read_csv(config.parent / "comparators" / "sen_phase_type.csv", dtype=str,
+                            keep_default_na=False)
+    region = published[(published["geographic_level"] == "Regional")
+                       & (published["region_code"] == load_config(config).area.region_code)]
+    region = region.assign(region_code="E12000002", region_name="North West")
+    pd.concat([published, region]).to_csv(config.parent / "sen_phase_type_with_north_west.csv",
+                                          index=False)
+    text = re.sub(r"(?m)^run = .*$", 'run = ["population", "wards", "ehcp"]',
+                  config.read_text(encoding="utf-8")).replace(
+        '"comparators/sen_phase_type.csv"', '"sen_phase_type_with_north_west.csv"')
+    config.write_text(text + f'\n[areas.census]\n"{TRAFFORD}" = "../censuses/trafford"\n',
+                      encoding="utf-8")
+    return {"config": config, "trafford": trafford}
+
+
+def test_a_council_whose_cleaned_census_is_given_gets_the_census_chapters_it_can(
+        demo_region: dict[str, Path]) -> None:
+    from jsna.areas import area_chapters, census_notes
+
+    base = load_config(demo_region["config"])
+    assert base.area_censuses == {TRAFFORD: demo_region["trafford"].resolve()}
+    councils, _ = councils_for(base, f"{base.area.code},{TRAFFORD},{HEREFORDSHIRE}")
+    demo, trafford, herefordshire = councils
+    assert (demo.code, demo.name) == (base.area.code, base.area.name)  # a demo code: accepted
+    assert area_chapters(base, demo, None) == ["population", "wards", "ehcp"]
+    # wards also needs the postcode and ward lookups and boundaries, which are the demo's own
+    assert area_chapters(base, trafford, None) == ["population", "ehcp"]
+    assert area_chapters(base, herefordshire, None) == ["ehcp"]
+    assert census_notes(base, councils, None) == [
+        f"population: rendered for {base.area.name}, Trafford only; not for the other 1 "
+        "council, whose census the configuration does not give ([areas.census])",
+        "wards: not rendered for Trafford, whose cleaned census [areas.census] gives: the "
+        "chapter also needs inputs.postcode_lookup, inputs.lsoa_ward_lookup, "
+        f"inputs.ward_boundaries, which describe {base.area.name} alone",
+        f"wards: rendered for {base.area.name} only; not for the other 2 councils, whose "
+        "census the configuration does not give ([areas.census])"]
+
+
+def test_a_council_with_a_cleaned_census_builds_its_population_chapter_from_it(
+        demo_region: dict[str, Path]) -> None:
+    """Trafford's configuration reads its cleaned census as it is (no salt, no re-cleaning) and
+    its prevalence is the share worked out here from the parquet file with plain pandas."""
+    from jsna.chapters import population
+
+    base = load_config(demo_region["config"])
+    councils, _ = councils_for(base, TRAFFORD)
+    path = write_area_config(base, councils[0], ["population", "ehcp"])
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert (path.parent / data["census"]["cleaned_folder"]).resolve() == (
+        demo_region["trafford"].resolve())
+    assert "salt" not in data["census"] and "inputs.census" not in path.read_text()
+    config = load_config(path)
+    assert config.census_years == [2023, 2024, 2025]
+    chapter = population.build(config)
+    assert not (config.clean_dir / "pupils.parquet").exists()  # read where it is, not re-cleaned
+    pupils = pd.read_parquet(demo_region["trafford"] / "pupils.parquet")
+    latest = pupils[pupils["census_year"] == 2025]
+    expected = 100 * (latest["sen_provision"] == "E").sum() / len(latest)
+    rows = chapter.indicators
+    row = rows[(rows["indicator_id"] == "pupils_ehc_plan_percent")
+               & (rows["area_code"] == TRAFFORD) & (rows["period"] == "2024/25")]
+    assert len(row) == 1
+    assert row["value"].iloc[0] == pytest.approx(expected, abs=1e-9)
+    assert row["area_name"].iloc[0] == "Trafford"
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('"Trafford" = "x"', "areas.census.Trafford: expected a council's GSS code"),
+    ('"{own}" = "x"', "areas.census.{own}: this is the configuration's own council"),
+    (f'"{TRAFFORD}" = 3', f"areas.census.{TRAFFORD} should be the path of a cleaned census "
+                          r"folder \(a string\), got 3"),
+    (f'"{TRAFFORD}" = "nowhere"', f"areas.census.{TRAFFORD}: folder not found: "),
+    (f'"{TRAFFORD}" = "empty"', f"areas.census.{TRAFFORD}: .*empty has no pupils.parquet or "
+                                "reconciliation.csv or validation.csv"),
+    (f'"{TRAFFORD}" = "jsna.toml"', f"areas.census.{TRAFFORD}: not a folder: "),
+])
+def test_areas_census_problems_are_one_line_naming_the_key(
+        demo_region: dict[str, Path], tmp_path: Path, entry: str, message: str) -> None:
+    base = load_config(demo_region["config"])
+    (base.root / "empty").mkdir(exist_ok=True)
+    text = base.path.read_text(encoding="utf-8").split("[areas.census]")[0]
+    path = base.root / "wrong.toml"
+    path.write_text(text + "[areas.census]\n" + entry.format(own=base.area.code) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(JsnaConfigError) as raised:
+        load_config(path)
+    lines = [line for line in str(raised.value).splitlines() if "areas.census" in line]
+    assert len(lines) == 1
+    assert re.search(message.format(own=base.area.code), lines[0])
+
+
+def test_an_areas_census_code_that_is_no_english_council_is_named(
+        demo_region: dict[str, Path]) -> None:
+    base = load_config(demo_region["config"])
+    text = base.path.read_text(encoding="utf-8").replace(
+        f'"{TRAFFORD}" = ', '"W06000015" = ')
+    path = base.root / "welsh.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JsnaConfigError, match="areas.census.W06000015: not the GSS code of an "
+                                              "English council"):
+        councils_for(load_config(path), TRAFFORD)
+
+
+def test_a_cleaned_census_folder_replaces_the_census_and_must_hold_the_jsna_year(
+        demo_region: dict[str, Path]) -> None:
+    base = load_config(demo_region["config"])
+    text = base.path.read_text(encoding="utf-8").split("[areas.census]")[0]
+    both = base.root / "both.toml"
+    both.write_text(text.replace("[census]\n", '[census]\ncleaned_folder = '
+                                 '"../censuses/trafford"\n', 1), encoding="utf-8")
+    with pytest.raises(JsnaConfigError, match="census.cleaned_folder and inputs.census are both "
+                                              "set: keep one"):
+        load_config(both)
+    later = base.root / "later.toml"
+    later.write_text(f'''[area]
+code = "{TRAFFORD}"
+name = "Trafford"
+region_code = "E12000002"
+region_name = "North West"
+[jsna]
+year = 2026
+[census]
+cleaned_folder = "../censuses/trafford"
+[chapters]
+run = ["population"]
+[inputs.comparators]
+sen_phase_type = "comparators/sen_phase_type.csv"
+''', encoding="utf-8")
+    with pytest.raises(JsnaConfigError, match=r"jsna.year = 2026 but census.cleaned_folder "
+                                              r"holds the censuses of 2023, 2024, 2025"):
+        load_config(later)

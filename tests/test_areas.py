@@ -435,3 +435,41 @@ sen_phase_type = "comparators/sen_phase_type.csv"
     with pytest.raises(JsnaConfigError, match=r"jsna.year = 2026 but census.cleaned_folder "
                                               r"holds the censuses of 2023, 2024, 2025"):
         load_config(later)
+
+
+def test_regional_page_groups_councils_by_region_with_england_and_the_region_first(
+        tmp_path: Path) -> None:
+    """153 councils are found by region: a list of regions links to one table each, which
+    starts with England and the region and then gives the region's councils by name."""
+    _site(tmp_path, "E06000002", [_row("E06000002", "Local authority", 40.0),
+                                  _row("E92000001", "England", 46.4),
+                                  _row("E12000001", "Region", 50.0)])
+    _site(tmp_path, "E06000001", [_row("E06000001", "Local authority", 60.0),
+                                  _row("E92000001", "England", 46.4),
+                                  _row("E12000001", "Region", 50.0)])
+    _site(tmp_path, "E08000009", [_row("E08000009", "Local authority", 70.0),
+                                  _row("E92000001", "England", 46.4),
+                                  _row("E12000002", "Region", 55.5)])
+    entries = [RegionalEntry("E08000009", "Trafford", "E12000002", "North West"),
+               RegionalEntry("E06000002", "Middlesbrough", "E12000001", "North East"),
+               RegionalEntry("E06000001", "Hartlepool", "E12000001", "North East",
+                             "published without: ehcp")]
+    soup = BeautifulSoup(write_regional_index(tmp_path, entries, year=2025).read_text(
+        encoding="utf-8"), "html.parser")
+    index = [(a["href"], a.get_text()) for a in soup.select(".region-index a")]
+    assert index == [("#region-E12000001", "North East (2 councils)"),
+                     ("#region-E12000002", "North West (1 council)")]
+    north_east = soup.select_one("#table-region-E12000001")
+    rows = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in north_east.select("tbody tr")]
+    assert rows == [["England", "46.4%"], ["North East", "50.0%"],
+                    ["Hartlepool published without: ehcp", "60.0%"],
+                    ["Middlesbrough", "40.0%"]]
+    assert [row["class"] for row in north_east.select("tbody tr")[:2]] == [["reference"]] * 2
+    north_west = soup.select_one("#table-region-E12000002")
+    assert [row.find("th").get_text() for row in north_west.select("tbody tr")] == [
+        "England", "North West", "Trafford"]
+    assert north_west.select_one('a[href="E08000009/index.html"]').get_text() == "Trafford"
+    problems = soup.select(".regional-problems li")
+    assert [item.get_text(" ", strip=True) for item in problems] == [
+        "Hartlepool published without: ehcp"]

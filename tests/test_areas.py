@@ -368,6 +368,12 @@ def test_a_council_with_a_cleaned_census_builds_its_population_chapter_from_it(
     assert len(row) == 1
     assert row["value"].iloc[0] == pytest.approx(expected, abs=1e-9)
     assert row["area_name"].iloc[0] == "Trafford"
+    # `jsna sources` and the quality page list the cleaned census as read, with its years
+    from jsna.input_checks import describe_sources
+
+    census = describe_sources(config).set_index("key").loc["census.cleaned_folder"]
+    assert (census["status"], census["rows"], census["periods"]) == (
+        "ok", len(pupils), "2023, 2024, 2025")
 
 
 @pytest.mark.parametrize(("entry", "message"), [

@@ -374,6 +374,16 @@ def test_a_council_with_a_cleaned_census_builds_its_population_chapter_from_it(
     census = describe_sources(config).set_index("key").loc["census.cleaned_folder"]
     assert (census["status"], census["rows"], census["periods"]) == (
         "ok", len(pupils), "2023, 2024, 2025")
+    # and the quality page accounts for its rows from the folder's own reconciliation
+    from jsna.chapters import quality
+
+    reconciliation = pd.read_csv(demo_region["trafford"] / "reconciliation.csv")
+    latest_steps = reconciliation[reconciliation["census_year"] == 2025]
+    read = int(latest_steps.loc[latest_steps["step"] == "read", "rows"].sum())
+    checked = quality.build(config)
+    assert "reconciliation" in checked.tables
+    assert f"Of the {read:,} rows in the January 2025 census file, {len(latest):,} pupils" in (
+        " ".join(checked.findings.sentences))
 
 
 @pytest.mark.parametrize(("entry", "message"), [

@@ -159,8 +159,12 @@ def test_a_failing_council_is_isolated_and_summarised(tmp_path: Path) -> None:
     assert len(lines) == 2
     assert lines[0].startswith("E06000014 York: -: ") and "refresh" in lines[0]
     assert lines[1].startswith("E08000009 Trafford: -: ")
-    page = report.regional_index.read_text(encoding="utf-8")
-    assert page.count("not refreshed this time") == 2
+    page = BeautifulSoup(report.regional_index.read_text(encoding="utf-8"), "html.parser")
+    # each is named in the list of problems at the top and in its region's table
+    problems = [item.get_text(" ", strip=True) for item in page.select(".regional-problems li")]
+    assert problems == ["York not refreshed this time", "Trafford not refreshed this time"]
+    assert [row.find("th").get_text(" ", strip=True) for row in page.select(".regional tbody tr")
+            if "not refreshed" in row.get_text()] == problems[::-1]  # North West, then Yorkshire
 
 
 def test_a_missing_configuration_is_a_failure_not_an_exception(tmp_path: Path) -> None:

@@ -18,6 +18,11 @@ Usage::
     python benchmarks/areas.py [--councils 6 | --councils all | --councils E06000014,E08000009]
                                [--chapters ehcp sufficiency] [--cluster-workers 4]
                                [--runs process1 process2 dask] [--each]
+
+``--write-config FOLDER`` only writes the base configuration (into FOLDER, kept) and prints the
+one command that renders every council, so that the sites and the regional page can be looked
+at afterwards: ``jsna refresh --config FOLDER/jsna.toml --areas all --workers N`` prints each
+council's time and the total.
 """
 
 from __future__ import annotations
@@ -90,11 +95,17 @@ def main() -> None:
                         choices=["process1", "process2", "dask"])
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--each", action="store_true", help="print every council's time")
+    parser.add_argument("--write-config", metavar="FOLDER",
+                        help="only write the base configuration into FOLDER and print the command")
     args = parser.parse_args()
     real = real_data()
     if real is None:  # skipped, as the tests skip, so that `make bench` runs elsewhere
         print("benchmarks/areas.py: skipped: the real data folder (shared/data/real beside the "
               "project, or $JSNA_REAL_DATA) was not found")
+        return
+    if args.write_config:
+        config = write_base_config(Path(args.write_config), real, args.chapters)
+        print(f"jsna refresh --config {config} --areas {args.councils} --workers 2")
         return
     areas = _councils(args.councils, real / SEN2 / "caseload.csv")
     print(f"machine: {os.cpu_count()} CPUs, load average "

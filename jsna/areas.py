@@ -6,6 +6,20 @@ does not read a council's own census) for many councils at once from ONE configu
 comparator files cover every council (DfE's files do). The base configuration's own council also
 gets its census chapters, since its census is the one configured.
 
+Other councils get census chapters when the base configuration lists their cleaned census under
+``[areas.census]``: each council cleans its own census (``jsna clean census --config
+its.toml --out FOLDER``, pseudonymised with its own secret, so no UPN leaves the council) and
+sends the folder; the regional configuration names it by the council's code::
+
+    [areas.census]
+    E08000009 = "censuses/trafford"     # Trafford: pupils.parquet, reconciliation.csv, validation.csv
+    E06000019 = "censuses/herefordshire"
+
+Such a council gets every census chapter of the run whose other inputs are published files
+(``population``: the census and DfE's SEN by phase and type file); chapters that also need local
+lookups (``wards``: postcode and ward lookups and boundaries; ``settings``: the schools list) stay
+the base council's, and the run's notes say so.
+
 Each council is refreshed exactly as ``jsna refresh --config`` refreshes one: a configuration of
 its own is written (beside the base configuration's cleaned data, never published) and
 :func:`jsna.refresh.refresh` builds its site aside, checks it and swaps it in whole. Councils run
@@ -225,14 +239,25 @@ def councils_for(config: Config, areas: str | Sequence[str]) -> tuple[list[Counc
     if not codes:
         raise JsnaConfigError("--areas: no council given (CODE,CODE or all)", str(config.path))
     table = la_table().drop_duplicates("gss_code").set_index("gss_code")
-    unknown = [code for code in codes if code not in table.index]
+    own = canonical_code(config.area.code)
+    unknown = [code for code in codes if code not in table.index and code != own]
     if unknown:
         raise JsnaConfigError(f"--areas: not the GSS code of an English council: "
                               f"{', '.join(unknown)}", str(config.path))
+    wrong = [f"areas.census.{key}: not the GSS code of an English council (the keys of "
+             "[areas.census] are the councils whose cleaned census is given)"
+             for key in config.area_censuses if canonical_code(key) not in table.index]
+    if wrong:
+        raise JsnaConfigError(wrong, str(config.path))
     names = _caseload_names(caseload)
     neighbours, notes = _neighbour_lists(config, codes)
     councils = []
     for code in codes:
+        if code == own and code not in table.index:  # a council the table does not hold (demo)
+            councils.append(Council(code, config.area.name, config.area.la_number,
+                                    config.area.region_code, config.area.region_name,
+                                    tuple(neighbours.get(code, ()))))
+            continue
         row = table.loc[code]
         number = row["la_number"]
         councils.append(Council(
@@ -289,9 +314,28 @@ def area_config_dir(base: Config, code: str) -> Path:
     return base.clean_dir / "areas" / code
 
 
+def area_census(base: Config, code: str) -> Path | None:
+    """The cleaned census folder ``[areas.census]`` gives for council ``code`` (old or current
+    GSS code), or None."""
+    by_code = {canonical_code(key): folder for key, folder in base.area_censuses.items()}
+    return by_code.get(canonical_code(code))
+
+
+def local_inputs_missing(base: Config, chapter: str) -> list[str]:
+    """The inputs (besides the census) a census chapter needs that describe the base council
+    alone, so another council with a cleaned census cannot have them (``[]``: it can run)."""
+    return [f"inputs.{key}" for key in CHAPTERS[chapter].inputs
+            if key != "census" and not key.startswith("comparators.")
+            and key not in PUBLISHED_INPUTS]
+
+
 def area_chapters(base: Config, council: Council, chapters: Sequence[str] | None) -> list[str]:
-    """The chapters to render for a council: the base configuration's (or ``chapters``), less
-    those that read a census unless it is the base council, whose census is configured."""
+    """The chapters to render for a council: the base configuration's (or ``chapters``).
+
+    The base council keeps every one. Another council keeps the census chapters only when
+    ``[areas.census]`` gives its cleaned census, and then only those whose other inputs are
+    published files (:func:`local_inputs_missing`).
+    """
     wanted = list(chapters or base.chapters)
     unknown = [key for key in wanted if key not in CHAPTERS]
     if unknown:
@@ -299,16 +343,47 @@ def area_chapters(base: Config, council: Council, chapters: Sequence[str] | None
                               f"(known: {', '.join(CHAPTERS)})")
     if canonical_code(council.code) == canonical_code(base.area.code):
         return wanted
-    return [key for key in wanted if not CHAPTERS[key].uses_census]
+    has_census = area_census(base, council.code) is not None
+    return [key for key in wanted if not CHAPTERS[key].uses_census
+            or (has_census and not local_inputs_missing(base, key))]
+
+
+def census_notes(base: Config, councils: Sequence[Council],
+                 chapters: Sequence[str] | None) -> list[str]:
+    """What the run's notes say about census chapters: who gets them, who does not and why."""
+    census_chapters = [key for key in (chapters or base.chapters) if CHAPTERS[key].uses_census]
+    others = [c for c in councils if canonical_code(c.code) != canonical_code(base.area.code)]
+    if not census_chapters or not others:
+        return []
+    with_census = [c for c in others if area_census(base, c.code) is not None]
+    notes = []
+    for key in census_chapters:
+        missing = local_inputs_missing(base, key)
+        if with_census and missing:
+            notes.append(f"{key}: not rendered for {_names(with_census)}, whose cleaned census "
+                         f"[areas.census] gives: the chapter also needs {', '.join(missing)}, "
+                         f"which describe {base.area.name} alone")
+        rendered = [base.area.name] + ([c.name for c in with_census] if not missing else [])
+        without = len(others) - (len(with_census) if not missing else 0)
+        if without:
+            notes.append(f"{key}: rendered for {', '.join(rendered)} only; not for the other "
+                         f"{without} council{'s' if without != 1 else ''}, whose census the "
+                         "configuration does not give ([areas.census])")
+    return notes
+
+
+def _names(councils: Sequence[Council]) -> str:
+    return ", ".join(council.name for council in councils)
 
 
 def write_area_config(base: Config, council: Council, chapters: Sequence[str]) -> Path:
     """Write the configuration of one council derived from the base configuration.
 
     The council gets the base configuration's year, published (comparator) files, disclosure
-    rule and output folder; its own code, name, region and statistical neighbours; and none of
-    what belongs to the base council alone (census, local lookups, narrative, governance,
-    targets, title). Paths under the base configuration's folder are written relative to the new
+    rule and output folder; its own code, name, region and statistical neighbours; its cleaned
+    census when ``[areas.census]`` gives one (as ``census.cleaned_folder``); and none of what
+    belongs to the base council alone (census, local lookups, narrative, governance, targets,
+    title). Paths under the base configuration's folder are written relative to the new
     file, so the folder can be moved whole; others stay absolute.
 
     Returns
@@ -327,6 +402,7 @@ def write_area_config(base: Config, council: Council, chapters: Sequence[str]) -
             return Path(os.path.relpath(path, folder)).as_posix()
         return path.as_posix()
 
+    census = area_census(base, council.code)
     area: dict[str, Any] = {"code": council.code, "name": council.name}
     if council.la_number is not None:
         area["la_number"] = council.la_number
@@ -340,6 +416,7 @@ def write_area_config(base: Config, council: Council, chapters: Sequence[str]) -
         "inputs.comparators": {
             key: relative(paths[0]) if len(paths) == 1 else [relative(p) for p in paths]
             for key, paths in sorted(base.inputs.comparator_files.items())},
+        "census": {"cleaned_folder": relative(census)} if census is not None else {},
         "comparators": {"neighbours": list(council.neighbours)},
         "disclosure": {"threshold": base.disclosure.threshold,
                        "suppress_zeros": base.disclosure.suppress_zeros},
@@ -347,8 +424,10 @@ def write_area_config(base: Config, council: Council, chapters: Sequence[str]) -
         "output": {"folder": relative(base.output_folder), "clean_folder": "."},
     })
     path = folder / "jsna.toml"
+    what = "published-data and census chapters" if census is not None else (
+        "published-data chapters")
     header = (f"# Written by jsna refresh --areas from {base.path.name}: {council.name}'s "
-              "published-data chapters. Edit the base configuration, not this file.\n")
+              f"{what}. Edit the base configuration, not this file.\n")
     new = header + text
     if not path.exists() or path.read_text(encoding="utf-8") != new:
         path.write_text(new, encoding="utf-8")
@@ -553,7 +632,8 @@ def refresh_areas(
         Councils at once (default: CPUs).
     chapters : sequence of str, optional
         Chapters to render (default: the base configuration's); chapters that read a census
-        are rendered only for the base council.
+        are rendered for the base council and for the councils whose cleaned census
+        ``[areas.census]`` gives (:func:`area_chapters`).
     timeout : float
         Hard limit per chapter notebook, in seconds.
     dask_processes : bool
@@ -572,10 +652,7 @@ def refresh_areas(
     base = load_config(config_path)
     councils, notes = councils_for(base, areas)
     tasks = area_tasks(base, councils, chapters=chapters, timeout=timeout)
-    census_only = [key for key in (chapters or base.chapters) if CHAPTERS[key].uses_census]
-    if census_only and any(task.code != canonical_code(base.area.code) for task in tasks):
-        notes.append(f"{', '.join(census_only)}: rendered for {base.area.name} only, the one "
-                     "council whose census the configuration gives")
+    notes += census_notes(base, councils, chapters)
     if on_start is not None:
         on_start(tasks)
     count = min(workers or os.cpu_count() or 1, len(tasks))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jsna.config import Config
+from jsna.config import CLEANED_PUPILS_FILE, Config
 
-#: File name of the cleaned census in ``config.clean_dir``.
-PUPILS_FILE = "pupils.parquet"
+#: File name of the cleaned census in ``config.clean_dir`` (or ``census.cleaned_folder``).
+PUPILS_FILE = CLEANED_PUPILS_FILE
 #: Records which inputs and toolkit version the cleaned files were made from.
 STAMP_FILE = "cleaned_from.txt"
 
@@ -34,8 +34,17 @@ def _stamp(config: Config) -> str:
     return "\n".join(parts) + "\n"
 
 
+def census_folder(config: Config) -> Path:
+    """Where the council's cleaned census is read from: ``census.cleaned_folder`` when the
+    census was cleaned elsewhere (``jsna clean census --out``), else ``config.clean_dir``."""
+    return config.census.cleaned_folder or config.clean_dir
+
+
 def clean_is_fresh(config: Config) -> bool:
-    """True when the cleaned census was made by this toolkit version from the current inputs."""
+    """True when the cleaned census was made by this toolkit version from the current inputs
+    (always, for a census cleaned elsewhere: ``census.cleaned_folder`` is read as it is)."""
+    if config.census.cleaned_folder is not None:
+        return True
     stamp = config.clean_dir / STAMP_FILE
     return (config.clean_dir / PUPILS_FILE).exists() and stamp.exists() and (
         stamp.read_text(encoding="utf-8") == _stamp(config)

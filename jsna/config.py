@@ -81,7 +81,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "region_name": str,
     },
     "jsna": {"year": int, "title": str},
-    "census": {"salt": str, "salt_env": str, "columns": dict},
+    "census": {"salt": str, "salt_env": str, "columns": dict, "cleaned_folder": str},
     "sen2": {"columns": dict, "extract_date": (datetime.date, str)},
     "health": {"columns": dict, "services": dict, "extract_date": (datetime.date, str)},
     "comparators": {"neighbours": list},
@@ -89,6 +89,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "chapters": {"run": list},
     "output": {"folder": str, "clean_folder": str},
     "cin": {"columns": dict},
+    "areas": {"census": dict},
     "governance": {"owner": str, "board": str, "approved_on": (datetime.date, str),
                    "next_review": (datetime.date, str), "contact": str},
 }
@@ -167,10 +168,18 @@ class Inputs:
 
 @dataclass(frozen=True)
 class CensusOptions:
-    """How to read the council's census extracts."""
+    """How to read the council's census extracts.
+
+    ``cleaned_folder`` (``census.cleaned_folder``) is a census cleaned elsewhere: the folder
+    ``jsna clean census --out FOLDER`` wrote (``pupils.parquet``, ``reconciliation.csv``,
+    ``validation.csv``), read as it is instead of cleaning ``inputs.census`` (so no salt is
+    needed); ``cleaned_years`` are the census years it holds.
+    """
 
     columns: dict[str, str]
     salt: str
+    cleaned_folder: Path | None = None
+    cleaned_years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -467,11 +476,14 @@ class Config:
     health: HealthOptions = field(default_factory=HealthOptions)
     #: ``[cin.columns]``: local heading -> standard name of the children in need extract.
     cin_columns: dict[str, str] = field(default_factory=dict)
+    #: ``[areas.census]``: for ``jsna refresh --areas``, other councils' cleaned censuses
+    #: (GSS code -> the folder ``jsna clean census --out`` wrote for that council).
+    area_censuses: dict[str, Path] = field(default_factory=dict)
 
     @property
     def census_years(self) -> list[int]:
-        """Census years configured, oldest first."""
-        return sorted(self.inputs.census)
+        """Census years configured (or held by ``census.cleaned_folder``), oldest first."""
+        return sorted(self.inputs.census) or list(self.census.cleaned_years)
 
     @property
     def output_folder(self) -> Path:
@@ -692,14 +704,16 @@ def _file_problems(named: list[tuple[str, Path]], check_files: bool) -> list[str
     return problems
 
 
-def _missing_chapter_inputs(inputs: Any, chapters: list[Any]) -> list[str]:
-    """One problem per input a chapter in ``chapters.run`` needs but the config does not set."""
+def _missing_chapter_inputs(inputs: Any, chapters: list[Any], cleaned_census: bool = False
+                            ) -> list[str]:
+    """One problem per input a chapter in ``chapters.run`` needs but the config does not set
+    (``census.cleaned_folder``, when ``cleaned_census``, stands for ``inputs.census``)."""
     inputs = inputs if isinstance(inputs, dict) else {}
     problems = []
     for name in chapters:
         for key in CHAPTERS[name].inputs if isinstance(name, str) and name in CHAPTERS else ():
             section, _, item = key.partition(".")
-            given = inputs.get(section)
+            given = inputs.get(section) or (cleaned_census and key == "census")
             if item:
                 given = given.get(item) if isinstance(given, dict) else None
             if not given:
@@ -790,15 +804,104 @@ def _year_problems(year: Any, inputs: Inputs) -> list[str]:
     return []
 
 
-def _chapter_problems(chapters: Any, inputs: Any, check_chapters: bool) -> list[str]:
+def _chapter_problems(chapters: Any, inputs: Any, check_chapters: bool,
+                      cleaned_census: bool = False) -> list[str]:
     """Unknown chapters in ``chapters.run`` and (when ``check_chapters``) the inputs they lack."""
     if not isinstance(chapters, list):
         return []
     problems = [f"chapters.run: unknown chapter {name!r} (known: {', '.join(KNOWN_CHAPTERS)})"
                 for name in chapters if name not in KNOWN_CHAPTERS]
     if check_chapters:
-        problems += _missing_chapter_inputs(inputs, chapters)
+        problems += _missing_chapter_inputs(inputs, chapters, cleaned_census)
     return problems
+
+
+#: The file of a cleaned census folder that census chapters read.
+CLEANED_PUPILS_FILE = "pupils.parquet"
+
+
+def cleaned_census_years(folder: Path) -> tuple[int, ...]:
+    """The census years in a cleaned census folder's ``pupils.parquet``, oldest first."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    years = pq.read_table(folder / CLEANED_PUPILS_FILE, columns=["census_year"]).column(0)
+    return tuple(sorted({int(year) for year in years.unique().to_pylist()}))
+
+
+def cleaned_folder_problems(key: str, folder: Path, check_files: bool) -> list[str]:
+    """Why ``folder`` (the value of ``key``) is not a cleaned census folder, in one line each.
+
+    A cleaned census folder is what ``jsna clean census --out FOLDER`` writes: ``pupils.parquet``
+    (one row per pupil per census, pseudonymised) with ``reconciliation.csv`` and
+    ``validation.csv``.
+    """
+    if not folder.exists():
+        return [f"{key}: folder not found: {folder} (expected the folder `jsna clean census "
+                "--out FOLDER` writes, holding pupils.parquet)"] if check_files else []
+    if not folder.is_dir():
+        return [f"{key}: not a folder: {folder} (expected the folder `jsna clean census --out "
+                "FOLDER` writes, holding pupils.parquet)"]
+    missing = [name for name in (CLEANED_PUPILS_FILE, "reconciliation.csv", "validation.csv")
+               if not (folder / name).is_file()]
+    if missing:
+        return [f"{key}: {folder} has no {' or '.join(missing)} (expected the folder "
+                "`jsna clean census --out FOLDER` writes)"]
+    try:
+        cleaned_census_years(folder)
+    except Exception as error:  # noqa: BLE001 - any unreadable parquet is one line
+        return [f"{key}: {folder / CLEANED_PUPILS_FILE} is not a cleaned census table with a "
+                f"census_year column ({type(error).__name__}: {error})"]
+    return []
+
+
+def _area_censuses(table: Any, root: Path, own_code: Any, problems: list[str],
+                   check_files: bool) -> dict[str, Path]:
+    """``[areas.census]``: council GSS code -> its cleaned census folder (``jsna refresh
+    --areas`` renders that council's census chapters from it)."""
+    if not isinstance(table, dict):
+        return {}  # a wrong type is reported with the other types
+    folders: dict[str, Path] = {}
+    for code, value in table.items():
+        key = f"areas.census.{code}"
+        if not AREA_CODE.fullmatch(str(code)):
+            problems.append(f"{key}: expected a council's GSS code such as E08000009 (a letter "
+                            "and 8 digits) as the key")
+            continue
+        if code == own_code:
+            problems.append(f"{key}: this is the configuration's own council, whose census is "
+                            "inputs.census (or census.cleaned_folder); list other councils here")
+            continue
+        if not isinstance(value, str):
+            problems.append(f"{key} should be the path of a cleaned census folder (a string), "
+                            f"got {value!r}")
+            continue
+        folder = _resolve(root, value).resolve()
+        problems += cleaned_folder_problems(key, folder, check_files)
+        folders[str(code)] = folder
+    return folders
+
+
+def _cleaned_census(census: dict[str, Any], inputs: Inputs, year: Any, root: Path,
+                    problems: list[str], check_files: bool) -> tuple[Path | None, tuple[int, ...]]:
+    """``census.cleaned_folder`` resolved and checked, with the census years it holds."""
+    value = census.get("cleaned_folder")
+    if not isinstance(value, str):
+        return None, ()  # unset, or a wrong type reported with the other types
+    folder = _resolve(root, value).resolve()
+    if inputs.census:
+        problems.append("census.cleaned_folder and inputs.census are both set: keep one "
+                        "(inputs.census to clean the census here, census.cleaned_folder to read "
+                        "a census cleaned elsewhere)")
+        return folder, ()
+    found = cleaned_folder_problems("census.cleaned_folder", folder, check_files)
+    problems += found
+    if found or not folder.exists():
+        return folder, ()
+    years = cleaned_census_years(folder)
+    if isinstance(year, int) and year not in years:
+        problems.append(f"jsna.year = {year} but census.cleaned_folder holds the censuses of "
+                        f"{', '.join(map(str, years)) or 'no year'} ({folder})")
+    return folder, years
 
 
 def _census_problems(census: dict[str, Any], salt: str | None, needs_salt: bool) -> list[str]:
@@ -871,11 +974,14 @@ def load_config(
 
     year = jsna_t.get("year")
     problems += _year_problems(year, inputs)
+    cleaned_folder, cleaned_years = _cleaned_census(census_t, inputs, year, root, problems,
+                                                    check_files)
     # without chapters.run: every chapter whose inputs the config sets (a council adds a chapter
     # by adding its files; `jsna sources` lists what the others would need)
-    chapters = chap_t.get("run", [name for name in KNOWN_CHAPTERS
-                                  if not _missing_chapter_inputs(data.get("inputs", {}), [name])])
-    problems += _chapter_problems(chapters, data.get("inputs", {}), check_chapters)
+    chapters = chap_t.get("run", [name for name in KNOWN_CHAPTERS if not _missing_chapter_inputs(
+        data.get("inputs", {}), [name], cleaned_folder is not None)])
+    problems += _chapter_problems(chapters, data.get("inputs", {}), check_chapters,
+                                  cleaned_folder is not None)
     uses_census = check_chapters and isinstance(chapters, list) and any(
         CHAPTERS[name].uses_census for name in chapters if isinstance(name, str) and name in CHAPTERS)
 
@@ -883,7 +989,8 @@ def load_config(
     salt = _salt(census_t, problems)
     # the SEN2 casework and care extracts are pseudonymised with the census salt (records link
     # to pupils)
-    problems += _census_problems(census_t, salt, uses_census or bool(inputs.census)
+    problems += _census_problems(census_t, salt, (uses_census and cleaned_folder is None)
+                                 or bool(inputs.census)
                                  or inputs.sen2_extract is not None
                                  or inputs.cin_extract is not None)
     sen2_t = data.get("sen2", {}) if isinstance(data.get("sen2"), dict) else {}
@@ -907,6 +1014,10 @@ def load_config(
         output_folder, clean_folder = (_resolve(root, folder).resolve() for folder in folders)
         problems += published_folder_problems(clean_folder, output_folder, "output.clean_folder")
 
+    areas_t = data.get("areas", {}) if isinstance(data.get("areas"), dict) else {}
+    area_censuses = _area_censuses(areas_t.get("census", {}), root, area_t.get("code"), problems,
+                                   check_files)
+
     if problems:
         raise JsnaConfigError(problems, str(path))
 
@@ -924,7 +1035,8 @@ def load_config(
         year=jsna_t["year"],  # required, an integer: checked above
         title=jsna_t.get("title", f"{area.name} SEND Joint Strategic Needs Assessment {year}"),
         inputs=inputs,
-        census=CensusOptions(columns=dict(columns), salt="" if salt is None else str(salt)),
+        census=CensusOptions(columns=dict(columns), salt="" if salt is None else str(salt),
+                             cleaned_folder=cleaned_folder, cleaned_years=cleaned_years),
         neighbours=list(neighbours),
         disclosure=DisclosureOptions(
             threshold=threshold, suppress_zeros=disc_t.get("suppress_zeros", False)
@@ -938,4 +1050,5 @@ def load_config(
         sen2=sen2,
         health=health,
         cin_columns=dict(cin_columns),
+        area_censuses=area_censuses,
     )

@@ -82,7 +82,10 @@ def describe_sources(config: Any) -> pd.DataFrame:
             rows.append(_row(spec, "not in config", None, detail="optional; not read by chapters"))
             continue
         if spec.key == "census":
-            if not inputs.census:
+            if config.census.cleaned_folder is not None:  # cleaned elsewhere, read as it is
+                rows.append(_check(spec, "census.cleaned_folder", config.census.cleaned_folder,
+                                   config, _validate_cleaned_census, None))
+            elif not inputs.census:
                 rows.append(_row(spec, "not configured", None, detail=required("census")))
             for year, path in sorted(inputs.census.items()):
                 rows.append(_check(spec, f"census.{year}", path, config, _validate_census, year))
@@ -204,6 +207,15 @@ def _validate_census(path: Path, config: Any, year: int) -> tuple[int, str, str,
 
     frame, _ = read_census_file(path, year, config.census.columns)
     return len(frame), str(year), "", "layout ok (pupil-level checks run in `jsna clean`)"
+
+
+def _validate_cleaned_census(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:
+    # a census cleaned elsewhere (`jsna clean census --out`): its pupils, by census year
+    import pyarrow.parquet as pq
+
+    years = pq.read_table(path / "pupils.parquet", columns=["census_year"]).column(0).to_pandas()
+    periods = ", ".join(str(year) for year in sorted(years.unique()))
+    return len(years), periods, "", "cleaned elsewhere (jsna clean census --out): read as it is"
 
 
 def _validate_sen2_extract(path: Path, config: Any, _: Any) -> tuple[int, str, str, str]:

@@ -125,7 +125,7 @@ def _is_set(config: Config, key: str) -> bool:
     if section == "comparators":
         return item in config.inputs.comparators
     if section == "census":
-        return bool(config.inputs.census)
+        return bool(config.inputs.census) or config.census.cleaned_folder is not None
     return getattr(config.inputs, section, None) is not None
 
 
@@ -187,6 +187,7 @@ def refresh(
             jobs = chapter_jobs(config, chapters, notebooks=notebooks, timeout=timeout,
                                 output_dir=staging)
             if any(CHAPTERS[job.name].uses_census for job in jobs) and (
+                    config.census.cleaned_folder is None) and (  # else cleaned elsewhere
                     force_clean or not clean_is_fresh(config)):
                 clean_census_to_disk(config)
             # nbconvert, pandas and matplotlib take seconds to import and the first page render

@@ -8,6 +8,7 @@ default executor and compares every file byte for byte. Skipped when the real da
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -158,8 +159,12 @@ def test_a_failing_council_is_isolated_and_summarised(tmp_path: Path) -> None:
     assert len(lines) == 2
     assert lines[0].startswith("E06000014 York: -: ") and "refresh" in lines[0]
     assert lines[1].startswith("E08000009 Trafford: -: ")
-    page = report.regional_index.read_text(encoding="utf-8")
-    assert page.count("not refreshed this time") == 2
+    page = BeautifulSoup(report.regional_index.read_text(encoding="utf-8"), "html.parser")
+    # each is named in the list of problems at the top and in its region's table
+    problems = [item.get_text(" ", strip=True) for item in page.select(".regional-problems li")]
+    assert problems == ["York not refreshed this time", "Trafford not refreshed this time"]
+    assert [row.find("th").get_text(" ", strip=True) for row in page.select(".regional tbody tr")
+            if "not refreshed" in row.get_text()] == problems[::-1]  # North West, then Yorkshire
 
 
 def test_a_missing_configuration_is_a_failure_not_an_exception(tmp_path: Path) -> None:
@@ -278,3 +283,213 @@ def test_census_chapters_only_for_the_council_whose_census_is_configured(tmp_pat
         "population", "ehcp", "wards"]
     assert area_chapters(base, trafford, ["population", "ehcp", "wards"]) == ["ehcp"]
     assert area_chapters(base, trafford, None) == ["ehcp"]  # the config's chapters.run
+
+
+# ------------------------------------------------------------------------------------------
+# Census chapters for the councils whose cleaned census [areas.census] gives
+
+TRAFFORD = "E08000009"
+HEREFORDSHIRE = "E06000019"
+
+
+@pytest.fixture(scope="module")
+def demo_region(tmp_path_factory) -> dict[str, Path]:
+    """A regional configuration: the small demo council as the base (its own census, and
+    synthetic published files that cover every English council), with Trafford's cleaned census
+    under ``[areas.census]``. The folder is what ``jsna clean census --out`` writes; the demo's
+    census, cleaned, stands in for the one Trafford would send. No notebook is rendered."""
+    from jsna.cleaned import clean_census_to_disk
+    from jsna.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("region")
+    config = write_demo(folder / "demo", seed=7, dirt_rate=0.02, years=3, last_year=2025,
+                        n_wards=6)
+    trafford = folder / "censuses" / "trafford"
+    clean_census_to_disk(load_config(config), out_dir=trafford)
+    # the demo's published SEN file covers its fictional region only: its region's rows are
+    # given again as North West's, so that Trafford (whose region it is) can be compared
+    published = pd.read_csv(config.parent / "comparators" / "sen_phase_type.csv", dtype=str,
+                            keep_default_na=False)
+    region = published[(published["geographic_level"] == "Regional")
+                       & (published["region_code"] == load_config(config).area.region_code)]
+    region = region.assign(region_code="E12000002", region_name="North West")
+    pd.concat([published, region]).to_csv(config.parent / "sen_phase_type_with_north_west.csv",
+                                          index=False)
+    text = re.sub(r"(?m)^run = .*$", 'run = ["population", "wards", "ehcp"]',
+                  config.read_text(encoding="utf-8")).replace(
+        '"comparators/sen_phase_type.csv"', '"sen_phase_type_with_north_west.csv"')
+    config.write_text(text + f'\n[areas.census]\n"{TRAFFORD}" = "../censuses/trafford"\n',
+                      encoding="utf-8")
+    return {"config": config, "trafford": trafford}
+
+
+def test_a_council_whose_cleaned_census_is_given_gets_the_census_chapters_it_can(
+        demo_region: dict[str, Path]) -> None:
+    from jsna.areas import area_chapters, census_notes
+
+    base = load_config(demo_region["config"])
+    assert base.area_censuses == {TRAFFORD: demo_region["trafford"].resolve()}
+    councils, _ = councils_for(base, f"{base.area.code},{TRAFFORD},{HEREFORDSHIRE}")
+    demo, trafford, herefordshire = councils
+    assert (demo.code, demo.name) == (base.area.code, base.area.name)  # a demo code: accepted
+    assert area_chapters(base, demo, None) == ["population", "wards", "ehcp"]
+    # wards also needs the postcode and ward lookups and boundaries, which are the demo's own
+    assert area_chapters(base, trafford, None) == ["population", "ehcp"]
+    assert area_chapters(base, herefordshire, None) == ["ehcp"]
+    assert census_notes(base, councils, None) == [
+        f"population: rendered for {base.area.name}, Trafford only; not for the other 1 "
+        "council, whose census the configuration does not give ([areas.census])",
+        "wards: not rendered for Trafford, whose cleaned census [areas.census] gives: the "
+        "chapter also needs inputs.postcode_lookup, inputs.lsoa_ward_lookup, "
+        f"inputs.ward_boundaries, which describe {base.area.name} alone",
+        f"wards: rendered for {base.area.name} only; not for the other 2 councils, whose "
+        "census the configuration does not give ([areas.census])"]
+
+
+def test_a_council_with_a_cleaned_census_builds_its_population_chapter_from_it(
+        demo_region: dict[str, Path]) -> None:
+    """Trafford's configuration reads its cleaned census as it is (no salt, no re-cleaning) and
+    its prevalence is the share worked out here from the parquet file with plain pandas."""
+    from jsna.chapters import population
+
+    base = load_config(demo_region["config"])
+    councils, _ = councils_for(base, TRAFFORD)
+    path = write_area_config(base, councils[0], ["population", "ehcp"])
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert (path.parent / data["census"]["cleaned_folder"]).resolve() == (
+        demo_region["trafford"].resolve())
+    assert "salt" not in data["census"] and "inputs.census" not in path.read_text()
+    config = load_config(path)
+    assert config.census_years == [2023, 2024, 2025]
+    chapter = population.build(config)
+    assert not (config.clean_dir / "pupils.parquet").exists()  # read where it is, not re-cleaned
+    pupils = pd.read_parquet(demo_region["trafford"] / "pupils.parquet")
+    latest = pupils[pupils["census_year"] == 2025]
+    expected = 100 * (latest["sen_provision"] == "E").sum() / len(latest)
+    rows = chapter.indicators
+    row = rows[(rows["indicator_id"] == "pupils_ehc_plan_percent")
+               & (rows["area_code"] == TRAFFORD) & (rows["period"] == "2024/25")]
+    assert len(row) == 1
+    assert row["value"].iloc[0] == pytest.approx(expected, abs=1e-9)
+    assert row["area_name"].iloc[0] == "Trafford"
+    # `jsna sources` and the quality page list the cleaned census as read, with its years
+    from jsna.input_checks import describe_sources
+
+    census = describe_sources(config).set_index("key").loc["census.cleaned_folder"]
+    assert (census["status"], census["rows"], census["periods"]) == (
+        "ok", len(pupils), "2023, 2024, 2025")
+    # and the quality page accounts for its rows from the folder's own reconciliation
+    from jsna.chapters import quality
+
+    reconciliation = pd.read_csv(demo_region["trafford"] / "reconciliation.csv")
+    latest_steps = reconciliation[reconciliation["census_year"] == 2025]
+    read = int(latest_steps.loc[latest_steps["step"] == "read", "rows"].sum())
+    checked = quality.build(config)
+    assert "reconciliation" in checked.tables
+    assert f"Of the {read:,} rows in the January 2025 census file, {len(latest):,} pupils" in (
+        " ".join(checked.findings.sentences))
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('"Trafford" = "x"', "areas.census.Trafford: expected a council's GSS code"),
+    ('"{own}" = "x"', "areas.census.{own}: this is the configuration's own council"),
+    (f'"{TRAFFORD}" = 3', f"areas.census.{TRAFFORD} should be the path of a cleaned census "
+                          r"folder \(a string\), got 3"),
+    (f'"{TRAFFORD}" = "nowhere"', f"areas.census.{TRAFFORD}: folder not found: "),
+    (f'"{TRAFFORD}" = "empty"', f"areas.census.{TRAFFORD}: .*empty has no pupils.parquet or "
+                                "reconciliation.csv or validation.csv"),
+    (f'"{TRAFFORD}" = "jsna.toml"', f"areas.census.{TRAFFORD}: not a folder: "),
+])
+def test_areas_census_problems_are_one_line_naming_the_key(
+        demo_region: dict[str, Path], tmp_path: Path, entry: str, message: str) -> None:
+    base = load_config(demo_region["config"])
+    (base.root / "empty").mkdir(exist_ok=True)
+    text = base.path.read_text(encoding="utf-8").split("[areas.census]")[0]
+    path = base.root / "wrong.toml"
+    path.write_text(text + "[areas.census]\n" + entry.format(own=base.area.code) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(JsnaConfigError) as raised:
+        load_config(path)
+    lines = [line for line in str(raised.value).splitlines() if "areas.census" in line]
+    assert len(lines) == 1
+    assert re.search(message.format(own=base.area.code), lines[0])
+
+
+def test_an_areas_census_code_that_is_no_english_council_is_named(
+        demo_region: dict[str, Path]) -> None:
+    base = load_config(demo_region["config"])
+    text = base.path.read_text(encoding="utf-8").replace(
+        f'"{TRAFFORD}" = ', '"W06000015" = ')
+    path = base.root / "welsh.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JsnaConfigError, match="areas.census.W06000015: not the GSS code of an "
+                                              "English council"):
+        councils_for(load_config(path), TRAFFORD)
+
+
+def test_a_cleaned_census_folder_replaces_the_census_and_must_hold_the_jsna_year(
+        demo_region: dict[str, Path]) -> None:
+    base = load_config(demo_region["config"])
+    text = base.path.read_text(encoding="utf-8").split("[areas.census]")[0]
+    both = base.root / "both.toml"
+    both.write_text(text.replace("[census]\n", '[census]\ncleaned_folder = '
+                                 '"../censuses/trafford"\n', 1), encoding="utf-8")
+    with pytest.raises(JsnaConfigError, match="census.cleaned_folder and inputs.census are both "
+                                              "set: keep one"):
+        load_config(both)
+    later = base.root / "later.toml"
+    later.write_text(f'''[area]
+code = "{TRAFFORD}"
+name = "Trafford"
+region_code = "E12000002"
+region_name = "North West"
+[jsna]
+year = 2026
+[census]
+cleaned_folder = "../censuses/trafford"
+[chapters]
+run = ["population"]
+[inputs.comparators]
+sen_phase_type = "comparators/sen_phase_type.csv"
+''', encoding="utf-8")
+    with pytest.raises(JsnaConfigError, match=r"jsna.year = 2026 but census.cleaned_folder "
+                                              r"holds the censuses of 2023, 2024, 2025"):
+        load_config(later)
+
+
+def test_regional_page_groups_councils_by_region_with_england_and_the_region_first(
+        tmp_path: Path) -> None:
+    """153 councils are found by region: a list of regions links to one table each, which
+    starts with England and the region and then gives the region's councils by name."""
+    _site(tmp_path, "E06000002", [_row("E06000002", "Local authority", 40.0),
+                                  _row("E92000001", "England", 46.4),
+                                  _row("E12000001", "Region", 50.0)])
+    _site(tmp_path, "E06000001", [_row("E06000001", "Local authority", 60.0),
+                                  _row("E92000001", "England", 46.4),
+                                  _row("E12000001", "Region", 50.0)])
+    _site(tmp_path, "E08000009", [_row("E08000009", "Local authority", 70.0),
+                                  _row("E92000001", "England", 46.4),
+                                  _row("E12000002", "Region", 55.5)])
+    entries = [RegionalEntry("E08000009", "Trafford", "E12000002", "North West"),
+               RegionalEntry("E06000002", "Middlesbrough", "E12000001", "North East"),
+               RegionalEntry("E06000001", "Hartlepool", "E12000001", "North East",
+                             "published without: ehcp")]
+    soup = BeautifulSoup(write_regional_index(tmp_path, entries, year=2025).read_text(
+        encoding="utf-8"), "html.parser")
+    index = [(a["href"], a.get_text()) for a in soup.select(".region-index a")]
+    assert index == [("#region-E12000001", "North East (2 councils)"),
+                     ("#region-E12000002", "North West (1 council)")]
+    north_east = soup.select_one("#table-region-E12000001")
+    rows = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in north_east.select("tbody tr")]
+    assert rows == [["England", "46.4%"], ["North East", "50.0%"],
+                    ["Hartlepool published without: ehcp", "60.0%"],
+                    ["Middlesbrough", "40.0%"]]
+    assert [row["class"] for row in north_east.select("tbody tr")[:2]] == [["reference"]] * 2
+    north_west = soup.select_one("#table-region-E12000002")
+    assert [row.find("th").get_text() for row in north_west.select("tbody tr")] == [
+        "England", "North West", "Trafford"]
+    assert north_west.select_one('a[href="E08000009/index.html"]').get_text() == "Trafford"
+    problems = soup.select(".regional-problems li")
+    assert [item.get_text(" ", strip=True) for item in problems] == [
+        "Hartlepool published without: ehcp"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jsna.cleaned import PUPILS_FILE, clean_census_to_disk, clean_is_fresh
+from jsna.cleaned import PUPILS_FILE, census_folder, clean_census_to_disk, clean_is_fresh
 from jsna.config import Config
 from jsna.errors import JsnaInputError
 from jsna.indicators.comparisons import ComparatorAreas
@@ -17,7 +17,8 @@ from jsna.sources.la_codes import canonical_code, missing_areas
 def load_pupils(config: Config) -> pd.DataFrame:
     """The cleaned, pseudonymised census, cleaning it first when needed.
 
-    The cleaned table in ``config.clean_dir`` is reused when :func:`clean_is_fresh`; otherwise the
+    The cleaned table in ``config.clean_dir`` is reused when :func:`clean_is_fresh` (a census
+    cleaned elsewhere, ``census.cleaned_folder``, is read from there); otherwise the
     census is cleaned again and the outputs rewritten. ``config`` is the council's configuration.
 
     Returns
@@ -27,7 +28,7 @@ def load_pupils(config: Config) -> pd.DataFrame:
     """
     if not clean_is_fresh(config):
         clean_census_to_disk(config)
-    return pd.read_parquet(config.clean_dir / PUPILS_FILE)
+    return pd.read_parquet(census_folder(config) / PUPILS_FILE)
 
 
 def require_input(config: Config, key: str, chapter: str) -> Path:

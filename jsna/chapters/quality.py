@@ -42,7 +42,7 @@ from jsna.chapters.quality_inputs import (
     reconciliation_table,
 )
 from jsna.clean.validation import FINDING_TYPES, INFORMATION, SET_ASIDE
-from jsna.cleaned import clean_census_to_disk, clean_is_fresh
+from jsna.cleaned import census_folder, clean_census_to_disk, clean_is_fresh
 from jsna.config import Config
 from jsna.disclosure import RowTotal, TableRules, apply_disclosure, format_suppressed
 from jsna.input_checks import describe_sources
@@ -204,9 +204,9 @@ def build(config: Config) -> Chapter:
     tables: dict[str, Table] = {"sources": sources_table(config)}
     rules: dict[str, TableRules] = {tables["sources"].name: TableRules(key=["Input"], counts=[])}
     sentences = []
-    if config.inputs.census:
+    if config.census_years:
         _ensure_cleaned(config)
-        reconciliation = pd.read_csv(config.clean_dir / "reconciliation.csv")
+        reconciliation = pd.read_csv(census_folder(config) / "reconciliation.csv")
         reconciliation = reconciliation[reconciliation["census_year"].isin(config.census_years)]
         frame = reconciliation_frame(reconciliation)
         name = f"{KEY}_reconciliation"
@@ -234,7 +234,7 @@ def build(config: Config) -> Chapter:
             f"{counted:,} pupils were counted, one row per pupil; the other "
             f"{read - counted:,} rows were set aside for the reasons below.")
         kept = reconciliation[reconciliation["step"] == "kept"].set_index("census_year")["rows"]
-        findings = pd.read_csv(config.clean_dir / "validation.csv")
+        findings = pd.read_csv(census_folder(config) / "validation.csv")
         quality = validation_frame(findings, kept)
         tables["validation"] = Table(
             f"{KEY}_validation", "Problems the cleaner found in the rows it kept, as a share of "
@@ -297,7 +297,8 @@ class QualityChapter(Chapter):
 
 def cleaned_files(config: Config) -> list[Path]:
     """The cleaner's reports this chapter reads (in the cleaned folder, never published)."""
-    return [config.clean_dir / "reconciliation.csv", config.clean_dir / "validation.csv"]
+    return [census_folder(config) / "reconciliation.csv",
+            census_folder(config) / "validation.csv"]
 
 
 #: Inputs a chapter uses when given but can do without, and what each adds to its page.

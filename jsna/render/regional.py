@@ -26,7 +26,7 @@ from jsna.render.html import Link, PageContext, html_notebook, render_page
 from jsna.render.overview import measure
 from jsna.render.publish import write_text
 from jsna.review.changes import read_indicators
-from jsna.viz.display import Table, escape
+from jsna.viz.display import escape
 
 #: The page, and the comparison as a CSV, in ``<output.folder>/<year>/``.
 REGIONAL_PAGE = "index.html"
@@ -127,16 +127,84 @@ def _replace(path: Path, text: str) -> Path:
     return path
 
 
+def _region_sections(table: pd.DataFrame, entries: Sequence[RegionalEntry],
+                     folder: Path) -> list[tuple[str, str, str]]:
+    """One ``(anchor, heading, table HTML)`` per region, regions by name: England and the
+    region first (for comparison), then the region's councils by name, each linked to its site
+    and with what went wrong, if anything, beside its name."""
+    measures = [column for column in table.columns if column not in _AREA_COLUMNS]
+    values = table.set_index("Code")
+    by_region: dict[tuple[str, str], list[RegionalEntry]] = {}
+    for entry in entries:
+        by_region.setdefault((entry.region_name, entry.region_code), []).append(entry)
+    head = "".join(f'<th scope="col" class="num">{_measure_heading(column)}</th>'
+                   for column in measures)
+    sections = []
+    for (region_name, region_code), members in sorted(by_region.items()):
+        anchor = f"region-{region_code}"
+        rows = [_row(escape(name), values.loc[code] if code in values.index else None,
+                     measures, "reference")
+                for name, code in (("England", "E92000001"), (region_name, region_code))]
+        for entry in sorted(members, key=lambda item: (item.name.casefold(), item.code)):
+            rows.append(_row(_council_cell(entry, folder), values.loc[entry.code]
+                             if entry.code in values.index else None, measures, ""))
+        count = f"{len(members):,} council{'s' if len(members) != 1 else ''}"
+        caption = f"{region_name}: {count} on the scorecard measures, latest period published"
+        html = (f'<div class="table-wrap regional" role="region" tabindex="0" '
+                f'aria-labelledby="caption-{anchor}"><table id="table-{anchor}">'
+                # the caption's words stay in view (and wrap) while the table scrolls sideways
+                f'<caption id="caption-{anchor}"><span>{escape(caption)}</span></caption>'
+                f'<thead><tr><th scope="col">Area</th>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+        sections.append((anchor, f"{region_name} ({count})", html))
+    return sections
+
+
+#: Columns of :func:`comparison_table` that name the area (the others are measures).
+_AREA_COLUMNS = ("Area", "Code", "Area type", "Region")
+
+
+def _measure_heading(column: str) -> str:
+    """``"<name>, <period>"`` as the name and, on a line of its own, the period."""
+    name, _, period = column.rpartition(", ")
+    return f'{escape(name)} <span class="period">{escape(period)}</span>'
+
+
+def _row(header: str, values: pd.Series | None, measures: list[str], css: str) -> str:
+    cells = "".join(f'<td class="num">{escape(values[column] if values is not None else "[x]")}'
+                    "</td>" for column in measures)
+    kind = f' class="{css}"' if css else ""
+    return f'<tr{kind}><th scope="row">{header}</th>{cells}</tr>'
+
+
+def _council_cell(entry: RegionalEntry, folder: Path) -> str:
+    """The council's name, linked to its site when there is one, and any problem."""
+    has_site = (folder / entry.code / "index.html").is_file()
+    name = escape(entry.name)
+    cell = f'<a href="{escape(entry.code)}/index.html">{name}</a>' if has_site else name
+    if entry.status:
+        kept = "; the site linked is the one published before" if (
+            has_site and entry.status.startswith("not")) else ""
+        cell += f' <span class="status-failed">{escape(entry.status)}{escape(kept)}</span>'
+    elif not has_site:
+        cell += ' <span class="status-failed">no site</span>'
+    return cell
+
+
 def write_regional_index(folder: Path, entries: Sequence[RegionalEntry], *, year: int,
                          threshold: int = 5) -> Path:
     """Write the regional index page and its CSV into ``folder`` (``<output.folder>/<year>``).
+
+    The councils are grouped by region (a list of regions at the top links to each); each
+    region's table starts with England and the region, then gives every council, linked to its
+    site, on the scorecard measures. Councils whose refresh went wrong are also listed first.
 
     Parameters
     ----------
     folder : Path
         Where the councils' sites are (one sub-folder per council code).
     entries : sequence of RegionalEntry
-        The councils of the run, in the order to list them.
+        The councils of the run.
     year : int
         The JSNA year.
     threshold : int
@@ -150,21 +218,7 @@ def write_regional_index(folder: Path, entries: Sequence[RegionalEntry], *, year
     folder.mkdir(parents=True, exist_ok=True)
     table = comparison_table(folder, entries)
     _replace(folder / REGIONAL_CSV, csv_text(table, float_format=CSV_FLOAT_FORMAT))
-    items = []
-    for entry in entries:
-        has_site = (folder / entry.code / "index.html").is_file()
-        name = escape(entry.name)
-        link = (f'<a href="{escape(entry.code)}/index.html">{name}</a>' if has_site else name)
-        status = ""
-        if entry.status:
-            kept = "; the site linked is the one published before" if (
-                has_site and entry.status.startswith("not")) else ""
-            status = (f' <span class="status-failed">{escape(entry.status)}{escape(kept)}'
-                      "</span>")
-        elif not has_site:
-            status = ' <span class="status-failed">no site</span>'
-        items.append(f"<li>{link} ({escape(entry.region_name)}, {escape(entry.code)}){status}"
-                     "</li>")
+    sections = _region_sections(table, entries, folder)
     title = f"SEND Joint Strategic Needs Assessments {year}: councils compared"
     cells = [
         ("html", f"<h1>{escape(title)}</h1>"),
@@ -172,18 +226,29 @@ def write_regional_index(folder: Path, entries: Sequence[RegionalEntry], *, year
                  f"{len(entries):,} councils' JSNAs of children and young people with special "
                  "educational needs and disabilities (SEND), built with the same methods from "
                  "the same published files.</p>"),
-        ("markdown", "## Councils"),
-        ("html", f'<ul class="chapter-list">{"".join(items)}</ul>'),
-        ("markdown", "## Scorecard measures compared"),
-        ("html", Table(
-            name="councils_compared",
-            caption=f"Scorecard measures, latest period published, {year} JSNAs",
-            frame=table, row_header="Area",
-            notes=["Values as each council's site publishes them, after disclosure control. "
-                   "[c] suppressed; [x] not available. Each council's site compares it with "
-                   "England, its region and its statistical neighbours, with confidence "
-                   "intervals."]).to_html()),
+        ("html", "<p>Councils are grouped by region. Each region's table starts with England "
+                 "and the region, then compares its councils on the scorecard measures; each "
+                 "council's name links to its own JSNA, which also compares it with its "
+                 "statistical neighbours, with confidence intervals. On a narrow screen, scroll "
+                 "a table sideways: the area names stay in view.</p>"),
     ]
+    troubled = [entry for entry in entries
+                if entry.status or not (folder / entry.code / "index.html").is_file()]
+    if troubled:
+        cells += [("markdown", "## Councils whose refresh went wrong"),
+                  ("html", '<ul class="regional-problems">' + "".join(f"<li>{_council_cell(entry, folder)}</li>"
+                                            for entry in troubled) + "</ul>")]
+    cells += [
+        ("markdown", "## Regions"),
+        ("html", '<ul class="region-index">' + "".join(
+            f'<li><a href="#{escape(anchor)}">{escape(heading)}</a></li>'
+            for anchor, heading, _ in sections) + "</ul>"),
+    ]
+    for anchor, heading, html in sections:
+        cells += [("html", f'<h2 id="{escape(anchor)}">{escape(heading)}</h2>'), ("html", html)]
+    cells.append(("html", '<p class="note">Values as each council\'s site publishes them, after '
+                          "disclosure control. [c] suppressed; [x] not available. Every value is "
+                          f'also in <a href="{REGIONAL_CSV}" download>{REGIONAL_CSV}</a>.</p>'))
     context = PageContext(
         site_title=title, page_title="Councils compared",
         nav=[Link("Councils compared", REGIONAL_PAGE, current=True)],

@@ -42,7 +42,7 @@ def real_page(request, chromium_executable, tmp_path_factory) -> tuple[str, Path
 
 def test_real_council_page_fits_names_the_extract_and_keeps_symbols(real_page, open_page):
     key, path = real_page
-    name = real.COUNCILS[key][2]
+    name = real.COUNCILS[key].name
     page, guard = open_page(path, site=path.parent, viewport=DESKTOP)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{key}-10_social_care.png"), full_page=True)

@@ -17,59 +17,28 @@ when the real data folder is absent.
 
 from __future__ import annotations
 
-import math
-import os
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from real_councils import COUNCILS as REAL_COUNCILS
+from real_councils import ENGLAND, REAL, needs_real_data, real_path, wilson, write_council_config
 
 from jsna.chapters import ehcp
 from jsna.config import load_config
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def real_data_folder() -> Path | None:
-    """``../shared/data/real`` beside the project (or beside the folder of worktrees), or
-    ``$JSNA_REAL_DATA``."""
-    candidates = [os.environ.get("JSNA_REAL_DATA", ""), REPO.parent / "shared" / "data" / "real",
-                  REPO.parent.parent / "shared" / "data" / "real"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "send_dfe" / "ehcp_2025").is_dir():
-            return Path(candidate).resolve()
-    return None
-
-
-REAL = real_data_folder()
-pytestmark = [pytest.mark.real_data,
-              pytest.mark.skipif(REAL is None, reason="real data folder ../shared/data/real is "
-                                                      "absent")]
-ENGLAND = "E92000001"
+pytestmark = needs_real_data("send_dfe/ehcp_2025", "statistical_neighbours/sn_may_2025.csv")
 #: Old codes DfE still publishes for councils now known by a new code (written out here, not
 #: taken from jsna.sources.la_codes).
 OLD_CODE = {"E06000065": "E10000023", "E06000066": "E10000027"}
 
-#: name, code, configured name, region code and name, DfE May 2025 statistical neighbours
-COUNCILS = {
-    "herefordshire": ("E06000019", "Herefordshire", "E12000005", "West Midlands", [
-        "E06000064", "E10000028", "E10000019", "E06000051", "E06000066", "E10000017",
-        "E10000029", "E06000011", "E06000065", "E10000007"]),
-    "bcp": ("E06000058", "Bournemouth, Christchurch and Poole", "E12000009", "South West", [
-        "E06000055", "E06000033", "E10000016", "E10000008", "E06000042", "E09000004",
-        "E10000032", "E10000020", "E10000011", "E10000012"]),
-    "dorset": ("E06000059", "Dorset", "E12000009", "South West", [
-        "E06000066", "E10000008", "E06000051", "E10000029", "E10000034", "E10000012",
-        "E10000007", "E10000016", "E10000032", "E06000065"]),
-    "hackney": ("E09000012", "Hackney", "E12000007", "London", [
-        "E09000028", "E09000019", "E09000014", "E09000022", "E09000030", "E09000023",
-        "E09000007", "E08000003", "E09000031", "E09000033"]),
-    "york": ("E06000014", "York", "E12000003", "Yorkshire and The Humber", [
-        "E10000013", "E06000022", "E06000024", "E10000015", "E10000031", "E10000025",
-        "E10000032", "E08000009", "E10000014", "E08000007"]),
-}
+#: code, name, region code and name, DfE May 2025 statistical neighbours
+COUNCILS = {key: (council.code, council.name, council.region_code, council.region_name,
+                  list(council.neighbours))
+            for key, council in REAL_COUNCILS.items()
+            if key in ("herefordshire", "bcp", "dorset", "hackney", "york")}
 #: The first January each council has its own figure for (the growth index base).
 INDEX_BASE = {"bcp": "January 2020", "dorset": "January 2020"}
 
@@ -95,37 +64,13 @@ THRESHOLD = 5
 
 def write_config(key: str, folder: Path) -> Path:
     """A jsna.toml for one real council reading the real SEN2 files (EHC chapter only)."""
-    code, name, region, region_name, neighbours = COUNCILS[key]
-    sen2 = REAL / "send_dfe" / "ehcp_2025"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "jsna.toml"
-    path.write_text(f"""
-[area]
-code = "{code}"
-name = "{name}"
-region_code = "{region}"
-region_name = "{region_name}"
-
-[jsna]
-year = 2025
-
-[inputs.comparators]
-ehcp_caseload = "{sen2 / 'caseload.csv'}"
-ehcp_requests = "{sen2 / 'requests.csv'}"
-ehcp_assessments = "{sen2 / 'assessments.csv'}"
-ehcp_timeliness = "{sen2 / 'timeliness_20_week.csv'}"
-statistical_neighbours = "{REAL / 'statistical_neighbours' / 'sn_may_2025.csv'}"
-
-[comparators]
-neighbours = {neighbours!r}
-
-[chapters]
-run = ["ehcp"]
-
-[output]
-folder = "outputs"
-""")
-    return path
+    sen2 = "send_dfe/ehcp_2025/"
+    return write_council_config(folder, REAL_COUNCILS[key], chapters=["ehcp"], comparators={
+        "ehcp_caseload": real_path(sen2 + "caseload.csv"),
+        "ehcp_requests": real_path(sen2 + "requests.csv"),
+        "ehcp_assessments": real_path(sen2 + "assessments.csv"),
+        "ehcp_timeliness": real_path(sen2 + "timeliness_20_week.csv"),
+        "statistical_neighbours": real_path("statistical_neighbours/sn_may_2025.csv")})
 
 
 @cache
@@ -151,13 +96,6 @@ def number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
-
-
-def wilson(count: float, n: float, z: float = 1.959963984540054) -> tuple[float, float]:
-    p = count / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return 100 * (centre - half), 100 * (centre + half)
 
 
 def expected(published: pd.Series, count: str, denominator: str, pc: str) -> dict:
@@ -356,7 +294,7 @@ def test_jsna_sources_and_the_chapter_agree_on_neighbour_codes(tmp_path, old_cod
     if old_codes:
         text = path.read_text()
         for new, old in OLD_CODE.items():
-            text = text.replace(f"'{new}'", f"'{old}'")
+            text = text.replace(f'"{new}"', f'"{old}"')
         path.write_text(text)
     config = load_config(path)
     assert ("E10000023" in config.neighbours) is old_codes

@@ -4,68 +4,38 @@ folder is absent."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from real_councils import COUNCILS as REAL_COUNCILS
+from real_councils import REAL, needs_real_data, write_council_config
 
 from jsna.chapters import outcomes
 from jsna.config import load_config
 
-REPO = Path(__file__).resolve().parents[2]
 KS4 = "attainment/201819_LA_characteristics_data_including_sen_description.xlsx"
 EYFS = "eyfs/1_eyfsp_headline_measures_2022.csv"
 LAIT = "send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv"
 
 
-def real_data_folder() -> Path | None:
-    for candidate in (os.environ.get("JSNA_REAL_DATA", ""),
-                      REPO.parent / "shared" / "data" / "real",
-                      REPO.parent.parent / "shared" / "data" / "real"):
-        if candidate and (Path(candidate) / KS4).is_file():
-            return Path(candidate).resolve()
-    return None
+pytestmark = needs_real_data(KS4, EYFS, LAIT)
 
-
-REAL = real_data_folder()
-pytestmark = [pytest.mark.real_data,
-              pytest.mark.skipif(REAL is None, reason="real data folder is absent")]
-
-#: code, name, region code and name, some of DfE's statistical neighbours
+#: council code -> its neighbours as configured here (some of DfE's statistical neighbours)
 COUNCILS = {
-    "E06000014": ("York", "E12000003", "Yorkshire and The Humber",
-                  ["E06000022", "E06000024", "E08000009"]),
-    "E08000009": ("Trafford", "E12000002", "North West",
-                  ["E06000014", "E06000022", "E10000015"]),
+    "E06000014": ["E06000022", "E06000024", "E08000009"],
+    "E08000009": ["E06000014", "E06000022", "E10000015"],
 }
 
 
 @cache
 def chapter(code: str, tmp: str) -> outcomes.Chapter:
-    name, region, region_name, neighbours = COUNCILS[code]
-    folder = Path(tmp) / code
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "jsna.toml").write_text(f'''
-[area]
-code = "{code}"
-name = "{name}"
-region_code = "{region}"
-region_name = "{region_name}"
-[jsna]
-year = 2025
-[inputs]
-lait = "{REAL / LAIT}"
-[inputs.comparators]
-ks4_by_sen = "{REAL / KS4}"
-eyfs_by_sen = "{REAL / EYFS}"
-[comparators]
-neighbours = {neighbours!r}
-[chapters]
-run = ["outcomes"]
-'''.replace("'", '"'), encoding="utf-8")
-    return outcomes.build(load_config(folder / "jsna.toml"))
+    council = next(c for c in REAL_COUNCILS.values() if c.code == code)
+    path = write_council_config(Path(tmp) / code, council, chapters=["outcomes"],
+                                neighbours=COUNCILS[code], inputs={"lait": REAL / LAIT},
+                                comparators={"ks4_by_sen": REAL / KS4, "eyfs_by_sen": REAL / EYFS})
+    return outcomes.build(load_config(path))
 
 
 @cache

@@ -4,64 +4,38 @@ data folder is absent."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from real_councils import COUNCILS as REAL_COUNCILS
+from real_councils import REAL, needs_real_data, write_council_config
 
 from jsna.chapters import placements
 from jsna.config import load_config
 
-REPO = Path(__file__).resolve().parents[2]
 CASELOAD = "send_dfe/ehcp_2025/caseload.csv"
 AGES_2022 = "send_dfe/ehcp_2022/sen2_age_caseload.csv"
 
 
-def real_data_folder() -> Path | None:
-    for candidate in (os.environ.get("JSNA_REAL_DATA", ""),
-                      REPO.parent / "shared" / "data" / "real",
-                      REPO.parent.parent / "shared" / "data" / "real"):
-        if candidate and (Path(candidate) / CASELOAD).is_file():
-            return Path(candidate).resolve()
-    return None
+pytestmark = needs_real_data(CASELOAD, AGES_2022)
 
-
-REAL = real_data_folder()
-pytestmark = [pytest.mark.real_data,
-              pytest.mark.skipif(REAL is None, reason="real data folder is absent")]
-
+#: council code -> its neighbours as configured here (some of DfE's statistical neighbours)
 COUNCILS = {
-    "E06000014": ("York", "E12000003", "Yorkshire and The Humber",
-                  ["E06000022", "E06000024", "E08000009"]),
-    "E08000009": ("Trafford", "E12000002", "North West",
-                  ["E06000014", "E06000022", "E10000015"]),
+    "E06000014": ["E06000022", "E06000024", "E08000009"],
+    "E08000009": ["E06000014", "E06000022", "E10000015"],
 }
 
 
 @cache
 def chapter(code: str, tmp: str) -> placements.Chapter:
-    name, region, region_name, neighbours = COUNCILS[code]
-    folder = Path(tmp) / code
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "jsna.toml").write_text(f'''
-[area]
-code = "{code}"
-name = "{name}"
-region_code = "{region}"
-region_name = "{region_name}"
-[jsna]
-year = 2025
-[inputs.comparators]
-ehcp_caseload = "{REAL / CASELOAD}"
-ehcp_age_caseload = "{REAL / AGES_2022}"
-[comparators]
-neighbours = {neighbours!r}
-[chapters]
-run = ["placements"]
-'''.replace("'", '"'), encoding="utf-8")
-    return placements.build(load_config(folder / "jsna.toml"))
+    council = next(c for c in REAL_COUNCILS.values() if c.code == code)
+    path = write_council_config(Path(tmp) / code, council, chapters=["placements"],
+                                neighbours=COUNCILS[code],
+                                comparators={"ehcp_caseload": REAL / CASELOAD,
+                                             "ehcp_age_caseload": REAL / AGES_2022})
+    return placements.build(load_config(path))
 
 
 @cache

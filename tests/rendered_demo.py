@@ -161,7 +161,7 @@ def rendered_demo(tmp_path_factory: pytest.TempPathFactory,
         report, previous = _render(folder, default_demo)
         return report, previous, _digests(folder / "council")
 
-    folder, (report, previous, digests) = build_once(  # type: ignore[misc]
+    folder, (report, previous, digests) = build_once(
         tmp_path_factory, "rendered_demo", render)
     yield RenderedDemo(folder, report, previous)
     now = _digests(folder / "council")

@@ -93,15 +93,14 @@ def _notebook(folder: Path, name: str, key: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def stand_ins(tmp_path_factory) -> tuple[Path, Path]:
+def stand_ins(tmp_path_factory, small_council_original) -> tuple[Path, Path]:
     """(notebooks folder of stand-in chapters, a small demo council's folder, refreshed once)."""
-    from jsna.demo import write_demo
-
     notebooks = tmp_path_factory.mktemp("notebooks")
     for key, info in CHAPTERS.items():
         _notebook(notebooks, info.notebook, key)
     council = tmp_path_factory.mktemp("council")
-    config = write_demo(council / "data" / "demo", n_wards=4, years=2)
+    shutil.copytree(small_council_original / "data", council / "data")
+    config = council / "data" / "demo" / "jsna.toml"
     first = _refresh((notebooks, config))
     assert first.ok, first.results
     return notebooks, council

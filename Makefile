@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
-# two test processes (pytest-xdist): the suite takes about 7 minutes on a 2-core machine
-PYTEST_ARGS ?= -n 2
+# two test processes (pytest-xdist); the tests marked xdist_group("browser") share one process
+# (one Chromium, every page visited once). The demo JSNA is rendered once for both processes
+# (tests/rendered_demo.py).
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: demo test lint bench clean-outputs
 

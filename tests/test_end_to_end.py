@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from rendered_demo import RENDER_LIMIT
 
 from jsna.chapter_list import CHAPTERS
 from jsna.cli import main
-from jsna.demo import write_demo
-from jsna.demo.previous import write_previous_year_config
+from jsna.config import load_config
 from jsna.disclosure import DERIVED, PRIMARY
 from jsna.refresh import executed_notebooks_dir, refresh
 from jsna.render.site import PUBLISHED_REASON, disclosure_detail_path
@@ -33,14 +33,9 @@ NOT_COUNTS = re.compile(
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    config_path = write_demo(folder / "data" / "demo", seed=11)
-    previous = refresh(write_previous_year_config(config_path), workers=2, timeout=300)
-    assert previous.ok, [(r.name, r.status, r.message) for r in previous.results]
-    report = refresh(config_path, workers=2, timeout=300)
-    assert report.ok, [(r.name, r.status, r.message) for r in report.results]
-    return config_path, report
+def demo_site(rendered_demo):
+    """(config path, this year's refresh report) of the session's shared demo JSNA (read-only)."""
+    return rendered_demo.config_path, rendered_demo.report
 
 
 def _digests(folder: Path, patterns: tuple[str, ...] = TEXT_OUTPUTS) -> dict[str, str]:
@@ -255,22 +250,27 @@ def test_no_identifiers_reach_any_output(demo_site):
             assert not any(f">{s}<" in text or f",{s}," in text for s in surnames), path
 
 
-def test_refresh_is_byte_for_byte_reproducible(demo_site, tmp_path, capsys):
-    config_path, report = demo_site
+def test_refresh_is_byte_for_byte_reproducible(rendered_demo, tmp_path, capsys):
+    # a copy of the council refreshed again (one notebook at a time where the shared render ran
+    # two): the site and the executed notebooks are the same, byte for byte
+    report = rendered_demo.report
     first = _digests(report.config.output_dir)
-    notebooks = executed_notebooks_dir(report.config)
-    executed = _digests(notebooks, ("*.ipynb",))
+    executed = _digests(executed_notebooks_dir(report.config), ("*.ipynb",))
     assert len(executed) == len(CHAPTERS)
+    config_path = rendered_demo.copy_to(tmp_path / "copy")
+    copy = load_config(config_path)
+    assert copy.output_dir.is_relative_to(tmp_path) and copy.clean_dir.is_relative_to(tmp_path)
+    assert _digests(copy.output_dir) == first
     kept = tmp_path / "first_run"
-    shutil.copytree(report.config.output_dir, kept)
-    shutil.rmtree(report.config.output_dir)
-    again = refresh(config_path, workers=1, timeout=300)
+    shutil.copytree(copy.output_dir, kept)
+    shutil.rmtree(copy.output_dir)
+    again = refresh(config_path, workers=1, timeout=RENDER_LIMIT)
     assert again.ok
     assert _digests(again.config.output_dir) == first
     assert main(["diff", str(kept), str(again.config.output_dir)]) == 0
     assert capsys.readouterr().out == "no differences: the two sites are the same, file for file\n"
     # the executed notebooks too: fixed cell ids, paths relative to the council's folder
-    assert _digests(notebooks, ("*.ipynb",)) == executed
+    assert _digests(executed_notebooks_dir(again.config), ("*.ipynb",)) == executed
 
 
 def test_no_file_of_the_site_holds_a_local_path(demo_site):

@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from rendered_demo import RENDER_LIMIT
 
 from jsna.demo import write_demo
 from jsna.refresh import refresh
@@ -127,7 +128,7 @@ def hostile_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile") / "data" / "demo"
     config_path = write_demo(folder, seed=7, dirt_rate=0.02, years=3, n_wards=6)
     names = plant_hostile_names(folder)
-    report = refresh(config_path, workers=2, timeout=300)
+    report = refresh(config_path, workers=2, timeout=RENDER_LIMIT)
     assert report.ok, [(r.name, r.status, r.message) for r in report.results]
     return report.config.output_dir, names
 

@@ -21,6 +21,10 @@ def test_notebook_is_stripped_thin_and_parameterised(key):
     parameters = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(parameters) == 1
     assert "config_path" in "".join(parameters[0]["source"])
+    # opened in JupyterLab, it runs on the demo council, written first on a fresh checkout
+    # (test_notebooks_in_lab.py runs one notebook on a fresh checkout, the others on the demo)
+    assert 'config_path = "../data/demo/jsna.toml"' in "".join(parameters[0]["source"])
+    assert sum("open_config(config_path)" in "".join(c["source"]) for c in code) == 1
     ids = [c.get("id") for c in cells]
     assert all(ids) and len(set(ids)) == len(ids), "fixed, unique cell ids"
     # thin: no function or class definitions, no loops, no file handling in notebooks

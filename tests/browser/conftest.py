@@ -1,6 +1,6 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright, and the demo site.
 
-The demo site is built once per session (``write_demo`` then ``refresh``) and every page is visited
+The demo site is the session's shared render (``rendered_demo``) and every page is visited
 once at desktop width and once at 320 px: axe results, blocked requests and screenshots are kept in
 :class:`PageVisit` records that the tests read. Everything is skipped, with the reason, when
 Playwright, axe-playwright-python or Chromium is missing.
@@ -28,7 +28,6 @@ from page_checks import (
 REPO = Path(__file__).resolve().parents[2]
 #: Screenshots copied here for a reviewer (``outputs/`` is git-ignored).
 REVIEW_SCREENSHOTS = REPO / "outputs" / "screenshots"
-DEMO_SEED = 2025
 
 
 @pytest.fixture(scope="session")
@@ -62,23 +61,10 @@ def browser(chromium_executable: str) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def demo_site(chromium_executable: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Folder of the rendered demo site (``index.html`` and one page per chapter)."""
-    from jsna.demo import write_demo
-    from jsna.refresh import refresh
-
-    # The demo's output folder is "../../outputs" from its jsna.toml: keep it inside this tmp folder.
-    folder = tmp_path_factory.mktemp("browser_site")
-    config_path = write_demo(folder / "council" / "data", seed=DEMO_SEED)
-    # last year's JSNA too, so the site has its "changes since last year" page
-    from jsna.demo.previous import write_previous_year_config
-
-    assert refresh(write_previous_year_config(config_path), workers=2, timeout=300).ok
-    report = refresh(config_path, workers=2, timeout=300)
-    assert report.ok, [(r.name, r.status, r.message) for r in report.results]
-    site = report.config.output_dir
-    assert site.resolve().is_relative_to(folder.resolve()), site
-    return site
+def demo_site(chromium_executable: str, rendered_demo: Any) -> Path:
+    """Folder of the rendered demo site (``index.html`` and one page per chapter): the session's
+    shared render (see ``tests/rendered_demo.py``), so read-only."""
+    return rendered_demo.site
 
 
 @pytest.fixture(scope="session")
@@ -126,20 +112,23 @@ class PageVisit:
 
 
 @pytest.fixture(scope="session")
-def screenshot_folders(demo_site: Path, site_pages: list[Path]) -> tuple[Path, Path]:
-    """``<site>/review/screenshots`` and the repository's ``outputs/screenshots``.
+def screenshot_folders(site_pages: list[Path],
+                       tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A temporary ``screenshots`` folder and the repository's ``outputs/screenshots``.
+
+    The demo site is shared by the whole session and stays as rendered: screenshots are kept
+    beside it, not in it.
 
     Pictures of pages the site no longer has are removed from ``outputs/screenshots``; the others
     are overwritten (not deleted first, so parallel pytest-xdist workers cannot race).
     """
-    in_site = demo_site / "review" / "screenshots"
-    in_site.mkdir(parents=True, exist_ok=True)
+    shots = tmp_path_factory.mktemp("screenshots")
     REVIEW_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     current = {path.stem for path in site_pages}
     for old in [*REVIEW_SCREENSHOTS.glob("*.png"), *REVIEW_SCREENSHOTS.glob("*.pdf")]:
         if old.stem.removesuffix("-320px").removesuffix("-print") not in current:
             old.unlink(missing_ok=True)
-    return in_site, REVIEW_SCREENSHOTS
+    return shots, REVIEW_SCREENSHOTS
 
 
 @pytest.fixture(scope="session")
@@ -147,8 +136,7 @@ def visits(browser: Any, demo_site: Path, site_pages: list[Path],
            screenshot_folders: tuple[Path, Path]) -> dict[str, PageVisit]:
     """Visit every page once: axe at 1280 and 320 px, reflow, requests, full-page screenshots.
 
-    Screenshots go to ``<site>/review/screenshots/<page>.png`` (and ``<page>-320px.png``) and are
-    copied to ``outputs/screenshots/`` in the repository for review.
+    Screenshots go to ``<tmp>/screenshots/<page>.png`` (and ``<page>-320px.png``) and are copied to ``outputs/screenshots/`` in the repository for review.
     """
     folder, review = screenshot_folders
     results = {}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from page_checks import DESKTOP
+from rendered_demo import RENDER_LIMIT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_data,
               pytest.mark.xdist_group("browser")]
@@ -33,7 +34,7 @@ def real_page(request, chromium_executable, tmp_path_factory) -> tuple[str, Path
 
     key = request.param
     report = refresh(real.write_config(key, tmp_path_factory.mktemp(key)), workers=1,
-                     timeout=300)
+                     timeout=RENDER_LIMIT)
     assert report.ok, [(r.name, r.status, r.message) for r in report.results]
     return key, report.config.output_dir / "04_ehcp.html"
 

@@ -1,4 +1,5 @@
-"""Every page is photographed (desktop and 320 px) for the reviewer, in the site and in outputs/."""
+"""Every page is photographed (desktop and 320 px) for the reviewer, in a temporary folder and in
+outputs/."""
 
 from __future__ import annotations
 

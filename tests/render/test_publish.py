@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from rendered_demo import RENDER_LIMIT
 
 from jsna.render import publish
 from jsna.render.publish import (
@@ -134,16 +135,14 @@ def test_the_lock_refuses_a_second_refresh_naming_the_site_and_the_holder(tmp_pa
         pass
 
 
-def test_a_refresh_of_a_locked_site_is_refused_in_one_line(tmp_path):
-    from jsna.demo import write_demo
-
-    config = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
+def test_a_refresh_of_a_locked_site_is_refused_in_one_line(small_council, tmp_path):
+    config = small_council
     site = tmp_path / "outputs" / "2025" / "Z06000001"
     holder = _hold_lock(site)
     try:
         result = subprocess.run(
             [sys.executable, "-m", "jsna.cli", "refresh", "--config", str(config), "--quiet"],
-            capture_output=True, text=True, timeout=300)
+            capture_output=True, text=True, timeout=RENDER_LIMIT)
     finally:
         holder.kill()
         holder.wait(timeout=60)

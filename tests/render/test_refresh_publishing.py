@@ -23,6 +23,7 @@ import nbformat
 import pandas as pd
 import psutil
 import pytest
+from rendered_demo import RENDER_LIMIT
 
 from jsna.chapter_list import CHAPTERS
 from jsna.config import load_config
@@ -92,15 +93,14 @@ def _notebook(folder: Path, name: str, key: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def stand_ins(tmp_path_factory) -> tuple[Path, Path]:
+def stand_ins(tmp_path_factory, small_council_original) -> tuple[Path, Path]:
     """(notebooks folder of stand-in chapters, a small demo council's folder, refreshed once)."""
-    from jsna.demo import write_demo
-
     notebooks = tmp_path_factory.mktemp("notebooks")
     for key, info in CHAPTERS.items():
         _notebook(notebooks, info.notebook, key)
     council = tmp_path_factory.mktemp("council")
-    config = write_demo(council / "data" / "demo", n_wards=4, years=2)
+    shutil.copytree(small_council_original / "data", council / "data")
+    config = council / "data" / "demo" / "jsna.toml"
     first = _refresh((notebooks, config))
     assert first.ok, first.results
     return notebooks, council
@@ -116,7 +116,7 @@ def council(stand_ins, tmp_path) -> tuple[Path, Path]:
 
 def _refresh(council: tuple[Path, Path]):
     notebooks, config = council
-    return refresh(config, chapters=KEYS, workers=2, timeout=300, notebooks=notebooks)
+    return refresh(config, chapters=KEYS, workers=2, timeout=RENDER_LIMIT, notebooks=notebooks)
 
 
 def _site(config: Path) -> Path:
@@ -128,7 +128,7 @@ def _digests(folder: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def _wait_for(condition, what: str, seconds: float = 240) -> None:
+def _wait_for(condition, what: str, seconds: float = 600) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
@@ -339,8 +339,8 @@ def test_sigkill_mid_refresh_leaves_the_old_site_and_no_process_behind(council):
     process.kill()
     with _killed_afterwards(family):
         # the workers die with their parent: nothing keeps the pipes open
-        process.communicate(timeout=120)
-        _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=60)
+        process.communicate(timeout=600)
+        _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=300)
     assert _digests(site) == before
     # the next refresh cleans up and succeeds
     (config.parent / "ehcp.mode").unlink()
@@ -364,10 +364,10 @@ def test_ctrl_c_keeps_the_old_site_and_the_notebooks_run_so_far(council):
     parent = psutil.Process(process.pid)
     os.killpg(process.pid, signal.SIGINT)
     with _killed_afterwards([parent, *family]):
-        _, stderr = process.communicate(timeout=120)
+        _, stderr = process.communicate(timeout=600)
         assert process.returncode == 130, stderr
         assert stderr.strip().splitlines() == ["jsna: interrupted"]
-        _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=60)
+        _wait_for(lambda: not _alive(family), "the workers and kernels to die", seconds=300)
     assert _digests(site) == before
     assert not staging_dir(site).exists()
     # the interrupted chapter's notebook holds what it had run, for debugging

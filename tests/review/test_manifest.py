@@ -13,7 +13,6 @@ import time
 import pytest
 
 from jsna.config import load_config
-from jsna.demo import write_demo
 from jsna.errors import JsnaInputError
 from jsna.review.manifest import build_manifest, file_sha256, write_manifest
 
@@ -24,8 +23,8 @@ def test_file_checksum_matches_hashlib(tmp_path):
     assert file_sha256(path, chunk=4096) == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_manifest_lists_every_input_and_is_stable(tmp_path):
-    config = load_config(write_demo(tmp_path / "data" / "demo", n_wards=4, years=2))
+def test_manifest_lists_every_input_and_is_stable(small_council):
+    config = load_config(small_council)
     manifest = build_manifest(config, {"population": "ok"})
     keys = [item["key"] for item in manifest["inputs"]]
     assert keys[:2] == ["inputs.census.2024", "inputs.census.2025"]
@@ -58,8 +57,8 @@ def _hashes(data: bytes) -> set[str]:
                                                              "blake2b", "sha3_256")}
 
 
-def test_the_manifest_holds_no_secret_nor_any_hash_of_one(tmp_path, monkeypatch):
-    path = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
+def test_the_manifest_holds_no_secret_nor_any_hash_of_one(small_council, monkeypatch):
+    path = small_council
     config = load_config(path)
     assert config.census.salt
     manifest = build_manifest(config, {"population": "ok"})
@@ -83,8 +82,8 @@ def test_the_manifest_holds_no_secret_nor_any_hash_of_one(tmp_path, monkeypatch)
     assert not [digest for digest in _hashes(path.read_bytes()) if digest in text]
 
 
-def test_the_manifest_records_the_settings_that_change_numbers(tmp_path):
-    path = write_demo(tmp_path / "data" / "demo", n_wards=4, years=2)
+def test_the_manifest_records_the_settings_that_change_numbers(small_council):
+    path = small_council
     path.write_text(path.read_text().replace("[census.columns]\n",
                                              '[census.columns]\n"Pupil No" = "UPN"\n'))
     manifest = build_manifest(load_config(path), {})
@@ -103,8 +102,8 @@ def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path, within):
         _release_reader(fifo)
 
 
-def test_an_input_replaced_by_a_pipe_is_named_by_its_key(tmp_path, within):
-    config = load_config(write_demo(tmp_path / "data" / "demo", n_wards=4, years=2))
+def test_an_input_replaced_by_a_pipe_is_named_by_its_key(small_council, within):
+    config = load_config(small_council)
     caseload = config.inputs.comparators["ehcp_caseload"]
     caseload.unlink()
     os.mkfifo(caseload)

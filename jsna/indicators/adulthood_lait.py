@@ -21,10 +21,11 @@ What each measure covers (the basis stated under every table):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
+
+from jsna.indicators.lait_series import LaitMeasure, lait_measure_rows
+from jsna.indicators.lait_series import lait_year_types as shared_year_types
 
 #: 16 and 17 year olds with SEND in education or training (%).
 SEN_IN_EDUCATION = "adulthood_sen_in_education_training_percent"
@@ -51,17 +52,6 @@ LABELS: dict[str, str] = {
 POLARITY: dict[str, str] = {indicator: "High is good" for indicator in LABELS}
 
 
-@dataclass(frozen=True)
-class LaitMeasure:
-    """One LAIT series: its ``Short Desc`` code, the indicator it fills, the breakdown and the
-    dictionary's year type (which decides how the period is labelled)."""
-
-    code: str
-    indicator_id: str
-    breakdown: str
-    year_type: str
-
-
 #: The LAIT series read, in the order tables show them.
 MEASURES: tuple[LaitMeasure, ...] = (
     # LAIT's dictionary calls this a financial year; it is the position at the end of March, so
@@ -81,15 +71,7 @@ def lait_year_types() -> pd.DataFrame:
     """The LAIT dictionary entries these measures need (year types and polarity), passed to
     :func:`jsna.sources.lait.read_lait` so periods are labelled the same with or without
     LAIT's own dictionary."""
-    return pd.DataFrame({
-        "indicator": [m.code for m in MEASURES],
-        "title": "",
-        "polarity": "High",
-        "year_type": [m.year_type for m in MEASURES],
-    })
-
-
-_AREA = ["area_code", "area_name", "area_type", "period"]
+    return shared_year_types(MEASURES)
 
 
 def adulthood_lait_rows(lait: pd.DataFrame) -> pd.DataFrame:
@@ -117,16 +99,7 @@ def adulthood_lait_rows(lait: pd.DataFrame) -> pd.DataFrame:
     >>> adulthood_lait_rows(lait)[["breakdown", "value", "note"]].values.tolist()
     [['EHC plan', 14.15, ''], ['EHC plan', nan, '[x]']]
     """
-    codes = {m.code: m for m in MEASURES}
-    chosen = lait[lait["indicator"].isin(codes) & lait["area_code"].ne("")]
-    out = chosen[_AREA].copy()
-    out["indicator_id"] = chosen["indicator"].map(lambda c: codes[c].indicator_id)
-    out["breakdown"] = chosen["indicator"].map(lambda c: codes[c].breakdown)
-    out["value"] = chosen["value"].astype(float)
-    out["lower_ci_95"] = np.nan
-    out["upper_ci_95"] = np.nan
-    out["note"] = chosen["note"].replace("[-]", "[x]").astype(str)
-    return out.reset_index(drop=True)
+    return lait_measure_rows(lait, MEASURES)
 
 
 def neighbour_average(rows: pd.DataFrame, indicator: str, breakdown: str,

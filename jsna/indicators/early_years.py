@@ -21,11 +21,11 @@ Three kinds of figures, each on its own basis (stated under every table that sho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
+from jsna.indicators.lait_series import LaitMeasure, lait_measure_rows
+from jsna.indicators.lait_series import lait_year_types as shared_year_types
 from jsna.indicators.outcomes import EYFS_GLD
 from jsna.indicators.table import academic_year_label
 from jsna.indicators.year_groups import PLAN, PUPILS, SUPPORT, year_group_name
@@ -64,21 +64,11 @@ POLARITY: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class LaitSeries:
-    """One LAIT series read by this chapter: ``Short Desc``, indicator, breakdown, year type."""
-
-    code: str
-    indicator_id: str
-    breakdown: str
-    year_type: str
-
-
 #: The LAIT series, in the order the chapter shows them.
-LAIT_SERIES: tuple[LaitSeries, ...] = (
-    LaitSeries("FSP_Gooddev_Without_SENSTATE", GLD_LAIT, "SEN support", "Academic Year"),
-    LaitSeries("FSP_Gooddev_With_SENSTATE", GLD_LAIT, "EHC plan", "Academic Year"),
-    LaitSeries("HCP_PHOF", ASQ3, ALL_CHILDREN, "Financial Year"),
+LAIT_SERIES: tuple[LaitMeasure, ...] = (
+    LaitMeasure("FSP_Gooddev_Without_SENSTATE", GLD_LAIT, "SEN support", "Academic Year"),
+    LaitMeasure("FSP_Gooddev_With_SENSTATE", GLD_LAIT, "EHC plan", "Academic Year"),
+    LaitMeasure("HCP_PHOF", ASQ3, ALL_CHILDREN, "Financial Year"),
 )
 
 _AREA = ["area_code", "area_name", "area_type", "period"]
@@ -87,10 +77,7 @@ _AREA = ["area_code", "area_name", "area_type", "period"]
 def lait_year_types() -> pd.DataFrame:
     """The LAIT dictionary entries of :data:`LAIT_SERIES` (academic years for the EYFS profile,
     financial years for the ASQ-3 review), for :func:`jsna.sources.lait.read_lait`."""
-    return pd.DataFrame({
-        "indicator": [s.code for s in LAIT_SERIES], "title": "",
-        "polarity": "High", "year_type": [s.year_type for s in LAIT_SERIES],
-    })
+    return shared_year_types(LAIT_SERIES)
 
 
 def lait_early_rows(lait: pd.DataFrame) -> pd.DataFrame:
@@ -108,16 +95,7 @@ def lait_early_rows(lait: pd.DataFrame) -> pd.DataFrame:
         upper_ci_95, note``: LAIT's values as published, no limits, LAIT's ``-`` as the note
         ``[x]`` (not available, never zero). Areas without a GSS code are left out.
     """
-    series = {s.code: s for s in LAIT_SERIES}
-    chosen = lait[lait["indicator"].isin(series) & lait["area_code"].ne("")]
-    out = chosen[_AREA].copy()
-    out["indicator_id"] = chosen["indicator"].map(lambda c: series[c].indicator_id)
-    out["breakdown"] = chosen["indicator"].map(lambda c: series[c].breakdown)
-    out["value"] = chosen["value"].astype(float)
-    out["lower_ci_95"] = np.nan
-    out["upper_ci_95"] = np.nan
-    out["note"] = chosen["note"].replace("[-]", "[x]").astype(str)
-    return out.reset_index(drop=True)
+    return lait_measure_rows(lait, LAIT_SERIES)
 
 
 def gld_gap_rows(eyfs: pd.DataFrame) -> pd.DataFrame:

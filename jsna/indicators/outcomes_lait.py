@@ -26,10 +26,11 @@ What each measure covers (the basis stated under every comparison):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
+
+from jsna.indicators.lait_series import LaitMeasure, lait_measure_rows
+from jsna.indicators.lait_series import lait_year_types as shared_year_types
 
 KS2_RWM = "ks2_rwm_expected_percent"
 KS2_RWM_GAP = "ks2_rwm_gap_points"
@@ -100,15 +101,6 @@ POLARITY: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class LaitMeasure:
-    """One LAIT series: its ``Short Desc`` code, the indicator it fills and the breakdown."""
-
-    code: str
-    indicator_id: str
-    breakdown: str
-
-
 #: The LAIT series read, in the order tables show them.
 MEASURES: tuple[LaitMeasure, ...] = (
     LaitMeasure("NoID_SEN_NEW_KS2_RWM", KS2_RWM, "No SEN"),
@@ -143,12 +135,7 @@ def lait_year_types() -> pd.DataFrame:
     Passed to :func:`jsna.sources.lait.read_lait` so periods read ``"2024/25"`` like DfE's other
     files, whether or not the council has LAIT's own dictionary.
     """
-    return pd.DataFrame({
-        "indicator": [m.code for m in MEASURES],
-        "title": "",
-        "polarity": [POLARITY[m.indicator_id].split()[0] for m in MEASURES],
-        "year_type": "Academic Year",
-    })
+    return shared_year_types(MEASURES, POLARITY)
 
 
 _AREA = ["area_code", "area_name", "area_type", "period"]
@@ -170,16 +157,7 @@ def lait_outcome_rows(lait: pd.DataFrame) -> pd.DataFrame:
         note ``[x]``, not available). Inner and Outer London (no GSS code) are left out; series
         the file lacks give no rows.
     """
-    codes = {m.code: m for m in MEASURES}
-    chosen = lait[lait["indicator"].isin(codes) & lait["area_code"].ne("")]
-    out = chosen[_AREA].copy()
-    out["indicator_id"] = chosen["indicator"].map(lambda c: codes[c].indicator_id)
-    out["breakdown"] = chosen["indicator"].map(lambda c: codes[c].breakdown)
-    out["value"] = chosen["value"].astype(float)
-    out["lower_ci_95"] = np.nan
-    out["upper_ci_95"] = np.nan
-    out["note"] = chosen["note"].replace("[-]", "[x]").astype(str)
-    return out.reset_index(drop=True)
+    return lait_measure_rows(lait, MEASURES)
 
 
 def ks2_gap_rows(rows: pd.DataFrame, indicator: str = KS2_RWM) -> pd.DataFrame:

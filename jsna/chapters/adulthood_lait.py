@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from jsna.chapters.wording import Wording, sentence
@@ -29,9 +28,9 @@ from jsna.indicators.adulthood_lait import (
     SEND,
     adulthood_lait_rows,
     lait_year_types,
-    neighbour_average,
 )
 from jsna.indicators.comparisons import ENGLAND, ComparatorAreas
+from jsna.indicators.lait_series import latest_against_england, neighbour_average, published_value
 from jsna.indicators.table import finalise
 from jsna.sources.council_register import council_register
 from jsna.sources.lait import read_lait
@@ -128,13 +127,6 @@ def published_values(rows: pd.DataFrame, config: Config,
     return out[out["area_code"].isin(areas.codes)].reset_index(drop=True), audit
 
 
-def _value(rows: pd.DataFrame, indicator: str, breakdown: str, code: str,
-           period: str) -> float:
-    hit = rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)
-               & (rows["area_code"] == code) & (rows["period"] == period)]
-    return float(hit["value"].iloc[0]) if len(hit) else np.nan
-
-
 def _shown(value: float) -> str:
     """One decimal place (never ``-0.0``), or ``[x]`` when not published."""
     if pd.isna(value):
@@ -152,15 +144,15 @@ def _earlier(period: str, years: int) -> str:
 def _records(rows: pd.DataFrame, all_rows: pd.DataFrame, indicator: str, breakdown: str,
              period: str, areas: ComparatorAreas, council: str) -> dict[str, object]:
     """One row of a LAIT table: the council, region, England and neighbours in ``period``."""
-    mine = _value(rows, indicator, breakdown, areas.council, period)
-    england = _value(rows, indicator, breakdown, ENGLAND, period)
+    mine = published_value(rows, indicator, breakdown, areas.council, period)
+    england = published_value(rows, indicator, breakdown, ENGLAND, period)
     average, count = neighbour_average(all_rows, indicator, breakdown, areas.neighbours, period)
     band = rows.loc[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)
                     & (rows["area_code"] == areas.council) & (rows["period"] == period),
                     "quartile_band"]
     return {
         council: _shown(mine),
-        areas.region_name: _shown(_value(rows, indicator, breakdown, areas.region_code, period)),
+        areas.region_name: _shown(published_value(rows, indicator, breakdown, areas.region_code, period)),
         "England": _shown(england),
         "Neighbours' average": (f"{_shown(average)} ({count} of {len(areas.neighbours)})"
                                 if count else "[x]"),
@@ -203,8 +195,8 @@ def _age19_table(rows: pd.DataFrame, all_rows: pd.DataFrame, areas: ComparatorAr
             continue
         period = str(series["period"].max())
         before = _earlier(period, CHANGE_YEARS)
-        change = (_value(rows, indicator, group, areas.council, period)
-                  - _value(rows, indicator, group, areas.council, before))
+        change = (published_value(rows, indicator, group, areas.council, period)
+                  - published_value(rows, indicator, group, areas.council, before))
         records.append({"Qualification": SHORT[indicator], "SEN status at 15": group,
                         "Year": period,
                         **_records(rows, all_rows, indicator, group, period, areas, council),
@@ -250,15 +242,10 @@ def _findings(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> list[
                                       ("ks4_destination", KS4_DESTINATION, SEN_PUPILS),
                                       ("age19_level2", AGE19_LEVEL2_EM, "EHC plan"),
                                       ("age19_level2_support", AGE19_LEVEL2_EM, "SEN support")):
-        mine = rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)
-                    & (rows["area_code"] == areas.council) & rows["value"].notna()]
-        if mine.empty:
+        latest = latest_against_england(rows, indicator, breakdown, areas.council)
+        if latest is None:
             continue
-        period = str(mine["period"].max())
-        value = _value(rows, indicator, breakdown, areas.council, period)
-        england = _value(rows, indicator, breakdown, ENGLAND, period)
-        if np.isnan(england):
-            continue
+        period, value, england = latest
         out.append(sentence(WORDING.fill(key, council=council, period=period, value=value,
                                          england=england)))
     return out

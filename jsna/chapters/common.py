@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -127,3 +129,19 @@ def published_row(indicators: pd.DataFrame, indicator: str, **match: str) -> pd.
     if rows.empty or pd.isna(rows["value"].iloc[0]):
         return None
     return rows.iloc[0]
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    """A short box in place of a section whose input the council has not given."""
+
+    key: str
+    what: str
+
+    def _repr_html_(self) -> str:
+        return (f'<aside class="missing-input" role="note"><p>This section needs '
+                f"<code>inputs.{escape(self.key)}</code>: {escape(self.what)}. Add it to "
+                f"jsna.toml and refresh.</p></aside>")
+
+    def _repr_markdown_(self) -> str:
+        return f"> This section needs `inputs.{self.key}`: {self.what}. Add it and refresh."

@@ -20,13 +20,11 @@ control before display, and a gap is hidden wherever one of its two sides is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import INPUT_NEEDED, Chapter, Findings, Gap
-from jsna.chapters.common import comparator_areas, comparator_pipeline, load_pupils
+from jsna.chapters.common import MissingInput, comparator_areas, comparator_pipeline, load_pupils
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
@@ -64,7 +62,7 @@ from jsna.sources.la_codes import canonical_code
 from jsna.sources.lait import read_lait
 from jsna.stats import Benchmarks, add_comparisons
 from jsna.viz.charts import compare_chart, trend_chart
-from jsna.viz.display import Figure, Table, escape
+from jsna.viz.display import Figure, Table
 
 KEY = "early_years"
 TITLE = "Early years and early identification"
@@ -112,22 +110,6 @@ WORDING = Wording(KEY)
 DECIMALS = 1
 #: The first year of the reformed EYFS profile (not comparable with the years before).
 REFORMED = "2021/22"
-
-
-@dataclass(frozen=True)
-class MissingInput:
-    """A short box in place of a section whose input the council has not given."""
-
-    key: str
-    what: str
-
-    def _repr_html_(self) -> str:
-        return (f'<aside class="missing-input" role="note"><p>This section needs '
-                f"<code>inputs.{escape(self.key)}</code>: {escape(self.what)}. Add it to "
-                f"jsna.toml and refresh.</p></aside>")
-
-    def _repr_markdown_(self) -> str:
-        return f"> This section needs `inputs.{self.key}`: {self.what}. Add it and refresh."
 
 
 #: section -> (the input that fills it, what it is and where to download it)

@@ -18,14 +18,13 @@ before display, and a gap is hidden wherever one of its two sides is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import (
     ComparatorAreas,
+    MissingInput,
     comparator_areas,
     published_row,
     require_comparator,
@@ -62,7 +61,7 @@ from jsna.sources.council_register import council_register
 from jsna.sources.ks4_attainment import read_ks4_by_sen
 from jsna.stats import Benchmarks, add_comparisons
 from jsna.viz.charts import category_chart
-from jsna.viz.display import Table, escape
+from jsna.viz.display import Table
 
 KEY = "outcomes"
 TITLE = "Outcomes"
@@ -391,22 +390,6 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, peri
         if table is not None:
             out[table.name] = TableRules(key=[table.frame.columns[0], "Area"], counts=[])
     return out
-
-
-@dataclass(frozen=True)
-class MissingInput:
-    """A short box in place of a section whose input the council has not given."""
-
-    key: str
-    what: str
-
-    def _repr_html_(self) -> str:
-        return (f'<aside class="missing-input" role="note"><p>This section needs '
-                f"<code>inputs.{escape(self.key)}</code>: {escape(self.what)}. Add it to "
-                f"jsna.toml and refresh.</p></aside>")
-
-    def _repr_markdown_(self) -> str:
-        return f"> This section needs `inputs.{self.key}`: {self.what}. Add it and refresh."
 
 
 def lait_section(chapter: Chapter, section: str) -> Table | MissingInput:

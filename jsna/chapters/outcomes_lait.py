@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from jsna.chapters.outcomes_neighbours import Headline
 from jsna.chapters.wording import Wording
 from jsna.indicators.comparisons import ENGLAND, ComparatorAreas
+from jsna.indicators.lait_series import latest_against_england, neighbour_average, published_value
 from jsna.indicators.outcomes_lait import (
     ABSENCE_OVERALL,
     ABSENCE_PERSISTENT,
@@ -169,21 +169,6 @@ def read_lait_rows(path: str | Path, register: pd.DataFrame | None = None) -> pd
     return rows
 
 
-def _value(rows: pd.DataFrame, indicator: str, breakdown: str, code: str,
-           period: str) -> float:
-    hit = rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)
-               & (rows["area_code"] == code) & (rows["period"] == period)]
-    return float(hit["value"].iloc[0]) if len(hit) else np.nan
-
-
-def _neighbour_average(rows: pd.DataFrame, indicator: str, breakdown: str,
-                       neighbours: list[str], period: str) -> tuple[float, int]:
-    hit = rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)
-               & rows["area_code"].isin(neighbours) & (rows["period"] == period)]
-    values = hit["value"].dropna()
-    return (float(values.mean()) if len(values) else np.nan), len(values)
-
-
 def _earlier(period: str, years: int) -> str:
     """The academic year ``years`` before ``period`` (``"2024/25"``, 4 -> ``"2020/21"``)."""
     start = int(period[:4]) - years
@@ -227,14 +212,14 @@ def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
         council_years = published.loc[(published["area_code"] == areas.council)
                                       & published["period"].isin(window), "period"]
         before = str(council_years.min()) if len(council_years) else period
-        england = _value(rows, indicator, breakdown, ENGLAND, period)
+        england = published_value(rows, indicator, breakdown, ENGLAND, period)
         places = DECIMALS.get(indicator, 1)
         band = series.loc[(series["area_code"] == areas.council)
                           & (series["period"] == period), "quartile_band"]
         for code, name in ((areas.council, council), (areas.region_code, areas.region_name),
                            (ENGLAND, "England")):
-            value = _value(rows, indicator, breakdown, code, period)
-            then = _value(rows, indicator, breakdown, code, before)
+            value = published_value(rows, indicator, breakdown, code, period)
+            then = published_value(rows, indicator, breakdown, code, before)
             records.append({
                 "Measure": SHORT[indicator], "Pupils": breakdown, "Area": name, "Year": period,
                 "Value": _shown(value, places),
@@ -245,7 +230,7 @@ def latest_table(rows: pd.DataFrame, all_rows: pd.DataFrame, section: str,
                 "Quartile band among councils": (
                     (band.iloc[0] or "") if code == areas.council and len(band) else ""),
             })
-        average, count = _neighbour_average(all_rows, indicator, breakdown, areas.neighbours,
+        average, count = neighbour_average(all_rows, indicator, breakdown, areas.neighbours,
                                             period)
         records.append({
             "Measure": SHORT[indicator], "Pupils": breakdown,
@@ -300,15 +285,10 @@ def lait_findings(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> l
                                       ("ks2", KS2_RWM, "EHC plan"),
                                       ("absence", ABSENCE_PERSISTENT, SPECIAL),
                                       ("exclusions", SUSPENSION_RATE, SPECIAL)):
-        mine = rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)
-                    & (rows["area_code"] == areas.council) & rows["value"].notna()]
-        if mine.empty:
+        latest = latest_against_england(rows, indicator, breakdown, areas.council)
+        if latest is None:
             continue
-        period = str(mine["period"].max())
-        value = _value(rows, indicator, breakdown, areas.council, period)
-        england = _value(rows, indicator, breakdown, ENGLAND, period)
-        if np.isnan(england):
-            continue
+        period, value, england = latest
         sentences.append(WORDING.fill(
             key, council=council, period=period, group=WORDING.pick("groups", breakdown),
             value=f"{value:.1f}", england=f"{england:.1f}"))

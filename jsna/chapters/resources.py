@@ -471,7 +471,7 @@ def section(chapter: Chapter, key: str) -> object:
     """A table of an optional section (``sen_unit_cost``, ``sen_unit_cost_neighbours``,
     ``mediation``, ``mediation_neighbours``), or a box naming the input that would fill it
     (once per section: the neighbours table of a missing section shows nothing)."""
-    from jsna.chapters.outcomes import MissingInput
+    from jsna.chapters.common import MissingInput
 
     table = chapter.tables.get(key)
     if table is not None:

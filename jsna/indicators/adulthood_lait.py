@@ -21,7 +21,6 @@ What each measure covers (the basis stated under every table):
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from jsna.indicators.lait_series import LaitMeasure, lait_measure_rows
@@ -92,6 +91,7 @@ def adulthood_lait_rows(lait: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import numpy as np
     >>> lait = pd.DataFrame({"indicator": ["Age19_SEN-S_L3", "Age19_SEN-S_L3"],
     ...     "area_code": ["E92000001", "E06000014"], "area_name": ["England", "York"],
     ...     "area_type": ["England", "Local authority"], "period": "2023/24",
@@ -102,18 +102,3 @@ def adulthood_lait_rows(lait: pd.DataFrame) -> pd.DataFrame:
     return lait_measure_rows(lait, MEASURES)
 
 
-def neighbour_average(rows: pd.DataFrame, indicator: str, breakdown: str,
-                      neighbours: list[str], period: str) -> tuple[float, int]:
-    """The unweighted average of the neighbours' published values, and how many had one.
-
-    Examples
-    --------
-    >>> rows = pd.DataFrame({"indicator_id": "x", "breakdown": "All", "period": "2025",
-    ...     "area_code": ["A", "B", "C"], "value": [10.0, 20.0, np.nan]})
-    >>> neighbour_average(rows, "x", "All", ["A", "B", "C"], "2025")
-    (15.0, 2)
-    """
-    hit = rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)
-               & rows["area_code"].isin(neighbours) & (rows["period"] == period)]
-    values = hit["value"].dropna()
-    return (float(values.mean()) if len(values) else np.nan), len(values)

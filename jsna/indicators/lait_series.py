@@ -88,3 +88,63 @@ def lait_measure_rows(lait: pd.DataFrame, measures: Iterable[LaitMeasure]) -> pd
     out["upper_ci_95"] = np.nan
     out["note"] = chosen["note"].replace("[-]", "[x]").astype(str)
     return out.reset_index(drop=True)
+
+
+def _rows_of(rows: pd.DataFrame, indicator: str, breakdown: str) -> pd.DataFrame:
+    return rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == breakdown)]
+
+
+def published_value(rows: pd.DataFrame, indicator: str, breakdown: str, code: str,
+                    period: str) -> float:
+    """One area's value for one series and period (NaN when not published).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": "x", "breakdown": "All", "period": "2025",
+    ...     "area_code": ["A", "B"], "value": [10.0, np.nan]})
+    >>> published_value(rows, "x", "All", "A", "2025"), published_value(rows, "x", "All", "C", "2025")
+    (10.0, nan)
+    """
+    hit = _rows_of(rows, indicator, breakdown)
+    hit = hit[(hit["area_code"] == code) & (hit["period"] == period)]
+    return float(hit["value"].iloc[0]) if len(hit) else np.nan
+
+
+def neighbour_average(rows: pd.DataFrame, indicator: str, breakdown: str,
+                      neighbours: list[str], period: str) -> tuple[float, int]:
+    """The unweighted average of the neighbours' published values, and how many had one.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": "x", "breakdown": "All", "period": "2025",
+    ...     "area_code": ["A", "B", "C"], "value": [10.0, 20.0, np.nan]})
+    >>> neighbour_average(rows, "x", "All", ["A", "B", "C"], "2025")
+    (15.0, 2)
+    """
+    hit = _rows_of(rows, indicator, breakdown)
+    values = hit[hit["area_code"].isin(neighbours) & (hit["period"] == period)]["value"].dropna()
+    return (float(values.mean()) if len(values) else np.nan), len(values)
+
+
+def latest_against_england(rows: pd.DataFrame, indicator: str, breakdown: str, council: str,
+                           england: str = "E92000001") -> tuple[str, float, float] | None:
+    """The council's latest published period, its value and England's, for a key finding.
+
+    None when the council has no published value or England none for that period.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": "x", "breakdown": "All",
+    ...     "period": ["2024", "2025", "2025"], "area_code": ["A", "A", "E92000001"],
+    ...     "value": [1.0, 2.0, 3.0]})
+    >>> latest_against_england(rows, "x", "All", "A")
+    ('2025', 2.0, 3.0)
+    """
+    mine = _rows_of(rows, indicator, breakdown)
+    mine = mine[(mine["area_code"] == council) & mine["value"].notna()]
+    if mine.empty:
+        return None
+    period = str(mine["period"].max())
+    value = published_value(rows, indicator, breakdown, council, period)
+    national = published_value(rows, indicator, breakdown, england, period)
+    return None if np.isnan(national) else (period, value, national)

@@ -6,27 +6,23 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from real_councils import COUNCILS, write_council_config
+
 from jsna.areas import Council, write_area_config
 from jsna.config import load_config
+
+
+def york_config(folder: Path, **more: str) -> Path:
+    """York running the adulthood chapter on two yearly NEET files (no neighbours)."""
+    return write_council_config(folder, COUNCILS["york"], chapters=["adulthood"], neighbours=(),
+                                comparators={"neet_send": ["neet_2024.csv", "neet_2025.csv"],
+                                             **more})
 
 
 def test_an_array_of_yearly_files_is_written_as_an_array(tmp_path: Path) -> None:
     for name in ("neet_2024.csv", "neet_2025.csv", "caseload.csv"):
         (tmp_path / name).write_text("x\n", encoding="utf-8")
-    (tmp_path / "jsna.toml").write_text("""
-[area]
-code = "E06000014"
-name = "York"
-region_code = "E12000003"
-region_name = "Yorkshire and The Humber"
-[jsna]
-year = 2025
-[inputs.comparators]
-neet_send = ["neet_2024.csv", "neet_2025.csv"]
-ehcp_caseload = "caseload.csv"
-[chapters]
-run = ["adulthood"]
-""", encoding="utf-8")
+    york_config(tmp_path, ehcp_caseload="caseload.csv")
     base = load_config(tmp_path / "jsna.toml")
     council = Council("E08000009", "Trafford", 358, "E12000002", "North West", ("E06000014",))
     path = write_area_config(base, council, ["adulthood"])
@@ -48,19 +44,7 @@ def test_the_manifest_records_every_yearly_file_with_its_checksum(tmp_path: Path
 
     for name, text in (("neet_2024.csv", "a\n"), ("neet_2025.csv", "b\n")):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    (tmp_path / "jsna.toml").write_text("""
-[area]
-code = "E06000014"
-name = "York"
-region_code = "E12000003"
-region_name = "Yorkshire and The Humber"
-[jsna]
-year = 2025
-[inputs.comparators]
-neet_send = ["neet_2024.csv", "neet_2025.csv"]
-[chapters]
-run = ["adulthood"]
-""", encoding="utf-8")
+    york_config(tmp_path)
     manifest = build_manifest(load_config(tmp_path / "jsna.toml"), {"adulthood": "ok"})
     listed = {entry["key"]: (entry["file"], entry["sha256"]) for entry in manifest["inputs"]}
     assert listed == {

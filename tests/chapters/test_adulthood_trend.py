@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from real_councils import COUNCILS, write_council_config
 
 from jsna.chapters import adulthood
 from jsna.config import load_config
@@ -72,26 +73,12 @@ def chapter(tmp_path_factory):
     for year in YORK_EHCP:
         name = f"neet_{year}.csv"
         (folder / name).write_text(_neet_file(year), encoding="utf-8")
-        names.append(f'"{name}"')
+        names.append(name)
     (folder / "lait.csv").write_text(_lait_file(), encoding="utf-8")
-    (folder / "jsna.toml").write_text(f"""
-[area]
-code = "E06000014"
-name = "York"
-region_code = "E12000003"
-region_name = "Yorkshire and The Humber"
-[jsna]
-year = 2025
-[inputs]
-lait = "lait.csv"
-[inputs.comparators]
-neet_send = [{", ".join(names)}]
-[comparators]
-neighbours = ["E06000022", "E06000024"]
-[chapters]
-run = ["adulthood"]
-""", encoding="utf-8")
-    return adulthood.build(load_config(folder / "jsna.toml"))
+    path = write_council_config(folder, COUNCILS["york"], chapters=["adulthood"],
+                                neighbours=["E06000022", "E06000024"],
+                                inputs={"lait": "lait.csv"}, comparators={"neet_send": names})
+    return adulthood.build(load_config(path))
 
 
 def wilson(count: float, n: float, z: float = 1.959963984540054) -> tuple[float, float]:

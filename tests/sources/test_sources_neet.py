@@ -3,30 +3,15 @@ on small files written here."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from real_councils import COUNCILS, REAL_OR_DEFAULT, write_council_config
 
 from jsna.errors import JsnaInputError
 from jsna.sources.neet import read_neet_send
 
-_HERE = Path(__file__).resolve()
-
-
-def _real_neet_files() -> list[Path]:
-    """``neet/<year>/*.csv`` in ``../shared/data/real`` beside the project or its worktrees."""
-    candidates = [os.environ.get("JSNA_REAL_DATA", ""), _HERE.parents[3] / "shared/data/real",
-                  _HERE.parents[4] / "shared/data/real"]
-    for folder in candidates:
-        if folder and (Path(folder) / "neet").is_dir():
-            return sorted((Path(folder) / "neet").glob("*/*.csv"))
-    return []
-
-
-REAL_FILES = _real_neet_files()
+REAL_FILES = sorted((REAL_OR_DEFAULT / "neet").glob("*/*.csv"))
 needs_real = pytest.mark.skipif(not REAL_FILES, reason="real data folder is absent")
 
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
@@ -139,21 +124,8 @@ def test_jsna_sources_checks_each_yearly_file_and_names_a_repeated_year(tmp_path
     copy = tmp_path / "UD_NEETNK_LA_dashboard_2025_copy.csv"
     copy.write_bytes(REAL_FILES[-1].read_bytes())
     files[-1] = copy
-    listed = ", ".join(f'"{path}"' for path in files)
-    config = tmp_path / "jsna.toml"
-    config.write_text(f"""
-[area]
-code = "E06000014"
-name = "York"
-region_code = "E12000003"
-region_name = "Yorkshire and The Humber"
-[jsna]
-year = 2025
-[inputs.comparators]
-neet_send = [{listed}]
-[chapters]
-run = ["adulthood"]
-""", encoding="utf-8")
+    config = write_council_config(tmp_path, COUNCILS["york"], chapters=["adulthood"], neighbours=(),
+                                  comparators={"neet_send": files})
     table = describe_sources(load_config(config)).set_index("key")
     keys = [f"comparators.neet_send[{n}]" for n in range(1, 6)]
     assert table.loc[keys[:4], "status"].tolist() == ["ok"] * 4

@@ -266,8 +266,7 @@ def build(config: Config) -> Chapter:
         audit = pd.concat([audit, lait.audit], ignore_index=True)
         tables |= lait.tables
         figures |= lait.figures
-        rules |= {table.name: TableRules(key=[c for c in ("Measure", "Qualification",
-                                                          "SEN status at 15", "Year")
+        rules |= {table.name: TableRules(key=[c for c in ("Measure", "SEN status at 15", "Year")
                                               if c in table.frame.columns], counts=[])
                   for table in lait.tables.values()}
         lait_sentences += lait.sentences

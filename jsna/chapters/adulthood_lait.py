@@ -68,9 +68,13 @@ SHORT = {SEN_IN_EDUCATION: "16-17 with SEND in education or training (%)",
          KS4_DESTINATION: "Sustained destination after key stage 4, pupils with SEN (%)",
          AGE19_LEVEL2_EM: "Level 2 with English and maths by 19 (%)",
          AGE19_LEVEL3: "Level 3 by 19 (%)"}
+#: row names in the table by SEN status at 15
+BY_STATUS = {KS4_DESTINATION: "Sustained destination after key stage 4 (%)",
+             AGE19_LEVEL2_EM: SHORT[AGE19_LEVEL2_EM], AGE19_LEVEL3: SHORT[AGE19_LEVEL3]}
 #: the series shown year by year, and the qualification pieces shown for the latest year
 TREND_SERIES = ((SEN_IN_EDUCATION, SEND), (KS4_DESTINATION, SEN_PUPILS))
-AGE19_SERIES = tuple((indicator, group) for indicator in (AGE19_LEVEL2_EM, AGE19_LEVEL3)
+AGE19_SERIES = tuple((indicator, group)
+                     for indicator in (KS4_DESTINATION, AGE19_LEVEL2_EM, AGE19_LEVEL3)
                      for group in AGE19_GROUPS)
 #: years back for the change shown beside the latest qualification figures
 CHANGE_YEARS = 5
@@ -186,7 +190,8 @@ def _trend_table(rows: pd.DataFrame, all_rows: pd.DataFrame, areas: ComparatorAr
 
 def _age19_table(rows: pd.DataFrame, all_rows: pd.DataFrame, areas: ComparatorAreas,
                  council: str) -> Table | None:
-    """The latest year of qualifications at 19 by SEN status, with the council's change."""
+    """The latest year of destinations after key stage 4 and qualifications at 19 by SEN status
+    in Year 11, with the council's change."""
     records = []
     for indicator, group in AGE19_SERIES:
         series = rows[(rows["indicator_id"] == indicator) & (rows["breakdown"] == group)
@@ -197,7 +202,7 @@ def _age19_table(rows: pd.DataFrame, all_rows: pd.DataFrame, areas: ComparatorAr
         before = _earlier(period, CHANGE_YEARS)
         change = (published_value(rows, indicator, group, areas.council, period)
                   - published_value(rows, indicator, group, areas.council, before))
-        records.append({"Qualification": SHORT[indicator], "SEN status at 15": group,
+        records.append({"Measure": BY_STATUS[indicator], "SEN status at 15": group,
                         "Year": period,
                         **_records(rows, all_rows, indicator, group, period, areas, council),
                         f"Change since {before} (points)": _shown(change)})
@@ -209,13 +214,17 @@ def _age19_table(rows: pd.DataFrame, all_rows: pd.DataFrame, areas: ComparatorAr
         frame = frame.drop(columns="Year")
     return Table(
         name="adulthood_age19", frame=frame,
-        caption=(f"Young people qualified to Level 2 with English and maths and to Level 3 by "
-                 f"age 19, by SEN status at 15, {council}, {areas.region_name}, England and the "
-                 f"statistical neighbours, {', '.join(years)}"),
+        caption=(f"Sustained destinations after key stage 4, and young people qualified to "
+                 f"Level 2 with English and maths and to Level 3 by age 19, by SEN status at 15 "
+                 f"(Year 11), {council}, {areas.region_name}, England and the statistical "
+                 f"neighbours, {', '.join(years)}"),
         formats={c: "text" for c in frame.columns
-                 if c not in ("Qualification", "SEN status at 15", "Year")},
-        row_header="Qualification",
-        notes=[SOURCE, "Basis: " + BASIS[AGE19_LEVEL2_EM] + ".", NOT_TESTED,
+                 if c not in ("Measure", "SEN status at 15", "Year")},
+        row_header="Measure",
+        notes=[SOURCE, "Basis: " + BASIS[KS4_DESTINATION].replace("Pupils with SEN: pupils with "
+                                                              "an EHC plan or on SEN support",
+                                                              "Destinations: pupils")
+               + ". " + BASIS[AGE19_LEVEL2_EM] + ".", NOT_TESTED,
                f"Change since: the council's latest figure minus its figure {CHANGE_YEARS} years "
                f"earlier ([x] when either is not published).", SYMBOLS])
 

@@ -277,7 +277,7 @@ def neet_file_names(year: int) -> list[str]:
 #: LAIT code -> (Data item, England's latest value, change per year, council spread, years
 #: published, how many years before the JSNA year the latest is), calibrated to England's LAIT
 #: figures (16-17 with SEND in education or training March 2025; KS4 destinations of pupils
-#: with SEN 2022/23; qualifications at 19 in 2023/24).
+#: with SEN, overall and by SEN status, 2022/23; qualifications at 19 in 2023/24).
 LAIT_SERIES: dict[str, tuple[str, float, float, float, int, int]] = {
     "16-17YroldSEN_ET": ("16-17 yr olds with SEN in education & training", 87.4, -0.2, 4.0,
                          8, 0),
@@ -293,6 +293,11 @@ LAIT_SERIES: dict[str, tuple[str, float, float, float, int, int]] = {
     "Age19_SENwoS_L3": ("19 year olds qualified to Level 3 - with SEN Support", 35.08, 0.6, 5.0,
                         9, 1),
     "Age19_SEN-S_L3": ("19 year olds qualified to Level 3 - with EHCP", 14.15, 0.2, 4.0, 9, 1),
+    # KS4 destinations by SEN status (special schools included; LAIT leaves Data item empty),
+    # England 2022/23; last, so the series above keep their random numbers
+    "SusEdOverall_NoSEN_incSpec": ("", 92.9, -0.3, 2.0, 7, 2),
+    "SusEdOverall_SEN_NoStat_incSpec": ("", 84.5, -0.4, 3.0, 7, 2),
+    "SusEdOverall_SEN_Stat_incSpec": ("", 87.0, -0.3, 4.0, 7, 2),
 }
 
 

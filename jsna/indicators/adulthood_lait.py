@@ -14,6 +14,10 @@ What each measure covers (the basis stated under every table):
   in state-funded schools, special schools included, the percentage with a sustained education,
   apprenticeship or employment destination (two terms or more) in the following year (LAIT's
   academic year);
+* ``SusEdOverall_NoSEN_incSpec`` / ``SEN_NoStat`` / ``SEN_Stat`` - the same destination measure
+  for pupils with no SEN, on SEN support and with an EHC plan (or statement) at the end of key
+  stage 4, special schools included (LAIT's ``SusEdOverall_All`` covers mainstream schools only, so
+  it is not read: it is not like for like);
 * ``Age19_*_L2EM`` / ``Age19_*_L3`` - of young people by their SEN status at academic age 15
   (no SEN, SEN support, EHC plan or statement), the percentage qualified to Level 2 including
   English and maths, and to Level 3, by age 19 (the academic year they turned 19).
@@ -57,6 +61,11 @@ MEASURES: tuple[LaitMeasure, ...] = (
     # the period is kept as LAIT's year ("2025" = March 2025), never "2024-25"
     LaitMeasure("16-17YroldSEN_ET", SEN_IN_EDUCATION, SEND, ""),
     LaitMeasure("KS4_SEN_Des_incSpec", KS4_DESTINATION, SEN_PUPILS, "Academic Year"),
+    # the same destination measure by SEN status at the end of key stage 4 (Year 11)
+    LaitMeasure("SusEdOverall_NoSEN_incSpec", KS4_DESTINATION, "No SEN", "Academic Year"),
+    LaitMeasure("SusEdOverall_SEN_NoStat_incSpec", KS4_DESTINATION, "SEN support",
+                "Academic Year"),
+    LaitMeasure("SusEdOverall_SEN_Stat_incSpec", KS4_DESTINATION, "EHC plan", "Academic Year"),
     LaitMeasure("Age19_NoNSEN_L2EM", AGE19_LEVEL2_EM, "No SEN", "Academic Year"),
     LaitMeasure("Age19_SENwoS_L2EM", AGE19_LEVEL2_EM, "SEN support", "Academic Year"),
     LaitMeasure("Age19_SEN-S_L2EM", AGE19_LEVEL2_EM, "EHC plan", "Academic Year"),

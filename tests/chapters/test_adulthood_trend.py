@@ -163,7 +163,7 @@ def test_lait_trend_table_by_hand(chapter):
 
 def test_age19_table_by_hand(chapter):
     frame = chapter.tables["age19"].frame
-    row = frame[(frame["Qualification"].str.startswith("Level 2"))
+    row = frame[(frame["Measure"].str.startswith("Level 2"))
                 & (frame["SEN status at 15"] == "EHC plan")].iloc[0]
     assert "Year" not in row.index and chapter.tables["age19"].caption.endswith("2023/24")
     assert row["York"] == "10.0" and row["England"] == "18.1"  # 18.149999... shown 18.1

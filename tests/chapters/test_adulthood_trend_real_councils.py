@@ -178,7 +178,7 @@ def test_lait_qualifications_at_19_equal_the_raw_file(built):
         series = raw[(raw["Short Desc"] == code) & (raw["LA Number"] == number)]
         latest = max(series["Years"])
         then = str(int(latest) - 5)
-        row = frame[frame["Qualification"].str.startswith(start)
+        row = frame[frame["Measure"].str.startswith(start)
                     & (frame["SEN status at 15"] == group)].iloc[0]
         assert chapter.tables["age19"].caption.endswith(f"{int(latest) - 1}/{latest[2:]}")
         now = float(series.loc[series["Years"] == latest, "Values"].iloc[0])
@@ -198,3 +198,24 @@ def test_the_chapter_states_the_basis_and_why_lait_has_no_interval(built):
     assert lait["lower_ci_95"].isna().all()
     trend_notes = " ".join(chapter.tables["neet_trend"].notes)
     assert "five most recent consecutive years" in trend_notes
+
+
+def test_lait_destinations_by_sen_status_equal_the_raw_file(built):
+    """Sustained destinations after key stage 4 by SEN status (special schools included)."""
+    council, _, chapter = built
+    raw = _raw_lait()
+    number = _la_numbers([council.code])[0]
+    frame = chapter.tables["age19"].frame
+    for code, group in (("SusEdOverall_SEN_Stat_incSpec", "EHC plan"),
+                        ("SusEdOverall_SEN_NoStat_incSpec", "SEN support"),
+                        ("SusEdOverall_NoSEN_incSpec", "No SEN")):
+        series = raw[(raw["Short Desc"] == code) & (raw["LA Number"] == number)]
+        latest = max(series["Years"])
+        then = str(int(latest) - 5)
+        row = frame[frame["Measure"].str.startswith("Sustained")
+                    & (frame["SEN status at 15"] == group)].iloc[0]
+        assert row["Year"] == f"{int(latest) - 1}/{latest[2:]}"
+        now = float(series.loc[series["Years"] == latest, "Values"].iloc[0])
+        before = float(series.loc[series["Years"] == then, "Values"].iloc[0])
+        assert row[council.name] == _shown(now)
+        assert row[f"Change since {int(then) - 1}/{then[2:]} (points)"] == _shown(now - before)

@@ -479,4 +479,5 @@ def unpublished_percentages(alt: str, csv: Path) -> list[str]:
     quoted = re.findall(r"(\d+(?:\.\d+)?)%", alt)
     if not quoted:
         return ["no percentage quoted"]
-    return [f"{q}%" for q in quoted if q not in published]
+    # "14%" quotes a published 14 (LAIT publishes whole percentages) as "14.0%" would
+    return [f"{q}%" for q in quoted if f"{float(q):.1f}" not in published]

@@ -50,7 +50,10 @@ def test_toml_contract(default_demo):
         "send_tribunals",
         "statistical_neighbours",
     ]
-    assert all((default_demo / path).is_file() for path in inputs["comparators"].values())
+    listed = [path for value in inputs["comparators"].values()
+              for path in (value if isinstance(value, list) else [value])]
+    assert all((default_demo / path).is_file() for path in listed)
+    assert isinstance(inputs["comparators"]["neet_send"], list)  # one file per published year
     assert config["census"]["salt"]
     neighbours = config["comparators"]["neighbours"]
     assert len(neighbours) == len(set(neighbours)) == 10 and "Z06000001" not in neighbours

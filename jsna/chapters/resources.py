@@ -190,14 +190,9 @@ APPEAL_FORMATS = {"Appeals registered": "count", "Appealable decisions": "count"
 
 def _appeal_cells(rows: pd.DataFrame) -> dict[str, pd.Series]:
     """The appeal columns every appeals table shows: counts, rate, interval, comparison."""
-    return {
-        "Appeals registered": _shown(rows, "count"),
-        "Appealable decisions": _shown(rows, "denominator"),
-        "Per 1,000 decisions": _shown(rows, "value"),
-        "95% CI lower": _shown(rows, "lower_ci_95"), "95% CI upper": _shown(rows, "upper_ci_95"),
-        "Compared with England": rows["compared_to_england"].where(
-            rows["area_type"] != "England", "Benchmark"),
-    }
+    return trends.proportion_cells(rows, _shown, {"Appeals registered": "count",
+                                                  "Appealable decisions": "denominator",
+                                                  "Per 1,000 decisions": "value"})
 
 
 def appeals_trend_table(indicators: pd.DataFrame, codes: list[str], caption: str) -> Table:

@@ -260,16 +260,24 @@ MEDIATION_FORMATS = {"Mediation cases held": "count", "Followed by an appeal": "
                      "95% CI upper": "percent"}
 
 
-def _mediation_cells(rows: pd.DataFrame, shown: Callable[[pd.DataFrame, str], pd.Series]
-                     ) -> dict[str, pd.Series]:
+def proportion_cells(rows: pd.DataFrame, shown: Callable[[pd.DataFrame, str], pd.Series],
+                     columns: dict[str, str]) -> dict[str, pd.Series]:
+    """The columns a table of a proportion or rate shows: ``columns`` maps each heading to the
+    indicator column it shows (counts, value), then the 95% interval and the comparison with
+    England (``Benchmark`` on England's own row)."""
     return {
-        "Mediation cases held": shown(rows, "denominator"),
-        "Followed by an appeal": shown(rows, "count"),
-        "% followed by an appeal": shown(rows, "value"),
+        **{heading: shown(rows, column) for heading, column in columns.items()},
         "95% CI lower": shown(rows, "lower_ci_95"), "95% CI upper": shown(rows, "upper_ci_95"),
         "Compared with England": rows["compared_to_england"].where(
             rows["area_type"] != "England", "Benchmark"),
     }
+
+
+def _mediation_cells(rows: pd.DataFrame, shown: Callable[[pd.DataFrame, str], pd.Series]
+                     ) -> dict[str, pd.Series]:
+    return proportion_cells(rows, shown, {"Mediation cases held": "denominator",
+                                          "Followed by an appeal": "count",
+                                          "% followed by an appeal": "value"})
 
 
 def mediation_trend_table(indicators: pd.DataFrame, before: pd.DataFrame, codes: list[str],

@@ -1,7 +1,9 @@
 """Benchmark: many councils' published-data chapters (``jsna refresh --areas``), issue 20.
 
-Writes one base configuration reading DfE's real published files (``../shared/data/real`` or
-``$JSNA_REAL_DATA``: every council's SEN2 EHC plan rows and statistical neighbours), then renders
+Writes one base configuration reading the real published files (``../shared/data/real`` or
+``$JSNA_REAL_DATA``: DfE's SEN2, LAIT, early years, key stage 4, NEET, children in need by SEN,
+high needs funding, tribunal and statistical neighbour files, ONS population; every council has
+rows in each), then renders
 the same councils, each time into a fresh folder, with
 
 * the process executor and 1 worker (one council after another),
@@ -16,9 +18,10 @@ published EHC plan files renders its published-data chapters in one command").
 Usage::
 
     python benchmarks/areas.py [--councils 6 | --councils all | --councils E06000014,E08000009]
-                               [--chapters ehcp sufficiency] [--cluster-workers 4]
+                               [--chapters ehcp sufficiency ...] [--cluster-workers 4]
                                [--runs process1 process2 dask] [--each]
 
+``--chapters`` defaults to every published-data chapter (:data:`PUBLISHED_CHAPTERS`).
 ``--write-config FOLDER`` only writes the base configuration (into FOLDER, kept) and prints the
 one command that renders every council, so that the sites and the regional page can be looked
 at afterwards: ``jsna refresh --config FOLDER/jsna.toml --areas all --workers N`` prints each
@@ -40,41 +43,39 @@ sys.path.insert(0, str(REPO))
 
 from jsna.areas import published_councils, refresh_areas  # noqa: E402
 
-SEN2 = "send_dfe/ehcp_2025"
+sys.path.insert(0, str(REPO / "tests"))  # the real data folder's layout, shared with the tests
+from real_councils import (  # noqa: E402
+    COUNCILS,
+    POPULATION,
+    PUBLISHED_COMPARATORS,
+    REAL,
+    joined_lait,
+    published_comparators,
+    published_files,
+    real_path,
+    write_council_config,
+)
+
+#: The chapters that read published files only, so every council has them (health is left out:
+#: the stored Fingertips exports cover four regions).
+PUBLISHED_CHAPTERS = ["ehcp", "placements", "sufficiency", "early_years", "outcomes",
+                      "adulthood", "social_care", "resources"]
 
 
 def real_data() -> Path | None:
-    """The real data folder (``$JSNA_REAL_DATA`` or ``shared/data/real`` beside the project)."""
-    for candidate in (os.environ.get("JSNA_REAL_DATA", ""), REPO.parent / "shared" / "data" / "real",
-                      REPO.parent.parent / "shared" / "data" / "real"):
-        if candidate and (Path(candidate) / SEN2 / "caseload.csv").is_file():
-            return Path(candidate).resolve()
-    return None
+    """The real data folder when it holds every published file the chapters read, else None."""
+    if REAL is None or any(not (REAL / path).exists() for path in published_files()):
+        return None
+    return REAL
 
 
-def write_base_config(folder: Path, real: Path, chapters: list[str]) -> Path:
-    """York's configuration, its comparator files covering every council."""
+def write_base_config(folder: Path, chapters: list[str]) -> Path:
+    """York's configuration, its published files (DfE, ONS) covering every council."""
     folder.mkdir(parents=True, exist_ok=True)
-    neet = real / "neet" / "2025" / "UD_NEETNK_LA_dashboard_final.csv"
-    path = folder / "jsna.toml"
-    path.write_text(f'''[area]
-code = "E06000014"
-name = "York"
-region_code = "E12000003"
-region_name = "Yorkshire and The Humber"
-[jsna]
-year = 2025
-[inputs.comparators]
-ehcp_caseload = "{real / SEN2 / 'caseload.csv'}"
-ehcp_requests = "{real / SEN2 / 'requests.csv'}"
-ehcp_assessments = "{real / SEN2 / 'assessments.csv'}"
-ehcp_timeliness = "{real / SEN2 / 'timeliness_20_week.csv'}"
-statistical_neighbours = "{real / 'statistical_neighbours' / 'sn_may_2025.csv'}"
-{f'neet_send = "{neet}"' if neet.is_file() else ""}
-[chapters]
-run = {chapters!r}
-'''.replace("'", '"'), encoding="utf-8")
-    return path
+    return write_council_config(
+        folder, COUNCILS["york"], chapters=chapters,
+        inputs={"lait": joined_lait(folder), "population": real_path(POPULATION)},
+        comparators=published_comparators())
 
 
 def _councils(text: str, caseload: Path) -> str:
@@ -89,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--councils", default="6",
                         help="how many (spread over the file), all, or CODE,CODE")
-    parser.add_argument("--chapters", nargs="+", default=["ehcp", "sufficiency"])
+    parser.add_argument("--chapters", nargs="+", default=PUBLISHED_CHAPTERS)
     parser.add_argument("--cluster-workers", type=int, default=4)
     parser.add_argument("--runs", nargs="+", default=["process1", "process2", "dask"],
                         choices=["process1", "process2", "dask"])
@@ -104,10 +105,10 @@ def main() -> None:
               "project, or $JSNA_REAL_DATA) was not found")
         return
     if args.write_config:
-        config = write_base_config(Path(args.write_config), real, args.chapters)
+        config = write_base_config(Path(args.write_config), args.chapters)
         print(f"jsna refresh --config {config} --areas {args.councils} --workers 2")
         return
-    areas = _councils(args.councils, real / SEN2 / "caseload.csv")
+    areas = _councils(args.councils, real / PUBLISHED_COMPARATORS["ehcp_caseload"])
     print(f"machine: {os.cpu_count()} CPUs, load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; chapters {', '.join(args.chapters)}")
     settings = {"process1": ("process", 1), "process2": ("process", 2),
@@ -116,7 +117,7 @@ def main() -> None:
     for run in args.runs:
         executor, workers = settings[run]
         with tempfile.TemporaryDirectory() as folder:
-            config = write_base_config(Path(folder), real, args.chapters)
+            config = write_base_config(Path(folder), args.chapters)
             started = time.perf_counter()
             report = refresh_areas(config, areas, executor=executor, workers=workers,
                                    timeout=args.timeout)
@@ -132,8 +133,10 @@ def main() -> None:
               f"{max(per):.1f} s; {sum(r.ok for r in report.results)} published whole")
         if args.each:
             for result in report.results:
+                chapters = ", ".join(f"{name} {seconds:.1f}" for name, _, seconds
+                                     in result.chapters)
                 print(f"  {result.code} {result.name}: {result.seconds:.1f} s"
-                      f"{'' if result.ok else ' FAILED'}")
+                      f"{'' if result.ok else ' FAILED'} ({chapters})")
         for note in report.notes:
             print(f"  note: {note}")
         for line in report.failure_lines():

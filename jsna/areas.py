@@ -63,10 +63,12 @@ from jsna.sources.la_codes import canonical_code, la_table
 #: Executors ``--executor`` accepts (``dask`` may carry a scheduler address: ``dask=tcp://...``).
 EXECUTORS = ("process", "dask")
 
-#: Inputs under ``[inputs]`` (besides the comparators) that are published for every council and
-#: so are given to every council's configuration. The others (census, postcode and ward lookups,
+#: Inputs under ``[inputs]`` (besides the comparators) that are published for many councils and
+#: so are given to every council's configuration: ONS's population, DfE's LAIT long file and
+#: OHID's Fingertips exports (each chapter finds its council's rows by code, and names the gap
+#: when an export does not hold them). The others (census, postcode and ward lookups,
 #: boundaries, IMD, schools, any record-level extract) describe the base council alone.
-PUBLISHED_INPUTS = ("population",)
+PUBLISHED_INPUTS = ("population", "lait", "fingertips")
 
 #: Chapter name in a failure line when the council failed before or after its chapters.
 WHOLE_AREA = "-"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -17,6 +18,17 @@ from rendered_demo import build_once, rendered_demo  # noqa: F401  (rendered_dem
 # benchmarks/). Hypothesis still finds, shrinks and replays failures as usual.
 settings.register_profile("jsna", deadline=None)
 settings.load_profile("jsna")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def published_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of parsed published files for the whole test run (both xdist workers and the
+    kernels they start), never the user's own: each real workbook is parsed once per run."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "published-cache"
+    os.environ["JSNA_CACHE_DIR"] = str(folder)
+    return folder
+
 
 #: The small demo council of :func:`small_council`.
 SMALL_COUNCIL = {"n_wards": 4, "years": 2}

@@ -67,6 +67,58 @@ def needs_real_data(*relative_paths: str) -> list[pytest.MarkDecorator]:
             pytest.mark.skipif(bool(missing), reason=f"real data absent: {missing}")]
 
 
+#: DfE's and ONS's published files that a council's published-data chapters read (keys of
+#: ``[inputs.comparators]``; yearly files as lists), below the real data folder. Every council
+#: of England has rows in each, so one set serves York, Trafford or all 153 (issue 20's run).
+PUBLISHED_COMPARATORS: dict[str, str | list[str]] = {
+    "ehcp_caseload": "send_dfe/ehcp_2025/caseload.csv",
+    "ehcp_requests": "send_dfe/ehcp_2025/requests.csv",
+    "ehcp_assessments": "send_dfe/ehcp_2025/assessments.csv",
+    "ehcp_timeliness": "send_dfe/ehcp_2025/timeliness_20_week.csv",
+    "ehcp_age_caseload": "send_dfe/ehcp_2022/sen2_age_caseload.csv",
+    "statistical_neighbours": "statistical_neighbours/sn_may_2025.csv",
+    "ks4_by_sen": "attainment/201819_LA_characteristics_data_including_sen_description.xlsx",
+    "eyfs_by_sen": "eyfs/1_eyfsp_headline_measures_2022.csv",
+    "neet_send": ["neet/2022/UD_NEETNK_LA_dashboard_2022_final.csv",
+                  "neet/2023/UD_NEETNK_LA_dashboard_2023_final.csv",
+                  "neet/2024/UD_NEETNK_LA_dashboard_final.csv",
+                  "neet/2025/UD_NEETNK_LA_dashboard_final.csv"],
+    "high_needs_dsg": "finance/dedicated-schools-grant_2024_07_20.ods",
+    "send_tribunals": "send_dfe/ehcp_2025/supporting-files/SEND Tribunals and appeal rate "
+                      "2014-2024.csv",
+    "sen2_management_information": "send_dfe/ehcp_2022/sen2_mi.csv",
+    "cin_by_sen": "cin_cla/sen_la.csv",
+}
+#: LAIT's long file, stored in two parts (DfE publishes one): :func:`joined_lait` joins them.
+LAIT_PARTS = ("send_dfe/lait/lait_bds_long_send_outcomes_absence_all_las.csv",
+              "send_dfe/lait/lait_bds_long_sen_and_child_health_all_las.csv")
+#: ONS mid-year estimates by upper-tier council and single year of age (``inputs.population``).
+POPULATION = "population/ons_mye_mid2020_utla20_single_year_of_age.csv"
+
+
+def published_files() -> list[str]:
+    """Every file of :data:`PUBLISHED_COMPARATORS`, :data:`LAIT_PARTS` and :data:`POPULATION`."""
+    comparators = [path for value in PUBLISHED_COMPARATORS.values()
+                   for path in ([value] if isinstance(value, str) else value)]
+    return [*comparators, *LAIT_PARTS, POPULATION]
+
+
+def published_comparators() -> dict[str, Path | list[Path]]:
+    """:data:`PUBLISHED_COMPARATORS` as absolute paths in the real data folder."""
+    return {key: real_path(value) if isinstance(value, str) else [real_path(v) for v in value]
+            for key, value in PUBLISHED_COMPARATORS.items()}
+
+
+def joined_lait(folder: Path) -> Path:
+    """Write LAIT's two stored parts as the one long file DfE publishes; return its path."""
+    parts = [real_path(part).read_text(encoding="utf-8").splitlines() for part in LAIT_PARTS]
+    if parts[0][0] != parts[1][0]:
+        raise ValueError(f"{LAIT_PARTS[1]}: a different header from {LAIT_PARTS[0]}")
+    lait = folder / "lait_bds_long.csv"
+    lait.write_text("\n".join(parts[0] + parts[1][1:]) + "\n", encoding="utf-8")
+    return lait
+
+
 @dataclass(frozen=True)
 class Council:
     """A real council as a test configures it."""

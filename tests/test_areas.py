@@ -147,6 +147,33 @@ def test_other_councils_get_no_census_nor_anything_of_the_base_council_alone(
 
 
 @needs_real
+def test_published_inputs_reach_every_council_and_local_ones_stay_with_the_base(
+        tmp_path: Path) -> None:
+    """LAIT, Fingertips and ONS population cover every council: another council's chapters
+    read them too (early years, outcomes, adulthood, resources, health). The census and the
+    schools list are York's own and stay out of Trafford's configuration."""
+    path = base_config(tmp_path, chapters='["ehcp", "resources"]')
+    published = {key: tmp_path / f"{key}.csv" for key in ("lait", "fingertips", "population")}
+    local = {key: tmp_path / f"{key}.csv" for key in ("census", "schools")}
+    comparators = {"high_needs_dsg": tmp_path / "dsg.ods", "send_tribunals": tmp_path / "tribunals.csv"}
+    for file in [*published.values(), *local.values(), *comparators.values()]:
+        file.write_text("header\n", encoding="utf-8")
+    lines = "".join(f'{key} = "{file}"\n' for key, file in {**published, **local}.items()
+                    if key != "census")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "[inputs.comparators]", f'[inputs]\n{lines}[inputs.census]\n2025 = "{local["census"]}"\n'
+        "[inputs.comparators]\n" + "".join(f'{key} = "{file}"\n'
+                                            for key, file in comparators.items()))
+        + '[census]\nsalt = "a secret for this test"\n', encoding="utf-8")
+    base = load_config(path)
+    councils, _ = councils_for(base, "E08000009")
+    config = load_config(write_area_config(base, councils[0], ["ehcp", "resources"]))
+    for key, file in published.items():
+        assert getattr(config.inputs, key).resolve() == file.resolve()
+    assert config.inputs.census == {} and config.inputs.schools is None
+
+
+@needs_real
 def test_a_failing_council_is_isolated_and_summarised(tmp_path: Path) -> None:
     """Both councils' sites are being refreshed elsewhere: each fails with one line, the run
     goes on to the next and the regional page says neither was refreshed."""

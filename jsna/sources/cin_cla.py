@@ -26,6 +26,7 @@ import pandas as pd
 from jsna.errors import JsnaInputError
 from jsna.sources.common import read_text_csv
 from jsna.sources.ees import ees_wide_from_text
+from jsna.sources.published_cache import cached_read
 
 SOURCE = ("DfE's 'Outcomes for children in need, including children looked after' SEN CSV "
           "(sen_la.csv or sen_national.csv)")
@@ -64,6 +65,7 @@ NEEDS = ("ASD", "HI", "MLD", "MSI", "NSA", "OTH", "PD", "PMLD", "SEMH", "SLCN", 
          "VI")
 
 
+@cached_read
 def read_cin_by_sen(path: str | Path) -> pd.DataFrame:
     """SEN provision and primary need of children in need and looked after, by area and group.
 

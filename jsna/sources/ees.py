@@ -38,6 +38,7 @@ from jsna.sources.common import (
     require_columns,
 )
 from jsna.sources.la_codes import current_codes
+from jsna.sources.published_cache import cached_read
 
 SOURCE = "a DfE explore-education-statistics CSV"
 
@@ -139,6 +140,7 @@ _LEADING = [
 ]
 
 
+@cached_read
 def read_ees(path: str | Path, *, measures: list[str] | None = None) -> pd.DataFrame:
     """Read an explore-education-statistics CSV into a long, tidy frame.
 
@@ -194,6 +196,7 @@ def read_ees(path: str | Path, *, measures: list[str] | None = None) -> pd.DataF
     return long
 
 
+@cached_read
 def read_ees_wide(path: str | Path, measures: list[str] | None = None) -> pd.DataFrame:
     """Read an explore-education-statistics CSV keeping one column per measure.
 

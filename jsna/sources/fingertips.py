@@ -26,6 +26,7 @@ import pandas as pd
 
 from jsna.errors import JsnaInputError
 from jsna.sources.common import first_unreadable, parse_published_values, read_text_csv
+from jsna.sources.published_cache import cached_read
 
 SOURCE = "an OHID Fingertips data export"
 
@@ -88,6 +89,7 @@ def _normalise(name: str) -> str:
     return re.sub(r"[\s_]+", "", name.strip().lower())
 
 
+@cached_read
 def read_fingertips(path: str | Path, *, indicators: list[int] | None = None) -> pd.DataFrame:
     """Read a Fingertips export (either column style) into a tidy frame.
 

@@ -20,6 +20,7 @@ import pandas as pd
 from jsna.errors import JsnaInputError
 from jsna.sen_need_codes import PUBLISHED_SEN_GROUPS
 from jsna.sources.ees import LA_LEVEL_COLUMNS, ees_wide_from_text
+from jsna.sources.published_cache import cached_read
 from jsna.sources.text_table import read_selected_columns
 
 SOURCE = "DfE's key stage 4 performance LA characteristics table (with sen_status)"
@@ -74,6 +75,7 @@ def _select(path: Path):  # noqa: ANN202 - a closure for read_selected_columns
     return select
 
 
+@cached_read
 def read_ks4_by_sen(path: str | Path) -> pd.DataFrame:
     """Key stage 4 attainment by SEN status for England, regions and councils.
 

@@ -40,6 +40,7 @@ from jsna.sources.common import (
     require_columns,
 )
 from jsna.sources.la_codes import DFE_REGIONS, la_number_to_gss, la_table
+from jsna.sources.published_cache import cached_read
 
 SOURCE = "the DfE LAIT long data file"
 DICTIONARY_SOURCE = "the DfE LAIT data dictionary"
@@ -53,6 +54,7 @@ _ACADEMIC_TYPES = {"academic year", "annual - january"}
 _FINANCIAL_TYPES = {"financial year"}
 
 
+@cached_read
 def read_lait(
     path: str | Path,
     *,

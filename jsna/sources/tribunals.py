@@ -26,6 +26,7 @@ import pandas as pd
 from jsna.errors import JsnaInputError
 from jsna.sources.common import parse_published_values, sniff_text_file
 from jsna.sources.council_register import number_to_code
+from jsna.sources.published_cache import cached_read
 
 TRIBUNAL_SOURCE = "MoJ/DfE, SEND Tribunal appeal rate by local authority"
 ENGLAND = "E92000001"
@@ -69,6 +70,7 @@ def _grid(path: Path) -> tuple[pd.DataFrame, str]:
     return raw, ""
 
 
+@cached_read
 def read_appeal_rates(path: str | Path, councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """Appeals registered with the SEND Tribunal and appealable decisions, by council and year.
 

@@ -33,7 +33,7 @@ from jsna.disclosure import (
     apply_disclosure,
     format_suppressed,
 )
-from jsna.indicator_disclosure import indicator_table_rules
+from jsna.indicator_disclosure import indicator_table_rules, withdraw_hidden_trends
 from jsna.indicators import casework as cw
 from jsna.indicators.comparisons import ComparatorAreas, add_statistics
 from jsna.indicators.table import finalise
@@ -323,7 +323,7 @@ def protect_local_sections(raw: dict[str, pd.DataFrame], indicators: pd.DataFram
     protected, audit = apply_disclosure(named, rules, threshold=threshold,
                                         suppress_zeros=suppress_zeros)
     out = {short: protected[f"{PREFIX}_{short}"] for short in raw}
-    rows = finalise(protected.get(INDICATOR_TABLE, pd.DataFrame()))
+    rows = withdraw_hidden_trends(finalise(protected.get(INDICATOR_TABLE, pd.DataFrame())))
     for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
                    "recent_trend", "quartile_band"):
         rows.loc[rows["note"] == SUPPRESSED, column] = ""

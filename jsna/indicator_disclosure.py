@@ -56,7 +56,11 @@ from jsna.indicators import settings as setting_tables
 from jsna.indicators import wards as ward_tables
 from jsna.indicators import year_groups
 from jsna.indicators.catalogue import indicator_catalogue
-from jsna.indicators.comparisons import ComparatorAreas, add_statistics
+from jsna.indicators.comparisons import (
+    ComparatorAreas,
+    add_statistics,
+    add_value_statistics,
+)
 from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS, finalise
 from jsna.stats.trend import withdraw_trends_over_hidden_points
 
@@ -502,6 +506,7 @@ def indicator_pipeline(
     config: Config,
     areas: ComparatorAreas,
     polarity: str = "Not applicable",
+    value_rows: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Counts and denominators → CIs → comparisons → trend → disclosure → contract columns.
 
@@ -510,10 +515,18 @@ def indicator_pipeline(
 
     ``rows``, ``areas`` and ``polarity`` are as :func:`~jsna.indicators.comparisons.add_statistics`
     takes them; ``config`` gives the disclosure threshold and whether zeros are suppressed.
+    ``value_rows`` are rows whose value is given (medians, percentiles: see
+    :func:`~jsna.indicators.comparisons.add_value_statistics`), disclosure-controlled with the
+    others, so the relations the catalogue declares between them hold (a median's denominator is
+    the same cell as a percentage's).
     Returns the long indicator table after disclosure, and the disclosure audit.
     """
+    stated = add_statistics(rows, areas, polarity)
+    if value_rows is not None and not value_rows.empty:
+        stated = finalise(pd.concat([stated, add_value_statistics(value_rows, areas)],
+                                    ignore_index=True))
     suppressed, audit = suppress_indicators(
-        add_statistics(rows, areas, polarity),
+        stated,
         threshold=config.disclosure.threshold,
         suppress_zeros=config.disclosure.suppress_zeros,
         council_code=areas.council,

@@ -137,8 +137,18 @@ def test_the_casework_figures_are_in_the_chapters_indicator_rows(demo):
     assert set(rows["indicator_id"]) == {
         "ehcp_local_issued_20_weeks_percent", "ehcp_local_issued_20_weeks_ex_percent",
         "ehcp_local_waiting_by_weeks_percent", "ehcp_local_reviewed_12_months_percent",
-        "ehcp_local_ceased_by_reason_percent"}
+        "ehcp_local_ceased_by_reason_percent", "ehcp_local_weeks_to_plan_median"}
     assert set(rows["area_code"]) == {config.area.code}
+    # median weeks from request to plan, per calendar year, with plain pandas: new plans
+    # (decision "assess") dated in the year with a request date, days / 7, pandas' median
+    request, plan_date = (pd.to_datetime(casework[c]) for c in ("request_date", "plan_date"))
+    weeks = ((plan_date - request).dt.days / 7)[(casework["decision"] == "assess")
+                                                  & request.notna() & plan_date.notna()]
+    by_year = weeks.groupby(plan_date.dt.year).agg(["median", "size"])
+    for row in rows[rows["indicator_id"] == "ehcp_local_weeks_to_plan_median"].itertuples():
+        expected = by_year.loc[int(row.period)]
+        assert row.denominator == expected["size"]
+        assert row.value == pytest.approx(round(expected["median"], 1))
     review = rows[rows["indicator_id"] == "ehcp_local_reviewed_12_months_percent"].iloc[0]
     until = config.sen2.extract_date or default_extract_date(config.year)
     day, year_before = pd.Timestamp(until), pd.Timestamp(until) - pd.DateOffset(years=1)

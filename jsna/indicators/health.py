@@ -241,18 +241,22 @@ def wait_summary_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_
         not a count) and ``denominator`` (the referrals waiting it rests on), for all services
         and each service with a referral waiting.
     """
-    rows: list[dict[str, object]] = []
+    columns = ["indicator_id", "area_code", "area_name", "area_type", "period", "breakdown",
+               "value", "count", "denominator"]
+    parts = []
     for day in _list_dates(waits, extract_date, years):
-        for row in distribution_by_service(waits, day).itertuples(index=False):
-            for indicator, value in ((MEDIAN_WEEKS, row.median_weeks),
-                                     (P90_WEEKS, row.p90_weeks)):
-                rows.append({"indicator_id": indicator, "area_code": area_code,
-                             "area_name": area_name, "area_type": "Local authority",
-                             "period": period_label(day), "breakdown": row.service,
-                             "value": float(value), "count": np.nan,
-                             "denominator": float(row.waiting)})
-    return pd.DataFrame(rows, columns=["indicator_id", "area_code", "area_name", "area_type",
-                                       "period", "breakdown", "value", "count", "denominator"])
+        spread = distribution_by_service(waits, day)
+        if spread.empty:
+            continue
+        for indicator, column in ((MEDIAN_WEEKS, "median_weeks"), (P90_WEEKS, "p90_weeks")):
+            parts.append(pd.DataFrame({
+                "indicator_id": indicator, "area_code": area_code, "area_name": area_name,
+                "area_type": "Local authority", "period": period_label(day),
+                "breakdown": spread["service"], "value": spread[column].astype(float),
+                "count": np.nan, "denominator": spread["waiting"].astype(float)}))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def distribution_by_service(waits: pd.DataFrame, on: datetime.date) -> pd.DataFrame:

@@ -255,11 +255,12 @@ def not_found_rows(unlinked: pd.DataFrame, *, area_code: str, area_name: str,
     ...     ["breakdown", "count", "denominator"]].values.tolist()
     [['No UPN in the extract', 6.0, 50.0], ['UPN not in the January census', 4.0, 50.0]]
     """
-    row = unlinked.set_index("group").loc["Children in need"]
+    counts = unlinked.set_index("group").loc[
+        "Children in need", [NO_UPN, NOT_IN_CENSUS, "children"]].astype(float).to_dict()
     return pd.DataFrame.from_records([
         {"indicator_id": NOT_FOUND, "area_code": area_code, "area_name": area_name,
          "area_type": "Local authority", "period": period, "breakdown": reason,
-         "count": float(row[reason]), "denominator": float(row["children"]), "note": ""}
+         "count": counts[reason], "denominator": counts["children"], "note": ""}
         for reason in (NO_UPN, NOT_IN_CENSUS)])
 
 

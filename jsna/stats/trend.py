@@ -303,10 +303,10 @@ def withdraw_trends_over_hidden_points(
     in_window = np.isfinite(years) & (years > years[:, -1:] - POINTS)
     rests_on_hidden = ((history["_hidden"] == 1) & in_window).any(axis=1)
     rows = work["_row"].to_numpy()[rests_on_hidden & ~mask[work["_row"].to_numpy()]]
-    labels = out["recent_trend"].astype("object")
-    given = labels.iloc[rows].fillna("").astype(str).ne("").to_numpy()
-    position = out.columns.get_loc("recent_trend")
-    out.iloc[rows[given], position] = CANNOT
+    labels = out["recent_trend"].to_numpy(dtype=object).copy()
+    given = pd.Series(labels[rows]).fillna("").astype(str).ne("").to_numpy()
+    labels[rows[given]] = CANNOT
+    out["recent_trend"] = pd.Series(labels, index=out.index, dtype="object")
     return out
 
 

@@ -56,8 +56,13 @@ from jsna.indicators import settings as setting_tables
 from jsna.indicators import wards as ward_tables
 from jsna.indicators import year_groups
 from jsna.indicators.catalogue import indicator_catalogue
-from jsna.indicators.comparisons import ComparatorAreas, add_statistics
+from jsna.indicators.comparisons import (
+    ComparatorAreas,
+    add_statistics,
+    add_value_statistics,
+)
 from jsna.indicators.table import INDICATOR_DERIVED_COLUMNS, finalise
+from jsna.stats.trend import withdraw_trends_over_hidden_points
 
 PARTITION = "partition"
 PARTS_OF_HEADLINE = "parts of headline"
@@ -277,7 +282,41 @@ def suppress_indicators(
     tables, audit = apply_disclosure(
         {table_name: indicators}, {table_name: rules}, threshold, suppress_zeros
     )
-    return tables[table_name], audit
+    return withdraw_hidden_trends(tables[table_name]), audit
+
+
+#: Notes of a row whose value is not published: hidden by disclosure control (ours or the
+#: publisher's), not available, or too low to show.
+NOT_SHOWN_NOTES = (SUPPRESSED, "[x]", "[low]")
+
+
+def withdraw_hidden_trends(indicators: pd.DataFrame) -> pd.DataFrame:
+    """A recent trend resting on a point that is not published becomes "Cannot be calculated".
+
+    Every disclosure of indicator rows ends here (:func:`suppress_indicators`, and chapters that
+    protect their indicator rows together with their tables), so no published label rests on a
+    hidden count. A point is not published when its note is one of :data:`NOT_SHOWN_NOTES` or
+    its value is missing; why the label is withdrawn rather than recomputed from the shown
+    points is in :func:`jsna.stats.trend.withdraw_trends_over_hidden_points`.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table after disclosure control.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy (the same table when it has no ``recent_trend``).
+    """
+    if "recent_trend" not in indicators.columns or indicators.empty:
+        return indicators
+    note = indicators["note"].astype("object").fillna("").astype(str) if (
+        "note" in indicators.columns) else pd.Series("", index=indicators.index)
+    hidden = note.isin(NOT_SHOWN_NOTES)
+    if "value" in indicators.columns:
+        hidden |= pd.to_numeric(indicators["value"], errors="coerce").isna()
+    return withdraw_trends_over_hidden_points(indicators, hidden.to_numpy())
 
 
 #: Names of the ward and deprivation tables in the disclosure call (and its audit).
@@ -467,6 +506,7 @@ def indicator_pipeline(
     config: Config,
     areas: ComparatorAreas,
     polarity: str = "Not applicable",
+    value_rows: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Counts and denominators → CIs → comparisons → trend → disclosure → contract columns.
 
@@ -475,10 +515,18 @@ def indicator_pipeline(
 
     ``rows``, ``areas`` and ``polarity`` are as :func:`~jsna.indicators.comparisons.add_statistics`
     takes them; ``config`` gives the disclosure threshold and whether zeros are suppressed.
+    ``value_rows`` are rows whose value is given (medians, percentiles: see
+    :func:`~jsna.indicators.comparisons.add_value_statistics`), disclosure-controlled with the
+    others, so the relations the catalogue declares between them hold (a median's denominator is
+    the same cell as a percentage's).
     Returns the long indicator table after disclosure, and the disclosure audit.
     """
+    stated = add_statistics(rows, areas, polarity)
+    if value_rows is not None and not value_rows.empty:
+        stated = finalise(pd.concat([stated, add_value_statistics(value_rows, areas)],
+                                    ignore_index=True))
     suppressed, audit = suppress_indicators(
-        add_statistics(rows, areas, polarity),
+        stated,
         threshold=config.disclosure.threshold,
         suppress_zeros=config.disclosure.suppress_zeros,
         council_code=areas.council,

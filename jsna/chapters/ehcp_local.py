@@ -33,9 +33,9 @@ from jsna.disclosure import (
     apply_disclosure,
     format_suppressed,
 )
-from jsna.indicator_disclosure import indicator_table_rules
+from jsna.indicator_disclosure import indicator_table_rules, withdraw_hidden_trends
 from jsna.indicators import casework as cw
-from jsna.indicators.comparisons import ComparatorAreas, add_statistics
+from jsna.indicators.comparisons import ComparatorAreas, add_statistics, add_value_statistics
 from jsna.indicators.table import finalise
 from jsna.sen_need_codes import NEED_NAMES
 from jsna.stats.ci import wilson_limits
@@ -280,7 +280,13 @@ def casework_indicators(raw: dict[str, pd.DataFrame], until: datetime.date,
                              area_name=areas.council_name)
     parts = [add_statistics(part, areas, _POLARITY.get(indicator, "Not applicable"))
              for indicator, part in rows.groupby("indicator_id", sort=False)]
-    return pd.concat(parts, ignore_index=True)
+    waits = raw["waits"]
+    weeks = cw.weeks_to_plan_rows(pd.DataFrame({
+        "year": waits["Calendar year"], "timed_plans": waits["Plans with a request date"],
+        "weeks_median": waits["Median weeks"]}), area_code=areas.council,
+        area_name=areas.council_name)
+    parts.append(add_value_statistics(weeks, areas))
+    return finalise(pd.concat(parts, ignore_index=True))
 
 
 def protect_local_sections(raw: dict[str, pd.DataFrame], indicators: pd.DataFrame | None, *,
@@ -323,7 +329,7 @@ def protect_local_sections(raw: dict[str, pd.DataFrame], indicators: pd.DataFram
     protected, audit = apply_disclosure(named, rules, threshold=threshold,
                                         suppress_zeros=suppress_zeros)
     out = {short: protected[f"{PREFIX}_{short}"] for short in raw}
-    rows = finalise(protected.get(INDICATOR_TABLE, pd.DataFrame()))
+    rows = withdraw_hidden_trends(finalise(protected.get(INDICATOR_TABLE, pd.DataFrame())))
     for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours",
                    "recent_trend", "quartile_band"):
         rows.loc[rows["note"] == SUPPRESSED, column] = ""

@@ -32,13 +32,15 @@ from jsna.indicators.health import (
     AGE_BANDS,
     ALL_AGES,
     ALL_SERVICES,
+    MEDIAN_WEEKS,
     OVER_18,
     OVER_18_BY_AGE,
     OVER_52,
+    P90_WEEKS,
     UNKNOWN_AGE,
-    distribution_by_service,
     fingertips_comparisons,
     period_label,
+    wait_summary_rows,
     waiting_list_rows,
 )
 from jsna.indicators.table import INDICATOR_COLUMNS, SUPPRESSED
@@ -82,9 +84,9 @@ def _pick(rows: pd.DataFrame, indicator: str, code: str, period: str, breakdown:
     return None if found.empty else found.iloc[0]
 
 
-def _service_table(indicators: pd.DataFrame, distribution: pd.DataFrame, council: str,
-                   period: str, code: str) -> Table:
-    """Waits by service on the extract date; medians hidden where the waiting count is."""
+def _service_table(indicators: pd.DataFrame, council: str, period: str, code: str) -> Table:
+    """Waits by service on the extract date; the median and 90th percentile are the indicator
+    rows' (hidden with the waiting count they rest on)."""
     records = []
     for label in [ALL_SERVICES, *SERVICES.values()]:
         over18 = _pick(indicators, OVER_18, code, period, label)
@@ -92,15 +94,15 @@ def _service_table(indicators: pd.DataFrame, distribution: pd.DataFrame, council
         if over18 is None or over52 is None:
             continue
         hidden = over18["note"] == SUPPRESSED or pd.isna(over18["denominator"])
-        spread = distribution.set_index("service").loc[label] if (
-            label in set(distribution["service"])) else None
+        median = _pick(indicators, MEDIAN_WEEKS, code, period, label)
+        p90 = _pick(indicators, P90_WEEKS, code, period, label)
         records.append({
             "Service": label,
             "Referrals waiting": _shown(over18["denominator"], over18["note"]),
-            "Median wait (weeks)": SUPPRESSED if hidden or spread is None else
-            round(float(spread["median_weeks"]), 1),
-            "90th percentile wait (weeks)": SUPPRESSED if hidden or spread is None else
-            round(float(spread["p90_weeks"]), 1),
+            "Median wait (weeks)": SUPPRESSED if hidden or median is None or pd.isna(
+                median["value"]) else round(float(median["value"]), 1),
+            "90th percentile wait (weeks)": SUPPRESSED if hidden or p90 is None or pd.isna(
+                p90["value"]) else round(float(p90["value"]), 1),
             "Waiting over 18 weeks": _shown(over18["count"], over18["note"]),
             "Over 18 weeks (%)": _shown(over18["value"], over18["note"]),
             "95% CI lower": _shown(over18["lower_ci_95"], over18["note"]),
@@ -154,12 +156,12 @@ def _waits_part(config: Config, areas: ComparatorAreas) -> tuple[
         ward_names = dict(zip(lookup["ward_code"], lookup["ward_name"], strict=True))
     rows = waiting_list_rows(waits, extract_date=day, area_code=areas.council,
                              area_name=config.area.name, ward_names=ward_names)
+    spread = wait_summary_rows(waits, extract_date=day, area_code=areas.council,
+                               area_name=config.area.name)
     indicators, audit = indicator_pipeline(rows, config=config, areas=areas,
-                                           polarity="Low is good")
-    distribution = distribution_by_service(waits, day)
+                                           polarity="Low is good", value_rows=spread)
     council = config.area.name
-    tables = {"waits_by_service": _service_table(indicators, distribution, council, period,
-                                                 areas.council)}
+    tables = {"waits_by_service": _service_table(indicators, council, period, areas.council)}
     wards = indicators[(indicators["indicator_id"] == OVER_18)
                        & (indicators["area_type"] == "Ward")]
     ward_rows = sorted(((ward_names.get(c) or c, OVER_18, c, ALL_SERVICES, period)
@@ -195,11 +197,11 @@ def _waits_part(config: Config, areas: ComparatorAreas) -> tuple[
             y_label="Per cent of referrals waiting", highlight=council, source=WAITS_SOURCE)
     rules = {tables[name].name: TableRules(key=[tables[name].frame.columns[0]], counts=[])
              for name in tables}
-    findings = _waits_findings(indicators, distribution, areas.council, council, period)
+    findings = _waits_findings(indicators, areas.council, council, period)
     return tables, figures, [indicators], [audit], rules, findings
 
 
-def _waits_findings(indicators: pd.DataFrame, distribution: pd.DataFrame, code: str,
+def _waits_findings(indicators: pd.DataFrame, code: str,
                     council: str, period: str) -> list[str]:
     out = []
     whole = _pick(indicators, OVER_18, code, period, ALL_SERVICES)
@@ -209,9 +211,10 @@ def _waits_findings(indicators: pd.DataFrame, distribution: pd.DataFrame, code: 
     longest = None
     for label in SERVICES.values():
         row = _pick(indicators, OVER_18, code, period, label)
-        if row is None or pd.isna(row["value"]) or label not in set(distribution["service"]):
+        spread = _pick(indicators, MEDIAN_WEEKS, code, period, label)
+        if row is None or pd.isna(row["value"]) or spread is None or pd.isna(spread["value"]):
             continue
-        median = float(distribution.set_index("service").loc[label, "median_weeks"])
+        median = float(spread["value"])
         if longest is None or median > longest[1]:
             longest = (label, median)
     if longest is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
@@ -36,15 +37,17 @@ from jsna.indicators.social_care import (
     LOCAL_GROUPS,
     LOCAL_SEN_SUPPORT,
     NO_UPN,
+    NOT_FOUND,
     NOT_IN_CENSUS,
     SEN_SUPPORT,
     link_to_census,
     local_rows,
+    not_found_rows,
     published_rows,
     status_at_31_march,
     unlinked_counts,
 )
-from jsna.indicators.table import INDICATOR_COLUMNS, academic_year_label
+from jsna.indicators.table import INDICATOR_COLUMNS, SUPPRESSED, academic_year_label
 from jsna.sources.cin_cla import COUNCIL_GROUPS, read_cin_by_sen
 from jsna.sources.comparators import comparator_codes
 from jsna.sources.la_codes import canonical_code, missing_areas
@@ -216,10 +219,28 @@ def _local(config: Config, areas: ComparatorAreas) -> tuple[pd.DataFrame, pd.Dat
     pupils = pupils[pupils["census_year"] == year]
     status = status_at_31_march(clean_cin(config).records, year)
     linked = link_to_census(status, pupils)
+    period = academic_year_label(year)
     rows = local_rows(linked, area_code=areas.council, area_name=config.area.name,
-                      period=academic_year_label(year))
-    indicators, audit = indicator_pipeline(rows, config=config, areas=areas)
-    return indicators, audit, unlinked_counts(linked)
+                      period=period)
+    unlinked = unlinked_counts(linked)
+    reasons = not_found_rows(unlinked, area_code=areas.council, area_name=config.area.name,
+                             period=period)
+    if not _reasons_shown(unlinked, config):
+        # both reasons or neither, as the linkage table: found and all children are published,
+        # so one reason shown would give the other away
+        reasons = reasons.assign(count=np.nan, note=SUPPRESSED)
+    indicators, audit = indicator_pipeline(pd.concat([rows, reasons], ignore_index=True),
+                                           config=config, areas=areas)
+    return indicators, audit, unlinked
+
+
+def _reasons_shown(unlinked: pd.DataFrame, config: Config) -> bool:
+    """Whether the reasons children in need were not found can be published: neither reason nor
+    their sum is below the disclosure threshold (nor zero, when zeros are suppressed)."""
+    row = unlinked.set_index("group").loc["Children in need"]
+    reasons = row[[NO_UPN, NOT_IN_CENSUS]].astype(int)
+    threshold, zeros = config.disclosure.threshold, config.disclosure.suppress_zeros
+    return not any(0 < n < threshold or (n == 0 and zeros) for n in (*reasons, reasons.sum()))
 
 
 def _local_table(local: pd.DataFrame, published: pd.DataFrame, config: Config,
@@ -264,8 +285,7 @@ def _unlinked_table(unlinked: pd.DataFrame, config: Config) -> Table | None:
     to split (fewer than the disclosure threshold, or either reason is)."""
     row = unlinked.set_index("group").loc["Children in need"]
     reasons = row[[NO_UPN, NOT_IN_CENSUS]].astype(int)
-    threshold, zeros = config.disclosure.threshold, config.disclosure.suppress_zeros
-    if any(0 < n < threshold or (n == 0 and zeros) for n in (*reasons, reasons.sum())):
+    if not _reasons_shown(unlinked, config):
         return None
     frame = pd.DataFrame({"Children in need": ["Found in the census", NO_UPN, NOT_IN_CENSUS,
                                                "All children in need"],
@@ -293,7 +313,12 @@ def _unlinked_rules(council_code: str, period: str) -> TableRules:
                                            "period": period, "breakdown": "Children in need"},
                                columns={"Children": column})
                      for label, column in (("Found in the census", "count"),
-                                           ("All children in need", "denominator")))])
+                                           ("All children in need", "denominator"))),
+                   *(SameCells(INDICATOR_TABLE, on=[], rows={"Children in need": reason},
+                               other_rows={"indicator_id": NOT_FOUND, "area_code": council_code,
+                                           "period": period, "breakdown": reason},
+                               columns={"Children": "count"})
+                     for reason in (NO_UPN, NOT_IN_CENSUS))])
 
 
 def _local_rules(table: Table, council_code: str, period: str) -> TableRules:

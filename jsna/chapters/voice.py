@@ -18,6 +18,11 @@ up to its "All respondents" row; with these relations declared, secondary suppre
 further cell wherever a small count could be worked out from a total. Percentages are computed
 after disclosure, from published counts only: a share is shown only when both its count and the
 total it is a share of are published (a share of a hidden total would give that total away).
+
+Each published answer is also a row of ``indicators.csv`` (:func:`answer_indicator_rows`,
+``voice_survey_answer_percent``): the people giving it out of those who answered the question
+(in a group, when the survey has groups), with a Wilson 95% interval. The rows are taken from the
+protected table, so they publish its numbers and hide what it hides.
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ from jsna.chapters.base import INPUT_NEEDED, Chapter, Findings, Gap
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
 from jsna.disclosure import RowTotal, TableRules, apply_disclosure
+from jsna.indicator_disclosure import indicator_pipeline
+from jsna.indicators.comparisons import ComparatorAreas
 from jsna.indicators.table import INDICATOR_COLUMNS, SUPPRESSED
+from jsna.sources.la_codes import canonical_code
 from jsna.sources.voice_survey import ALL_ANSWERS, ALL_GROUPS, read_voice_survey
 from jsna.viz.display import Table
 from jsna.viz.markdown import MarkdownBlock, read_markdown, safe_markdown_html, site_pages
@@ -189,6 +197,61 @@ def protect_survey(table: pd.DataFrame, threshold: int, suppress_zeros: bool = F
     return out, audit, rules
 
 
+#: Indicator id of the survey's answers (``catalogue.csv``).
+ANSWER_INDICATOR = "voice_survey_answer_percent"
+
+
+def answer_breakdown(question: object, response: object, group: object = ALL_GROUPS) -> str:
+    """The breakdown of one answer's indicator row: ``question: response``, and `` (group)``
+    for a group's answer.
+
+    >>> answer_breakdown("Do you feel listened to?", "Yes", "Parents")
+    'Do you feel listened to?: Yes (Parents)'
+    """
+    text = f"{question}: {response}"
+    return text if group == ALL_GROUPS else f"{text} ({group})"
+
+
+def answer_indicator_rows(protected: pd.DataFrame, *, area_code: str, area_name: str,
+                          period: str) -> pd.DataFrame:
+    """Every answer of the protected survey table as an indicator row (before statistics).
+
+    Parameters
+    ----------
+    protected : pandas.DataFrame
+        From :func:`protect_survey` (hidden counts missing).
+    area_code, area_name : str
+        The council.
+    period : str
+        The JSNA year (a survey has no period of its own).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id`` (:data:`ANSWER_INDICATOR`), ``area_code, area_name, area_type, period,
+        breakdown`` (:func:`answer_breakdown`), ``count`` (the people giving the answer),
+        ``denominator`` (those who answered the question, in the group), each missing where
+        the table hides it, and ``note`` ``[c]`` where either is hidden (the share needs both,
+        as the table's does).
+    """
+    table = protected if "Group" in protected.columns else protected.assign(Group=ALL_GROUPS)
+    by = [table["Question"], table["Group"]]
+    total = (table[COUNT].where(table["Response"] == ALL_ANSWERS)
+             .groupby(by, sort=False).transform("max"))
+    # the total row of a question stands for "everyone who answered": it is not an answer
+    answers = table["Response"] != ALL_ANSWERS
+    hidden = table[COUNT].isna() | total.isna()
+    rows = pd.DataFrame({
+        "indicator_id": ANSWER_INDICATOR, "area_code": area_code, "area_name": area_name,
+        "area_type": "Local authority", "period": period,
+        "breakdown": [answer_breakdown(q, r, g) for q, r, g in
+                      zip(table["Question"], table["Response"], table["Group"], strict=True)],
+        "count": pd.to_numeric(table[COUNT], errors="coerce"),
+        "denominator": pd.to_numeric(total, errors="coerce"),
+        "note": np.where(hidden, SUPPRESSED, "")})
+    return rows[answers.to_numpy()].reset_index(drop=True)
+
+
 def _shown(protected: pd.DataFrame) -> pd.DataFrame:
     """The table as published: hidden counts and shares read ``[c]``."""
     shown = protected.drop(columns="note")
@@ -252,7 +315,8 @@ def build(config: Config) -> VoiceChapter:
     -------
     VoiceChapter
         Findings, the survey table and one chart per question (when a survey is given), the
-        forum's summary (or a box naming its input), the disclosure audit; no indicator rows.
+        forum's summary (or a box naming its input), the disclosure audit and the survey's
+        answers as indicator rows (:func:`answer_indicator_rows`).
 
     Raises
     ------
@@ -269,6 +333,7 @@ def build(config: Config) -> VoiceChapter:
                                                  heading=INPUT_NEEDED), indicators=no_rows,
                             disclosure=audit)
     sentences: list[str] = []
+    indicators = no_rows
     tables: dict[str, Table] = {}
     rules: dict[str, TableRules] = {}
     figures: dict = {}
@@ -288,6 +353,14 @@ def build(config: Config) -> VoiceChapter:
                    "small number cannot be worked out from the totals. Shares are of the people "
                    "who answered each question, computed from the published numbers only."])
         rules[tables["survey"].name] = table_rules
+        areas = ComparatorAreas(canonical_code(config.area.code),
+                                canonical_code(config.area.region_code), config.area.region_name,
+                                [canonical_code(code) for code in config.neighbours],
+                                council_name=config.area.name)
+        answer_rows = answer_indicator_rows(protected, area_code=areas.council,
+                                            area_name=config.area.name, period=str(config.year))
+        indicators, indicator_audit = indicator_pipeline(answer_rows, config=config, areas=areas)
+        audit = pd.concat([audit, indicator_audit], ignore_index=True)
         figures = _figures(protected, config.area.name)
         sentences += _findings(protected, groups)
     else:
@@ -301,5 +374,5 @@ def build(config: Config) -> VoiceChapter:
     else:
         forum = _box(sentence(WORDING.fill("missing_forum")))
         gaps.append(Gap("The parent carer forum's summary", "inputs.voice_forum is not set."))
-    return VoiceChapter(KEY, TITLE, Findings(sentences), tables, figures, no_rows, audit, rules,
-                        gaps, forum=forum)
+    return VoiceChapter(KEY, TITLE, Findings(sentences), tables, figures, indicators, audit,
+                        rules, gaps, forum=forum)

@@ -34,7 +34,10 @@ The published figures become rows of the long indicator table (:func:`indicator_
 20-week percentages with and without exceptions per calendar year, children waiting by band of
 weeks waited and annual reviews held within 12 months on the extract date, and ceased plans by
 reason per calendar year, each a count of a denominator (Wilson intervals are added by
-:func:`jsna.indicators.comparisons.add_statistics`).
+:func:`jsna.indicators.comparisons.add_statistics`). The median weeks from request to plan per
+calendar year is a row too (:func:`weeks_to_plan_rows`): its value is in weeks, its denominator
+the plans with a request date it rests on (the 20-week percentage's denominator), and it has no
+count, so a median of fewer plans than the disclosure threshold is hidden.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ TIMELY_EX = "ehcp_local_issued_20_weeks_ex_percent"
 WAITING = "ehcp_local_waiting_by_weeks_percent"
 REVIEWED = "ehcp_local_reviewed_12_months_percent"
 CEASED = "ehcp_local_ceased_by_reason_percent"
+WEEKS_TO_PLAN = "ehcp_local_weeks_to_plan_median"
 #: The breakdown of the indicators without one.
 ALL = "All"
 ACTIVITY_COLUMNS = ["year", "requests", "agreed", "refused", "assessments", "plans_issued",
@@ -387,3 +391,38 @@ def indicator_rows(activity: pd.DataFrame, backlog: pd.DataFrame, reviews: dict[
     frame.insert(2, "area_name", area_name)
     frame.insert(3, "area_type", "Local authority")
     return frame
+
+
+def weeks_to_plan_rows(activity: pd.DataFrame, *, area_code: str, area_name: str
+                       ) -> pd.DataFrame:
+    """The median weeks from request to plan per calendar year as indicator rows.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        ``year``, ``timed_plans`` (new plans with a request date) and ``weeks_median``
+        (:func:`yearly_activity`).
+    area_code, area_name : str
+        The council.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`WEEKS_TO_PLAN` rows: ``indicator_id, area_code, area_name, area_type, period,
+        breakdown, value`` (weeks), ``count`` (missing: a median is not a count) and
+        ``denominator`` (the plans it rests on). A year without a timed plan has no row.
+
+    Examples
+    --------
+    >>> activity = pd.DataFrame({"year": [2023, 2024], "timed_plans": [0, 40],
+    ...                          "weeks_median": [float("nan"), 21.5]})
+    >>> weeks_to_plan_rows(activity, area_code="E1", area_name="A")[
+    ...     ["period", "value", "denominator"]].values.tolist()
+    [['2024', 21.5, 40.0]]
+    """
+    kept = activity[pd.to_numeric(activity["timed_plans"], errors="coerce") > 0]
+    return pd.DataFrame({
+        "indicator_id": WEEKS_TO_PLAN, "area_code": area_code, "area_name": area_name,
+        "area_type": "Local authority", "period": kept["year"].astype(str), "breakdown": ALL,
+        "value": kept["weeks_median"].astype(float), "count": np.nan,
+        "denominator": kept["timed_plans"].astype(float)}).reset_index(drop=True)

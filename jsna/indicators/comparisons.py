@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from jsna.indicators.table import finalise
@@ -84,3 +85,53 @@ def add_statistics(rows: pd.DataFrame, areas: ComparatorAreas,
     benchmarks = Benchmarks(areas.council, areas.region_code, tuple(areas.neighbours))
     compared = add_comparisons(with_ci, benchmarks=benchmarks, polarity=polarity)
     return finalise(add_recent_trend(compared))
+
+
+#: Comparison labels of a value row (:func:`add_value_statistics`).
+NOT_COMPARED = "Not compared"
+CANNOT_TREND = "Cannot be calculated"
+
+
+def add_value_statistics(rows: pd.DataFrame, areas: ComparatorAreas) -> pd.DataFrame:
+    """Rows whose value is given, not a share of counts (a median or a percentile, in weeks).
+
+    They get the council's codes and shown names like :func:`add_statistics`, but no interval,
+    no comparison (``Not compared``: there is no published benchmark, and no interval to test
+    with) and no recent trend (``Cannot be calculated``: the Fingertips test needs 95% limits).
+    Their ``denominator`` is the number of records the value rests on, so disclosure control
+    hides the value of a small group.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Indicator rows with ``value`` and ``denominator`` (``count`` may be missing).
+    areas : ComparatorAreas
+        The council, region and neighbours.
+
+    Returns
+    -------
+    DataFrame
+        The rows in the long indicator table's columns, not yet disclosure-controlled.
+
+    Examples
+    --------
+    >>> areas = ComparatorAreas("E06000001", "E12000001", "North East", [], "Hartlepool")
+    >>> rows = pd.DataFrame({"indicator_id": "weeks", "area_code": ["E06000001"],
+    ...                      "area_name": [""], "area_type": ["Local authority"],
+    ...                      "period": "2024", "breakdown": "All", "value": [18.5],
+    ...                      "denominator": [40.0]})
+    >>> add_value_statistics(rows, areas)[["area_name", "value", "count", "recent_trend"]
+    ...                                   ].values.tolist()
+    [['Hartlepool', 18.5, nan, 'Cannot be calculated']]
+    """
+    rows = rows.copy()
+    rows["note"] = rows["note"].fillna("") if "note" in rows else ""
+    rows["area_code"] = current_codes(rows["area_code"])
+    names = areas.display_names()
+    rows["area_name"] = rows["area_code"].map(names).fillna(rows["area_name"]).astype(str)
+    if "count" not in rows:
+        rows["count"] = np.nan
+    for column in ("compared_to_england", "compared_to_region", "compared_to_neighbours"):
+        rows[column] = NOT_COMPARED
+    rows["recent_trend"] = CANNOT_TREND
+    return finalise(rows)

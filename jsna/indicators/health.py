@@ -17,6 +17,13 @@ added by :func:`jsna.indicators.comparisons.add_statistics`) by service (headlin
 services``) and by ward, at 31 March of each year the extract covers (the trend) and at the
 extract date; ``health_waits_over_18_weeks_by_age_percent`` by age band. The list at a date is the
 denominator. Counts are of referrals: a child waiting for two services counts once for each.
+
+The median and 90th percentile waits are rows too (:func:`wait_summary_rows`:
+``health_waits_median_weeks`` and ``health_waits_p90_weeks``, value in weeks, by service on the
+same dates): their ``denominator`` is the number of waits they rest on (the same cell as the
+over-18-weeks denominator, as ``catalogue.csv`` declares), and no count, so disclosure control
+hides a median or percentile whose list is hidden, and a list shorter than the threshold
+(a median of three waits is one child's wait).
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from jsna.stats import Benchmarks, add_comparisons, add_recent_trend
 OVER_18 = "health_waits_over_18_weeks_percent"
 OVER_52 = "health_waits_over_52_weeks_percent"
 OVER_18_BY_AGE = "health_waits_over_18_weeks_by_age_percent"
+MEDIAN_WEEKS = "health_waits_median_weeks"
+P90_WEEKS = "health_waits_p90_weeks"
 ALL_SERVICES, ALL_AGES, UNKNOWN_AGE = "All services", "All ages", "Age not known"
 WEEKS_18, WEEKS_52 = 18 * 7, 52 * 7
 #: Age bands at referral: (youngest, oldest, label).
@@ -207,6 +216,47 @@ def waiting_list_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_
                         by_age.loc[label, "over_18_weeks"], by_age.loc[label, "waiting"])
     return pd.DataFrame(rows, columns=["indicator_id", "area_code", "area_name", "area_type",
                                        "period", "breakdown", "count", "denominator"])
+
+
+def wait_summary_rows(waits: pd.DataFrame, *, extract_date: datetime.date, area_code: str,
+                      area_name: str = "", years: int = 5) -> pd.DataFrame:
+    """The median and 90th percentile waits (weeks) as indicator rows, by service and date.
+
+    Parameters
+    ----------
+    waits : pandas.DataFrame
+        Cleaned referrals.
+    extract_date : datetime.date
+        The date the list was taken (the latest period).
+    area_code, area_name : str
+        The council.
+    years : int, default 5
+        Periods, as :func:`waiting_list_rows` takes them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id`` (:data:`MEDIAN_WEEKS`, :data:`P90_WEEKS`), ``area_code, area_name,
+        area_type, period, breakdown``, ``value`` (weeks), ``count`` (missing: a percentile is
+        not a count) and ``denominator`` (the referrals waiting it rests on), for all services
+        and each service with a referral waiting.
+    """
+    columns = ["indicator_id", "area_code", "area_name", "area_type", "period", "breakdown",
+               "value", "count", "denominator"]
+    parts = []
+    for day in _list_dates(waits, extract_date, years):
+        spread = distribution_by_service(waits, day)
+        if spread.empty:
+            continue
+        for indicator, column in ((MEDIAN_WEEKS, "median_weeks"), (P90_WEEKS, "p90_weeks")):
+            parts.append(pd.DataFrame({
+                "indicator_id": indicator, "area_code": area_code, "area_name": area_name,
+                "area_type": "Local authority", "period": period_label(day),
+                "breakdown": spread["service"], "value": spread[column].astype(float),
+                "count": np.nan, "denominator": spread["waiting"].astype(float)}))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def distribution_by_service(waits: pd.DataFrame, on: datetime.date) -> pd.DataFrame:

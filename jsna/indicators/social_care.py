@@ -41,6 +41,8 @@ SEN_SUPPORT, EHC_PLAN = "care_sen_support_percent", "care_ehc_plan_percent"
 LOCAL_SEN_SUPPORT, LOCAL_EHC_PLAN = "care_local_sen_support_percent", "care_local_ehc_plan_percent"
 #: Children in the group found among the census pupils.
 LINKED = "care_local_linked_percent"
+#: Children in need not found in the census, by reason (of all children in need).
+NOT_FOUND = "care_local_not_found_by_reason_percent"
 
 #: Overlapping headline groups, then DfE's three exclusive ones (:data:`COUNCIL_GROUPS`).
 HEADLINE_GROUPS = ("Children in need", "On a child protection plan", "Looked after")
@@ -222,6 +224,44 @@ def unlinked_counts(linked: pd.DataFrame) -> pd.DataFrame:
                         NO_UPN: int((members["unlinked_reason"] == NO_UPN).sum()),
                         NOT_IN_CENSUS: int((members["unlinked_reason"] == NOT_IN_CENSUS).sum())})
     return pd.DataFrame.from_records(records)
+
+
+def not_found_rows(unlinked: pd.DataFrame, *, area_code: str, area_name: str,
+                   period: str) -> pd.DataFrame:
+    """Children in need not found in the census, by reason, as indicator rows.
+
+    Parameters
+    ----------
+    unlinked : DataFrame
+        :func:`unlinked_counts`.
+    area_code, area_name : str
+        The council.
+    period : str
+        The academic year of the 31 March (``"2024/25"``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`NOT_FOUND` rows, breakdown :data:`NO_UPN` and :data:`NOT_IN_CENSUS`: the children
+        in need not found for that reason (count) of all children in need (denominator, the
+        :data:`LINKED` row's of "Children in need"). Only all children in need: by group the
+        reasons would be too small to publish.
+
+    Examples
+    --------
+    >>> unlinked = pd.DataFrame({"group": ["Children in need"], "children": [50],
+    ...                          "linked": [40], NO_UPN: [6], NOT_IN_CENSUS: [4]})
+    >>> not_found_rows(unlinked, area_code="E1", area_name="X", period="2024/25")[
+    ...     ["breakdown", "count", "denominator"]].values.tolist()
+    [['No UPN in the extract', 6.0, 50.0], ['UPN not in the January census', 4.0, 50.0]]
+    """
+    counts = unlinked.set_index("group").loc[
+        "Children in need", [NO_UPN, NOT_IN_CENSUS, "children"]].astype(float).to_dict()
+    return pd.DataFrame.from_records([
+        {"indicator_id": NOT_FOUND, "area_code": area_code, "area_name": area_name,
+         "area_type": "Local authority", "period": period, "breakdown": reason,
+         "count": counts[reason], "denominator": counts["children"], "note": ""}
+        for reason in (NO_UPN, NOT_IN_CENSUS)])
 
 
 def published_rows(cin: pd.DataFrame) -> pd.DataFrame:

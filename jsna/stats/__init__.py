@@ -44,6 +44,7 @@ from jsna.stats.trend import (
     recent_trend,
     recent_trend_from_ci,
     value_trends,
+    withdraw_trends_over_hidden_points,
 )
 
 __all__ = [
@@ -75,5 +76,6 @@ __all__ = [
     "spc_limits",
     "value_trends",
     "wilson_limits",
+    "withdraw_trends_over_hidden_points",
     "z_value",
 ]

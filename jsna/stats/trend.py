@@ -222,6 +222,94 @@ def period_start_year(period: pd.Series) -> pd.Series:
     return pd.to_numeric(period.astype("string").str.extract(_YEAR, expand=False), errors="coerce")
 
 
+def _windows(work: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Sort ``work`` (``keys``, ``_year`` and value columns) by series and year, and give each
+    row the values of the five rows ending at it in its series (rows x 5 per column, oldest
+    first; missing where the series is shorter)."""
+    work = work.assign(_row=np.arange(len(work))).sort_values([*keys, "_year"], kind="stable")
+    grouped = work.groupby(keys, sort=False, dropna=False)
+    history: dict[str, np.ndarray] = {}
+    for name in ["_year", *[c for c in work.columns if c not in (*keys, "_year", "_row")]]:
+        history[name] = np.column_stack(
+            [grouped[name].shift(POINTS - 1 - lag).to_numpy(dtype=float) for lag in range(POINTS)]
+        )
+    return work, history
+
+
+def withdraw_trends_over_hidden_points(
+    indicators: pd.DataFrame,
+    hidden: object,
+    by: tuple[str, ...] = ("indicator_id", "area_code", "breakdown"),
+) -> pd.DataFrame:
+    """After disclosure control: a trend resting on a point that is not published cannot be
+    calculated.
+
+    The recent trend is computed before disclosure control, from counts (or values and limits)
+    that disclosure control may then hide. A row whose five-point window (its own period and the
+    four before it, as :func:`add_recent_trend` takes them) holds a hidden point gets
+    ``Cannot be calculated``.
+
+    Why not test the points still shown instead: the Fingertips method is defined on five
+    consecutive points, and a series with a gap or a missing point is not tested
+    (``Cannot be calculated`` in Fingertips, and in :func:`add_recent_trend`); fitting the four
+    shown points of a five-year window would be a different test, with another threshold and
+    another reading, under the same label. And a label computed from a hidden count is a
+    statistic derived from it: the Government Statistical Service's disclosure guidance asks
+    that nothing published lets a hidden cell be worked out or narrowed (a significant rise
+    across a small year tells a reader which way that year lay). So the label is withdrawn, as
+    the value of a hidden row itself is.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long indicator table after disclosure control, with ``recent_trend``, ``period`` and
+        the ``by`` columns.
+    hidden : array-like of bool
+        One per row: the row's value is not published (suppressed, or not available).
+    by : tuple of str
+        Columns identifying one series (as :func:`add_recent_trend`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; rows that were hidden keep their own (empty) label, other labels that rest on a
+        hidden point become ``Cannot be calculated``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"indicator_id": "x", "area_code": "A", "breakdown": "All",
+    ...                       "period": ["2020", "2021", "2022", "2023", "2024", "2025"],
+    ...                       "recent_trend": ["", "", "", "", "Increasing", "Increasing"]})
+    >>> hidden = [True, False, False, False, False, False]
+    >>> withdraw_trends_over_hidden_points(table, hidden)["recent_trend"].tolist()[4:]
+    ['Cannot be calculated', 'Increasing']
+    """
+    keys = list(by)
+    missing = [c for c in (*keys, "period", "recent_trend") if c not in indicators.columns]
+    if missing:
+        raise JsnaInputError(f"indicator table lacks column(s) {missing} needed for trends")
+    mask = np.asarray(hidden, dtype=bool).ravel()
+    if mask.size != len(indicators):
+        raise JsnaInputError(f"{mask.size} hidden flags for {len(indicators)} indicator rows")
+    out = indicators.copy()
+    if not mask.any():
+        return out
+    work = out[keys].copy()
+    work["_year"] = period_start_year(out["period"]).to_numpy()
+    work["_hidden"] = mask.astype(float)
+    work, history = _windows(work, keys)
+    years = history["_year"]
+    # a hidden point in the window: only points of the five consecutive years ending at the row
+    in_window = np.isfinite(years) & (years > years[:, -1:] - POINTS)
+    rests_on_hidden = ((history["_hidden"] == 1) & in_window).any(axis=1)
+    rows = work["_row"].to_numpy()[rests_on_hidden & ~mask[work["_row"].to_numpy()]]
+    labels = out["recent_trend"].to_numpy(dtype=object).copy()
+    given = pd.Series(labels[rows]).fillna("").astype(str).ne("").to_numpy()
+    labels[rows[given]] = CANNOT
+    out["recent_trend"] = pd.Series(labels, index=out.index, dtype="object")
+    return out
+
+
 def add_recent_trend(
     indicators: pd.DataFrame,
     kind: str | Mapping[object, str] = "proportion",
@@ -278,14 +366,7 @@ def add_recent_trend(
                 if name not in out.columns:
                     raise JsnaInputError(f"column {name!r} is needed for {kind_name} trends")
                 work[name] = pd.to_numeric(out[name], errors="coerce")
-    work["_row"] = np.arange(len(out))
-    work = work.sort_values([*keys, "_year"], kind="stable")
-    grouped = work.groupby(keys, sort=False, dropna=False)
-    history: dict[str, np.ndarray] = {}
-    for name in ["_year", *[c for c in work.columns if c not in (*keys, "_year", "_row")]]:
-        history[name] = np.column_stack(
-            [grouped[name].shift(POINTS - 1 - lag).to_numpy(dtype=float) for lag in range(POINTS)]
-        )
+    work, history = _windows(work, keys)
     years = history["_year"]
     consecutive = np.isfinite(years).all(axis=1) & (np.diff(years, axis=1) == 1).all(axis=1)
     sorted_kinds = kinds[work["_row"].to_numpy()]

@@ -137,8 +137,18 @@ def test_the_casework_figures_are_in_the_chapters_indicator_rows(demo):
     assert set(rows["indicator_id"]) == {
         "ehcp_local_issued_20_weeks_percent", "ehcp_local_issued_20_weeks_ex_percent",
         "ehcp_local_waiting_by_weeks_percent", "ehcp_local_reviewed_12_months_percent",
-        "ehcp_local_ceased_by_reason_percent"}
+        "ehcp_local_ceased_by_reason_percent", "ehcp_local_weeks_to_plan_median"}
     assert set(rows["area_code"]) == {config.area.code}
+    # median weeks from request to plan, per calendar year, with plain pandas: new plans
+    # (decision "assess") dated in the year with a request date, days / 7, pandas' median
+    request, plan_date = (pd.to_datetime(casework[c]) for c in ("request_date", "plan_date"))
+    weeks = ((plan_date - request).dt.days / 7)[(casework["decision"] == "assess")
+                                                  & request.notna() & plan_date.notna()]
+    by_year = weeks.groupby(plan_date.dt.year).agg(["median", "size"])
+    for row in rows[rows["indicator_id"] == "ehcp_local_weeks_to_plan_median"].itertuples():
+        expected = by_year.loc[int(row.period)]
+        assert row.denominator == expected["size"]
+        assert row.value == pytest.approx(round(expected["median"], 1))
     review = rows[rows["indicator_id"] == "ehcp_local_reviewed_12_months_percent"].iloc[0]
     until = config.sen2.extract_date or default_extract_date(config.year)
     day, year_before = pd.Timestamp(until), pd.Timestamp(until) - pd.DateOffset(years=1)
@@ -151,3 +161,43 @@ def test_the_casework_figures_are_in_the_chapters_indicator_rows(demo):
     table = chapter.tables["local_reviews"].frame.iloc[0]
     assert table["Plans due an annual review"] == due.sum()
     assert review["lower_ci_95"] < review["value"] < review["upper_ci_95"]
+
+
+def _expected_trend(counts: np.ndarray, denominators: np.ndarray) -> str:
+    """Fingertips' recent trend of five proportions, written out here (Cochran-Armitage chi2
+    > 9.5495 and the log-odds slope of the same sign on all five points and every four)."""
+    t = np.arange(1.0, 6.0)
+    total_o, total_n = counts.sum(), denominators.sum()
+    chi2 = (total_n * (total_n * (counts * t).sum() - total_o * (denominators * t).sum()) ** 2
+            / (total_o * (total_n - total_o)
+               * (total_n * (denominators * t * t).sum() - (denominators * t).sum() ** 2)))
+    log_odds = np.log(counts / (denominators - counts))
+    keep = [np.ones(5, bool)] + [np.arange(5) != k for k in range(5)]
+    slopes = [np.polyfit(t[m], log_odds[m], 1)[0] for m in keep]
+    if chi2 > 9.5495 and (all(s >= 0 for s in slopes) or all(s < 0 for s in slopes)):
+        return "Increasing" if slopes[0] > 0 else "Decreasing"
+    return "No significant change"
+
+
+def test_the_latest_local_20_week_rows_carry_the_recent_trend(demo):
+    # Issue: the local 20-week rows were said to read "Cannot be calculated" despite five
+    # years of casework. Each row's trend is of the five calendar years ending at it, so only
+    # the latest year has five; it must carry the label the five years' counts give (counted
+    # here with plain pandas from the cleaned extract), the earlier years cannot.
+    config, chapter = demo
+    casework = clean_sen2(config).casework.to_pandas()
+    request, plan = (pd.to_datetime(casework[c]) for c in ("request_date", "plan_date"))
+    timed = (casework["decision"] == "assess") & request.notna() & plan.notna()
+    within = timed & ((plan - request).dt.days <= 140)
+    no_exception = ~casework["exception"].fillna(False).astype(bool)
+    rows = chapter.indicators
+    for indicator, among in (("ehcp_local_issued_20_weeks_percent", timed),
+                             ("ehcp_local_issued_20_weeks_ex_percent", timed & no_exception)):
+        mine = rows[rows["indicator_id"] == indicator].sort_values("period")
+        years = mine["period"].astype(int).tolist()
+        assert years == list(range(years[0], years[0] + 5))
+        counts = np.array([(within & among & (plan.dt.year == y)).sum() for y in years], float)
+        plans = np.array([(among & (plan.dt.year == y)).sum() for y in years], float)
+        assert mine["count"].tolist() == counts.tolist()
+        assert mine["recent_trend"].tolist()[:4] == ["Cannot be calculated"] * 4
+        assert mine["recent_trend"].iloc[-1] == _expected_trend(counts, plans)

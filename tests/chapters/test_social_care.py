@@ -130,3 +130,55 @@ def test_linkage_reasons_are_shown_only_when_none_is_small(demo_config, no_upn, 
     if shown:
         assert table.frame["Children"].tolist() == [100, no_upn, not_in_census,
                                                     100 + no_upn + not_in_census]
+
+
+def test_not_found_reasons_are_indicator_rows_equal_to_an_independent_count(chapter,
+                                                                           demo_config):
+    """Children in need on 31 March not found in the census, by reason, counted here with pandas
+    from the cleaned extract and census: no UPN in any record, or a UPN not in the census."""
+    from jsna.chapters.common import load_pupils
+    from jsna.indicators.social_care import NO_UPN, NOT_FOUND, NOT_IN_CENSUS
+
+    records = clean_cin(demo_config).records
+    day = pd.Timestamp(f"{demo_config.year}-03-31")
+
+    def open_on(prefix, exclude_short_breaks=False):
+        start, end = records[f"{prefix}_start"], records[f"{prefix}_end"]
+        mask = (start <= day) & (end.isna() | (end > day))
+        if exclude_short_breaks:
+            mask &= ~records["legal_status"].isin(["V3", "V4"])
+        return mask
+
+    in_need = open_on("cin") | open_on("cpp") | open_on("cla", True)
+    children = pd.Index(records.loc[in_need, "child_key"].unique())
+    keys = records[records["child_key"].isin(children)].dropna(subset=["pupil_key"]).groupby(
+        "child_key")["pupil_key"].first()
+    pupils = load_pupils(demo_config)
+    census_keys = set(pupils.loc[pupils["census_year"] == demo_config.year, "pupil_key"])
+    no_upn = len(children.difference(keys.index))
+    not_in_census = int((~keys.isin(census_keys)).sum())
+    rows = chapter.indicators[(chapter.indicators["indicator_id"] == NOT_FOUND)
+                              & (chapter.indicators["area_code"] == demo_config.area.code)]
+    rows = rows.set_index("breakdown")
+    assert rows.loc[NO_UPN, "count"] == no_upn
+    assert rows.loc[NOT_IN_CENSUS, "count"] == not_in_census
+    assert set(rows["denominator"]) == {len(children)}
+    assert rows.loc[NO_UPN, "value"] == pytest.approx(100 * no_upn / len(children))
+    assert rows.loc[NO_UPN, "lower_ci_95"] < rows.loc[NO_UPN, "value"] < rows.loc[
+        NO_UPN, "upper_ci_95"]
+    linkage = chapter.tables["linkage"].frame.set_index("Children in need")["Children"]
+    assert (linkage[NO_UPN], linkage[NOT_IN_CENSUS]) == (no_upn, not_in_census)
+
+
+def test_not_found_reasons_are_hidden_together_with_the_linkage_table(demo_config):
+    """A threshold above both reasons hides the linkage table and both rows (one reason shown
+    beside the published found and all children would give the other away)."""
+    from jsna.indicators.social_care import NOT_FOUND
+
+    high = dataclasses.replace(demo_config, disclosure=dataclasses.replace(
+        demo_config.disclosure, threshold=100_000))
+    built = social_care.build(high)
+    assert "linkage" not in built.tables
+    rows = built.indicators[built.indicators["indicator_id"] == NOT_FOUND]
+    assert len(rows) == 2 and rows["count"].isna().all() and rows["value"].isna().all()
+    assert set(rows["note"]) == {"[c]"}

@@ -76,9 +76,8 @@ def test_a_kept_clean_is_the_cleaners_result_and_is_not_made_again(council, extr
 def test_the_chapters_and_the_quality_page_clean_each_extract_once(council, monkeypatch):
     """Before: the quality page cleaned every extract again after its chapter had (two cleans
     each); now the page reads the chapter's clean."""
-    from jsna.chapters import ehcp, ehcp_local
+    from jsna.chapters import ehcp, ehcp_local, social_care
     from jsna.chapters import health as health_chapter
-    from jsna.chapters import social_care
     from jsna.chapters.quality_inputs import extract_inputs
 
     calls = _count_cleans(monkeypatch, ehcp_local, health_chapter, social_care)

@@ -198,7 +198,7 @@ def _read_arrow(path: Path) -> pa.Table:
     import pyarrow as pa
     import pyarrow.ipc
 
-    with pa.memory_map(str(path)) as source:
+    with pa.OSFile(str(path), "rb") as source:  # read into memory: no file left mapped
         return pa.ipc.open_file(source).read_all()
 
 

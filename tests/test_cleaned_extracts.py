@@ -203,3 +203,26 @@ def test_a_bad_extract_is_left_for_its_chapters_to_report(council, monkeypatch):
         cleaned.cleaned_sen2(council)
     assert not (council.clean_dir / cleaned.EXTRACT_CACHE_FOLDER / "sen2").exists() or not list(
         (council.clean_dir / cleaned.EXTRACT_CACHE_FOLDER / "sen2").iterdir())
+
+
+def test_a_write_that_fails_halfway_leaves_no_clean(council, monkeypatch):
+    """A full disk or a killed process while writing: no half-written clean is ever read (the
+    next reader cleans again)."""
+    written = []
+    original = cleaned._write_arrow
+
+    def fail_on_second(table, path):
+        written.append(path.name)
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        original(table, path)
+
+    monkeypatch.setattr(cleaned, "_write_arrow", fail_on_second)
+    with pytest.raises(OSError, match="No space left"):
+        cleaned.cleaned_sen2(council)
+    folder = council.clean_dir / cleaned.EXTRACT_CACHE_FOLDER / "sen2"
+    assert list(folder.iterdir()) == []  # neither the clean nor its temporary folder
+    monkeypatch.setattr(cleaned, "_write_arrow", original)
+    calls = _count_cleans(monkeypatch)
+    assert cleaned.cleaned_sen2(council).casework.num_rows > 0
+    assert calls["sen2"] == 1

@@ -38,13 +38,19 @@ def _clean_inputs(config: Config) -> list[Path]:
 
 
 def _stamp(config: Config) -> str:
-    """What the cleaned files were made from: toolkit version and each input's size and time."""
+    """What the cleaned files were made from: toolkit version, each input's size and time, and
+    the secret the pupil keys were made with (``census.salt_env`` can change without the config
+    file: keys made with another secret would no longer link to the extracts' keys). The secret
+    is written only as a SHA-256 digest."""
     import jsna
 
     parts = [f"jsna {jsna.__version__}"]
     for path in _clean_inputs(config):
         status = path.stat()
         parts.append(f"{path} {status.st_size} {status.st_mtime_ns}")
+    if config.census.salt:
+        secret = hashlib.sha256(f"jsna census secret\n{config.census.salt}".encode()).hexdigest()
+        parts.append(f"secret {secret}")
     return "\n".join(parts) + "\n"
 
 

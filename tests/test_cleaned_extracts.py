@@ -226,3 +226,21 @@ def test_a_write_that_fails_halfway_leaves_no_clean(council, monkeypatch):
     calls = _count_cleans(monkeypatch)
     assert cleaned.cleaned_sen2(council).casework.num_rows > 0
     assert calls["sen2"] == 1
+
+
+def test_a_changed_secret_in_the_environment_cleans_the_census_again(small_council,
+                                                                       monkeypatch):
+    """``census.salt_env`` names a variable: a new secret there changes no file, yet the pupil
+    keys made with the old one would no longer link to the extracts' keys (made with the new)."""
+    text = small_council.read_text(encoding="utf-8")
+    text, replaced = re.subn(r'(?m)^salt = ".*"$', 'salt_env = "JSNA_TEST_SECRET"', text)
+    assert replaced == 1
+    small_council.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("JSNA_TEST_SECRET", "first secret")
+    config = load_config(small_council)
+    cleaned.clean_census_to_disk(config)
+    assert cleaned.clean_is_fresh(load_config(small_council))
+    stamp = (config.clean_dir / cleaned.STAMP_FILE).read_text(encoding="utf-8")
+    assert "first secret" not in stamp
+    monkeypatch.setenv("JSNA_TEST_SECRET", "second secret")
+    assert not cleaned.clean_is_fresh(load_config(small_council))

@@ -244,3 +244,29 @@ def test_a_changed_secret_in_the_environment_cleans_the_census_again(small_counc
     assert "first secret" not in stamp
     monkeypatch.setenv("JSNA_TEST_SECRET", "second secret")
     assert not cleaned.clean_is_fresh(load_config(small_council))
+
+
+def test_a_refresh_keeps_the_shared_cleans_before_its_chapters_start(small_council,
+                                                                     monkeypatch):
+    """The chapters run side by side in other processes: the refresh makes the clean they share
+    first, so they read it rather than each cleaning the extract at the same moment."""
+    from jsna import refresh
+
+    class Stop(Exception):
+        pass
+
+    config = load_config(small_council)
+    seen = {}
+
+    def chapters_start(jobs, **_):
+        seen["jobs"] = sorted(job.name for job in jobs)
+        seen["kept"] = {extract: (
+            config.clean_dir / cleaned.EXTRACT_CACHE_FOLDER / extract
+            / cleaned.extract_cache_key(config, extract)).is_dir() for extract in CLEANERS}
+        raise Stop
+
+    monkeypatch.setattr(refresh, "run_chapters", chapters_start)
+    with pytest.raises(Stop):
+        refresh.refresh(small_council, chapters=["ehcp", "health", "quality"])
+    assert seen == {"jobs": ["ehcp", "health", "quality"],
+                    "kept": {"sen2": True, "health": True, "cin": False}}  # cin: one reader

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jsna.chapter_list import CHAPTERS
-from jsna.cleaned import clean_census_to_disk, clean_is_fresh
+from jsna.cleaned import clean_census_to_disk, clean_extracts_once, clean_is_fresh
 from jsna.config import Config, load_config
 from jsna.errors import JsnaConfigError
 from jsna.render.narrative import check_narrative_folder
@@ -190,6 +190,7 @@ def refresh(
                     config.census.cleaned_folder is None) and (  # else cleaned elsewhere
                     force_clean or not clean_is_fresh(config)):
                 clean_census_to_disk(config)
+            clean_extracts_once(config, [job.name for job in jobs])  # read by two chapters
             # nbconvert, pandas and matplotlib take seconds to import and the first page render
             # compiles its templates: do both while the chapters run rather than after
             results = run_chapters(jobs, executor=executor, workers=workers, on_done=on_done,

@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from jsna.clean.sen2 import clean_sen2, default_extract_date
+from jsna.clean.sen2 import default_extract_date
 from jsna.clean.sen2_codes import CEASE_REASON_NAMES, SETTING_NAMES
+from jsna.cleaned import cleaned_sen2
 from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
@@ -368,7 +369,7 @@ def build_local(config: Config, dfe_timeliness: pd.DataFrame, published: float |
     if config.inputs.sen2_extract is None:
         return None
     until = config.sen2.extract_date or default_extract_date(config.year)
-    casework = clean_sen2(config).casework.to_pandas()
+    casework = cleaned_sen2(config).casework.to_pandas()
     years = _years(config, until)
     raw = _raw_tables(casework, years, until, config.year, published, dfe_timeliness)
     tables_, indicators, audit = protect_local_sections(

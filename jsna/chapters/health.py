@@ -21,8 +21,9 @@ import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.wording import Wording, sentence
-from jsna.clean.health import HealthCleanResult, clean_health, health_extracts, write_health_outputs
+from jsna.clean.health import HealthCleanResult, health_extracts, write_health_outputs
 from jsna.clean.health_services import SERVICES
+from jsna.cleaned import cleaned_health
 from jsna.config import Config
 from jsna.disclosure import TableRules
 from jsna.errors import JsnaInputError
@@ -145,7 +146,7 @@ def _breakdown_table(indicators: pd.DataFrame, name: str, caption: str, header: 
 
 def _waits_part(config: Config, areas: ComparatorAreas) -> tuple[
         dict, dict, list[pd.DataFrame], list[pd.DataFrame], dict, list[str]]:
-    result: HealthCleanResult = clean_health(config)
+    result: HealthCleanResult = cleaned_health(config)
     write_health_outputs(result, config.clean_dir)  # record-level: never published
     waits = result.waits.to_pandas()
     day = result.extract_date

@@ -19,6 +19,7 @@ folder. The data quality page shows, for each one:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -85,41 +86,44 @@ def census_input(config: Config) -> CleanedInput:
 
 
 def extract_inputs(config: Config) -> list[CleanedInput]:
-    """The local extracts the config sets, each cleaned again here with the census salt (the
-    chapters clean them in their own processes; the clean is deterministic)."""
+    """The local extracts the config sets, cleaned with the census salt: the same clean the
+    chapters read (:mod:`jsna.cleaned` keeps it on disk), made here only if none is kept."""
+    from jsna.cleaned import cleaned_cin, cleaned_health, cleaned_sen2
+
     out = []
     if config.inputs.sen2_extract is not None:
-        from jsna.clean.sen2 import FINDING_TYPES, clean_sen2
+        from jsna.clean.sen2 import FINDING_TYPES
 
-        result = clean_sen2(config)
-        year = f"Extract for {config.year}"
-        out.append(CleanedInput(
-            "sen2", "SEN2 casework extract", "sen2_extract", "Extract",
-            result.reconciliation.assign(census_year=year).rename(
-                columns={"census_year": "group"}),
-            result.findings.assign(group=year), FINDING_TYPES))
-    from jsna.clean.health import clean_health, health_extracts
+        out.append(_one_year_extract(
+            "sen2", "SEN2 casework extract", f"Extract for {config.year}", cleaned_sen2(config),
+            FINDING_TYPES))
+    from jsna.clean.health import health_extracts
 
     if health_extracts(config):
         from jsna.clean.health_report import FINDING_TYPES as HEALTH_TYPES
 
-        result = clean_health(config)
+        result = cleaned_health(config)
         out.append(CleanedInput(
             "health", "health waiting-list extracts", "health_waits", "File",
             _grouped(result.reconciliation, "file", None),
             _grouped(result.findings, "file", None), HEALTH_TYPES))
     if config.inputs.cin_extract is not None:
         from jsna.clean.care import FINDING_TYPES as CARE_TYPES
-        from jsna.clean.care import clean_cin
 
-        result = clean_cin(config)
-        year = f"Year to 31 March {config.year}"
-        out.append(CleanedInput(
-            "cin", "children in need and looked after extract", "cin_extract", "Extract",
-            result.reconciliation.assign(census_year=year).rename(
-                columns={"census_year": "group"}),
-            result.findings.assign(group=year), CARE_TYPES))
+        out.append(_one_year_extract(
+            "cin", "children in need and looked after extract", f"Year to 31 March {config.year}",
+            cleaned_cin(config), CARE_TYPES))
     return out
+
+
+def _one_year_extract(key: str, title: str, year: str, result: Any,
+                      finding_types: dict[str, FindingType]) -> CleanedInput:
+    """An extract of one year (``inputs.<key>_extract``): its rows and findings in one group,
+    ``year``, rather than by the cleaner's ``census_year``."""
+    return CleanedInput(key, title, f"{key}_extract", "Extract",
+                        result.reconciliation.assign(census_year=year).rename(
+                            columns={"census_year": "group"}),
+                        result.findings.assign(group=year), finding_types)
 
 
 def reconciliation_frame(reconciliation: pd.DataFrame) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from jsna.chapters.common import (
 )
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
-from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
+from jsna.disclosure import SUPPRESSED, TableRules
 from jsna.errors import JsnaInputError
 from jsna.indicators.resources import (
     APPEAL_RATE,
@@ -244,31 +244,11 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, late
     not counts of pupils. The council's appeal rows repeat its indicator rows; other areas'
     rows are published by MoJ and DfE and exempt.
     """
-    out = {}
     funding = tables["high_needs"]
-    out[funding.name] = TableRules(key=["Area"], counts=[])
-    counts = ["Appeals registered", "Appealable decisions"]
-    derived = {c: counts for c in ("Per 1,000 decisions", "95% CI lower", "95% CI upper")}
-    trend = tables["appeals"]
-    others = sorted(set(trend.frame["Area"]) - {council})
-    out[trend.name] = TableRules(
-        key=["Calendar year", "Area"], counts=counts, derived=derived,
-        exempt_where=[{"Area": others}] if others else [],
-        relations=[SameCells(INDICATOR_TABLE, on={"Calendar year": "period"},
-                             rows={"Area": council},
-                             other_rows={"indicator_id": APPEAL_RATE, "area_code": area_code},
-                             columns={counts[0]: "count", counts[1]: "denominator"})])
-    table = tables["appeals_neighbours"]
-    mine = f"{council} (this council)"
-    others = sorted(set(table.frame["Area"]) - {mine})
-    out[table.name] = TableRules(
-        key=["Area"], counts=counts, derived=derived,
-        exempt_where=[{"Area": others}] if others else [],
-        relations=[SameCells(INDICATOR_TABLE, on=[], rows={"Area": mine},
-                             other_rows={"indicator_id": APPEAL_RATE, "area_code": area_code,
-                                         "period": latest},
-                             columns={counts[0]: "count", counts[1]: "denominator"})])
-    return out
+    return {funding.name: TableRules(key=["Area"], counts=[]), **trends.proportion_rules(
+        tables["appeals"], tables["appeals_neighbours"], count="Appeals registered",
+        denominator="Appealable decisions", value="Per 1,000 decisions",
+        indicator_id=APPEAL_RATE, area_code=area_code, council=council, latest=latest)}
 
 
 def _one(rows: pd.DataFrame, code: str, period: str | None = None) -> pd.Series | None:

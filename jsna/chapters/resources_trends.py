@@ -333,34 +333,42 @@ def mediation_figure(indicators: pd.DataFrame, codes: list[str], council: str,
         y_label="% of mediation cases", highlight=council, source=MEDIATION_SOURCE)
 
 
+def proportion_rules(trend: Table, neighbours: Table, *, count: str, denominator: str,
+                     value: str, indicator_id: str, area_code: str, council: str, latest: str
+                     ) -> dict[str, TableRules]:
+    """Disclosure rules of a proportion's two tables: ``trend`` (a row per calendar year and
+    area) and ``neighbours`` (the ``latest`` year, the council's row named "(this council)").
+
+    The council's count and denominator are the same cells as its indicator rows
+    (``indicator_id``); ``value`` and the interval are worked out from them; other areas' rows
+    are published by DfE or MoJ and exempt.
+    """
+    counts = [count, denominator]
+    derived = {c: counts for c in (value, "95% CI lower", "95% CI upper")}
+    columns = {count: "count", denominator: "denominator"}
+    out = {}
+    for table, mine, on, period in (
+            (trend, council, {"Calendar year": "period"}, {}),
+            (neighbours, f"{council} (this council)", [], {"period": latest})):
+        others = sorted(set(table.frame["Area"]) - {mine})
+        out[table.name] = TableRules(
+            key=["Calendar year", "Area"] if table is trend else ["Area"], counts=counts,
+            derived=derived, exempt_where=[{"Area": others}] if others else [],
+            relations=[SameCells(INDICATOR_TABLE, on=on, rows={"Area": mine},
+                                 other_rows={"indicator_id": indicator_id,
+                                             "area_code": area_code, **period},
+                                 columns=columns)])
+    return out
+
+
 def mediation_rules(tables: dict[str, Table], area_code: str, council: str, latest: str
                     ) -> dict[str, TableRules]:
     """Disclosure rules of the mediation tables: the council's rows repeat its indicator rows;
     other areas' rows are published by DfE and exempt."""
-    out = {}
-    counts = ["Followed by an appeal", "Mediation cases held"]
-    derived = {c: counts for c in ("% followed by an appeal", "95% CI lower", "95% CI upper")}
-    columns = {counts[0]: "count", counts[1]: "denominator"}
-    trend = tables["mediation"]
-    others = sorted(set(trend.frame["Area"]) - {council})
-    out[trend.name] = TableRules(
-        key=["Calendar year", "Area"], counts=counts, derived=derived,
-        exempt_where=[{"Area": others}] if others else [],
-        relations=[SameCells(INDICATOR_TABLE, on={"Calendar year": "period"},
-                             rows={"Area": council},
-                             other_rows={"indicator_id": MEDIATION_APPEAL_SHARE,
-                                         "area_code": area_code},
-                             columns=columns)])
-    table = tables["mediation_neighbours"]
-    mine = f"{council} (this council)"
-    others = sorted(set(table.frame["Area"]) - {mine})
-    out[table.name] = TableRules(
-        key=["Area"], counts=counts, derived=derived,
-        exempt_where=[{"Area": others}] if others else [],
-        relations=[SameCells(INDICATOR_TABLE, on=[], rows={"Area": mine},
-                             other_rows={"indicator_id": MEDIATION_APPEAL_SHARE,
-                                         "area_code": area_code, "period": latest},
-                             columns=columns)])
+    out = proportion_rules(tables["mediation"], tables["mediation_neighbours"],
+                           count="Followed by an appeal", denominator="Mediation cases held",
+                           value="% followed by an appeal", indicator_id=MEDIATION_APPEAL_SHARE,
+                           area_code=area_code, council=council, latest=latest)
     for key in ("sen_unit_cost", "sen_unit_cost_neighbours"):
         if key in tables:  # pounds a week per child: no counts of people
             out[tables[key].name] = TableRules(key=[tables[key].frame.columns[0]], counts=[])

@@ -25,7 +25,7 @@ import pandas as pd
 from jsna.chapters.base import Chapter, Findings
 from jsna.chapters.common import ComparatorAreas, load_pupils
 from jsna.chapters.wording import Wording, sentence
-from jsna.clean.care import clean_cin
+from jsna.cleaned import cleaned_cin
 from jsna.config import Config
 from jsna.disclosure import INDICATOR_TABLE, RowTotal, SameCells, TableRules
 from jsna.errors import JsnaInputError
@@ -217,7 +217,7 @@ def _local(config: Config, areas: ComparatorAreas) -> tuple[pd.DataFrame, pd.Dat
     year = config.year
     pupils = load_pupils(config)
     pupils = pupils[pupils["census_year"] == year]
-    status = status_at_31_march(clean_cin(config).records, year)
+    status = status_at_31_march(cleaned_cin(config).records, year)
     linked = link_to_census(status, pupils)
     period = academic_year_label(year)
     rows = local_rows(linked, area_code=areas.council, area_name=config.area.name,

@@ -356,6 +356,111 @@ def parse_time_period(
     return period.astype(str), year
 
 
+#: The geographic levels of a file of England, region and council rows, and each one's area type.
+LEVEL_AREA_TYPES = {"national": "England", "regional": "Region",
+                    "local authority": "Local authority"}
+
+
+def _first_row(bad: pd.Series) -> tuple[int, object]:
+    """Position and file row number (the heading is row 1) of the first ``True`` of ``bad``,
+    whose index counts the file's data rows from 0."""
+    position = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
+    return position, bad.index[position] + 2
+
+
+def area_types_by_level(geographic_level: pd.Series, path: str | Path,
+                        column: str = "geographic_level") -> pd.Series:
+    """England, Region or Local authority for each row's ``geographic_level`` (any case).
+
+    Parameters
+    ----------
+    geographic_level : Series of str
+        The column as published, indexed by data row from 0.
+    path : str or Path
+        The file, for the message.
+    column : str
+        The column's heading in the file.
+
+    Returns
+    -------
+    Series of str
+
+    Raises
+    ------
+    JsnaInputError
+        Naming the file, row, column and value of the first row at any other level.
+
+    Examples
+    --------
+    >>> area_types_by_level(pd.Series(["National", " local authority"]), "f.csv").tolist()
+    ['England', 'Local authority']
+    >>> area_types_by_level(pd.Series(["Regional", "Ward"]), "f.csv")
+    Traceback (most recent call last):
+    ...
+    jsna.errors.JsnaInputError: f.csv: row 3, column 'geographic_level': value 'Ward' is not \
+National, Regional or Local authority
+    """
+    kind = geographic_level.astype(str).str.strip().str.lower().map(LEVEL_AREA_TYPES)
+    if kind.isna().any():
+        position, row = _first_row(kind.isna())
+        raise JsnaInputError(f"{path}: row {row}, column {column!r}: value "
+                             f"{geographic_level.iloc[position]!r} is not National, Regional "
+                             "or Local authority")
+    return kind.astype(str)
+
+
+def calendar_years(time_period: pd.Series, path: str | Path, column: str = "time_period",
+                   time_identifier: pd.Series | None = None) -> pd.Series:
+    """Each row's calendar year as published (``"2025"``), for files of calendar years only.
+
+    Parameters
+    ----------
+    time_period : Series of str
+        The column as published, indexed by data row from 0.
+    path : str or Path
+        The file, for the message.
+    column : str
+        The column's heading in the file.
+    time_identifier : Series of str, optional
+        When the file has one, each row's must be ``Calendar year`` (any case).
+
+    Returns
+    -------
+    Series of str
+        Four digits, spaces trimmed.
+
+    Raises
+    ------
+    JsnaInputError
+        Naming the file, row, column and value of the first row that is not a calendar year.
+
+    Examples
+    --------
+    >>> calendar_years(pd.Series([" 2024", "2025"]), "f.csv").tolist()
+    ['2024', '2025']
+    >>> calendar_years(pd.Series(["202122"]), "f.csv", time_identifier=pd.Series(
+    ...     ["Academic year"]))
+    Traceback (most recent call last):
+    ...
+    jsna.errors.JsnaInputError: f.csv: row 2, column 'time_period': value '202122' \
+('Academic year') is not a calendar year (e.g. 2025, 'Calendar year')
+    """
+    period = time_period.astype(str).str.strip()
+    calendar = period.str.fullmatch(r"\d{4}")
+    example = "2025"
+    if time_identifier is not None:
+        calendar &= time_identifier.astype(str).str.strip().str.lower().eq("calendar year")
+        example += ", 'Calendar year'"
+    if not calendar.all():
+        position, row = _first_row(~calendar)
+        value = repr(time_period.iloc[position])
+        if time_identifier is not None:
+            value += f" ({time_identifier.iloc[position]!r})"
+        raise JsnaInputError(f"{path}: row {row}, column {column!r}: value {value} is not a "
+                             f"calendar year (e.g. {example})")
+    return period
+
+
 def _prepare(
     raw: pd.DataFrame, path: Path, measures: list[str] | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:

@@ -34,6 +34,7 @@ from jsna.sources.common import (
     parse_published_values,
     read_text_csv,
 )
+from jsna.sources.ees import area_types_by_level, calendar_years
 from jsna.sources.la_codes import current_codes
 
 SOURCE = "DfE's NEET and participation by local authority dashboard file (UD_NEETNK_LA_dashboard)"
@@ -63,9 +64,6 @@ MEASURES: dict[str, tuple[str, ...]] = {
     "cohort_no_sen_percent": ("cohort_noSEN_percent",),
     "neet_nk_no_sen_percent": ("NEET_NK_noSEN_percent",),
 }
-
-#: ``geographic_level`` as published -> the long table's ``area_type``.
-AREA_TYPES = {"national": "England", "regional": "Region", "local authority": "Local authority"}
 
 OUTPUT_COLUMNS = ["area_code", "area_name", "area_type", "period", "year", *[
     column for measure in MEASURES for column in (measure, f"{measure}_note")]]
@@ -145,15 +143,8 @@ def read_neet_send(paths: str | Path | Sequence[str | Path], *,
 def _read_one(path: Path) -> pd.DataFrame:
     raw = read_text_csv(path, SOURCE)
     columns = _match_columns(list(raw.columns), path)
-    level = raw[columns["geographic_level"]].str.strip().str.lower()
-    area_type = level.map(AREA_TYPES)
-    unknown = area_type.isna()
-    if unknown.any():
-        row = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise JsnaInputError(
-            f"{path}: row {row + 2}, column {columns['geographic_level']!r}: value "
-            f"{raw[columns['geographic_level']].iloc[row]!r} is not National, Regional or "
-            "Local authority")
+    area_type = area_types_by_level(raw[columns["geographic_level"]], path,
+                                    columns["geographic_level"])
     code = pd.Series(np.select(
         [area_type == "England", area_type == "Region"],
         [raw[columns["country_code"]], raw[columns["region_code"]]],
@@ -168,12 +159,9 @@ def _read_one(path: Path) -> pd.DataFrame:
         which = {"England": "country_code", "Region": "region_code"}.get(
             area_type.iloc[row], "new_la_code")
         raise JsnaInputError(f"{path}: row {row + 2}, column {columns[which]!r}: no area code "
-                             f"for a {level.iloc[row]} row (expected a GSS code)")
-    period = raw[columns["time_period"]].str.strip()
-    if not period.str.fullmatch(r"\d{4}").all():
-        row = int(np.flatnonzero(~period.str.fullmatch(r"\d{4}").to_numpy())[0])
-        raise JsnaInputError(f"{path}: row {row + 2}, column {columns['time_period']!r}: value "
-                             f"{period.iloc[row]!r} is not a calendar year (e.g. 2025)")
+                             f"for a {raw[columns['geographic_level']].iloc[row].strip().lower()} row "
+                             "(expected a GSS code)")
+    period = calendar_years(raw[columns["time_period"]], path, columns["time_period"])
     out = pd.DataFrame({
         "area_code": current_codes(code),
         "area_name": name,

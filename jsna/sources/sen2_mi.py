@@ -34,7 +34,7 @@ import pandas as pd
 
 from jsna.errors import JsnaInputError
 from jsna.sources.council_register import number_to_code
-from jsna.sources.ees import read_ees_wide
+from jsna.sources.ees import area_types_by_level, calendar_years, read_ees_wide
 from jsna.sources.la_codes import canonical_code
 
 SOURCE = "DfE's SEN2 management information time series (sen2_mi.csv)"
@@ -90,22 +90,8 @@ def read_sen2_management_information(path: str | Path,
     """
     path = Path(path)
     wide = read_ees_wide(path, list(MEASURES))
-    level = wide["geographic_level"].str.lower()
-    known = level.isin(["national", "regional", "local authority"])
-    if not known.all():
-        at = int(np.flatnonzero(~known.to_numpy())[0])
-        raise JsnaInputError(
-            f"{path}: row {wide.index[at] + 2}, column 'geographic_level': "
-            f"{wide['geographic_level'].iloc[at]!r} is not National, Regional or Local authority")
-    calendar = wide["time_identifier"].str.lower().eq("calendar year") & wide["period"].str.fullmatch(
-        r"\d{4}")
-    if not calendar.all():
-        at = int(np.flatnonzero(~calendar.to_numpy())[0])
-        raise JsnaInputError(
-            f"{path}: row {wide.index[at] + 2}, column 'time_period': expected a calendar year "
-            f"(e.g. 2021, 'Calendar year'), found {wide['time_period'].iloc[at]!r} "
-            f"{wide['time_identifier'].iloc[at]!r}")
-    council = level.eq("local authority")
+    council = area_types_by_level(wide["geographic_level"], path).eq("Local authority")
+    calendar_years(wide["time_period"], path, time_identifier=wide["time_identifier"])
     numbers = wide["old_la_code"].where(council, "")
     by_number = number_to_code(numbers, councils).where(council, "")
     by_number.index = wide.index

@@ -165,8 +165,15 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path,
     councils_rows["area_code"] = current_codes(councils_rows["area_code"])
     councils_rows["population"] = councils_rows["area_code"].map(people)
     england = dsg[dsg["area_type"] == "England"].copy()
-    every_council = set(table.loc[table["current"], "gss_code"])
     listed = set(councils_rows["area_code"])
+    # England of the file: today's councils of England's nine regions (the demo's invented
+    # councils: of its own regions)
+    regions_listed = set(table.loc[table["gss_code"].isin(listed), "region_code"])
+    nine = {code for code in REGION_NAMES if code.startswith("E12")}
+    if regions_listed & nine:
+        regions_listed |= nine
+    every_council = set(table.loc[table["current"] & table["region_code"].isin(regions_listed),
+                                  "gss_code"])
     published = float(england["high_needs_block"].sum(min_count=1))
     covers_listed = bool(
         len(england) and every_council - listed and listed <= every_council
@@ -179,7 +186,7 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path,
                           ["money", "population"], members).rename(
                               columns={"money": "high_needs_block"})
     counted = councils_rows[councils_rows["population"].notna()]
-    without = sorted(set(members.loc[members["current"], "gss_code"]) - set(counted["area_code"]))
+    without = sorted(every_council - set(left_out) - set(counted["area_code"]))
     england["population"] = np.nan
     if not without:  # every council the total covers has its residents
         england["population"] = counted["population"].sum()

@@ -3,6 +3,10 @@
 * :func:`high_needs_per_head` — ESFA's DSG high needs block allocation before deductions (£)
   divided by the ONS mid-year estimate of residents aged 2 to 18 (the ages the high needs
   national funding formula's population factor counts). ``count`` holds pounds, not people.
+  Councils formed since the population estimates (Cumberland, Westmorland and Furness, North
+  Yorkshire, Somerset) are summed from their predecessors by code when all are in the file;
+  England and the regions count the councils the allocation covers (ESFA's table has no City of
+  London or Isles of Scilly row), never a partial sum.
 * :func:`appeal_rates` — SEND Tribunal appeals registered per 1,000 appealable decisions (DfE's
   appeal rate, shown per 1,000 rather than per cent), every council and England as published,
   each region the sum of its councils (matched by code) for the years all of them are published.

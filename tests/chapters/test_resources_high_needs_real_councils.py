@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from real_councils import COUNCILS, needs_real_data, real_path, write_council_config
 
 from jsna.chapters import resources
 from jsna.config import load_config
-from tests.real_councils import COUNCILS, needs_real_data, real_path, write_council_config
 
 DSG = "finance/dedicated-schools-grant_2024_07_20.ods"
 TRIBUNALS = "send_dfe/ehcp_2025/supporting-files/SEND Tribunals and appeal rate 2014-2024.csv"

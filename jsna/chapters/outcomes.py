@@ -37,7 +37,7 @@ from jsna.chapters.outcomes_lait import (
     read_lait_rows,
     trend_figure,
 )
-from jsna.chapters.outcomes_neighbours import neighbours_section
+from jsna.chapters.outcomes_neighbours import Headline, neighbours_section
 from jsna.chapters.wording import Wording
 from jsna.config import Config
 from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
@@ -72,6 +72,25 @@ POLARITY = "High is good"
 #: the gaps: a larger gap is worse
 GAP_POLARITY = "Low is good"
 WORDING = Wording(KEY)
+#: Key stage 4 against the statistical neighbours: grade 9-4 in English and maths, the chapter's
+#: key stage 4 measure (its table, chart and gap), because it is a proportion whose pupils DfE
+#: publishes, so every area has a Wilson 95% interval; Attainment 8 is a mean published without
+#: its spread, so it could have none.
+KS4_NEIGHBOUR_HEADLINES = tuple(
+    Headline(key=f"ks4_basics_{key}", indicator=BASICS_94, breakdown=group,
+             measure=f"percentage of pupils {words} achieving grade 9-4 in English and maths "
+                     f"at the end of key stage 4",
+             x_label="Per cent achieving grade 9-4 in English and maths (95% interval)",
+             value_label="Per cent", decimals=1, unit="%", source=KS4_SOURCE,
+             basis="Basis: pupils at the end of key stage 4 in state-funded schools, by their "
+                   "SEN status in that year. Grade 4 or above in both English and maths is "
+                   "shown because it is a share of pupils DfE publishes with their numbers, so "
+                   "each area has a 95% confidence interval (Wilson), and areas whose "
+                   "intervals do not overlap differ significantly; Attainment 8 is an average "
+                   "published without its spread, so it could have no interval. Figures for "
+                   "this council below the disclosure threshold are hidden ([c]).")
+    for group, key, words in (("EHC plan", "ehcp", "with an EHC plan"),
+                              ("SEN support", "sen_support", "on SEN support")))
 COMPARISON_COLUMNS = ("compared_to_england", "compared_to_region", "compared_to_neighbours",
                       "recent_trend", "quartile_band")
 
@@ -347,7 +366,8 @@ def build(config: Config) -> Chapter:
                 figures[f"{section}_trend"] = figure
         sentences += lait_findings(lait_shown, areas, area.name)
     neighbour_rules = {}
-    for headline in NEIGHBOUR_HEADLINES if lait_rows is not None else ():
+    headlines = KS4_NEIGHBOUR_HEADLINES + (NEIGHBOUR_HEADLINES if lait_rows is not None else ())
+    for headline in headlines:
         shown_section = neighbours_section(indicators, areas, area.name, headline, KEY)
         if shown_section is not None:
             key = f"{headline.key}_neighbours"

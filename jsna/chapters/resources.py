@@ -112,7 +112,8 @@ def funding_rows(config: Config, areas: ComparatorAreas, councils: pd.DataFrame
     across councils (no interval: an allocation is not an estimate, so no comparison label)."""
     dsg = read_high_needs_block(require_comparator(config, "high_needs_dsg"), councils)
     rows = high_needs_per_head(dsg, require_input(config, "population", KEY), councils)
-    mid_year = rows.attrs["mid_year"]
+    mid_year, reasons, left_out = (rows.attrs["mid_year"], rows.attrs.get("reasons", {}),
+                                   rows.attrs.get("left_out", []))
     councils = rows[(rows["area_type"] == "Local authority") & rows["value"].notna()]
     rows = finalise(rows)
     if len(councils) >= 4:
@@ -126,7 +127,8 @@ def funding_rows(config: Config, areas: ComparatorAreas, councils: pd.DataFrame
         rows[column] = "Not compared"
     rows["area_name"] = rows["area_code"].map(areas.display_names()).fillna(rows["area_name"])
     rows = rows[rows["area_code"].isin(areas.codes)].reset_index(drop=True)
-    rows.attrs["mid_year"] = mid_year
+    rows.attrs.update(mid_year=mid_year, left_out=left_out,
+                      reasons={c: reasons[c] for c in rows["area_code"] if c in reasons})
     return rows
 
 
@@ -180,7 +182,22 @@ def funding_table(rows: pd.DataFrame, areas: ComparatorAreas, council: str) -> T
                "The region is the sum of its councils. Pounds and residents are not counts of "
                "pupils and are not suppressed; an allocation has no confidence interval, so the "
                "difference is descriptive. Quartile band across every council in the file.",
-               SYMBOLS])
+               *_coverage_notes(rows), SYMBOLS])
+
+
+def _coverage_notes(rows: pd.DataFrame) -> list[str]:
+    """Which councils England and the regions leave out, and why any area shown has no figure."""
+    notes = []
+    left_out = rows.attrs.get("left_out", [])
+    if left_out:
+        notes.append(f"England and the regions count the councils the allocation covers: the "
+                     f"file has no row for {', '.join(left_out)}, and its England total is the "
+                     f"sum of the councils it lists.")
+    reasons = rows.attrs.get("reasons", {})
+    shown = [reasons[code] for code in dict.fromkeys(rows["area_code"]) if code in reasons]
+    if shown:
+        notes.append("No figure ([x]): " + "; ".join(shown) + ".")
+    return notes
 
 
 #: display formats of the appeal columns

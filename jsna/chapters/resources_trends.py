@@ -85,7 +85,9 @@ def formed_note(council: str, name: str, periods: list[str]) -> tuple[list[str],
     (['2018'], True)
     """
     changes = [c for c in CODE_CHANGES if c.successor == council and c.kind == "merger"]
-    if not changes:
+    if not changes or any(c.successor == council and c.kind == "recode" for c in CODE_CHANGES):
+        # a county that became a unitary (North Yorkshire, Somerset) was published under its
+        # old code for the same area: its districts' merger does not break the series
         return [], ""
     year = min(c.year for c in changes)
     before = [p for p in periods if int(str(p)[:4]) < year]

@@ -20,6 +20,7 @@ from jsna.demo.comparators import (
     build_comparators,
     choose_neighbours,
     council_counts,
+    councils,
     sen2_activity_tables,
 )
 from jsna.demo.geography import COUNCIL_CODE, DemoGeography, build_geography
@@ -33,7 +34,12 @@ from jsna.demo.lait import lait_table
 from jsna.demo.names import COUNCIL_NAME, OTHER_REGION_NAMES
 from jsna.demo.outcomes import outcome_tables
 from jsna.demo.placements import add_placements
-from jsna.demo.population import base_population, population_table, project_adults
+from jsna.demo.population import (
+    base_population,
+    other_council_counts,
+    population_table,
+    project_adults,
+)
 from jsna.demo.pupils import PLAN, simulate_pupils
 from jsna.demo.resources import (
     DSG_FILE,
@@ -156,9 +162,11 @@ def write_demo(
                                              np.random.default_rng([seed, 12]), neighbours[0])
     _write_geography(folder, geography, last_year, new_build=dirt_rate > 0)
     _write_csv(schools[SCHOOL_COLUMNS], folder / "schools.csv")
-    _write_csv(
-        population_table(geography, population), folder / "population" / "population_sya.csv"
-    )
+    # every other demo council's residents too (own stream), as ONS's file has every council
+    others = other_council_counts(np.random.default_rng([seed, 23]), population,
+                                  {c.code: c.name for c in councils() if c.code != COUNCIL_CODE})
+    _write_csv(population_table(geography, population, others),
+               folder / "population" / "population_sya.csv")
     for year in census_years:
         census = dirty_census(rngs["census"], model, year, schools, geography.postcodes, dirt_rate,
                               rare_rng=rngs["rare_dirt"])
@@ -183,7 +191,10 @@ def write_demo(
     write_voice(np.random.default_rng([seed, 14]), folder)  # own stream: other files unchanged
     write_care_files(np.random.default_rng([seed, 18]), folder, model.census[last_year], last_year,
                      LA_NUMBER, dirt_rate)
-    write_resources(np.random.default_rng([seed, 8]), folder, {COUNCIL_CODE: float(population[last_year - 1][:, :, 2:19].sum())}, last_year)
+    children = {code: float(counts[last_year - 1][:, 2:19].sum())
+                for code, (_, counts) in others.items()}
+    children[COUNCIL_CODE] = float(population[last_year - 1][:, :, 2:19].sum())
+    write_resources(np.random.default_rng([seed, 8]), folder, children, last_year)
     write_sen2_mi(np.random.default_rng([seed, 21]), folder)  # own stream: other files unchanged
     write_health_inputs(np.random.default_rng([seed, 10]), folder, model.census[last_year], geography.postcodes, neighbours, last_year, dirt_rate)
     path = folder / "jsna.toml"

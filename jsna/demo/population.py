@@ -124,7 +124,8 @@ def project_adults(
 
 
 def population_table(
-    geography: DemoGeography, counts_by_year: dict[int, np.ndarray]
+    geography: DemoGeography, counts_by_year: dict[int, np.ndarray],
+    other_councils: dict[str, tuple[str, dict[int, np.ndarray]]] | None = None,
 ) -> pd.DataFrame:
     """ONS mid-year estimate table: local authority, ward and LSOA rows by sex.
 
@@ -134,6 +135,10 @@ def population_table(
         Codes and names of LSOAs and wards.
     counts_by_year : dict of int to numpy.ndarray
         Mid-year -> ``(n_lsoas, 2, 91)`` integer counts.
+    other_councils : dict, optional
+        Council code -> (name, mid-year -> ``(2, 91)`` integer counts): the demo's other
+        councils (its neighbours, the rest of its regions), written as local authority rows
+        after the council's own, as ONS's file has every council.
 
     Returns
     -------
@@ -144,7 +149,6 @@ def population_table(
     ward_codes = geography.wards["WD25CD"].to_numpy()
     ward_names = geography.wards["WD25NM"].to_numpy()
     ward_index = pd.Index(ward_codes).get_indexer(lsoas["WD25CD"])
-    age_columns = [str(a) for a in range(90)] + ["90+"]
     blocks = []
     for year in sorted(counts_by_year):
         lsoa_counts = counts_by_year[year]
@@ -156,18 +160,64 @@ def population_table(
             ("Ward", ward_codes, ward_names, ward_counts),
             ("LSOA", lsoas["LSOA21CD"].to_numpy(), lsoas["LSOA21NM"].to_numpy(), lsoa_counts),
         ):
-            by_sex = np.stack([values.sum(axis=1), values[:, FEMALE], values[:, MALE]], axis=1)
-            n = len(codes)
-            flat = by_sex.reshape(n * 3, N_AGES)
-            block = pd.DataFrame(flat, columns=age_columns)
-            block.insert(0, "aged_65_and_over", flat[:, 65:].sum(axis=1))
-            block.insert(0, "aged_16_to_64", flat[:, 16:65].sum(axis=1))
-            block.insert(0, "aged_0_to_15", flat[:, :16].sum(axis=1))
-            block.insert(0, "all_ages", flat.sum(axis=1))
-            block.insert(0, "sex", np.tile(["Persons", "Females", "Males"], n))
-            block.insert(0, "geography", geography_name)
-            block.insert(0, "area_name", np.repeat(np.asarray(names, dtype=object), 3))
-            block.insert(0, "area_code", np.repeat(np.asarray(codes, dtype=object), 3))
-            block.insert(0, "period", f"{year}-06-30")
-            blocks.append(block)
+            blocks.append(_block(year, geography_name, codes, names, values))
+    others = other_councils or {}
+    for year in sorted(counts_by_year):
+        if others:
+            blocks.append(_block(year, "Local authority", list(others),
+                                 [name for name, _ in others.values()],
+                                 np.stack([counts[year] for _, counts in others.values()])))
     return pd.concat(blocks, ignore_index=True)
+
+
+def _block(year: int, geography_name: str, codes, names, values: np.ndarray) -> pd.DataFrame:
+    """Rows of one mid-year and kind of area in ONS's layout: Persons, Females, Males each."""
+    age_columns = [str(a) for a in range(90)] + ["90+"]
+    by_sex = np.stack([values.sum(axis=1), values[:, FEMALE], values[:, MALE]], axis=1)
+    n = len(codes)
+    flat = by_sex.reshape(n * 3, N_AGES)
+    block = pd.DataFrame(flat, columns=age_columns)
+    block.insert(0, "aged_65_and_over", flat[:, 65:].sum(axis=1))
+    block.insert(0, "aged_16_to_64", flat[:, 16:65].sum(axis=1))
+    block.insert(0, "aged_0_to_15", flat[:, :16].sum(axis=1))
+    block.insert(0, "all_ages", flat.sum(axis=1))
+    block.insert(0, "sex", np.tile(["Persons", "Females", "Males"], n))
+    block.insert(0, "geography", geography_name)
+    block.insert(0, "area_name", np.repeat(np.asarray(names, dtype=object), 3))
+    block.insert(0, "area_code", np.repeat(np.asarray(codes, dtype=object), 3))
+    block.insert(0, "period", f"{year}-06-30")
+    return block
+
+
+def other_council_counts(
+    rng: np.random.Generator, council_counts: dict[int, np.ndarray],
+    others: dict[str, str],
+) -> dict[str, tuple[str, dict[int, np.ndarray]]]:
+    """Residents of the demo's other councils by mid-year, sex and age: the council's own
+    profile scaled to 30,000-180,000 residents aged 2 to 18, with a little noise at each age.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        A stream of its own (other demo files do not change).
+    council_counts : dict of int to numpy.ndarray
+        Mid-year -> ``(n_lsoas, 2, 91)`` counts of the demo council.
+    others : dict of str to str
+        Council code -> name.
+
+    Returns
+    -------
+    dict
+        Code -> (name, mid-year -> ``(2, 91)`` integer counts).
+    """
+    years = sorted(council_counts)
+    own = {year: council_counts[year].sum(axis=0).astype(float) for year in years}
+    children = own[years[-1]][:, 2:19].sum()
+    out = {}
+    for code, name in others.items():
+        scale = float(rng.integers(30_000, 180_000)) / children
+        tilt = np.exp(rng.normal(0.0, 0.03, (2, N_AGES)))
+        out[code] = (name, {year: np.floor(own[year] * scale * tilt
+                                           + rng.random((2, N_AGES))).astype(np.int64)
+                            for year in years})
+    return out

@@ -3,6 +3,10 @@
 * :func:`high_needs_per_head` — ESFA's DSG high needs block allocation before deductions (£)
   divided by the ONS mid-year estimate of residents aged 2 to 18 (the ages the high needs
   national funding formula's population factor counts). ``count`` holds pounds, not people.
+  Councils formed since the population estimates (Cumberland, Westmorland and Furness, North
+  Yorkshire, Somerset) are summed from their predecessors by code when all are in the file;
+  England and the regions count the councils the allocation covers (ESFA's table has no City of
+  London or Isles of Scilly row), never a partial sum.
 * :func:`appeal_rates` — SEND Tribunal appeals registered per 1,000 appealable decisions (DfE's
   appeal rate, shown per 1,000 rather than per cent), every council and England as published,
   each region the sum of its councils (matched by code) for the years all of them are published.
@@ -16,7 +20,13 @@ import numpy as np
 import pandas as pd
 
 from jsna.sources.council_register import council_register
-from jsna.sources.la_codes import CODE_CHANGES, REGION_NAMES, current_codes
+from jsna.sources.la_codes import (
+    CODE_CHANGES,
+    REGION_NAMES,
+    area_name,
+    current_codes,
+    successor_totals,
+)
 from jsna.sources.ons import read_population
 
 HIGH_NEEDS_PER_HEAD = "high_needs_block_per_head_2_18"
@@ -38,7 +48,9 @@ def _members(region: str, year: int, councils: pd.DataFrame | None = None) -> se
     known = set(table["gss_code"])
     members = set(today)
     for change in CODE_CHANGES:  # a successor may have several changes (Dorset: districts, county)
-        if change.kind != "recode" and change.successor in today and year < change.year:
+        # districts are not councils of DfE's list: their change (ONS files only) is skipped
+        if (change.kind != "recode" and change.successor in today and year < change.year
+                and any(p in known for p in change.predecessors)):
             members.discard(change.successor)
             members |= {p for p in change.predecessors if p in known}
     return members
@@ -97,11 +109,15 @@ def region_sums(rows: pd.DataFrame, measures: list[str],
 def population_2_to_18(population: pd.DataFrame, year: int) -> tuple[pd.Series, int | None]:
     """Residents aged 2 to 18 by area at the latest mid-year on or before ``year``.
 
+    Councils formed after the estimates (Cumberland, Westmorland and Furness, North Yorkshire,
+    Somerset from mid-2020 districts) are the sum of their predecessors, matched by code, when
+    the file has every one of them (:func:`jsna.sources.la_codes.successor_totals`).
+
     Returns
     -------
     (Series, int or None)
         Population by current area code, and the mid-year used (None when the file has none
-        on or before ``year``).
+        on or before ``year``). ``attrs["reasons"]``: successor code -> why it has no figure.
     """
     years = sorted(y for y in population["year"].unique() if y <= year)
     if not years:
@@ -109,6 +125,8 @@ def population_2_to_18(population: pd.DataFrame, year: int) -> tuple[pd.Series, 
     chosen = population[(population["year"] == years[-1]) & (population["sex"] == "Persons")
                         & population["age"].between(*AGES)]
     by_area = chosen.groupby(current_codes(chosen["area_code"]))["population"].sum()
+    by_area, reasons = successor_totals(by_area)
+    by_area.attrs["reasons"] = reasons
     return by_area, int(years[-1])
 
 
@@ -116,13 +134,21 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path,
                         councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """High needs block (£) per resident aged 2 to 18, every area with both figures.
 
+    England's and each region's residents are those of the councils their allocation covers.
+    When the councils of the DSG file add up to its England total, the councils it leaves out
+    are outside the allocation (ESFA's high needs table has no City of London or Isles of
+    Scilly row), so England and the regions count the residents of the councils listed, each
+    of which must have a population; otherwise England is the file's England row (or every
+    current council) and a region all of its councils. Never a partial sum.
+
     Parameters
     ----------
     dsg : DataFrame
         :func:`jsna.sources.dsg.read_high_needs_block`.
     population_path : str or Path
-        ONS mid-year estimates by single year of age (any areas; England and the regions are
-        the sum of the councils in it when the file has no row for them and has every council).
+        ONS mid-year estimates by single year of age (any areas, old codes included: councils
+        formed since are summed from their predecessors by code, see
+        :func:`population_2_to_18`).
     councils : DataFrame, optional
         :func:`jsna.sources.council_register.council_register` (default: DfE's LA list).
 
@@ -131,26 +157,63 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path,
     DataFrame
         Indicator rows: ``count`` = allocation in pounds, ``denominator`` = residents aged 2 to
         18, ``value`` = pounds per head; ``note`` ``[x]`` where a figure is missing.
-        ``attrs["mid_year"]``: the mid-year of the population used.
+        ``attrs["mid_year"]``: the mid-year of the population used; ``attrs["reasons"]``: area
+        code -> why it has no figure; ``attrs["left_out"]``: councils outside the allocation.
     """
     population = read_population(population_path)
     start = int(str(dsg["period"].iloc[0])[:4])
     people, mid_year = population_2_to_18(population, start)
-    register = councils
-    councils = dsg[dsg["area_type"] == "Local authority"].copy()
-    councils["area_code"] = current_codes(councils["area_code"])
-    councils["population"] = councils["area_code"].map(people)
-    regions = region_sums(councils.rename(columns={"high_needs_block": "money"}),
-                          ["money", "population"], register).rename(columns={"money": "high_needs_block"})
+    reasons: dict[str, str] = dict(people.attrs.get("reasons", {}))
+    table = _register(councils)
+    councils_rows = dsg[dsg["area_type"] == "Local authority"].copy()
+    councils_rows["area_code"] = current_codes(councils_rows["area_code"])
+    councils_rows["population"] = councils_rows["area_code"].map(people)
     england = dsg[dsg["area_type"] == "England"].copy()
-    england["population"] = people.get(ENGLAND, np.nan)
-    table = _register(register)
-    every_council = set(table.loc[table["current"], "gss_code"])
-    counted = councils[councils["population"].notna()]
-    if np.isnan(england["population"]).all() and every_council <= set(counted["area_code"]):
-        # England is the sum of every council, only when the file has every one of them
+    listed = set(councils_rows["area_code"])
+    # England of the file: today's councils of England's nine regions (the demo's invented
+    # councils: of its own regions)
+    regions_listed = set(table.loc[table["gss_code"].isin(listed), "region_code"])
+    nine = {code for code in REGION_NAMES if code.startswith("E12")}
+    if regions_listed & nine:
+        regions_listed |= nine
+    every_council = set(table.loc[table["current"] & table["region_code"].isin(regions_listed),
+                                  "gss_code"])
+    published = float(england["high_needs_block"].sum(min_count=1))
+    covers_listed = bool(
+        len(england) and every_council - listed and listed <= every_council
+        and councils_rows["high_needs_block"].notna().all()
+        and abs(councils_rows["high_needs_block"].sum() - published) < 1 + len(listed))
+    left_out = sorted(every_council - listed) if covers_listed else []
+    # the regions (and England) are the councils the allocation covers
+    members = table[~table["gss_code"].isin(left_out)]
+    regions = region_sums(councils_rows.rename(columns={"high_needs_block": "money"}),
+                          ["money", "population"], members).rename(
+                              columns={"money": "high_needs_block"})
+    counted = councils_rows[councils_rows["population"].notna()]
+    without = sorted(every_council - set(left_out) - set(counted["area_code"]))
+    england["population"] = np.nan
+    if not without:  # every council the total covers has its residents
         england["population"] = counted["population"].sum()
-    rows = pd.concat([england, regions, councils], ignore_index=True)
+    elif ENGLAND in people.index and not covers_listed:
+        england["population"] = people[ENGLAND]
+    for code in without:
+        if code not in reasons:
+            reasons[code] = (f"{_name(table, code)} ({code}) has no residents aged 2 to 18 in "
+                             f"the population file" if code in listed else
+                             f"{_name(table, code)} ({code}) has no row in the DSG file")
+    formed = people.attrs.get("reasons", {})
+
+    def lacks(codes: list[str]) -> str:
+        why = [formed[code] for code in codes if code in formed]
+        return _names(table, codes) + (f" ({'; '.join(why)})" if why else "")
+
+    for _, region in regions[regions["note"] != ""].iterrows():
+        lacking = sorted(_members(region["area_code"], start, members) & set(without))
+        reasons[region["area_code"]] = (f"{region['area_name']} is the sum of its councils and "
+                                         f"lacks {lacks(lacking)}")
+    if england["population"].isna().all() and len(england):
+        reasons[ENGLAND] = f"England is the sum of its councils and lacks {lacks(without)}"
+    rows = pd.concat([england, regions, councils_rows], ignore_index=True)
     missing = rows["high_needs_block"].isna() | rows["population"].isna()
     out = pd.DataFrame({
         "indicator_id": HIGH_NEEDS_PER_HEAD,
@@ -160,8 +223,19 @@ def high_needs_per_head(dsg: pd.DataFrame, population_path: str | Path,
     })
     out["value"] = out["count"] / out["denominator"]
     out["note"] = np.where(missing, rows["note"].where(rows["note"].fillna("") != "", "[x]"), "")
-    out.attrs["mid_year"] = mid_year
+    out.attrs.update(mid_year=mid_year, reasons=reasons,
+                     left_out=[f"{_name(table, code)} ({code})" for code in left_out])
     return out.reset_index(drop=True)
+
+
+def _name(table: pd.DataFrame, code: str) -> str:
+    """The council's name from DfE's LA list, else its code (the register holds no names)."""
+    return area_name(code) or code
+
+
+def _names(table: pd.DataFrame, codes: list[str]) -> str:
+    """``"Cumberland (E06000063), Westmorland and Furness (E06000064)"``."""
+    return ", ".join(f"{_name(table, code)} ({code})" for code in codes) or "a figure"
 
 
 def appeal_rates(tribunals: pd.DataFrame, councils: pd.DataFrame | None = None) -> pd.DataFrame:

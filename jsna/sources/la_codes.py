@@ -143,6 +143,51 @@ CODE_CHANGES: tuple[CodeChange, ...] = (
     _split(_NORTHAMPTONSHIRE, "E06000062", "West Northamptonshire", 2021, _NORTHAMPTONSHIRE_SPLIT),
     _split(_CUMBRIA, "E06000063", "Cumberland", 2023, _CUMBRIA_SPLIT),
     _split(_CUMBRIA, "E06000064", "Westmorland and Furness", 2023, _CUMBRIA_SPLIT),
+    # The 2023 unitaries from their districts, as ONS's district-level files (population
+    # estimates on pre-2023 codes) publish them; DfE's files have the counties instead.
+    CodeChange(
+        successor="E06000063",
+        successor_name="Cumberland",
+        predecessors=("E07000026", "E07000028", "E07000029"),
+        predecessor_names=("Allerdale", "Carlisle", "Copeland"),
+        year=2023,
+        kind="merger",
+        exact=True,
+        note="Allerdale + Carlisle + Copeland districts of Cumbria",
+    ),
+    CodeChange(
+        successor="E06000064",
+        successor_name="Westmorland and Furness",
+        predecessors=("E07000027", "E07000030", "E07000031"),
+        predecessor_names=("Barrow-in-Furness", "Eden", "South Lakeland"),
+        year=2023,
+        kind="merger",
+        exact=True,
+        note="Barrow-in-Furness + Eden + South Lakeland districts of Cumbria",
+    ),
+    CodeChange(
+        successor="E06000065",
+        successor_name="North Yorkshire",
+        predecessors=("E07000163", "E07000164", "E07000165", "E07000166", "E07000167",
+                      "E07000168", "E07000169"),
+        predecessor_names=("Craven", "Hambleton", "Harrogate", "Richmondshire", "Ryedale",
+                           "Scarborough", "Selby"),
+        year=2023,
+        kind="merger",
+        exact=True,
+        note="the seven districts of North Yorkshire county (the same area as the county)",
+    ),
+    CodeChange(
+        successor="E06000066",
+        successor_name="Somerset",
+        predecessors=("E07000187", "E07000188", "E07000246", "E07000189"),
+        predecessor_names=("Mendip", "Sedgemoor", "Somerset West and Taunton",
+                           "South Somerset"),
+        year=2023,
+        kind="merger",
+        exact=True,
+        note="the four districts of Somerset county (the same area as the county)",
+    ),
 )
 
 #: Old code -> current code for recodes (same area).
@@ -209,6 +254,71 @@ def current_codes(codes: pd.Series) -> pd.Series:
     """
     stripped = codes.astype(str).str.strip()
     return stripped.replace(RECODES)
+
+
+def successor_totals(totals: pd.Series) -> tuple[pd.Series, dict[str, str]]:
+    """Add each reorganised council's total from its predecessors' when it has none of its own.
+
+    ``totals`` holds an additive quantity (people, pounds) by area code, old codes already
+    relabelled by :func:`current_codes`. A successor of an exact merger in
+    :data:`CODE_CHANGES` (Cumberland from Allerdale, Carlisle and Copeland; North Yorkshire
+    from its seven districts ...) without a total of its own gets the sum of its predecessors,
+    matched by code, only when every one of them has a total. A successor with only some of
+    them, or only a county that was split (Cumbria), gets no total and a reason.
+
+    Parameters
+    ----------
+    totals : Series
+        Numbers indexed by area code.
+
+    Returns
+    -------
+    (Series, dict of str to str)
+        ``totals`` with the successors' sums added, and successor code -> why it has no total.
+
+    Examples
+    --------
+    >>> people = pd.Series({"E07000026": 10.0, "E07000028": 20.0, "E07000029": 30.0,
+    ...                     "E07000027": 5.0})
+    >>> summed, why = successor_totals(people)
+    >>> float(summed["E06000063"]), "E06000064" in summed, sorted(why)
+    (60.0, False, ['E06000064'])
+    """
+    have = totals[totals.notna()]
+    added: dict[str, float] = {}
+    reasons: dict[str, str] = {}
+    for successor in dict.fromkeys(c.successor for c in CODE_CHANGES if c.kind != "recode"):
+        if successor in have.index:
+            continue
+        changes = [c for c in CODE_CHANGES if c.successor == successor]
+        complete = [c for c in changes if c.kind == "merger" and c.exact
+                    and all(p in have.index for p in c.predecessors)]
+        if complete:
+            added[successor] = float(have.loc[list(complete[0].predecessors)].sum())
+            continue
+        found = []
+        for change in changes:
+            present = [p for p in change.predecessors if p in have.index]
+            if not present:
+                continue
+            named = ", ".join(f"{change.predecessor_names[change.predecessors.index(p)]} ({p})"
+                              for p in present)
+            if change.kind == "split":
+                found.append(f"{named}, which was split in {change.year} and cannot be divided")
+            elif not change.exact:
+                found.append(f"{named}, not the same area ({change.note})")
+            else:
+                missing = ", ".join(f"{n} ({p})" for p, n in zip(
+                    change.predecessors, change.predecessor_names, strict=True)
+                    if p not in have.index)
+                found.append(f"{named} but not {missing}")
+        if found:
+            name = changes[0].successor_name
+            reasons[successor] = (f"{name} ({successor}) has no figure of its own and the file "
+                                  f"has {'; and '.join(found)}")
+    if added:
+        totals = pd.concat([totals, pd.Series(added, dtype=float)])
+    return totals, reasons
 
 
 def missing_areas(present: Iterable[str], wanted: Mapping[str, str]) -> list[str]:

@@ -48,7 +48,8 @@ def format_cell(value: object, kind: str) -> str:
     if kind == "count":
         return f"{int(round(float(value))):,}"
     if kind in ("percent", "rate", "decimal"):
-        return f"{float(value):,.1f}"
+        text = f"{float(value):,.1f}"
+        return "0.0" if text == "-0.0" else text  # a value that rounds to zero has no sign
     return str(value)
 
 

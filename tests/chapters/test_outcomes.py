@@ -46,7 +46,9 @@ def test_demo_figures_equal_pandas_on_the_demo_files(demo: Path) -> None:
     assert set(chapter.tables) == {"ks4_basics", "ks4_attainment", "ks4_gaps",
                                    "ks2", "absence", "exclusions", "ks2_progress",
                                    "ks2_progress_gaps", "mtc", "ks2_rwm_ehcp_neighbours",
-                                   "ks2_rwm_sen_support_neighbours"}
+                                   "ks2_rwm_sen_support_neighbours",
+                                   "ks4_basics_ehcp_neighbours",
+                                   "ks4_basics_sen_support_neighbours"}
     assert {t.name for t in chapter.tables.values()} <= set(chapter.rules)
 
 

@@ -119,3 +119,13 @@ def test_numbers_a_formatter_writes_keep_their_mathematics():
     texts = _drawn_texts(Figure("f", "c", "alt", figure))
     assert not [text for text in texts if "mathdefault" in text]  # the ticks are typeset
     assert "Line $x$" in texts  # the legend is literal
+
+
+def test_a_difference_that_rounds_to_zero_is_never_shown_with_a_minus_sign():
+    # England 0.02% below the region: "0.0", not "-0.0" (the resources funding table)
+    from jsna.viz.display import format_cell
+
+    assert format_cell(-0.0204, "decimal") == "0.0"
+    assert format_cell(-0.04, "percent") == "0.0"
+    assert format_cell(-0.06, "decimal") == "-0.1"  # a real negative keeps its sign
+    assert format_cell(-1234.56, "rate") == "-1,234.6"

@@ -19,6 +19,7 @@ import pandas as pd
 from jsna.errors import JsnaInputError
 from jsna.sources.common import parse_published_values
 from jsna.sources.council_register import number_to_code
+from jsna.sources.published_cache import cached_read
 
 DSG_SOURCE = "ESFA, Dedicated schools grant (DSG) allocations"
 #: The heading of the measure read (matched loosely: case, spaces and ``(£s)`` ignored).
@@ -42,6 +43,7 @@ def _high_needs_sheet(sheets: dict[str, None], path: Path) -> str:
     return names[0]
 
 
+@cached_read
 def read_high_needs_block(path: str | Path, councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every council's DSG high needs block allocation before deductions, and England's.
 

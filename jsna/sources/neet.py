@@ -36,6 +36,7 @@ from jsna.sources.common import (
 )
 from jsna.sources.ees import area_types_by_level, calendar_years
 from jsna.sources.la_codes import current_codes
+from jsna.sources.published_cache import cached_read
 
 SOURCE = "DfE's NEET and participation by local authority dashboard file (UD_NEETNK_LA_dashboard)"
 
@@ -90,6 +91,7 @@ def _match_columns(found: list[str], path: Path) -> dict[str, str]:
     return matched
 
 
+@cached_read
 def read_neet_send(paths: str | Path | Sequence[str | Path], *,
                    key: str = "inputs.comparators.neet_send") -> pd.DataFrame:
     """Read one or more NEET and participation dashboard files into one row per area and year.

@@ -26,6 +26,7 @@ from jsna.sources.common import (
     read_text_csv,
     require_columns,
 )
+from jsna.sources.published_cache import cached_read
 
 POPULATION_SOURCE = "ONS mid-year population estimates by single year of age (wide)"
 LTLA_UTLA_SOURCE = "an ONS LTLA to UTLA lookup (LTLAyyCD, UTLAyyCD ...)"
@@ -56,6 +57,7 @@ def area_type_from_code(codes: pd.Series) -> pd.Series:
     return codes.astype(str).str[1:3].map(_CODE_TYPES).fillna("").astype(str)
 
 
+@cached_read
 def read_population(path: str | Path, *, period: str | int | None = None) -> pd.DataFrame:
     """Read ONS single-year-of-age population estimates (wide) into a long frame.
 

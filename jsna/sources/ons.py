@@ -107,6 +107,7 @@ def read_population(path: str | Path, *, period: str | int | None = None) -> pd.
     else:
         area_type = area_type_from_code(codes)
     sex = raw["sex"].str.strip() if "sex" in columns else pd.Series("Persons", index=raw.index)
+    _refuse_repeated_areas(path, periods, codes, sex)
 
     # Parse every age cell in one vectorised pass (row-major: row 0 ages 0..90+, row 1 ...).
     cells = pd.Series(raw[ages].to_numpy(dtype=object).reshape(-1))
@@ -167,6 +168,24 @@ def read_population(path: str | Path, *, period: str | int | None = None) -> pd.
     ]
     long.attrs["path"] = str(path)
     return long
+
+
+def _refuse_repeated_areas(path: Path, periods: pd.Series, codes: pd.Series,
+                           sex: pd.Series) -> None:
+    """One line naming the first two rows that give one area, sex and year twice (every sum
+    downstream would add them together)."""
+    keys = pd.DataFrame({"period": periods.to_numpy(), "code": codes.to_numpy(),
+                         "sex": sex.to_numpy()})
+    repeated = keys.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    first = int(np.flatnonzero(repeated)[0])
+    same = (keys == keys.iloc[first]).all(axis=1).to_numpy()
+    second = int(np.flatnonzero(same)[1])
+    period, code, group = keys.iloc[first]
+    raise JsnaInputError(f"{path}: rows {first + 2} and {second + 2}: {code} ({group}, "
+                         f"mid-{period}) is given twice; each area, sex and year should be one "
+                         "row (two would be added together)")
 
 
 def _population_period(raw: pd.DataFrame, path: Path, period: str | int | None) -> pd.Series:

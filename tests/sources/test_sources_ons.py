@@ -75,3 +75,14 @@ def test_unreadable_population_cell_names_row_and_age(write_csv):
     text = f"area_code,{AGES}\nE06000014,{','.join(['1'] * 91)}\nE06000015,{','.join(counts)}\n"
     with pytest.raises(JsnaInputError, match=r"row 3, column '5': value 'abc'"):
         read_population(write_csv("mid2020.csv", text))
+
+
+def test_an_area_given_twice_is_refused_naming_both_rows(write_csv):
+    """Two rows for one area, sex and year would be added together by every sum downstream."""
+    ones = ",".join(["1"] * 91)
+    text = (f"area_code,sex,{AGES}\nE06000014,Persons,{ones}\nE06000015,Persons,{ones}\n"
+            f"E06000014,Males,{ones}\nE06000014,Persons,{ones}\n")
+    with pytest.raises(JsnaInputError,
+                       match=r"mid2020.csv: rows 2 and 5: E06000014 \(Persons, mid-2020\) is given "
+                             r"twice"):
+        read_population(write_csv("mid2020.csv", text))

@@ -200,20 +200,24 @@ def neighbours_table(data: pd.DataFrame, *, name: str, caption: str, value_label
         return note if pd.isna(value) else _number(value, _places(role, decimals), "")
 
     roles = list(data["role"])
+    # a row without a value passes its note (``[c]`` suppressed, ``[x]`` not available) to every
+    # cell worked out from it; a missing interval of a shown value is not available
+    row_notes = [note or "[x]" if pd.isna(value) else "[x]"
+                 for value, note in zip(data["value"], data["note"], strict=True)]
     frame = pd.DataFrame({
         "Area": data["area_name"],
         "Compared as": data["role"],
-        value_label: [text(v, r, n or "[x]") for v, r, n in zip(data["value"], roles,
-                                                                 data["note"], strict=True)],
+        value_label: [text(v, r, n) for v, r, n in zip(data["value"], roles, row_notes,
+                                                        strict=True)],
     })
     if data["lower_ci_95"].notna().any():
-        frame["95% CI lower"] = [text(v, r) for v, r in zip(data["lower_ci_95"], roles,
-                                                             strict=True)]
-        frame["95% CI upper"] = [text(v, r) for v, r in zip(data["upper_ci_95"], roles,
-                                                             strict=True)]
+        for column, limits in (("95% CI lower", data["lower_ci_95"]),
+                               ("95% CI upper", data["upper_ci_95"])):
+            frame[column] = [text(v, r, n) for v, r, n in zip(limits, roles, row_notes,
+                                                              strict=True)]
     frame["Difference from England"] = [
-        "Benchmark" if role == NATIONAL else text(value - benchmark, role)
-        for role, value in zip(roles, data["value"], strict=True)]
+        "Benchmark" if role == NATIONAL else text(value - benchmark, role, note)
+        for role, value, note in zip(roles, data["value"], row_notes, strict=True)]
     # numbers arrive as text with their decimal places; a numeric format right-aligns them
     formats = {column: "decimal" for column in frame.columns[2:]}
     return Table(name=name, caption=caption, frame=frame.reset_index(drop=True),

@@ -27,7 +27,9 @@ Where
     (``~/.cache/jsna/published`` on Linux, from :mod:`platformdirs`). Entries are written to a
     temporary file and renamed into place, so councils refreshed side by side never read half a
     file; an entry that cannot be written (no space, read-only folder) only means the next call
-    parses the file again.
+    parses the file again. Each use refreshes an entry's time, and writing one removes the
+    entries unused for :data:`KEEP_DAYS` days (last year's files), so the folder does not grow
+    year after year.
 
 Exactness
     A frame is kept only when reading its Parquet file back gives the same frame exactly (values,
@@ -37,11 +39,13 @@ Exactness
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import inspect
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -52,6 +56,8 @@ import pandas as pd
 CACHE_ENV = "JSNA_CACHE_DIR"
 #: Value of :data:`CACHE_ENV` that turns the cache off.
 OFF = "off"
+#: Entries unused for this many days are removed when another is written.
+KEEP_DAYS = 60
 
 P = ParamSpec("P")
 
@@ -147,6 +153,17 @@ def _keep(frame: pd.DataFrame, target: Path) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
+def _clear_out(folder: Path) -> None:
+    """Remove entries (and half-written files of stopped runs) unused for :data:`KEEP_DAYS`."""
+    if not folder.is_dir():
+        return
+    oldest = time.time() - KEEP_DAYS * 86400
+    for path in [*folder.glob("*.parquet"), *folder.glob("*.part")]:
+        with contextlib.suppress(OSError):  # removed meanwhile by another process
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+
+
 def cached_read(reader: Callable[P, pd.DataFrame]) -> Callable[P, pd.DataFrame]:
     """Decorate a reader of published files so that each file is parsed once.
 
@@ -176,11 +193,14 @@ def cached_read(reader: Callable[P, pd.DataFrame]) -> Callable[P, pd.DataFrame]:
         target = folder / entry
         if target.is_file():
             try:
-                return pd.read_parquet(target)
+                frame = pd.read_parquet(target)
+                os.utime(target)  # in use: kept by the clear-out below
+                return frame
             except (OSError, ValueError):  # a damaged entry: parse the file again
                 target.unlink(missing_ok=True)
         frame = reader(*args, **kwargs)
         try:
+            _clear_out(folder)
             _keep(frame, target)
         except (OSError, ValueError, TypeError, NotImplementedError, ImportError):
             pass  # not kept (no space, a column Parquet cannot hold): parsed again next time

@@ -172,3 +172,35 @@ def test_dfe_key_stage_4_workbook_read_back_is_the_parsed_one(folder: Path) -> N
     assert len(list(folder.glob("*.parquet"))) == 1
     pd.testing.assert_frame_equal(cached, parsed, check_exact=True)
     assert cached.attrs == parsed.attrs
+
+
+def test_entries_unused_for_two_months_are_cleared_when_another_is_written(
+        tmp_path: Path, folder: Path) -> None:
+    read, _ = counting_reader()
+    last_year, this_year = tmp_path / "2024.csv", tmp_path / "2025.csv"
+    last_year.write_text("a,1\n", encoding="utf-8")
+    this_year.write_text("a,2\n", encoding="utf-8")
+    read(last_year)
+    (old,) = folder.glob("*.parquet")
+    long_ago = old.stat().st_mtime - 61 * 86400
+    os.utime(old, (long_ago, long_ago))
+    stale_part = folder / "stopped-run.part"
+    stale_part.write_bytes(b"")
+    os.utime(stale_part, (long_ago, long_ago))
+    read(this_year)
+    assert not old.exists() and not stale_part.exists()
+    assert len(list(folder.glob("*.parquet"))) == 1
+
+
+def test_an_entry_in_use_is_kept(tmp_path: Path, folder: Path) -> None:
+    read, calls = counting_reader()
+    path, other = tmp_path / "pairs.csv", tmp_path / "other.csv"
+    path.write_text("a,1\n", encoding="utf-8")
+    other.write_text("b,1\n", encoding="utf-8")
+    read(path)
+    (entry,) = folder.glob("*.parquet")
+    long_ago = entry.stat().st_mtime - 61 * 86400
+    os.utime(entry, (long_ago, long_ago))
+    read(path)  # read back: in use again
+    read(other)
+    assert entry.exists() and len(calls) == 2

@@ -310,7 +310,28 @@ OPTIONAL_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
     "ehcp": (("population", "EHC plans per 10,000 residents aged 0 to 25"),),
     "sufficiency": (("comparators.statistical_neighbours", "The forecast method that uses the "
                      "statistical neighbours' growth"),),
-    "adulthood": (("comparators.ehcp_caseload", "EHC plans held by young people aged 16 to 25"),),
+    "early_years": (
+        ("comparators.eyfs_by_sen", "Good level of development by SEN status, with intervals, "
+         "against England, the region and the statistical neighbours"),
+        ("lait", "LAIT's good level of development by SEN since 2015/16 and the ASQ-3 review at "
+         "2 to 2½"),
+        ("fingertips", "Fingertips' ASQ-3 review at 2 to 2½ (indicator 93436)"),
+    ),
+    "outcomes": (("lait", "Key stage 2, the multiplication tables check, absence and exclusions "
+                  "by SEN status (LAIT)"),),
+    "adulthood": (
+        ("comparators.ehcp_caseload", "EHC plans held by young people aged 16 to 25"),
+        ("comparators.neet_send", "Young people aged 16 and 17 not in education, employment or "
+         "training, by SEN status"),
+        ("lait", "16 and 17 year olds with SEND in education or training, destinations after key "
+         "stage 4, and Level 2 and Level 3 at 19 (LAIT)"),
+    ),
+    "resources": (
+        ("lait", "The weekly cost of SEN services per child with an EHC plan (LAIT)"),
+        ("comparators.sen2_management_information", "Mediation cases followed by a tribunal "
+         "appeal"),
+    ),
+    "health": (("fingertips", "Children's health indicators from OHID Fingertips"),),
 }
 GAP_COLUMNS = ["Chapter", "Not shown", "Why"]
 

@@ -161,7 +161,7 @@ def indicator_relations(indicators: pd.DataFrame, table: str) -> list[Relation]:
 
 
 def _rest_of(indicators: pd.DataFrame, indicator: str, other: str, catalogue: pd.DataFrame,
-             breakdowns: Mapping[str, set], table: str) -> list[Relation]:
+             breakdowns: Mapping[Any, set], table: str) -> list[Relation]:
     """``other.denominator = other.count + indicator.count`` in each area and period (see
     ``rest of`` in the module notes); nothing when ``other`` has no rows here."""
     if other not in catalogue.index:

@@ -12,6 +12,12 @@ the long indicator table's cells add up, so the engine can protect them:
       to its denominator (shown on every row), e.g. the primary needs of pupils on SEN support.
       ``parts of headline``: the other breakdowns add up to the headline breakdown, in both the
       count and the denominator (e.g. IMD deciles plus "not known" make all resident pupils).
+      ``rest of <indicator>``: this indicator counts the rest of the other's denominator: the
+      other's count plus this count make the other's denominator, in the same area and period,
+      breakdown by breakdown when the other has this one's breakdowns, otherwise all of this
+      indicator's breakdowns together with the other's headline breakdown (children in need not
+      found in the census, by reason, + those found = all children in need). Without it, a small
+      rest would be the published denominator minus the published count.
       Empty: no relation between breakdowns.
   ``count_is``
       Other indicators' counts whose sum is this indicator's count, in the same area, period and
@@ -43,8 +49,10 @@ from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_KEY,
     SUPPRESSED,
+    Cells,
     CellTotal,
     ColumnTotal,
+    Equation,
     Relation,
     RowTotal,
     SameCells,
@@ -66,6 +74,7 @@ from jsna.stats.trend import withdraw_trends_over_hidden_points
 
 PARTITION = "partition"
 PARTS_OF_HEADLINE = "parts of headline"
+REST_OF = "rest of "
 _COUNT_COLUMNS = ("count", "denominator")
 
 
@@ -113,9 +122,13 @@ def indicator_relations(indicators: pd.DataFrame, table: str) -> list[Relation]:
                                              "breakdown": entry["headline_breakdown"]},
                                       parts={"indicator_id": indicator}, within=group,
                                       columns=list(_COUNT_COLUMNS)))
+        elif kind.startswith(REST_OF):
+            relations += _rest_of(indicators, indicator, kind.removeprefix(REST_OF).strip(),
+                                  catalogue, breakdowns, table)
         elif kind:
             raise JsnaInputError(f"indicator catalogue: {indicator}, column breakdowns: {kind!r} "
-                                 f"is not '{PARTITION}', '{PARTS_OF_HEADLINE}' or empty")
+                                 f"is not '{PARTITION}', '{PARTS_OF_HEADLINE}', "
+                                 f"'{REST_OF}<indicator_id>' or empty")
         count_is = entry.get("count_is", "")
         if count_is:
             terms = [_term(t, indicator, "count_is") for t in count_is.split("+")]
@@ -144,6 +157,31 @@ def indicator_relations(indicators: pd.DataFrame, table: str) -> list[Relation]:
                                            rows={"indicator_id": indicator},
                                            other_rows={"indicator_id": other,
                                                        "breakdown": headline}))
+    return relations
+
+
+def _rest_of(indicators: pd.DataFrame, indicator: str, other: str, catalogue: pd.DataFrame,
+             breakdowns: Mapping[Any, set], table: str) -> list[Relation]:
+    """``other.denominator = other.count + indicator.count`` in each area and period (see
+    ``rest of`` in the module notes); nothing when ``other`` has no rows here."""
+    if other not in catalogue.index:
+        raise JsnaInputError(f"indicator catalogue: {indicator}, column breakdowns: "
+                             f"'{REST_OF}{other}' names no catalogued indicator")
+    if other not in breakdowns:
+        return []
+    rows = indicators[indicators["indicator_id"] == indicator]
+    by_breakdown = breakdowns[indicator] <= breakdowns[other]
+    group = ["area_code", "period", "breakdown"] if by_breakdown else ["area_code", "period"]
+    relations: list[Relation] = []
+    for key in rows[group].drop_duplicates().itertuples(index=False):
+        where = dict(zip(group, key, strict=True))
+        mine = {"indicator_id": indicator, **where}
+        theirs = {"indicator_id": other, **where}
+        if not by_breakdown:
+            theirs["breakdown"] = catalogue.loc[other, "headline_breakdown"]
+        relations.append(Equation(total=Cells(table, theirs, "denominator"),
+                                  parts=[Cells(table, theirs, "count"),
+                                         Cells(table, mine, "count")]))
     return relations
 
 

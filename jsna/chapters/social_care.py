@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from jsna.chapters.base import Chapter, Findings
@@ -47,7 +46,7 @@ from jsna.indicators.social_care import (
     status_at_31_march,
     unlinked_counts,
 )
-from jsna.indicators.table import INDICATOR_COLUMNS, SUPPRESSED, academic_year_label
+from jsna.indicators.table import INDICATOR_COLUMNS, academic_year_label
 from jsna.sources.cin_cla import COUNCIL_GROUPS, read_cin_by_sen
 from jsna.sources.comparators import comparator_codes
 from jsna.sources.la_codes import canonical_code, missing_areas
@@ -211,8 +210,7 @@ def _published_table(indicators: pd.DataFrame, areas: ComparatorAreas, period: s
                CI_NOTE, SYMBOLS])
 
 
-def _local(config: Config, areas: ComparatorAreas) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                              pd.DataFrame]:
+def _local(config: Config, areas: ComparatorAreas) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The extract's children on 31 March, linked to the census, as indicator rows."""
     year = config.year
     pupils = load_pupils(config)
@@ -225,22 +223,12 @@ def _local(config: Config, areas: ComparatorAreas) -> tuple[pd.DataFrame, pd.Dat
     unlinked = unlinked_counts(linked)
     reasons = not_found_rows(unlinked, area_code=areas.council, area_name=config.area.name,
                              period=period)
-    if not _reasons_shown(unlinked, config):
-        # both reasons or neither, as the linkage table: found and all children are published,
-        # so one reason shown would give the other away
-        reasons = reasons.assign(count=np.nan, note=SUPPRESSED)
+    # found + not found = the group, found + each reason = all children in need (the catalogue's
+    # "rest of" relations): a small number not found, or a small reason, is hidden with a
+    # second cell, so no published total minus published parts gives it
     indicators, audit = indicator_pipeline(pd.concat([rows, reasons], ignore_index=True),
                                            config=config, areas=areas)
-    return indicators, audit, unlinked
-
-
-def _reasons_shown(unlinked: pd.DataFrame, config: Config) -> bool:
-    """Whether the reasons children in need were not found can be published: neither reason nor
-    their sum is below the disclosure threshold (nor zero, when zeros are suppressed)."""
-    row = unlinked.set_index("group").loc["Children in need"]
-    reasons = row[[NO_UPN, NOT_IN_CENSUS]].astype(int)
-    threshold, zeros = config.disclosure.threshold, config.disclosure.suppress_zeros
-    return not any(0 < n < threshold or (n == 0 and zeros) for n in (*reasons, reasons.sum()))
+    return indicators, audit
 
 
 def _local_table(local: pd.DataFrame, published: pd.DataFrame, config: Config,
@@ -279,17 +267,23 @@ def _local_table(local: pd.DataFrame, published: pd.DataFrame, config: Config,
                "figure for that group by council.", CI_NOTE, SYMBOLS])
 
 
-def _unlinked_table(unlinked: pd.DataFrame, config: Config) -> Table | None:
+def _unlinked_table(local: pd.DataFrame, config: Config, council_code: str) -> Table | None:
     """Why children in need were not found in the census (all children in need only: by group
-    the reasons would be too small to publish). None when the children not found are too few
-    to split (fewer than the disclosure threshold, or either reason is)."""
-    row = unlinked.set_index("group").loc["Children in need"]
-    reasons = row[[NO_UPN, NOT_IN_CENSUS]].astype(int)
-    if not _reasons_shown(unlinked, config):
+    the reasons would be too small to publish), from the disclosure-controlled indicator rows
+    (a hidden count shows ``[c]``, as in the indicator table). None when both reasons are
+    hidden (the table would say nothing the table by group does not)."""
+    period = academic_year_label(config.year)
+    group = "Children in need"
+    link = _pick(local, LINKED, council_code, period, group)
+    reasons = [_pick(local, NOT_FOUND, council_code, period, reason)
+               for reason in (NO_UPN, NOT_IN_CENSUS)]
+    shown = [_shown(rows, "count") for rows in reasons]
+    if not any(isinstance(value, float) for value in shown):
         return None
     frame = pd.DataFrame({"Children in need": ["Found in the census", NO_UPN, NOT_IN_CENSUS,
                                                "All children in need"],
-                          "Children": [int(row["linked"]), *reasons, int(row["children"])]})
+                          "Children": [_shown(link, "count"), *shown,
+                                       _shown(link, "denominator")]})
     return Table(
         name=f"{KEY}_linkage", frame=frame, formats={"Children": "count"},
         caption=(f"Children in need on 31 March {config.year} in {config.area.name}'s extract, "
@@ -297,7 +291,7 @@ def _unlinked_table(unlinked: pd.DataFrame, config: Config) -> Table | None:
         row_header="Children in need",
         notes=[LOCAL_SOURCE, "Children without a UPN are mostly under school age; a UPN not in "
                "the census belongs to a child above school age, educated outside the council's "
-               "schools or at home, or recorded with a wrong UPN."])
+               "schools or at home, or recorded with a wrong UPN.", SYMBOLS])
 
 
 def _unlinked_rules(council_code: str, period: str) -> TableRules:
@@ -395,14 +389,14 @@ def build(config: Config) -> SocialCareChapter:
     elif config.year not in config.inputs.census:
         box = InputNeeded(sentence(WORDING.fill("missing_census", year=config.year)))
     else:
-        local, local_audit, unlinked = _local(config, areas)
+        local, local_audit = _local(config, areas)
         audit = pd.concat([audit, local_audit], ignore_index=True)
         indicators.append(local)
         period = academic_year_label(config.year)
         table = _local_table(local, published, config, areas, latest)
         tables["local_by_group"] = table
         rules[table.name] = _local_rules(table, areas.council, period)
-        linkage = _unlinked_table(unlinked, config)
+        linkage = _unlinked_table(local, config, areas.council)
         if linkage is not None:
             tables["linkage"] = linkage
             rules[linkage.name] = _unlinked_rules(areas.council, period)

@@ -39,8 +39,11 @@ from jsna.sources.cin_cla import COUNCIL_GROUPS
 #: same from the council's own extract linked to its census.
 SEN_SUPPORT, EHC_PLAN = "care_sen_support_percent", "care_ehc_plan_percent"
 LOCAL_SEN_SUPPORT, LOCAL_EHC_PLAN = "care_local_sen_support_percent", "care_local_ehc_plan_percent"
-#: Children in the group found among the census pupils.
+#: Children in the group found among the census pupils, and those not found (the rest of the
+#: group: published with disclosure control, so a small rest is never the published group
+#: minus the published found).
 LINKED = "care_local_linked_percent"
+NOT_FOUND_IN_GROUP = "care_local_not_found_percent"
 #: Children in need not found in the census, by reason (of all children in need).
 NOT_FOUND = "care_local_not_found_by_reason_percent"
 
@@ -179,7 +182,8 @@ def local_rows(linked: pd.DataFrame, *, area_code: str, area_name: str,
     -------
     DataFrame
         For each group of :data:`LOCAL_GROUPS` (the breakdown): :data:`LINKED` (children found
-        in the census out of all children in the group), :data:`LOCAL_SEN_SUPPORT` and
+        in the census out of all children in the group), :data:`NOT_FOUND_IN_GROUP` (the
+        others, out of all children in the group), :data:`LOCAL_SEN_SUPPORT` and
         :data:`LOCAL_EHC_PLAN` (out of the children found).
 
     Examples
@@ -189,8 +193,8 @@ def local_rows(linked: pd.DataFrame, *, area_code: str, area_name: str,
     >>> rows = local_rows(linked, area_code="E1", area_name="X", period="2024/25")
     >>> rows[rows["breakdown"] == "Looked after"][["indicator_id", "count", "denominator"]
     ...     ].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['care_local_linked_percent', 3.0, 4.0], ['care_local_sen_support_percent', 1.0, 3.0],
-     ['care_local_ehc_plan_percent', 1.0, 3.0]]
+    [['care_local_linked_percent', 3.0, 4.0], ['care_local_not_found_percent', 1.0, 4.0],
+     ['care_local_sen_support_percent', 1.0, 3.0], ['care_local_ehc_plan_percent', 1.0, 3.0]]
     """
     records = []
     for group, column in GROUP_COLUMNS.items():
@@ -198,6 +202,7 @@ def local_rows(linked: pd.DataFrame, *, area_code: str, area_name: str,
         found = members[members["linked"]]
         for indicator, count, denominator in (
                 (LINKED, len(found), len(members)),
+                (NOT_FOUND_IN_GROUP, len(members) - len(found), len(members)),
                 (LOCAL_SEN_SUPPORT, int((found["sen_provision"] == "K").sum()), len(found)),
                 (LOCAL_EHC_PLAN, int((found["sen_provision"] == "E").sum()), len(found))):
             records.append({"indicator_id": indicator, "area_code": area_code,

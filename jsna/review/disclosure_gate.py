@@ -63,9 +63,10 @@ from jsna.disclosure import (
     rules_from_json,
 )
 from jsna.errors import JsnaError, JsnaInputError
-from jsna.indicator_disclosure import indicator_table_rules
+from jsna.indicator_disclosure import NOT_SHOWN_NOTES, indicator_table_rules, withdraw_hidden_trends
 from jsna.indicators.catalogue import indicator_catalogue
 from jsna.literal import csv_cell_as_published, csv_read_as_published
+from jsna.stats.trend import CANNOT
 
 #: Folder (under the site) of the chapters' rules and findings files.
 PARTS_FOLDER = Path("review") / "parts"
@@ -195,6 +196,7 @@ class _Table:
     rules: TableRules
     hidden: np.ndarray  # per count column, stacked in the order of rules.counts
     _keys: list[str] | None = None
+    every_area: pd.DataFrame | None = None  # an indicator file's rows of every area (text)
 
     def keys(self, name: str) -> list[str]:
         """Row keys for messages (``column=value; ...``), computed once."""
@@ -208,6 +210,7 @@ def _indicator_table(name: str, raw: pd.DataFrame, council_code: str) -> _Table:
                if c not in raw.columns]
     if missing:
         raise JsnaInputError(f"data/{name}.csv lacks column(s) {missing} of the indicator table")
+    every_area = raw
     raw = _council_rows(raw, council_code)
     frame = raw.copy()
     for column in ("count", "denominator"):
@@ -219,7 +222,7 @@ def _indicator_table(name: str, raw: pd.DataFrame, council_code: str) -> _Table:
             columns={"count": "count", "denominator": "denominator"})])
     suppressed = (raw["note"] == SUPPRESSED).to_numpy()
     hidden = np.concatenate([suppressed & frame[c].isna().to_numpy() for c in rules.counts])
-    return _Table(frame, raw, rules, hidden)
+    return _Table(frame, raw, rules, hidden, every_area=every_area)
 
 
 def _declared_table(name: str, raw: pd.DataFrame, rules: TableRules) -> _Table:
@@ -331,6 +334,7 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
     _check_html_tables(pages, tables, report)
     _check_findings(site_dir, tables, threshold, report)
     _check_mentions(site_dir, pages, tables, council_code, threshold, report)
+    _check_trends(tables, report)
     if not relations:
         return report
 
@@ -468,6 +472,35 @@ def _check_derived(tables: dict[str, _Table], report: GateReport) -> None:
                 report.exposures.append(Exposure(
                     name, keys[row], column, "derived from a suppressed count but shown",
                     tuple(f"{name}: {keys[row]}: {s}" for s in sources)))
+
+
+def _check_trends(tables: dict[str, _Table], report: GateReport) -> None:
+    """A recent-trend label must not rest on a point that is not published.
+
+    Every indicator file's rows (every area: the labels are this JSNA's statistics) are read as
+    published; a row whose five-point window (its own period and the four before it, same
+    indicator, area and breakdown) holds a point not published (note ``[c]``, ``[x]`` or
+    ``[low]``, or no value) must carry "Cannot be calculated" or no label, and so must a row
+    that is not published itself. The windows are the pipeline's own
+    (:func:`jsna.indicator_disclosure.withdraw_hidden_trends`).
+    """
+    for name, table in tables.items():
+        rows = table.every_area
+        if rows is None or "recent_trend" not in rows.columns or rows.empty:
+            continue
+        published = rows["recent_trend"].astype(str).str.strip()
+        expected = withdraw_hidden_trends(rows)["recent_trend"].astype(str).str.strip()
+        own_point_hidden = rows["note"].astype(str).isin(NOT_SHOWN_NOTES)
+        if "value" in rows.columns:
+            own_point_hidden |= _numbers(rows["value"]).isna()
+        labelled = ~published.isin(["", CANNOT])
+        wrong = labelled & ((expected == CANNOT) | own_point_hidden)
+        for row in np.flatnonzero(wrong.to_numpy()):
+            key = "; ".join(f"{k}={rows[k].iloc[row]}" for k in INDICATOR_KEY)
+            report.exposures.append(Exposure(
+                name, key, "recent_trend",
+                f"the trend {published.iloc[row]!r} rests on a point that is not published "
+                "(expected 'Cannot be calculated')"))
 
 
 def _check_changes(site_dir: Path, tables: dict[str, _Table], council_code: str,

@@ -114,22 +114,46 @@ def test_the_saved_chapter_passes_the_site_disclosure_gate(chapter, demo_config,
     assert not report.exposures and not report.problems, report
 
 
-@pytest.mark.parametrize(("no_upn", "not_in_census", "shown"), [
-    (25, 36, True), (3, 40, False), (0, 40, True), (2, 2, False), (0, 3, False)])
-def test_linkage_reasons_are_shown_only_when_none_is_small(demo_config, no_upn, not_in_census,
-                                                          shown):
-    """Found + each reason = all children in need: a small reason, or a small number not found
-    (which would bound both reasons), hides the reasons table."""
-    from jsna.indicators.social_care import NO_UPN, NOT_IN_CENSUS
+@pytest.mark.parametrize(("no_upn", "not_in_census", "hidden"), [
+    (25, 36, set()),
+    (3, 40, None),  # 3 and, the smaller positive part, 40: both reasons hidden, no table
+    (0, 40, set()),
+    (2, 2, None),  # both reasons hidden (4 not found): no table
+    (0, 3, {"Found in the census", "UPN not in the January census"})])  # 0 is no complement
+def test_linkage_reasons_are_hidden_with_a_second_cell(demo_config, no_upn, not_in_census,
+                                                       hidden):
+    """Found + each reason = all children in need: a small reason, or a small number not found,
+    is hidden with a second cell of that sum (the smaller positive part), in the indicator rows
+    and the table made from them; with both reasons hidden there is no table."""
+    from jsna.indicator_disclosure import indicator_pipeline
+    from jsna.indicators.comparisons import ComparatorAreas
+    from jsna.indicators.social_care import NO_UPN, NOT_IN_CENSUS, not_found_rows
 
-    unlinked = pd.DataFrame({"group": ["Children in need"], "children": [100 + no_upn
-                                                                         + not_in_census],
+    children = 100 + no_upn + not_in_census
+    unlinked = pd.DataFrame({"group": ["Children in need"], "children": [children],
                              "linked": [100], NO_UPN: [no_upn], NOT_IN_CENSUS: [not_in_census]})
-    table = social_care._unlinked_table(unlinked, demo_config)
-    assert (table is not None) == shown
-    if shown:
-        assert table.frame["Children"].tolist() == [100, no_upn, not_in_census,
-                                                    100 + no_upn + not_in_census]
+    area = demo_config.area
+    areas = ComparatorAreas(area.code, area.region_code, area.region_name, [], area.name)
+    period = f"{demo_config.year - 1}/{demo_config.year % 100:02d}"
+    linked = pd.DataFrame([{"indicator_id": indicator, "area_code": areas.council,
+                            "area_name": "X", "area_type": "Local authority", "period": period,
+                            "breakdown": "Children in need", "count": float(count),
+                            "denominator": float(children), "note": ""}
+                           for indicator, count in ((LINKED, 100), ("care_local_not_found_percent",
+                                                                    children - 100))])
+    reasons = not_found_rows(unlinked, area_code=areas.council, area_name="X", period=period)
+    local, _ = indicator_pipeline(pd.concat([linked, reasons], ignore_index=True),
+                                  config=demo_config, areas=areas)
+    table = social_care._unlinked_table(local, demo_config, areas.council)
+    if hidden is None:
+        assert table is None
+        return
+    shown = table.frame.set_index("Children in need")["Children"]
+    expected = {"Found in the census": 100, NO_UPN: no_upn, NOT_IN_CENSUS: not_in_census,
+                "All children in need": children}
+    assert {k for k, v in shown.items() if v == "[c]"} == hidden
+    assert {k: v for k, v in shown.items() if v != "[c]"} == {
+        k: v for k, v in expected.items() if k not in hidden}
 
 
 def test_not_found_reasons_are_indicator_rows_equal_to_an_independent_count(chapter,

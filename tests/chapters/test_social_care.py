@@ -54,22 +54,28 @@ def test_the_chapter_builds_on_the_demo(chapter, demo_config):
     assert any("found among the January" in s for s in chapter.findings.sentences)
 
 
-def test_local_figures_equal_an_independent_count(chapter, demo_config):
-    """Children in need on 31 March and those found in the census, counted here with pandas
-    from the cleaned extract and the cleaned census (not through the chapter's functions)."""
-    from jsna.chapters.common import load_pupils
+def in_need_on_31_march(records: pd.DataFrame, year: int) -> pd.Series:
+    """Records open on 31 March (children in need, on a plan or looked after, short breaks
+    V3/V4 excepted), worked out here with pandas rather than through the chapter."""
+    day = pd.Timestamp(f"{year}-03-31")
 
-    records = clean_cin(demo_config).records
-    day = pd.Timestamp(f"{demo_config.year}-03-31")
-
-    def open_on(prefix, exclude_short_breaks=False):
+    def open_on(prefix: str, exclude_short_breaks: bool = False) -> pd.Series:
         start, end = records[f"{prefix}_start"], records[f"{prefix}_end"]
         mask = (start <= day) & (end.isna() | (end > day))
         if exclude_short_breaks:
             mask &= ~records["legal_status"].isin(["V3", "V4"])
         return mask
 
-    in_need = open_on("cin") | open_on("cpp") | open_on("cla", True)
+    return open_on("cin") | open_on("cpp") | open_on("cla", True)
+
+
+def test_local_figures_equal_an_independent_count(chapter, demo_config):
+    """Children in need on 31 March and those found in the census, counted here with pandas
+    from the cleaned extract and the cleaned census (not through the chapter's functions)."""
+    from jsna.chapters.common import load_pupils
+
+    records = clean_cin(demo_config).records
+    in_need = in_need_on_31_march(records, demo_config.year)
     children = records.loc[in_need, "child_key"].unique()
     keys = records[records["child_key"].isin(children)].dropna(subset=["pupil_key"]).groupby(
         "child_key")["pupil_key"].first()
@@ -164,16 +170,7 @@ def test_not_found_reasons_are_indicator_rows_equal_to_an_independent_count(chap
     from jsna.indicators.social_care import NO_UPN, NOT_FOUND, NOT_IN_CENSUS
 
     records = clean_cin(demo_config).records
-    day = pd.Timestamp(f"{demo_config.year}-03-31")
-
-    def open_on(prefix, exclude_short_breaks=False):
-        start, end = records[f"{prefix}_start"], records[f"{prefix}_end"]
-        mask = (start <= day) & (end.isna() | (end > day))
-        if exclude_short_breaks:
-            mask &= ~records["legal_status"].isin(["V3", "V4"])
-        return mask
-
-    in_need = open_on("cin") | open_on("cpp") | open_on("cla", True)
+    in_need = in_need_on_31_march(records, demo_config.year)
     children = pd.Index(records.loc[in_need, "child_key"].unique())
     keys = records[records["child_key"].isin(children)].dropna(subset=["pupil_key"]).groupby(
         "child_key")["pupil_key"].first()

@@ -306,18 +306,24 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _clean_extract(dataset: str, config: Any, out: Path) -> list[Path]:
-    """Clean a casework, health or care extract (pseudonymised with the census salt) into ``out``."""
+    """Clean a casework, health or care extract (pseudonymised with the census salt) into ``out``.
+
+    The clean is the one the chapters read (:mod:`jsna.cleaned` keeps it in the clean folder),
+    so a refresh after ``jsna clean`` does not clean the extract again.
+    """
+    from jsna import cleaned
+
     if dataset == "sen2":
-        from jsna.clean.sen2 import clean_sen2, write_sen2_outputs
+        from jsna.clean.sen2 import write_sen2_outputs
 
-        return write_sen2_outputs(clean_sen2(config), out)
+        return write_sen2_outputs(cleaned.cleaned_sen2(config), out)
     if dataset == "cin":
-        from jsna.clean.care import clean_cin, write_cin_outputs
+        from jsna.clean.care import write_cin_outputs
 
-        return write_cin_outputs(clean_cin(config), out)
-    from jsna.clean.health import clean_health, write_health_outputs
+        return write_cin_outputs(cleaned.cleaned_cin(config), out)
+    from jsna.clean.health import write_health_outputs
 
-    return write_health_outputs(clean_health(config), out)
+    return write_health_outputs(cleaned.cleaned_health(config), out)
 
 
 def _sources(args: argparse.Namespace) -> int:

@@ -270,3 +270,20 @@ def test_a_refresh_keeps_the_shared_cleans_before_its_chapters_start(small_counc
         refresh.refresh(small_council, chapters=["ehcp", "health", "quality"])
     assert seen == {"jobs": ["ehcp", "health", "quality"],
                     "kept": {"sen2": True, "health": True, "cin": False}}  # cin: one reader
+
+
+@pytest.mark.parametrize("extract", list(CLEANERS))
+def test_jsna_clean_keeps_the_clean_the_chapters_read(council, extract, monkeypatch, tmp_path,
+                                                      capsys):
+    """Before: ``jsna clean sen2|health|cin`` cleaned from scratch and kept nothing, so the next
+    refresh cleaned the extract again."""
+    from jsna.cli import main
+
+    calls = _count_cleans(monkeypatch)
+    assert main(["clean", extract, "--config", str(council.path), "--out",
+                 str(tmp_path / "out")]) == 0
+    assert calls[extract] == 1
+    assert any((tmp_path / "out").iterdir())  # the command still writes its files
+    READERS[extract](council)  # what a chapter calls
+    assert calls[extract] == 1
+

@@ -386,6 +386,42 @@ def _run_on(
     return results
 
 
+class _CtrlC:
+    """Ctrl-C, while the default pool runs, as a count the pool's loop reads every half second.
+
+    Python raises ``KeyboardInterrupt`` wherever the main thread happens to be. Inside
+    :func:`concurrent.futures.wait` that can be after it has taken some futures' locks and
+    before it gives them back; the pool's manager thread then waits for those locks for ever to
+    post a result, and shutting the pool down waits for that thread: Ctrl-C would hang the
+    refresh. So while the pool runs, Ctrl-C only counts, and the loop stops the pool at a
+    point of its own choosing (a second Ctrl-C cuts the grace period short). Outside the main
+    thread (a caller's thread) signals are not ours to handle and nothing changes.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._previous: Any = None
+        self._installed = False
+
+    def _count(self, signum: int, frame: object) -> None:
+        self.count += 1
+
+    def check(self) -> None:
+        """Raise ``KeyboardInterrupt`` here, between waits, if Ctrl-C was pressed."""
+        if self.count:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._count)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def _run_on_own_pool(
     jobs: list[ChapterJob],
     workers: int,
@@ -411,62 +447,64 @@ def _run_on_own_pool(
         report(results[job.name])
 
     remaining = jobs
-    while remaining:
-        context = _pool_context()
-        reports: SimpleQueue = context.SimpleQueue()
-        stopping = context.Event()
-        pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(remaining)), mp_context=context,
-            initializer=_start_worker, initargs=(reports, stopping, os.getpid()),
-        )
-        progress = killed_here = False
-        futures = {}
-        try:
-            futures = {pool.submit(execute_chapter, job): job for job in remaining}
-            if while_running is not None:
-                while_running()
-                while_running = None
-            running: dict[str, tuple[int, float]] = {}  # chapter -> (worker pid, attempt start)
-            waiting = set(futures)
-            while waiting:
-                done, waiting = wait(waiting, timeout=0.5, return_when=FIRST_COMPLETED)
-                _note_started(reports, running, attempts, first_started)
-                for future in done:
-                    job = futures[future]
-                    if job.name in results:  # already reported as timed out
-                        continue
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        if killed_here or job.name not in running:
-                            continue  # lost with the pool through no fault of its own: rerun
-                        crashes[job.name] += 1
-                        progress = True
-                        if crashes[job.name] <= job.retries:
+    with _CtrlC() as ctrl_c:
+        while remaining:
+            context = _pool_context()
+            reports: SimpleQueue = context.SimpleQueue()
+            stopping = context.Event()
+            pool = ProcessPoolExecutor(
+                max_workers=min(workers, len(remaining)), mp_context=context,
+                initializer=_start_worker, initargs=(reports, stopping, os.getpid()),
+            )
+            progress = killed_here = False
+            futures = {}
+            try:
+                futures = {pool.submit(execute_chapter, job): job for job in remaining}
+                if while_running is not None:
+                    while_running()
+                    while_running = None
+                running: dict[str, tuple[int, float]] = {}  # chapter -> (worker pid, attempt start)
+                waiting = set(futures)
+                while waiting:
+                    ctrl_c.check()
+                    done, waiting = wait(waiting, timeout=0.5, return_when=FIRST_COMPLETED)
+                    _note_started(reports, running, attempts, first_started)
+                    for future in done:
+                        job = futures[future]
+                        if job.name in results:  # already reported as timed out
                             continue
-                        finish(job, "failed", f"{job.notebook.name}: the worker process died")
-                    except Exception as error:  # the pool itself failed
-                        finish(job, "failed", str(error))
-                    else:
-                        results[job.name] = result
-                        report(result)
-                    progress = True
-                unfinished, silent = _silent_jobs(list(futures.values()), running, results)
-                if silent:
-                    # the pool breaks: stop every worker still running, not only the silent
-                    # one, so that no kernel outlives its worker
-                    killed_here = progress = True
-                    _stop_workers(unfinished, silent, running, finish)
-        except KeyboardInterrupt:
-            _interrupt(futures, stopping)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        remaining = [job for job in remaining if job.name not in results]
-        if remaining and not progress:  # e.g. workers that cannot even start
-            for job in remaining:
-                finish(job, "failed", "the worker processes failed to start")
-            remaining = []
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            if killed_here or job.name not in running:
+                                continue  # lost with the pool through no fault of its own: rerun
+                            crashes[job.name] += 1
+                            progress = True
+                            if crashes[job.name] <= job.retries:
+                                continue
+                            finish(job, "failed", f"{job.notebook.name}: the worker process died")
+                        except Exception as error:  # the pool itself failed
+                            finish(job, "failed", str(error))
+                        else:
+                            results[job.name] = result
+                            report(result)
+                        progress = True
+                    unfinished, silent = _silent_jobs(list(futures.values()), running, results)
+                    if silent:
+                        # the pool breaks: stop every worker still running, not only the silent
+                        # one, so that no kernel outlives its worker
+                        killed_here = progress = True
+                        _stop_workers(unfinished, silent, running, finish)
+            except KeyboardInterrupt:
+                _interrupt(futures, stopping, ctrl_c)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            remaining = [job for job in remaining if job.name not in results]
+            if remaining and not progress:  # e.g. workers that cannot even start
+                for job in remaining:
+                    finish(job, "failed", "the worker processes failed to start")
+                remaining = []
     return results
 
 
@@ -514,7 +552,7 @@ def _stop_workers(unfinished: list[ChapterJob], silent: list[ChapterJob],
         finish(job, "timed out", _killed_message(job))
 
 
-def _interrupt(futures: dict, stopping: Any) -> None:
+def _interrupt(futures: dict, stopping: Any, ctrl_c: _CtrlC | None = None) -> None:
     """Stop a pool on Ctrl-C: no new attempt, kernels killed, the notebooks so far kept.
 
     Killing a kernel ends its notebook run the way a time-out does: the worker writes the cells
@@ -526,7 +564,8 @@ def _interrupt(futures: dict, stopping: Any) -> None:
         future.cancel()
     deadline = time.monotonic() + INTERRUPT_GRACE
     try:
-        while not all(future.done() for future in futures) and time.monotonic() < deadline:
+        while (not all(future.done() for future in futures) and time.monotonic() < deadline
+               and (ctrl_c is None or ctrl_c.count < 2)):  # a second Ctrl-C: stop waiting
             # again and again: a worker may have been starting a kernel at that moment
             for worker in psutil.Process().children():
                 for kernel in _children(worker):

@@ -194,3 +194,24 @@ def test_two_runs_write_byte_identical_notebooks(tmp_path):
     assert job.output.read_bytes() == first
     injected = nbformat.read(job.output, as_version=4).cells[1]
     assert injected.id == "injected-parameters" and "marker = " in injected.source
+
+
+def test_ctrl_c_while_the_pool_runs_is_counted_then_raised_between_waits():
+    """Ctrl-C raised inside concurrent.futures.wait, after it took some futures' locks, left
+    the pool's manager thread waiting for them for ever (a refresh hung on Ctrl-C). While the
+    pool runs, Ctrl-C is counted, and raised where the loop checks it."""
+    import signal
+
+    from jsna.render.runner import _CtrlC
+
+    before = signal.getsignal(signal.SIGINT)
+    with _CtrlC() as ctrl_c:
+        ctrl_c.check()  # nothing pressed: carries on
+        os.kill(os.getpid(), signal.SIGINT)
+        deadline = time.monotonic() + 60
+        while not ctrl_c.count and time.monotonic() < deadline:
+            time.sleep(0.01)  # no KeyboardInterrupt here, in the middle of the work
+        assert ctrl_c.count == 1
+        with pytest.raises(KeyboardInterrupt):
+            ctrl_c.check()
+    assert signal.getsignal(signal.SIGINT) is before

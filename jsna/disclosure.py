@@ -4,6 +4,11 @@ Rules (the council's ``[disclosure]`` settings):
 
 * **Primary suppression** - a count from 1 to ``threshold - 1`` is hidden; a true zero stays 0
   unless ``suppress_zeros`` is set.
+* **Small rests** - where counts are parts of another published count (plans issued within 20
+  weeks, of all plans issued: :class:`Rest`), the rest (here the plans issued late) is a count
+  of people too, worked out by subtraction. A rest from 1 to ``threshold - 1`` hides a part
+  (and its row's percentage...), and secondary suppression then protects that part like any
+  hidden cell, so the rest cannot be worked out either.
 * **Derived values** - values computed from a hidden count (the percentage, its confidence limits,
   comparison labels...) are hidden too.
 * **Secondary suppression** - a hidden cell must not be recoverable from what is published: not
@@ -35,6 +40,7 @@ from jsna.errors import JsnaError, JsnaInputError
 from jsna.indicators.table import SUPPRESSED
 
 PRIMARY = "primary: count below threshold"
+SMALL_REST = "primary: the rest of its total is below threshold"
 DERIVED = "derived from suppressed count"
 SECONDARY_PREFIX = "secondary: protects "
 AUDIT_COLUMNS = ["table", "row_key", "column", "reason"]
@@ -152,6 +158,36 @@ Relation = RowTotal | ColumnTotal | SameCells | CellTotal | Equation
 
 
 @dataclass(frozen=True)
+class Rest:
+    """Count columns that are parts of a total column of the same row, the rest counting people.
+
+    In each row picked by ``rows``, ``total - sum(parts)`` counts the people of the total in no
+    part (plans issued late, of all plans issued; pupils with no SEN in a school, of all its
+    pupils beside those on SEN support and with a plan). It is not published, but anyone can
+    subtract, so a rest from 1 to ``threshold - 1`` hides a part: the smallest positive one,
+    unless a part or the total is hidden already.
+
+    Parameters
+    ----------
+    total : str
+        Count column of the table.
+    parts : str or sequence of str
+        Count column(s) of the table.
+    rows : mapping column -> value or list of values, optional
+        The rows where the parts are parts of the total (default every row).
+    """
+
+    total: str
+    parts: str | Sequence[str]
+    rows: Selector = field(default_factory=dict)
+
+    @property
+    def part_columns(self) -> list[str]:
+        """The parts as a list."""
+        return [self.parts] if isinstance(self.parts, str) else list(self.parts)
+
+
+@dataclass(frozen=True)
 class TableRules:
     """How one table is protected.
 
@@ -171,6 +207,9 @@ class TableRules:
     exempt_where : sequence of selectors
         The same as plain values: a row picked by any of these selectors is exempt (this form
         can be written to JSON for the site-wide disclosure gate).
+    rests : sequence of Rest
+        Count columns that are a part of another count column of their row, so that the
+        difference (a count of people too) must not be small.
     """
 
     key: Sequence[str]
@@ -179,6 +218,7 @@ class TableRules:
     relations: Sequence[Relation] = ()
     exempt: Callable[[pd.DataFrame], pd.Series] | None = None
     exempt_where: Sequence[Selector] = ()
+    rests: Sequence[Rest] = ()
 
 
 # --------------------------------------------------------------------------- cell bookkeeping
@@ -440,19 +480,52 @@ def _equation(name: str, tables: Mapping[str, pd.DataFrame], rules: Mapping[str,
 # --------------------------------------------------------------------------- suppression
 
 
-def _complement(ids: np.ndarray, unknown: np.ndarray, cells: _Cells) -> int | None:
+def _complement(ids: np.ndarray, unknown: np.ndarray, cells: _Cells,
+                rest_of: Mapping[int, float] | None = None) -> int | None:
     """Best published cell of a relation to hide as a complement (None if there is none).
 
-    Preference: parts before the total; positive counts before zeros; then the smallest.
+    Preference: parts before the total; positive counts before zeros; then the smallest. With
+    ``rest_of`` (the hidden parts are pinned near their totals), cells that are not parts of a
+    total come first, then the parts furthest from their totals, as they widen the range most.
     """
     candidates = [
-        (position == 0, cells.values[cell] <= 0, cells.values[cell], cell)
+        (position == 0, -rest_of.get(int(cell), np.inf) if rest_of is not None else 0.0,
+         cells.values[cell] <= 0, cells.values[cell], cell)
         for position, cell in enumerate(ids)
         if not unknown[cell] and not cells.exempt[cell]
     ]
     if not candidates:
         return None
-    return min(candidates)[3]
+    return int(min(candidates)[-1])
+
+
+def _rests_of_parts(tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules],
+                    cells: _Cells) -> dict[int, float]:
+    """Each part cell of a declared rest whose total is published: how far below its total it
+    is (its row's rest), which is as far as anyone knows it can rise."""
+    rest_of: dict[int, float] = {}
+    for name in cells.names:
+        for rest, rows, parts, totals in rest_rows(tables[name], rules[name], name):
+            left = totals - np.nansum(parts, axis=1)
+            for column in rest.part_columns:
+                for cell, room in zip(cells.ids(name, column, rows), left, strict=True):
+                    if np.isfinite(room) and room >= 0:
+                        rest_of[int(cell)] = min(float(room), rest_of.get(int(cell), np.inf))
+    return rest_of
+
+
+def _pinned_near_totals(open_cells: np.ndarray, open_coefs: np.ndarray,
+                        rest_of: Mapping[int, float], threshold: int) -> bool:
+    """Whether the unknown cells of a relation, all on one side of it and each a part at most
+    its published total, are pinned within less than the threshold of those totals.
+
+    ``x + y = K`` with ``x <= total_x`` and ``y <= total_y`` puts ``x`` between
+    ``K - total_y`` and ``total_x``: a range as wide as the two rests together.
+    """
+    if open_cells.size < 2 or not (np.all(open_coefs > 0) or np.all(open_coefs < 0)):
+        return False
+    rests = [rest_of.get(int(cell)) for cell in open_cells]
+    return all(r is not None for r in rests) and sum(rests) < threshold  # type: ignore[misc]
 
 
 def _null_space(matrix: np.ndarray) -> np.ndarray:
@@ -539,6 +612,8 @@ def _validate(tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules
         missing = sorted({column for column in named if column not in frame.columns})
         if missing:
             raise JsnaInputError(f"table {name!r} lacks column(s) {missing} named in its rules")
+        for rest in rule.rests:
+            _check_counts(name, rule, [*rest.part_columns, rest.total])
         for column, sources in rule.derived.items():
             unknown = [source for source in sources if source not in rule.counts]
             if unknown:
@@ -546,6 +621,56 @@ def _validate(tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules
                     f"table {name!r}: derived column {column!r} depends on {unknown}, which are "
                     "not count columns"
                 )
+
+
+def rest_rows(frame: pd.DataFrame, rule: TableRules, name: str
+              ) -> list[tuple[Rest, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each declared rest with its rows, the parts' values and the total's.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table (counts numeric or text; text that is not a number counts as missing).
+    rule : TableRules
+        Its rules; rows exempt under them are left out.
+    name : str
+        The table's name (for messages).
+
+    Returns
+    -------
+    list of (Rest, row positions, parts (rows x parts), totals)
+        The rest of a row is ``totals - parts.sum(axis=1)`` (missing when any is).
+    """
+    out = []
+    exempt = exempt_mask(frame, rule, name)
+    for rest in rule.rests:
+        rows = np.flatnonzero(_select(frame, rest.rows, name) & ~exempt)
+
+        def numbers(column: str, rows: np.ndarray = rows) -> np.ndarray:
+            return pd.to_numeric(frame[column].iloc[rows], errors="coerce").to_numpy(dtype=float)
+
+        parts = np.column_stack([numbers(c) for c in rest.part_columns])
+        out.append((rest, rows, parts, numbers(rest.total)))
+    return out
+
+
+def _small_rests(tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRules],
+                 cells: _Cells, hidden: np.ndarray, threshold: int) -> np.ndarray:
+    """A part cell to hide for each row whose published total minus its published parts is
+    from 1 to ``threshold - 1`` (the smallest positive part), where no cell of it is hidden."""
+    chosen: list[int] = []
+    for name in cells.names:
+        for rest, rows, parts, totals in rest_rows(tables[name], rules[name], name):
+            left = totals - parts.sum(axis=1)
+            ids = np.column_stack([cells.ids(name, c, rows) for c in rest.part_columns])
+            total_ids = cells.ids(name, rest.total, rows)
+            for row in np.flatnonzero((left > 0) & (left < threshold)):
+                if hidden[ids[row]].any() or hidden[total_ids[row]]:
+                    continue
+                order = sorted(range(ids.shape[1]),
+                               key=lambda j, row=row: (parts[row, j] <= 0, parts[row, j]))
+                chosen.append(int(ids[row, order[0]]))
+    return np.array(chosen, dtype=int)
 
 
 def apply_disclosure(
@@ -599,6 +724,9 @@ def apply_disclosure(
         small |= values == 0
     hidden = published & small & ~cells.exempt
     reasons: dict[int, str] = {int(cell): PRIMARY for cell in np.flatnonzero(hidden)}
+    for cell in _small_rests(tables, rules, cells, hidden, threshold):
+        hidden[cell] = True
+        reasons[int(cell)] = SMALL_REST
     unknown = hidden | ~published
 
     def hide(cell: int, protects: int) -> None:
@@ -606,11 +734,12 @@ def apply_disclosure(
         unknown[cell] = True
         reasons[cell] = SECONDARY_PREFIX + _describe(cells, keys, protects)
 
+    rest_of = _rests_of_parts(tables, rules, cells)
     while True:
         changed = True
         while changed:
             changed = False
-            for ids, _ in relations:
+            for ids, coefs in relations:
                 open_cells = ids[unknown[ids]]
                 if not hidden[open_cells].any():
                     continue
@@ -619,8 +748,9 @@ def apply_disclosure(
                 # than the threshold (0 to their sum), nearly giving a small count away
                 together = values[open_cells]
                 narrow = bool(np.isfinite(together).all() and together.sum() < threshold)
-                if open_cells.size == 1 or narrow:
-                    complement = _complement(ids, unknown, cells)
+                pinned = _pinned_near_totals(open_cells, coefs[unknown[ids]], rest_of, threshold)
+                if open_cells.size == 1 or narrow or pinned:
+                    complement = _complement(ids, unknown, cells, rest_of if pinned else None)
                     if complement is None:
                         continue
                     protects = open_cells[hidden[open_cells]][0]
@@ -739,7 +869,8 @@ def rules_to_json(rules: TableRules) -> dict[str, object]:
     Returns
     -------
     dict
-        ``key, counts, derived, exempt_where, relations`` (each relation with its ``type``).
+        ``key, counts, derived, exempt_where, relations`` (each relation with its ``type``)
+        and ``rests``.
 
     Raises
     ------
@@ -761,6 +892,8 @@ def rules_to_json(rules: TableRules) -> dict[str, object]:
         "derived": {k: list(v) for k, v in rules.derived.items()},
         "exempt_where": [_plain(s) for s in rules.exempt_where],
         "relations": relations,
+        "rests": [{"total": r.total, "parts": r.part_columns, "rows": _plain(r.rows)}
+                  for r in rules.rests],
     }
 
 
@@ -794,7 +927,17 @@ def rules_from_json(data: Mapping[str, Any], source: str = "rules") -> TableRule
         derived={k: list(v) for k, v in dict(data.get("derived", {})).items()},
         relations=relations,
         exempt_where=[dict(s) for s in data.get("exempt_where", [])],
+        rests=[_rest_from_json(entry, source) for entry in data.get("rests", [])],
     )
+
+
+def _rest_from_json(entry: Mapping[str, Any], source: str) -> Rest:
+    try:
+        return Rest(total=str(entry["total"]), parts=[str(p) for p in entry["parts"]],
+                    rows=dict(entry.get("rows", {})))
+    except (TypeError, KeyError, ValueError) as error:
+        raise JsnaInputError(f"{source}: a rest is malformed ({error!r}); expected "
+                             "total, parts and optional rows") from None
 
 
 def format_suppressed(

@@ -5,7 +5,7 @@ the long indicator table's cells add up, so the engine can protect them:
 
 * ward and LSOA rows of each indicator, period and breakdown add up to the council's row
   (:func:`indicator_table_rules`);
-* the relations ``catalogue.csv`` declares (:func:`indicator_relations`), read from three columns:
+* the relations ``catalogue.csv`` declares (:func:`indicator_relations`), read from four columns:
 
   ``breakdowns``
       ``partition``: in each area and period, the counts of all the indicator's breakdowns add up
@@ -22,6 +22,10 @@ the long indicator table's cells add up, so the engine can protect them:
   ``count_is``
       Other indicators' counts whose sum is this indicator's count, in the same area, period and
       breakdown (``a.count + b.count``), e.g. SEN = SEN support + EHC plan.
+  ``count_within_denominator``
+      ``yes`` when the count is a part of the denominator (pupils with an EHC plan among all
+      pupils, plans issued within 20 weeks among all issued): the denominator minus the count is
+      a count of people too, and a small one hides the row (:class:`jsna.disclosure.Rest`).
   ``denominator_is``
       Another indicator's count or denominator equal to this denominator (``other.count`` or
       ``other.denominator``), in the same area and period, and in the same breakdown when the other
@@ -54,6 +58,7 @@ from jsna.disclosure import (
     ColumnTotal,
     Equation,
     Relation,
+    Rest,
     RowTotal,
     SameCells,
     TableRules,
@@ -275,7 +280,20 @@ def indicator_table_rules(
         derived=derived,
         relations=relations,
         exempt=exempt,
+        rests=_rests(indicators, counts),
     )
+
+
+def _rests(indicators: pd.DataFrame, counts: Sequence[str]) -> list[Rest]:
+    """The rows whose count is a part of their denominator (the catalogue's
+    ``count_within_denominator``), when both are count columns."""
+    if not {"count", "denominator"} <= set(counts):
+        return []
+    catalogue = indicator_catalogue()
+    within = set(catalogue.loc[catalogue["count_within_denominator"] == "yes", "indicator_id"])
+    present = [i for i in pd.unique(indicators["indicator_id"]) if i in within]
+    return [Rest(total="denominator", parts="count", rows={"indicator_id": present})] if (
+        present) else []
 
 
 def suppress_indicators(
@@ -448,18 +466,24 @@ def protect_setting_tables(by_setting: pd.DataFrame, outside: pd.DataFrame,
     counts, all_settings = setting_tables.COUNTS, setting_tables.ALL_SETTINGS
     same = {c: c for c in counts}
     settings = [s for s in by_setting["setting"].unique() if s != all_settings]
+    # pupils with no SEN: the pupils less those on SEN support and with a plan; pupils living
+    # outside the council: a part of the pupils with a plan (or on SEN support)
+    no_sen = Rest(total=setting_tables.PUPILS, parts=[setting_tables.PLAN, setting_tables.SUPPORT])
+    living_outside = [Rest(total=setting_tables.PLAN, parts=setting_tables.OUT_PLAN),
+                      Rest(total=setting_tables.SUPPORT, parts=setting_tables.OUT_SUPPORT)]
     rules = {
         SETTING_TABLE: TableRules(
             key=["census_year", "setting"], counts=counts,
             relations=[RowTotal(total={"setting": all_settings}, parts={"setting": settings},
-                                within=["census_year"])]),
+                                within=["census_year"])], rests=[no_sen]),
         OUTSIDE_TABLE: TableRules(
             key=["census_year", "setting"], counts=[*counts, *setting_tables.OUT_COUNTS],
             relations=[RowTotal(total={"setting": all_settings}, parts={"setting": settings},
                                 within=["census_year"]),
-                       SameCells(SETTING_TABLE, on=["census_year", "setting"], columns=same)]),
+                       SameCells(SETTING_TABLE, on=["census_year", "setting"], columns=same)],
+            rests=[no_sen, *living_outside]),
         SCHOOL_TABLE: TableRules(
-            key=["census_year", "setting", "school_urn"], counts=counts,
+            key=["census_year", "setting", "school_urn"], counts=counts, rests=[no_sen],
             relations=[RowTotal(total={"row_type": "Setting"}, parts={"row_type": "School"},
                                 within=["census_year", "setting"]),
                        SameCells(SETTING_TABLE,

@@ -44,10 +44,12 @@ def test_two_not_found_are_not_the_shown_group_minus_the_shown_found() -> None:
 
 
 def test_without_the_relation_the_found_would_stay(monkeypatch) -> None:
-    """The same rows with the catalogue's ``breakdowns`` emptied: nothing ties the rest to the
-    found, so the found stays shown (what the relation prevents)."""
+    """The same rows with the catalogue's ``breakdowns`` emptied, and the found not declared a
+    part of its denominator: nothing ties the rest to the found, so the found stays shown (what
+    the relations prevent)."""
     catalogue = indicator_disclosure.indicator_catalogue()
     catalogue.loc[catalogue["breakdowns"].str.startswith("rest of"), "breakdowns"] = ""
+    catalogue["count_within_denominator"] = "no"
     monkeypatch.setattr(indicator_disclosure, "indicator_catalogue", lambda: catalogue)
     rows = pd.DataFrame([row(FOUND, "Children in need", 40, 42),
                          row(REST, "Children in need", 2, 42)])

@@ -27,7 +27,7 @@ from jsna.chapters.base import INPUT_NEEDED, Chapter, Findings, Gap
 from jsna.chapters.common import MissingInput, comparator_areas, comparator_pipeline, load_pupils
 from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config
-from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
+from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, Rest, SameCells, TableRules
 from jsna.errors import JsnaInputError
 from jsna.indicator_disclosure import (
     YEAR_GROUP_TABLE,
@@ -373,6 +373,7 @@ def gld_rules(table: Table, area_code: str, council: str) -> TableRules:
         key=["SEN status", "Area"], counts=[count, denominator],
         derived={c: [count, denominator] for c in ("Per cent", "95% CI lower", "95% CI upper")},
         exempt_where=[{"Area": others}] if others else [],
+        rests=[Rest(total=denominator, parts=count)],
         relations=[SameCells(INDICATOR_TABLE, on={"SEN status": "breakdown"},
                              rows={"Area": council},
                              other_rows={"indicator_id": GLD, "area_code": area_code},
@@ -583,6 +584,7 @@ def young_rules(table: Table, area_code: str, latest: int) -> TableRules:
                  "SEN support 95% CI": ["SEN support", "Pupils"],
                  "EHC plan (%)": ["EHC plan", "Pupils"],
                  "EHC plan 95% CI": ["EHC plan", "Pupils"]},
+        rests=[Rest(total="Pupils", parts=["SEN support", "EHC plan"])],
         relations=[SameCells(YEAR_GROUP_TABLE, on={"Year group": "Year group"},
                              rows={"January": january},
                              columns={c: c for c in YOUNG_COUNTS})])

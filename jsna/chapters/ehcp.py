@@ -25,6 +25,7 @@ from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
     SUPPRESSED,
+    Rest,
     SameCells,
     TableRules,
     format_suppressed,
@@ -360,6 +361,7 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, late
             key=["Calendar year", "Area"], counts=[count, denominator],
             derived={c: [count, denominator] for c in (f"{count} (%)", *ratios)},
             exempt_where=[{"Area": others}] if others else [],
+            rests=[Rest(total=denominator, parts=count)],
             relations=[SameCells(INDICATOR_TABLE, on={"Calendar year": "period"},
                                  rows={"Area": council},
                                  other_rows={"indicator_id": indicator, "area_code": area_code},
@@ -373,6 +375,7 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, late
             key=["Area"], counts=counts,
             derived={c: counts for c in ("Per cent", *ratios)},
             exempt_where=[{"Area": others}] if others else [],
+            rests=[Rest(total="Plans issued", parts="Within 20 weeks")],
             relations=[SameCells(INDICATOR_TABLE, on=[], rows={"Area": mine},
                                  other_rows={"indicator_id": TIMELINESS[0],
                                              "area_code": area_code, "period": latest},

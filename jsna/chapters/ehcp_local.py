@@ -28,6 +28,7 @@ from jsna.disclosure import (
     Cells,
     Equation,
     Relation,
+    Rest,
     RowTotal,
     SameCells,
     TableRules,
@@ -113,7 +114,8 @@ def local_rules(years: list[str], area_code: str | None = None) -> dict[str, Tab
         "timeliness": TableRules(
             key=["Calendar year"], counts=timely,
             derived={"Within 20 weeks (%)": timely[:2],
-                     "Within 20 weeks, excluding exceptions (%)": timely[2:]}),
+                     "Within 20 weeks, excluding exceptions (%)": timely[2:]},
+            rests=[Rest(total=timely[0], parts=timely[1]), Rest(total=timely[2], parts=timely[3])]),
         # the same plans as the timeliness table's first count
         "waits": TableRules(
             key=["Calendar year"], counts=["Plans with a request date"],
@@ -135,7 +137,9 @@ def local_rules(years: list[str], area_code: str | None = None) -> dict[str, Tab
         "reviews": TableRules(key=["Date"], counts=["Plans due an annual review",
                                                     "Reviewed within 12 months"],
                               derived={"Reviewed within 12 months (%)": [
-                                  "Plans due an annual review", "Reviewed within 12 months"]}),
+                                  "Plans due an annual review", "Reviewed within 12 months"]},
+                              rests=[Rest(total="Plans due an annual review",
+                                          parts="Reviewed within 12 months")]),
         # one column per calendar year: the reasons add up to "All reasons" in each
         "ceased": TableRules(key=["Reason"], counts=list(years),
                              relations=[RowTotal(total={"Reason": "All reasons"},

@@ -40,7 +40,7 @@ from jsna.chapters.outcomes_lait import (
 from jsna.chapters.outcomes_neighbours import Headline, neighbours_section
 from jsna.chapters.wording import Wording
 from jsna.config import Config
-from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, SameCells, TableRules
+from jsna.disclosure import INDICATOR_TABLE, SUPPRESSED, Rest, SameCells, TableRules
 from jsna.errors import JsnaInputError
 from jsna.indicator_disclosure import indicator_pipeline, suppress_indicators
 from jsna.indicators.outcomes import (
@@ -401,6 +401,7 @@ def published_rules(tables: dict[str, Table], area_code: str, council: str, peri
             derived={c: [count, denominator] for c in ("Per cent", "95% CI lower",
                                                        "95% CI upper")},
             exempt_where=[{"Area": others}] if others else [],
+            rests=[Rest(total=denominator, parts=count)],
             relations=[SameCells(INDICATOR_TABLE, on={"SEN status": "breakdown"},
                                  rows={"Area": council},
                                  other_rows={"indicator_id": indicator, "area_code": area_code},

@@ -23,6 +23,7 @@ from jsna.chapters.wording import Wording, sentence
 from jsna.config import Config, DisclosureOptions
 from jsna.disclosure import (
     INDICATOR_TABLE,
+    Rest,
     SameCells,
     TableRules,
     format_suppressed,
@@ -130,6 +131,7 @@ def _trend_rules(table: Table, indicator: str, council_code: str, council: str) 
         derived={c: ["Pupils", "All pupils"] for c in ("Per cent", "95% CI lower",
                                                         "95% CI upper")},
         exempt_where=[{"Area": others}] if others else [],
+        rests=[Rest(total="All pupils", parts="Pupils")],
         relations=[SameCells(INDICATOR_TABLE, on={"Academic year": "period"},
                              rows={"Area": council},
                              other_rows={"indicator_id": indicator, "area_code": council_code,

@@ -35,6 +35,7 @@ from jsna.disclosure import (
     INDICATOR_TABLE,
     Cells,
     Equation,
+    Rest,
     RowTotal,
     SameCells,
     TableRules,
@@ -232,16 +233,18 @@ def published_rules(tables: dict[str, Table], years: list[int], area_code: str, 
     residents = {"area_code": area_code, "area_type": "Local authority",
                  "period": academic_year_label(latest), "breakdown": "All pupils"}
     trend = tables["special_school_share"]
+    no_sen = Rest(total=PUPILS, parts=[PLAN, SUPPORT])  # pupils with no SEN
     others = sorted(set(trend.frame["Area"]) - {council})
     return {
         by_setting: TableRules(
             key=["Census", "Type of setting"], counts=COUNTS,
-            derived={"Share of EHC plans %": [PLAN]},
+            derived={"Share of EHC plans %": [PLAN]}, rests=[no_sen],
             relations=[RowTotal(total=everyone, parts={"Type of setting": settings},
                                 within=["Census"]), *links]),
         outside: TableRules(
             key=["Type of setting"], counts=[PUPILS, PLAN, OUT_PLAN, SUPPORT, OUT_SUPPORT],
             derived={f"{OUT_PLAN} %": [OUT_PLAN, PLAN], f"{OUT_SUPPORT} %": [OUT_SUPPORT, SUPPORT]},
+            rests=[no_sen, Rest(total=PLAN, parts=OUT_PLAN), Rest(total=SUPPORT, parts=OUT_SUPPORT)],
             relations=[
                 RowTotal(total=everyone, parts={"Type of setting": settings}),
                 SameCells(by_setting, on=["Type of setting"],
@@ -256,6 +259,7 @@ def published_rules(tables: dict[str, Table], years: list[int], area_code: str, 
                       (SUPPORT, OUT_SUPPORT, "resident_pupils_sen_support_percent"))]]),
         schools: TableRules(
             key=["School", "Type of setting"], counts=COUNTS, derived={"SEN %": COUNTS},
+            rests=[no_sen],
             relations=[Equation(Cells(by_setting, {"Census": f"January {latest}",
                                                    "Type of setting": setting}, column),
                                 [Cells(schools, {"Type of setting": setting}, column)])
@@ -264,6 +268,7 @@ def published_rules(tables: dict[str, Table], years: list[int], area_code: str, 
             key=["Academic year", "Area"], counts=["In special schools", "All with an EHC plan"],
             derived={c: ["In special schools", "All with an EHC plan"]
                      for c in ("Per cent", "95% CI lower", "95% CI upper")},
+            rests=[Rest(total="All with an EHC plan", parts="In special schools")],
             exempt_where=[{"Area": others}] if others else [],
             relations=[SameCells(INDICATOR_TABLE, on={"Academic year": "period"},
                                  rows={"Area": council},

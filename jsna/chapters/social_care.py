@@ -26,7 +26,7 @@ from jsna.chapters.common import ComparatorAreas, load_pupils
 from jsna.chapters.wording import Wording, sentence
 from jsna.cleaned import cleaned_cin
 from jsna.config import Config
-from jsna.disclosure import INDICATOR_TABLE, RowTotal, SameCells, TableRules
+from jsna.disclosure import INDICATOR_TABLE, Rest, RowTotal, SameCells, TableRules
 from jsna.errors import JsnaInputError
 from jsna.indicator_disclosure import indicator_pipeline
 from jsna.indicators.social_care import (
@@ -321,6 +321,7 @@ def _local_rules(table: Table, council_code: str, period: str) -> TableRules:
     return TableRules(
         key=["Group"], counts=counts,
         derived={"Found (%)": counts},
+        rests=[Rest(total="Children", parts="Found in the census")],
         relations=[SameCells(INDICATOR_TABLE, on={"Group": "breakdown"},
                              other_rows={"indicator_id": LINKED, "area_code": council_code,
                                          "period": period},

@@ -29,6 +29,7 @@ from jsna.config import Config
 from jsna.disclosure import (
     INDICATOR_TABLE,
     SUPPRESSED,
+    Rest,
     RowTotal,
     SameCells,
     TableRules,
@@ -203,6 +204,7 @@ def published_rules(tables: dict[str, Table], council_code: str, council_name: s
         counts = [count, "Resident pupils"]
         out[table.name] = TableRules(
             key=["Ward"], counts=counts, derived={c: counts for c in ratios},
+            rests=[Rest(total="Resident pupils", parts=count)],
             relations=[RowTotal(total={"Ward": council_name},
                                 parts={"Ward": [p for p in places if p != council_name]}),
                        SameCells(INDICATOR_TABLE, on={"Ward": "area_name"},
@@ -227,6 +229,7 @@ def published_rules(tables: dict[str, Table], council_code: str, council_name: s
         out[table.name] = TableRules(
             key=["IMD decile"], counts=[PUPILS, SUPPORT, PLAN],
             derived={f"{SUPPORT} %": [PUPILS, SUPPORT], f"{PLAN} %": [PUPILS, PLAN]},
+            rests=[Rest(total=PUPILS, parts=SUPPORT), Rest(total=PUPILS, parts=PLAN)],
             relations=[RowTotal(total={"IMD decile": ALL_RESIDENT},
                                 parts={"IMD decile": [x for x in labels if x != ALL_RESIDENT]}),
                        *links])

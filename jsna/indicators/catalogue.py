@@ -2,7 +2,9 @@
 
 ``catalogue.csv`` gives each ``indicator_id`` its plain-English name, the breakdown that is its
 headline figure, its Fingertips polarity, the chapter that computes it and whether it belongs on the
-SEND scorecard of the site's overview page. A test checks every indicator a refresh produces is listed.
+SEND scorecard of the site's overview page, and the relations disclosure control needs
+(``breakdowns``, ``count_is``, ``denominator_is``, ``count_within_denominator``: see
+:mod:`jsna.indicator_disclosure`). A test checks every indicator a refresh produces is listed.
 """
 
 from __future__ import annotations

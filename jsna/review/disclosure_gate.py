@@ -60,6 +60,7 @@ from jsna.disclosure import (
     _null_space,
     _row_keys,
     exempt_mask,
+    rest_rows,
     rules_from_json,
 )
 from jsna.errors import JsnaError, JsnaInputError
@@ -311,7 +312,7 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
         When a table or rules file cannot be read.
     """
     from scipy.optimize import linprog
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csr_matrix, vstack
 
     site_dir = Path(site_dir)
     report = GateReport()
@@ -335,6 +336,7 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
     _check_findings(site_dir, tables, threshold, report)
     _check_mentions(site_dir, pages, tables, council_code, threshold, report)
     _check_trends(tables, report)
+    rest_totals, at_most = _check_rests(tables, cells, keys, threshold, report)
     if not relations:
         return report
 
@@ -361,7 +363,13 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
     if not hidden.any():
         return report
 
-    count, rel_label, cell_label = _components(on_unknown, len(unknown_ids))
+    # parts at most their totals tie cells too: the programme of a cell must hold every cell
+    # an inequality ties to it, or maximising several blocks' cells together trades them off
+    coupling = _coupling(at_most, unknown, unknown_ids)
+    count, rel_label, cell_label = _components(
+        on_unknown if coupling is None else vstack([on_unknown, coupling]).tocsr(),
+        len(unknown_ids))
+    rel_label = rel_label[:on_unknown.shape[0]]
     hidden_unknown = hidden[unknown_ids]
     wanted = np.unique(cell_label[hidden_unknown])
     determined: set[int] = set()
@@ -386,8 +394,45 @@ def check_site(site_dir: Path, *, council_code: str, threshold: int) -> GateRepo
                                               unknown, cells, keys))
         blocks.append((rel_idx, var_idx))
     _check_bounds(blocks, on_unknown, balance, unknown_ids, hidden_unknown, determined,
-                  threshold, relations, unknown, cells, keys, report, linprog)
+                  threshold, relations, unknown, cells, keys, report, linprog,
+                  (rest_totals, at_most))
     return report
+
+
+def _check_rests(tables: dict[str, _Table], cells: _Cells, keys: dict[str, list[str]],
+                 threshold: int, report: GateReport
+                 ) -> tuple[dict[int, tuple[float, int]], list[np.ndarray]]:
+    """No published parts leave a small rest of their published total (a count of people by
+    subtraction: plans issued late = issued - issued within 20 weeks).
+
+    Returns, for :func:`_check_bounds`, each suppressed part whose total and other parts are
+    published, with the total less those parts and the total's cell (the part's range bounds
+    the rest's), and the cells of every row with a suppressed cell among its parts and total
+    (the parts, then the total: the parts add up to at most the total, which anyone knows).
+    """
+    hidden_parts: dict[int, tuple[float, int]] = {}
+    at_most: list[np.ndarray] = []
+    for name, table in tables.items():
+        for rest, rows, parts, totals in rest_rows(table.frame, table.rules, name):
+            part_ids = np.column_stack([cells.ids(name, c, rows) for c in rest.part_columns])
+            total_ids = cells.ids(name, rest.total, rows)
+            left = totals - parts.sum(axis=1)
+            for row in range(rows.size):
+                if np.isfinite(left[row]):
+                    if 0 < left[row] < threshold:
+                        report.exposures.append(Exposure(
+                            name, keys[name][rows[row]], ", ".join(rest.part_columns),
+                            f"leave a rest below the threshold {threshold} of {rest.total} "
+                            "(a small count of people by subtraction)",
+                            tuple(_describe_cells(np.array([total_ids[row]]), cells, keys))))
+                    continue
+                at_most.append(np.append(part_ids[row], total_ids[row]))
+                missing = np.flatnonzero(~np.isfinite(parts[row]))
+                if np.isfinite(totals[row]) and missing.size == 1:
+                    others = np.delete(parts[row], missing).sum()
+                    hidden_parts[int(part_ids[row, missing[0]])] = (
+                        float(totals[row] - others), int(total_ids[row]))
+    return hidden_parts, at_most
 
 
 def _exposure(cell: int, problem: str, used: np.ndarray, relations, unknown, cells, keys
@@ -400,10 +445,56 @@ def _exposure(cell: int, problem: str, used: np.ndarray, relations, unknown, cel
                     tuple(_describe_cells(np.array(given, dtype=int), cells, keys)))
 
 
+def _coupling(at_most: list[np.ndarray], unknown: np.ndarray, unknown_ids: np.ndarray):
+    """The unknown cells of each rest row, as rows of a matrix over the unknown cells (for the
+    connected parts of the system); None when there is none."""
+    from scipy.sparse import csr_matrix
+
+    rows, cols = [], []
+    for number, ids in enumerate(at_most):
+        open_ids = ids[unknown[ids]]
+        rows += [number] * open_ids.size
+        cols += np.searchsorted(unknown_ids, open_ids).tolist()
+    if not rows:
+        return None
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(at_most), unknown_ids.size))
+
+
+def _parts_at_most_total(at_most: list[np.ndarray], unknown: np.ndarray, unknown_ids: np.ndarray,
+                         position: np.ndarray, cells: _Cells):
+    """``sum(parts) - total <= 0`` over the programme's variables, one row per declared rest
+    with a suppressed cell (the published cells moved to the right-hand side); a row with a
+    suppressed cell outside the programme, or whose published parts already exceed the total,
+    is left out (each could only narrow the bounds)."""
+    from scipy.sparse import csr_matrix
+
+    rows, cols, data, rhs = [], [], [], []
+    for ids in at_most:
+        coefs = np.ones(ids.size)
+        coefs[-1] = -1.0
+        open_cells = unknown[ids]
+        variables = position[np.searchsorted(unknown_ids, ids[open_cells])]
+        if (variables < 0).any():
+            continue
+        limit = -float(coefs[~open_cells] @ cells.values[ids[~open_cells]])
+        if limit < 0:
+            continue  # the published parts exceed the total: not a part of it after all
+        rows += [len(rhs)] * variables.size
+        cols += variables.tolist()
+        data += coefs[open_cells].tolist()
+        rhs.append(limit)
+    if not rhs:
+        return None, None
+    return csr_matrix((data, (rows, cols)), shape=(len(rhs), position.max() + 1)), np.array(rhs)
+
+
 def _check_bounds(blocks, on_unknown, balance, unknown_ids, hidden_unknown, determined,
-                  threshold, relations, unknown, cells, keys, report, linprog) -> None:
-    """Bounds of every hidden cell from the relations and non-negativity (one LP per round,
-    the independent blocks solved together)."""
+                  threshold, relations, unknown, cells, keys, report, linprog,
+                  rests) -> None:
+    """Bounds of every hidden cell from the relations, non-negativity and parts being at most
+    their total (one LP per round, the independent blocks solved together); a hidden part of a
+    published total also bounds the rest (total minus the part), which must not be narrowed to
+    a small count either."""
     from scipy.sparse import csr_matrix
 
     if not blocks:
@@ -415,6 +506,8 @@ def _check_bounds(blocks, on_unknown, balance, unknown_ids, hidden_unknown, dete
     system = on_unknown[rel_all][:, var_all]
     system = csr_matrix(system)
     rhs = -balance[rel_all]
+    rest_totals, at_most = rests
+    upper, upper_rhs = _parts_at_most_total(at_most, unknown, unknown_ids, position, cells)
     targets = [var_idx[hidden_unknown[var_idx]] for _, var_idx in blocks]
     rounds = max(t.size for t in targets)
     low = np.full(var_all.size, np.nan)
@@ -424,8 +517,10 @@ def _check_bounds(blocks, on_unknown, balance, unknown_ids, hidden_unknown, dete
         objective = np.zeros(var_all.size)
         objective[position[chosen]] = 1.0
         bounds = (0, _CAP)
-        lowest = linprog(objective, A_eq=system, b_eq=rhs, bounds=bounds, method="highs")
-        highest = linprog(-objective, A_eq=system, b_eq=rhs, bounds=bounds, method="highs")
+        lowest = linprog(objective, A_ub=upper, b_ub=upper_rhs, A_eq=system, b_eq=rhs,
+                         bounds=bounds, method="highs")
+        highest = linprog(-objective, A_ub=upper, b_ub=upper_rhs, A_eq=system, b_eq=rhs,
+                          bounds=bounds, method="highs")
         if lowest.status != 0 or highest.status != 0:
             report.problems.append(
                 "the published numbers contradict the declared relations (no non-negative "
@@ -438,6 +533,15 @@ def _check_bounds(blocks, on_unknown, balance, unknown_ids, hidden_unknown, dete
         for j in target:
             cell = int(unknown_ids[j])
             lo, hi = max(float(low[position[j]]), 0.0), float(high[position[j]])
+            if cell in rest_totals and cell not in determined:
+                total, total_cell = rest_totals[cell]
+                rest_low, rest_high = max(total - hi, 0.0), max(total - lo, 0.0)
+                if rest_high - rest_low < threshold and rest_low < threshold and rest_high > 0:
+                    report.exposures.append(_exposure(
+                        cell, f"leaves the rest of {cells.column[total_cell]} only "
+                              f"{rest_high - rest_low:g} wide (bounds {rest_low:g} to "
+                              f"{rest_high:g}), narrower than the threshold {threshold}",
+                        rel_idx, relations, unknown, cells, keys))
             if cell in determined or not (hi - lo < threshold and lo < threshold):
                 continue
             problem = ("determined exactly by the relations and non-negativity" if hi - lo < 0.5

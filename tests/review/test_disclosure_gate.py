@@ -22,6 +22,7 @@ from jsna.disclosure import (
     SUPPRESSED,
     Cells,
     Equation,
+    Rest,
     RowTotal,
     SameCells,
     TableRules,
@@ -378,3 +379,93 @@ def test_a_qualification_level_in_a_finding_is_not_a_count(tmp_path) -> None:
     assert [p for p in report.problems if "finding" in p] == [
         "review/parts/findings_test.json, finding 2 states the count 2, which no table "
         "publishes (a small count)"]
+
+
+# --------------------------------------------------------------- small rests by subtraction
+
+TIMELY = "ehcp_local_issued_20_weeks_percent"
+
+
+def test_a_published_part_leaving_a_small_rest_is_caught(tmp_path) -> None:
+    """97 of 100 plans within 20 weeks, both shown: 3 late plans by subtraction."""
+    site = write_site(tmp_path / "leak", [council_row(TIMELY, "All plans", 97, 100)])
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert exposed(report) == {(INDICATOR_TABLE, f"indicator_id={TIMELY}; area_code={COUNCIL}; "
+                                                 f"period={PERIOD}; breakdown=All plans", "count")}
+    assert "leave a rest below the threshold 5 of denominator" in report.message()
+    # 95 of 100 leaves 5 late, and 100 of 100 none: both fine
+    for count, folder in ((95, "five"), (100, "none")):
+        site = write_site(tmp_path / folder, [council_row(TIMELY, "All plans", count, 100)])
+        assert check_site(site, council_code=COUNCIL, threshold=5).ok
+
+
+def test_a_declared_table_with_a_small_rest_is_caught(tmp_path) -> None:
+    frame = pd.DataFrame({"Area": [NAME], "Found": ["40"], "Children in need": ["42"]})
+    rules = TableRules(key=["Area"], counts=["Found", "Children in need"],
+                       rests=[Rest(total="Children in need", parts="Found")])
+    site = write_site(tmp_path, [], {"care_found": (frame, rules)})
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert exposed(report) == {("care_found", f"Area={NAME}", "Found")}
+
+
+def test_a_hidden_part_pinned_near_its_total_is_caught(tmp_path) -> None:
+    """The council's 97 of 100 is hidden, but its wards (60 and 37) are shown and add up to it:
+    the council count is determined, so the 3 late plans are too. With ward B hidden as well,
+    the council lies between 60 and ... no bound: safe."""
+    frame = pd.DataFrame({"Area": [NAME, "Ward A", "Ward B"],
+                          "Within 20 weeks": [SUPPRESSED, "60", "37"],
+                          "Plans issued": ["100", "61", "39"]})
+    rules = TableRules(key=["Area"], counts=["Within 20 weeks", "Plans issued"],
+                       relations=[RowTotal(total={"Area": NAME},
+                                           parts={"Area": ["Ward A", "Ward B"]})],
+                       rests=[Rest(total="Plans issued", parts="Within 20 weeks",
+                                   rows={"Area": NAME})])
+    site = write_site(tmp_path / "leak", [], {"timely": (frame, rules)})
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    assert ("timely", f"Area={NAME}", "Within 20 weeks") in exposed(report)
+    safe = frame.assign(**{"Within 20 weeks": [SUPPRESSED, "60", SUPPRESSED]})
+    site = write_site(tmp_path / "safe", [], {"timely": (safe, rules)})
+    assert check_site(site, council_code=COUNCIL, threshold=5).ok
+
+
+def test_a_hidden_part_bounded_near_its_total_is_caught(tmp_path) -> None:
+    """The council's 97 of 100 is hidden. It is ward A's 96 plus ward B (hidden), so at least
+    96; and the 98 of "All" is the council plus X (hidden), so at most 98: the late plans lie
+    between 2 and 4, within less than the threshold, though the council's count itself is far
+    from small."""
+    frame = pd.DataFrame({"Area": [NAME, "Ward A", "Ward B", "All", "X"],
+                          "Within 20 weeks": [SUPPRESSED, "96", SUPPRESSED, "98", SUPPRESSED],
+                          "Plans issued": ["100", "97", "3", "101", "1"]})
+    rules = TableRules(key=["Area"], counts=["Within 20 weeks", "Plans issued"],
+                       relations=[RowTotal(total={"Area": NAME},
+                                           parts={"Area": ["Ward A", "Ward B"]}),
+                                  RowTotal(total={"Area": "All"}, parts={"Area": [NAME, "X"]})],
+                       rests=[Rest(total="Plans issued", parts="Within 20 weeks",
+                                   rows={"Area": NAME})])
+    site = write_site(tmp_path, [], {"timely": (frame, rules)})
+    report = check_site(site, council_code=COUNCIL, threshold=5)
+    problems = {(e.row, e.column): e.problem for e in report.exposures}
+    assert problems[(f"Area={NAME}", "Within 20 weeks")] == (
+        "leaves the rest of Plans issued only 2 wide (bounds 2 to 4), narrower than the "
+        "threshold 5")
+
+
+def test_a_hidden_part_is_at_most_its_total(tmp_path) -> None:
+    """Ward B's plans within 20 weeks are hidden, and so is the council's; the council = A + B.
+    Without "a part is at most its total", B could be anything; with it, B is at most its 3
+    plans issued, and so lies between 0 and 3, narrower than the threshold: caught. With 30
+    plans issued in ward B the range is wide enough."""
+    def site(folder: str, issued_in_b: str) -> Path:
+        frame = pd.DataFrame({"Area": [NAME, "Ward A", "Ward B"],
+                              "Within 20 weeks": [SUPPRESSED, "60", SUPPRESSED],
+                              "Plans issued": ["100", "70", issued_in_b]})
+        rules = TableRules(key=["Area"], counts=["Within 20 weeks", "Plans issued"],
+                           relations=[RowTotal(total={"Area": NAME},
+                                               parts={"Area": ["Ward A", "Ward B"]})],
+                           rests=[Rest(total="Plans issued", parts="Within 20 weeks")])
+        return write_site(tmp_path / folder, [], {"timely": (frame, rules)})
+
+    report = check_site(site("narrow", "3"), council_code=COUNCIL, threshold=5)
+    problems = {e.row: e.problem for e in report.exposures}
+    assert "bounds 0 to 3" in problems["Area=Ward B"]
+    assert check_site(site("wide", "30"), council_code=COUNCIL, threshold=5).ok

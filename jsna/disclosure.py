@@ -524,8 +524,9 @@ def _pinned_near_totals(open_cells: np.ndarray, open_coefs: np.ndarray,
     """
     if open_cells.size < 2 or not (np.all(open_coefs > 0) or np.all(open_coefs < 0)):
         return False
-    rests = [rest_of.get(int(cell)) for cell in open_cells]
-    return all(r is not None for r in rests) and sum(rests) < threshold  # type: ignore[misc]
+    if any(int(cell) not in rest_of for cell in open_cells):
+        return False
+    return sum(rest_of[int(cell)] for cell in open_cells) < threshold
 
 
 def _null_space(matrix: np.ndarray) -> np.ndarray:
@@ -667,9 +668,11 @@ def _small_rests(tables: Mapping[str, pd.DataFrame], rules: Mapping[str, TableRu
             for row in np.flatnonzero((left > 0) & (left < threshold)):
                 if hidden[ids[row]].any() or hidden[total_ids[row]]:
                     continue
-                order = sorted(range(ids.shape[1]),
-                               key=lambda j, row=row: (parts[row, j] <= 0, parts[row, j]))
-                chosen.append(int(ids[row, order[0]]))
+                values = parts[row]
+                # the smallest positive part (a zero only when every part is zero)
+                best = int(np.argmin(np.where(values > 0, values, np.inf))) if (
+                    values > 0).any() else 0
+                chosen.append(int(ids[row, best]))
     return np.array(chosen, dtype=int)
 
 

@@ -144,8 +144,14 @@ def local_rules(years: list[str], area_code: str | None = None) -> dict[str, Tab
         "ceased": TableRules(key=["Reason"], counts=list(years),
                              relations=[RowTotal(total={"Reason": "All reasons"},
                                                  parts={"Reason": reasons})]),
-        "reconciliation": TableRules(key=["January"], counts=["Plans in the extract"],
-                                     derived={"Difference": ["Plans in the extract"]}),
+        # the plans in the extract on the census date are the plans table's "All plans"
+        "reconciliation": TableRules(
+            key=["January"], counts=["Plans in the extract"],
+            derived={"Difference": ["Plans in the extract"]},
+            relations=[Equation(total=Cells(f"{PREFIX}_reconciliation", {},
+                                            "Plans in the extract"),
+                                parts=[Cells(plans_name, {"Breakdown": "Age band",
+                                                          "Group": "All plans"}, "Plans")])]),
     }
     if area_code is None:
         return rules

@@ -52,8 +52,8 @@ def _raw(backlog: list[int]) -> dict[str, pd.DataFrame]:
         "ceased": pd.DataFrame({"Reason": ["Maximum age reached", "Not recorded",
                                            "All reasons"],
                                 "2023": [10, 12, 22], "2024": [9, 11, 20]}),
-        "reconciliation": pd.DataFrame({"January": ["January 2025"], "Plans in the extract": [41],
-                                        "Plans published by DfE (SEN2)": [40],
+        "reconciliation": pd.DataFrame({"January": ["January 2025"], "Plans in the extract": [40],
+                                        "Plans published by DfE (SEN2)": [39],
                                         "Difference": [1]}),
     }
 
@@ -201,3 +201,29 @@ def test_the_latest_local_20_week_rows_carry_the_recent_trend(demo):
         assert mine["count"].tolist() == counts.tolist()
         assert mine["recent_trend"].tolist()[:4] == ["Cannot be calculated"] * 4
         assert mine["recent_trend"].iloc[-1] == _expected_trend(counts, plans)
+
+
+def test_the_reconciliation_shows_no_plans_total_the_plans_table_hides(tmp_path):
+    """The plans in the extract on the census date are the plans table's "All plans": declared
+    the same number, so the site gate catches a page that hides one and shows the other."""
+    import json
+
+    from jsna.chapters.ehcp_local import PREFIX, local_rules
+    from jsna.disclosure import SUPPRESSED, rules_to_json
+    from jsna.review.disclosure_gate import check_site
+
+    raw = _raw([10, 20, 30, 40])
+    plans = raw["plans"].astype({"Plans": object})
+    plans.loc[plans["Group"] == "All plans", "Plans"] = SUPPRESSED
+    plans.loc[plans["Group"] != "All plans", "Plans"] = SUPPRESSED
+    rules = local_rules(["2023", "2024"])
+    (tmp_path / "data").mkdir()
+    parts = tmp_path / "review" / "parts"
+    parts.mkdir(parents=True)
+    for short, frame in (("plans", plans), ("reconciliation", raw["reconciliation"])):
+        frame.to_csv(tmp_path / "data" / f"{PREFIX}_{short}.csv", index=False)
+        (parts / f"rules_{PREFIX}_{short}.json").write_text(
+            json.dumps(rules_to_json(rules[short])))
+    report = check_site(tmp_path, council_code="Z06000001", threshold=5)
+    assert any(e.table == f"{PREFIX}_plans" and "All plans" in e.row
+               for e in report.exposures), report.message()

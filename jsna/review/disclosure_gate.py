@@ -676,6 +676,34 @@ def _check_findings(site_dir: Path, tables: dict[str, _Table], threshold: int,
                                            "only)")
 
 
+def _shown_values(every: pd.DataFrame, chapter_of: dict[str, str]
+                  ) -> dict[tuple[str | None, str], np.ndarray]:
+    """The published values of the combined indicator file by (chapter, label), the label being
+    a row's breakdown and its area's name."""
+    values = _numbers(every["value"]).to_numpy(dtype=float)
+    published = np.isfinite(values) & ~every["note"].isin(NOT_SHOWN_NOTES).to_numpy()
+    frame = every.assign(_value=values)[published]
+    out: dict[tuple[str | None, str], list[float]] = {}
+    for indicator, breakdown, area, value in zip(frame["indicator_id"], frame["breakdown"],
+                                                 frame["area_name"], frame["_value"], strict=True):
+        for label in {str(breakdown), str(area)}:
+            out.setdefault((chapter_of.get(str(indicator)), label), []).append(float(value))
+    return {key: np.array(found) for key, found in out.items()}
+
+
+def _states_a_published_figure(number: float, decimals: int,
+                               shown: dict[tuple[str | None, str], np.ndarray],
+                               chapter: str | None, label: str) -> bool:
+    """Whether ``number``, written with ``decimals`` decimals, is a published value of a row of
+    ``label`` in ``chapter`` (or in any chapter when the text's chapter is not known)."""
+    tolerance = 0.5 * 10.0 ** -decimals + 1e-9
+    for (of, name), values in shown.items():
+        if name == label and (chapter is None or of is None or of == chapter) and bool(
+                np.any(np.abs(values - number) <= tolerance)):
+            return True
+    return False
+
+
 def _names(site_dir: Path, tables: dict[str, _Table]) -> re.Pattern[str] | None:
     """Every name the site publishes that holds a digit (areas, wards, schools, breakdowns), as
     one pattern, longest first."""
@@ -796,7 +824,10 @@ def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[
     followed by a number is an exposure when the number could be the hidden value: a count from 1
     to ``threshold - 1``, or a percentage within rounding of such a count over the row's
     denominator (any percentage when the denominator is hidden too). The same need published with
-    a large share in another year, or England's share of it, is not.
+    a large share in another year, or England's share of it, is not; nor is a percentage that
+    is, to the decimals it is written with, a published figure of a row of that label in the
+    same chapter (the text states that figure, e.g. the latest year's share, while DfE
+    suppressed an earlier year's).
     """
     table = tables.get(INDICATOR_TABLE)
     if table is None:
@@ -833,12 +864,14 @@ def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[
     # a text listing areas one by one ("...; England: Specific Learning Difficulty 22.1%") states
     # another area's published figure in that area's part: only the council's parts are checked
     others: tuple[str, ...] = ()
+    shown: dict[tuple[str | None, str], np.ndarray] = {}
     combined = site_dir / "data" / f"{INDICATOR_TABLE}.csv"
     if combined.exists():  # the gate's own table holds the council's rows only
         every = _read_csv(combined)
         by_others = every[(every["area_code"] != council_code)
                           & every["area_type"].isin(["England", "Region", "Local authority"])]
         others = tuple(f"{name}:" for name in sorted(set(by_others["area_name"])) if name)
+        shown = _shown_values(every, chapter_of)
     for where, text, chapter in texts:
         # the labels hidden in this text's chapter (and in rows of no known chapter)
         hidden = {}
@@ -857,6 +890,9 @@ def _check_mentions(site_dir: Path, pages: dict[str, _PageReader], tables: dict[
             if match.group(3):  # a percentage: could it be a small count over a denominator?
                 possible = any(not np.isfinite(d) or d <= 0 or bool(np.any(
                     np.abs(100 * small / d - number) <= 0.051)) for d in hidden[match.group(1)])
+                written = match.group(2).partition(".")[2]
+                possible = possible and not _states_a_published_figure(
+                    number, len(written), shown, chapter, match.group(1))
             else:
                 possible = 1 <= number < threshold
             if possible:

@@ -469,3 +469,19 @@ def test_a_hidden_part_is_at_most_its_total(tmp_path) -> None:
     problems = {e.row: e.problem for e in report.exposures}
     assert "bounds 0 to 3" in problems["Area=Ward B"]
     assert check_site(site("wide", "30"), council_code=COUNCIL, threshold=5).ok
+
+
+def test_a_finding_stating_the_latest_years_share_beside_an_earlier_year_dfe_suppressed(
+        tmp_path) -> None:
+    """DfE suppressed the council's 2023 NEET share for SEN support (no count, no denominator);
+    the finding states the published 2024 share, 8.6%: that is the published figure, not the
+    hidden one. A share that no published row of the label has (7.3%) could be the hidden one."""
+    neet = "adulthood_neet_percent"
+    rows = [council_row(neet, "SEN support", None, np.nan, period="2023"),
+            council_row(neet, "SEN support", 43, 500, period="2024")]  # 8.6%
+    for stated, exposed_expected in (("8.6%", False), ("7.3%", True)):
+        site = write_site(tmp_path / stated, rows)
+        (site / "review" / "parts" / "findings_adulthood.json").write_text(json.dumps(
+            [f"Young people with an EHC plan: 9.9%; on SEN support: {stated}."]))
+        report = check_site(site, council_code=COUNCIL, threshold=5)
+        assert bool(report.exposures) == exposed_expected, report.message()

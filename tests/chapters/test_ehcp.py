@@ -510,3 +510,16 @@ def test_a_hidden_caseload_count_gives_a_hidden_rate_not_a_missing_one(demo):
     rate = frame[f"{config.area.name} per 10,000 aged 0 to 25"]
     assert (frame[config.area.name] == "[c]").all()
     assert (rate == "[c]").all()
+
+
+def test_a_neighbour_missing_from_an_older_file_is_compared_without(demo):
+    """DfE's 2018/19 key stage 4 workbook has no Westmorland and Furness (created in 2023): a
+    council whose neighbours include it is compared with the others (the neighbours' average
+    says "9 of 10"), not stopped; a missing region still stops the chapter."""
+    from jsna.chapters.common import comparator_areas
+
+    config, _, _ = demo
+    present = [code for code in config.neighbours][1:]
+    published = pd.DataFrame({"area_code": ["E92000001", config.area.region_code, *present]})
+    areas = comparator_areas(config, published, "ks4.xlsx")
+    assert areas.neighbours == list(config.neighbours)  # the comparison lists what it finds

@@ -16,6 +16,7 @@ import pandas as pd
 
 from jsna.indicators.comparisons import ENGLAND, ComparatorAreas
 from jsna.indicators.neighbour_roles import AVERAGE, COUNCIL, NATIONAL, NEIGHBOUR, REGION, ROLES
+from jsna.sources.la_codes import area_name as known_area_name
 
 #: the area code of the neighbours' average row (no real area has it)
 AVERAGE_CODE = "neighbours"
@@ -95,8 +96,9 @@ def neighbour_comparison(rows: pd.DataFrame, areas: ComparatorAreas, *,
         return value
 
     def name_of(code: str) -> str:
+        # a neighbour with no row in the file (formed after its period) keeps its name
         name = found.get(code, {}).get("area_name")
-        return name if isinstance(name, str) and name else code
+        return name if isinstance(name, str) and name else (known_area_name(code) or code)
 
     add(areas.council, f"{council_name} (this council)", COUNCIL)
     neighbours = [add(code, name_of(code), NEIGHBOUR) for code in areas.neighbours]

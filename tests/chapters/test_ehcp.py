@@ -523,3 +523,20 @@ def test_a_neighbour_missing_from_an_older_file_is_compared_without(demo):
     published = pd.DataFrame({"area_code": ["E92000001", config.area.region_code, *present]})
     areas = comparator_areas(config, published, "ks4.xlsx")
     assert areas.neighbours == list(config.neighbours)  # the comparison lists what it finds
+
+
+def test_a_neighbour_with_no_row_in_the_file_is_named_not_coded():
+    """West Northamptonshire (E06000062) has no row in DfE's 2018/19 workbook: its row in a
+    neighbours table reads its name, with no value."""
+    from jsna.indicators.comparisons import ComparatorAreas
+    from jsna.indicators.neighbour_comparison import neighbour_comparison
+
+    rows = pd.DataFrame({"area_code": ["E09000016", "E06000055", "E12000007", "E92000001"],
+                         "area_name": ["Havering", "Bedford", "London", "England"],
+                         "value": [16.7, 12.7, 13.9, 11.1]})
+    areas = ComparatorAreas("E09000016", "E12000007", "London", ["E06000055", "E06000062"],
+                            council_name="Havering")
+    shown = neighbour_comparison(rows, areas, council_name="Havering")
+    missing = shown[shown["area_code"] == "E06000062"]
+    assert missing["area_name"].tolist() == ["West Northamptonshire"]
+    assert missing["value"].isna().all()

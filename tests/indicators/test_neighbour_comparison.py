@@ -28,10 +28,11 @@ def _rows() -> pd.DataFrame:
 
 def test_every_area_in_order_with_the_average_of_the_neighbours_with_a_value():
     out = neighbour_comparison(_rows(), AREAS, council_name="Hartlepool")
-    # highest first; Darlington is suppressed and E06000004 has no row: both last, by name
+    # highest first; Darlington is suppressed and Stockton-on-Tees (E06000004) has no row:
+    # both last, by name (a neighbour with no row is named from its code)
     assert list(out["area_name"]) == [
         "Redcar", "Statistical neighbours' average (2 of 4)", "England", "North East (region)",
-        "Hartlepool (this council)", "Middlesbrough", "Darlington", "E06000004"]
+        "Hartlepool (this council)", "Middlesbrough", "Darlington", "Stockton-on-Tees"]
     assert list(out["role"]) == [
         "Statistical neighbour", "Neighbours' average", "England", "Region", "This council",
         "Statistical neighbour", "Statistical neighbour", "Statistical neighbour"]
